@@ -1,0 +1,23 @@
+"""The format-neutral middle of parsing: what every extractor (text, HTML, Word, PDF) hands to
+the template mapper in `parsers/layout.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Document:
+    """A document reduced to its reading-order text and its table rows.
+
+    `rows` holds every table row of the document in reading order, each as its cells' texts
+    (merged cells appear once, empty cells as ""). `text` is the whole document as lines, used for
+    metadata (title, year, dates) and prose figures. `runs_together` marks text whose table cells
+    were concatenated without separators (the 平潭 crawl), so digit runs must be split.
+    """
+
+    format: str
+    text: str
+    rows: list[list[str]] = field(default_factory=list)
+    runs_together: bool = False
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,89 @@
+"""What the question layer needs from storage, as a Protocol with plain dataclasses.
+
+`store.reader.StoreReader` implements it over the database; tests may implement it in memory.
+Keeping the contract here keeps `query/` free of SQL and of any chat platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    id: int
+    name: str
+    aliases: tuple[str, ...] = ()
+    region: str = ""  # full region name, e.g. 安徽省六安市金安区
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str | None = None  # "government" / "department" / None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    agency_id: int
+    year: int
+    title: str
+    source_name: str
+    format: str
+    template: str
+    published_on: date | None = None
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    key: str
+    value: Decimal | None  # None only for an ambiguous cell
+    unit: str | None = None
+    raw: str = ""
+    flags: tuple[str, ...] = ()
+    candidates: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    rule: str
+    ok: bool
+    message: str
+    keys: tuple[str, ...] = ()
+
+
+class ReportSource(Protocol):
+    """Read-only access to the current (not superseded) reports."""
+
+    def version(self) -> str:
+        """Changes whenever reports change, so callers can cache the agency index."""
+        ...
+
+    def agencies(self) -> Sequence[AgencyInfo]:
+        """Every agency that has at least one current report."""
+        ...
+
+    def years(self, agency_id: int) -> list[int]:
+        """Years with a current report for this agency, ascending."""
+        ...
+
+    def report(self, agency_id: int, year: int) -> ReportInfo | None: ...
+
+    def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
+        """The requested cells of one report; missing keys are simply absent."""
+        ...
+
+    def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
+        """One key across every year of one agency."""
+        ...
+
+    def across(
+        self, key: str, year: int, *, region: str | None = None
+    ) -> list[tuple[int, FigureInfo]]:
+        """(agency_id, figure) for one key and year across agencies, optionally in a region
+        (matched as a prefix of the agency's full region name)."""
+        ...
+
+    def checks(self, agency_id: int, year: int) -> list[CheckInfo]: ...

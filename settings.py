@@ -1,0 +1,48 @@
+"""Configuration from environment variables (documented in README.md), built once in bot.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent
+DEFAULT_DB_PATH = PROJECT_DIR / "data" / "nianbao.sqlite3"
+SAMPLES_DIR = PROJECT_DIR / "samples"
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot. Tests construct `Settings(...)` directly."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    tz: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    max_upload_mb: int = Field(default=20, ge=1, le=2000)
+    seed_samples: bool = True
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """ADMIN_IDS is a comma- or space-separated list of Telegram user ids."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(",", " ").split())
+        return value
+
+    @property
+    def telegram_file_base_url(self) -> str | None:
+        """`http://host:port/bot` → `http://host:port/file/bot`, as Telegram's own URLs pair up."""
+        if not self.telegram_api_base_url:
+            return None
+        base = self.telegram_api_base_url.rstrip("/")
+        head, _, tail = base.rpartition("/")
+        return f"{head}/file/{tail}"

@@ -1,0 +1,154 @@
+"""Every database table, in one module (SQLModel `table=True` models).
+
+Table models skip validation, so parsed data is validated by the non-table models in
+`store/schemas.py` before it is copied into these.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Index, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Region(SQLModel, table=True):
+    """A province / city / county triple; `name` is the joined full name (unique)."""
+
+    __tablename__ = "regions"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+
+class Agency(SQLModel, table=True):
+    """One reporting agency, identified by region plus normalised name."""
+
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("region_id", "norm_name", name="uq_agency_region_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int | None = Field(default=None, foreign_key="regions.id", index=True)
+    name: str = Field(index=True)  # canonical name: the most recent title
+    norm_name: str  # name without the region prefix and 人民政府 noise, for identity
+    level: str | None = None  # "government" / "department"
+
+
+class AgencyAlias(SQLModel, table=True):
+    """Every title an agency was seen under (and bracketed aliases such as 政务服务管理局)."""
+
+    __tablename__ = "agency_aliases"
+    __table_args__ = (UniqueConstraint("agency_id", "alias", name="uq_alias"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    alias: str = Field(index=True)
+
+
+class Report(SQLModel, table=True):
+    """One ingested document. Only one report per (agency, year) is current (not superseded)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_agency_year", "agency_id", "year", "superseded"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agencies.id")
+    year: int = Field(index=True)
+    template: str
+    title: str = ""
+    source_name: str
+    format: str
+    sha256: str = Field(index=True)
+    published_on: date | None = None
+    ingested_at: datetime
+    superseded: bool = False
+    cell_count: int = 0
+
+
+class Figure(SQLModel, table=True):
+    """One template cell of one report, under its canonical key.
+
+    `agency_id` and `year` are copied from the report so that look-ups by (agency, year, key) and
+    rankings by (key, year) across agencies are single index scans at national scale.
+    """
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        UniqueConstraint("report_id", "key", name="uq_figure_report_key"),
+        Index("ix_figures_agency_year_key", "agency_id", "year", "key"),
+        Index("ix_figures_key_year", "key", "year"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id")
+    agency_id: int = Field(foreign_key="agencies.id")
+    year: int
+    current: bool = True  # False once the report is superseded
+    key: str
+    value: Decimal | None = Field(default=None, sa_column=Column(Numeric(20, 4), nullable=True))
+    unit: str | None = None
+    raw: str = ""
+    flags: str = ""  # comma-separated cell flags (blank, derived, ambiguous, unit)
+    candidates: str = ""  # comma-separated candidate values of an ambiguous cell
+
+
+class ProseFigure(SQLModel, table=True):
+    """A figure the report states in a sentence, kept apart from the table cells."""
+
+    __tablename__ = "prose_figures"
+    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_prose_report_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    key: str
+    value: Decimal = Field(sa_column=Column(Numeric(20, 4), nullable=False))
+
+
+class CheckResult(SQLModel, table=True):
+    """One validator rule's outcome for one report."""
+
+    __tablename__ = "check_results"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    rule: str
+    ok: bool
+    message: str
+    keys: str = ""  # comma-separated cell keys the rule looked at
+
+
+class Subscription(SQLModel, table=True):
+    """A chat's reminder subscription: which deadline, for which scope, how many days before."""
+
+    __tablename__ = "subscriptions"
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(index=True)
+    kind: str  # "department" (1月31日), "government" (3月31日) or "custom"
+    deadline_month: int
+    deadline_day: int
+    scope_region: str | None = None  # a region name, or
+    scope_agencies: str = ""  # newline-separated agency names
+    lead_days: str = "30,14,7,3,1"
+    send_hour: int = 9
+    send_minute: int = 0
+    paused: bool = False
+    paused_reason: str | None = None
+    created_by: int | None = None
+    created_at: datetime
+
+
+class SentReminder(SQLModel, table=True):
+    """Written before a reminder is sent: the unique key makes sending exactly-once."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (
+        UniqueConstraint(
+            "chat_id", "subscription_id", "deadline", "lead_days", name="uq_sent_reminder"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int
+    subscription_id: int = Field(foreign_key="subscriptions.id")
+    deadline: date  # the deadline date, which fixes the report year
+    lead_days: int  # -1 for the summary on the day after the deadline
+    claimed_at: datetime
+    sent_at: datetime | None = None
+    late: bool = False
+    error: str | None = None
