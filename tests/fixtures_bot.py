@@ -1,0 +1,1 @@
+"""Shared test fixtures for bot tests (loaded from tests/conftest.py)."""

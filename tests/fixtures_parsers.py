@@ -1,0 +1,1 @@
+"""Shared test fixtures for parsers tests (loaded from tests/conftest.py)."""

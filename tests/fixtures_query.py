@@ -1,0 +1,1 @@
+"""Shared test fixtures for query tests (loaded from tests/conftest.py)."""

@@ -1,0 +1,1 @@
+"""Shared test fixtures for reminders tests (loaded from tests/conftest.py)."""

@@ -1,0 +1,1 @@
+"""Shared test fixtures for store tests (loaded from tests/conftest.py)."""
