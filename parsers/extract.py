@@ -1,20 +1,40 @@
-"""Bytes → Document, choosing the extractor by content (not by file name).
-
-First version: plain text only. The formats owner extends this with HTML, Word and PDF.
-"""
+"""Bytes → Document, choosing the extractor by content (not by file name)."""
 
 from __future__ import annotations
 
+from parsers.detect import decode, sniff
+from parsers.doc import doc_document
 from parsers.document import Document
+from parsers.docx import docx_document
+from parsers.html import html_document
 from parsers.model import ParseError
+from parsers.pdf import pdf_document
 from parsers.text import text_document
+
+MAX_BYTES = 50 * 1024 * 1024
+EMPTY = "文件是空的，没有可读取的内容"
 
 
 def extract(data: bytes) -> Document:
-    """Turn a document's bytes into a Document, or raise ParseError with a Chinese message."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return text_document(data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise ParseError("无法识别文件编码，请提供 UTF-8 或 GBK 编码的文本")
+    """Turn a document's bytes into a Document, or raise ParseError with a Chinese message.
+
+    The size is checked first, so an oversized upload is refused before any parsing work."""
+    if len(data) > MAX_BYTES:
+        raise ParseError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB"
+        )
+    if not data.strip():
+        raise ParseError(EMPTY)
+    kind = sniff(data)
+    if kind == "pdf":
+        return pdf_document(data)
+    if kind == "docx":
+        return docx_document(data)
+    if kind == "doc":
+        return doc_document(data)
+    if kind == "html":
+        return html_document(decode(data, html=True))
+    text = decode(data)
+    if not text.strip():
+        raise ParseError(EMPTY)
+    return text_document(text)

@@ -1,0 +1,120 @@
+"""Word (.docx) → Document: paragraphs and tables in body order (python-docx).
+
+The archive is checked before python-docx opens it: a .docx is a zip, and a small upload can
+inflate to gigabytes (a zip bomb).
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from io import BytesIO
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml.etree import _Element
+
+from parsers.document import Document
+from parsers.model import ParseError
+
+log = logging.getLogger(__name__)
+
+MAX_MEMBERS = 2000
+MAX_DOCUMENT_XML = 50 * 1024 * 1024
+MAX_TOTAL = 200 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+TOO_LARGE = "Word 文件解压后过大或结构异常（疑似压缩炸弹），已拒绝读取"
+BROKEN = "Word（.docx）文件已损坏，无法打开"
+
+
+def docx_document(data: bytes) -> Document:
+    """Parse a .docx. Raises ParseError for damaged files and zip bombs."""
+    check_archive(data)
+    try:
+        word = docx.Document(BytesIO(data))
+    except Exception as err:  # python-docx raises KeyError, ValueError, lxml errors...
+        log.info("docx open failed: %r", err)
+        raise ParseError(BROKEN) from err
+    lines: list[str] = []
+    rows: list[list[str]] = []
+    for block in word.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text.strip())
+        elif isinstance(block, Table):
+            grid = table_grid(block._tbl)
+            rows += grid
+            lines += ["\t".join(row) for row in grid]
+    return Document(format="docx", text="\n".join(line for line in lines if line), rows=rows)
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse archives whose declared sizes are out of bounds. zipfile never inflates a member
+    beyond its declared size (it fails the CRC instead), so the declared sizes bound the work."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise ParseError(BROKEN) from err
+    if len(members) > MAX_MEMBERS:
+        raise ParseError(TOO_LARGE)
+    total = 0
+    for m in members:
+        total += m.file_size
+        if m.filename == "word/document.xml" and m.file_size > MAX_DOCUMENT_XML:
+            raise ParseError(TOO_LARGE)
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ParseError(TOO_LARGE)
+    if total > MAX_TOTAL:
+        raise ParseError(TOO_LARGE)
+
+
+def table_grid(tbl: _Element) -> list[list[str]]:
+    """Rows of a Word table as printed: a cell merged down (vMerge) repeats in every row it
+    covers, a cell merged across (gridSpan) appears once in its row."""
+    grid: list[list[str]] = []
+    above: dict[int, tuple[int, str]] = {}  # grid column → (cell id, text) of the row above
+    serial = 0
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row: list[tuple[int, str]] = []
+        col = _int_val(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+        current: dict[int, tuple[int, str]] = {}
+        for tc in tr.iterchildren(qn("w:tc")):
+            props = tc.find(qn("w:tcPr"))
+            span = max(1, min(_int_val(_child(props, "w:gridSpan"), 1), 64))
+            merge = _child(props, "w:vMerge")
+            if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
+                cell = above.get(col, (-1, ""))
+            else:
+                serial += 1
+                cell = (serial, cell_text(tc))
+            for _ in range(span):
+                row.append(cell)
+                current[col] = cell
+                col += 1
+        above = current
+        if row:
+            grid.append(
+                [text for i, (ident, text) in enumerate(row) if i == 0 or row[i - 1][0] != ident]
+            )
+    return grid
+
+
+def cell_text(tc: _Element) -> str:
+    """A cell's text on one line: paragraphs and line breaks inside a label are joined."""
+    return "".join(t.text or "" for t in tc.iter(qn("w:t"))).replace("\u00a0", " ").strip()
+
+
+def _child(parent: _Element | None, tag: str) -> _Element | None:
+    return None if parent is None else parent.find(qn(tag))
+
+
+def _int_val(node: _Element | None, default: int) -> int:
+    if node is None:
+        return default
+    try:
+        return int(node.get(qn("w:val"), default))
+    except ValueError:
+        return default
