@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, Numeric, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Numeric, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -50,7 +50,18 @@ class Report(SQLModel, table=True):
     """One ingested document. Only one report per (agency, year) is current (not superseded)."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_agency_year", "agency_id", "year", "superseded"),)
+    __table_args__ = (
+        Index("ix_reports_agency_year", "agency_id", "year", "superseded"),
+        # At most one current report per agency and year, even with concurrent writers.
+        Index(
+            "uq_reports_current",
+            "agency_id",
+            "year",
+            unique=True,
+            sqlite_where=text("NOT superseded"),
+            postgresql_where=text("NOT superseded"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agencies.id")
     year: int = Field(index=True)
@@ -119,7 +130,8 @@ class Subscription(SQLModel, table=True):
 
     __tablename__ = "subscriptions"
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(index=True)
+    # Telegram chat and user ids do not fit in 32 bits (supergroups are -100…).
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     kind: str  # "department" (1月31日), "government" (3月31日) or "custom"
     deadline_month: int
     deadline_day: int
@@ -130,7 +142,7 @@ class Subscription(SQLModel, table=True):
     send_minute: int = 0
     paused: bool = False
     paused_reason: str | None = None
-    created_by: int | None = None
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime
 
 
@@ -144,7 +156,7 @@ class SentReminder(SQLModel, table=True):
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     subscription_id: int = Field(foreign_key="subscriptions.id")
     deadline: date  # the deadline date, which fixes the report year
     lead_days: int  # -1 for the summary on the day after the deadline

@@ -1,0 +1,98 @@
+"""Engine factory and schema upgrades. There is no module-level engine: `bot.py` builds one.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection, and transactions that
+write can ask for `BEGIN IMMEDIATE` (execution option `sqlite_begin`) so that two writer
+processes queue on the lock instead of failing with SQLITE_BUSY_SNAPSHOT.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import Connection
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+# pg_advisory_lock key held while migrating, so that bot processes starting together queue up.
+_UPGRADE_LOCK_KEY = 0x6E69616E62616F  # "nianbao"
+# Execution options for a transaction that will write (ignored outside SQLite).
+WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` (SQLite path or `postgresql+psycopg://…`)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: Any) -> Engine:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would defer BEGIN and break BEGIN IMMEDIATE;
+        # SQLAlchemy's documented recipe hands transactions to the "begin" event instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic configuration without an alembic.ini: the scripts live in store/migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the schema to `revision`; safe when several processes start at once."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _UPGRADE_LOCK_KEY})
+            conn.commit()
+            try:
+                _run_upgrade(conn, revision)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _UPGRADE_LOCK_KEY})
+                conn.commit()
+        else:
+            _run_upgrade(conn.execution_options(**WRITE), revision)
+
+
+def _run_upgrade(conn: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(conn), revision)
+    conn.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

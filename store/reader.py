@@ -1,0 +1,234 @@
+"""`query.source.ReportSource` over the database: only current (not superseded) reports.
+
+Core statements over the indexed columns (no ORM objects) keep a point look-up well under a
+millisecond on SQLite; every method opens a short connection, so a reader can be shared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, func, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
+from store.models import Agency, AgencyAlias, CheckResult, Figure, Region, Report
+
+_FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
+_REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
+_AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
+_REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
+_ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
+_CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
+_F, _R, _A, _G, _AL, _C = (
+    t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS)
+)
+_FIGURE_COLUMNS = (_F.key, _F.value, _F.unit, _F.raw, _F.flags, _F.candidates)
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """One current report, for the bot's /sources."""
+
+    agency_id: int
+    agency: str
+    year: int
+    source_name: str
+    format: str
+    ingested_at: datetime
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """64.0000 → 64 and 25.1000 → 25.1, so answers print what the report printed."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
+
+
+def _figure(row: Any) -> FigureInfo:
+    return FigureInfo(
+        key=row.key,
+        value=plain_decimal(row.value),
+        unit=row.unit,
+        raw=row.raw,
+        flags=tuple(row.flags.split(",")) if row.flags else (),
+        candidates=tuple(
+            d for d in (plain_decimal(Decimal(c)) for c in row.candidates.split(",")) if d
+        )
+        if row.candidates
+        else (),
+    )
+
+
+def _current(agency_id: int, year: int) -> ColumnElement[bool]:
+    return and_(_F.agency_id == agency_id, _F.year == year, _F.current == true())
+
+
+class StoreReader:
+    """Read-only access to current reports; implements `query.source.ReportSource`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def version(self) -> str:
+        """Max report id and count: every ingest adds a report row, so this moves on change."""
+        with self._engine.connect() as conn:
+            top, count = conn.execute(select(func.max(_R.id), func.count())).one()
+        return f"{top or 0}:{count}"
+
+    def agencies(self) -> Sequence[AgencyInfo]:
+        has_current = (
+            select(_R.agency_id).where(_R.agency_id == _A.id, _R.superseded.is_(False)).exists()
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    _A.id,
+                    _A.name,
+                    _A.level,
+                    _G.name.label("region"),
+                    _G.province,
+                    _G.city,
+                    _G.county,
+                )
+                .join_from(_AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True)
+                .where(has_current)
+                .order_by(_A.id)
+            ).all()
+            aliases: defaultdict[int, list[str]] = defaultdict(list)
+            for agency_id, alias in conn.execute(
+                select(_AL.agency_id, _AL.alias).order_by(_AL.id)
+            ):
+                aliases[agency_id].append(alias)
+        return [
+            AgencyInfo(
+                id=row.id,
+                name=row.name,
+                aliases=tuple(a for a in aliases[row.id] if a != row.name),
+                region=row.region or "",
+                province=row.province,
+                city=row.city,
+                county=row.county,
+                level=row.level,
+            )
+            for row in rows
+        ]
+
+    def years(self, agency_id: int) -> list[int]:
+        with self._engine.connect() as conn:
+            return list(
+                conn.scalars(
+                    select(_R.year)
+                    .where(_R.agency_id == agency_id, _R.superseded.is_(False))
+                    .order_by(_R.year)
+                )
+            )
+
+    def report(self, agency_id: int, year: int) -> ReportInfo | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(_R.title, _R.source_name, _R.format, _R.template, _R.published_on).where(
+                    _R.agency_id == agency_id, _R.year == year, _R.superseded.is_(False)
+                )
+            ).first()
+        if row is None:
+            return None
+        return ReportInfo(
+            agency_id=agency_id,
+            year=year,
+            title=row.title,
+            source_name=row.source_name,
+            format=row.format,
+            template=row.template,
+            published_on=row.published_on,
+        )
+
+    def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
+        if not keys:
+            return {}
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(*_FIGURE_COLUMNS).where(_current(agency_id, year), _F.key.in_(list(keys)))
+            ).all()
+        return {row.key: _figure(row) for row in rows}
+
+    def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_F.year, *_FIGURE_COLUMNS)
+                .where(_F.agency_id == agency_id, _F.key == key, _F.current == true())
+                .order_by(_F.year)
+            ).all()
+        return {row.year: _figure(row) for row in rows}
+
+    def across(
+        self, key: str, year: int, *, region: str | None = None
+    ) -> list[tuple[int, FigureInfo]]:
+        """Largest value first (ambiguous cells last), ties by agency id.
+
+        `region` is a prefix of the full region name, or of the name without the province
+        (so 淮安市 finds 江苏省淮安市洪泽区 too)."""
+        query = select(_F.agency_id, *_FIGURE_COLUMNS).where(
+            _F.key == key, _F.year == year, _F.current == true()
+        )
+        if region:
+            in_region = select(_G.id).where(
+                or_(
+                    _G.name.startswith(region, autoescape=True),
+                    (func.coalesce(_G.city, "") + func.coalesce(_G.county, "")).startswith(
+                        region, autoescape=True
+                    ),
+                )
+            )
+            query = query.where(_F.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        found = [(row.agency_id, _figure(row)) for row in rows]
+        found.sort(key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0]))
+        return found
+
+    def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_C.rule, _C.ok, _C.message, _C["keys"])
+                .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)
+                .where(_R.agency_id == agency_id, _R.year == year, _R.superseded.is_(False))
+                .order_by(_C.id)
+            ).all()
+        return [
+            CheckInfo(
+                rule=row.rule,
+                ok=row.ok,
+                message=row.message,
+                keys=tuple(row.keys.split(",")) if row.keys else (),
+            )
+            for row in rows
+        ]
+
+    def loaded_reports(self) -> list[LoadedReport]:
+        """Every current report with where it came from, by agency name then year."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_R.agency_id, _A.name, _R.year, _R.source_name, _R.format, _R.ingested_at)
+                .join_from(_REPORTS, _AGENCIES, _R.agency_id == _A.id)
+                .where(_R.superseded.is_(False))
+                .order_by(_A.name, _R.year)
+            ).all()
+        return [
+            LoadedReport(
+                agency_id=row.agency_id,
+                agency=row.name,
+                year=row.year,
+                source_name=row.source_name,
+                format=row.format,
+                ingested_at=row.ingested_at,
+            )
+            for row in rows
+        ]
