@@ -1,0 +1,155 @@
+"""The bot's conversation in a terminal (`python bot.py chat`): the same answers as Telegram,
+choices picked by number, /chart writes a PNG file. Works piped: no prompt unless on a TTY."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from handlers.commands import COMMANDS, EXAMPLE_QUESTIONS, question_for, usage_text
+
+if TYPE_CHECKING:
+    from query import Answer, Asker, Choice
+
+log = logging.getLogger(__name__)
+
+PROMPT = "问> "
+CONSOLE_COMMANDS = ("ask", "report", "compare", "rank", "chart", "sources")
+
+
+def console_help() -> str:
+    """Help for the terminal: questions, the commands that make sense here, and how to leave."""
+    lines = ["直接输入问题，例如："]
+    lines += [f"  {q}" for q in EXAMPLE_QUESTIONS]
+    lines += ["命令："]
+    lines += [
+        f"  /{c.name} {c.usage}".rstrip() + f" — {c.help}"
+        for c in COMMANDS
+        if c.name in CONSOLE_COMMANDS
+    ]
+    lines += ["出现候选项时输入编号选择；Ctrl-D 或 /quit 退出。"]
+    return "\n".join(lines)
+
+
+def choices_text(choices: Sequence[Choice]) -> str:
+    """Numbered alternatives; typing a number picks one."""
+    lines = ["输入编号选择："]
+    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(choices, start=1)]
+    return "\n".join(lines)
+
+
+def chart_dir() -> Path:
+    """charts/ in the working directory, or a folder in the temp dir when that is not writable."""
+    for folder in (Path("charts"), Path(tempfile.gettempdir()) / "nianbao-charts"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if folder.is_dir() and _writable(folder):
+            return folder
+    raise OSError("没有可写的图表目录")
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def chart_file_name(title: str) -> str:
+    """A safe file name from a chart title (Chinese kept, separators replaced)."""
+    stem = re.sub(r"[^\w\-]+", "_", title).strip("_")[:60] or "chart"
+    return f"{stem}.png"
+
+
+class Conversation:
+    """One terminal session: remembers the last choices so a number can pick one."""
+
+    def __init__(self, asker: Asker) -> None:
+        self.asker = asker
+        self.choices: list[Choice] = []
+
+    def reply(self, line: str) -> str | None:
+        """The text to print for one input line (None: nothing to print)."""
+        line = " ".join(line.split())
+        if not line:
+            return None
+        if line.isdigit() and self.choices:
+            number = int(line)
+            if 1 <= number <= len(self.choices):
+                return self._show(self.asker.resolve(self.choices[number - 1].token))
+            return f"请输入 1 到 {len(self.choices)} 之间的编号。"
+        if line.startswith("/"):
+            return self._command(line)
+        return self._show(self.asker.ask(line))
+
+    def _show(self, answer: Answer) -> str:
+        self.choices = list(answer.choices)
+        if not self.choices:
+            return answer.text
+        return f"{answer.text}\n{choices_text(self.choices)}"
+
+    def _command(self, line: str) -> str:
+        name, _, args = line[1:].partition(" ")
+        name = name.lower()
+        if name in ("help", "start"):
+            return console_help()
+        if name == "chart":
+            return self._chart(args) if args.strip() else usage_text("chart")
+        if name not in CONSOLE_COMMANDS:
+            return "未知命令。输入 /help 查看用法。"
+        question = question_for(name, args)
+        if question is None:
+            return usage_text(name)
+        return self._show(self.asker.ask(question))
+
+    def _chart(self, text: str) -> str:
+        from charts import render_chart  # matplotlib loads only when a chart is asked for
+        from query import Answer
+
+        result = self.asker.chart(text)
+        if isinstance(result, Answer):
+            return self._show(result)
+        path = chart_dir() / chart_file_name(result.title)
+        path.write_bytes(render_chart(result))
+        self.choices = []
+        return f"{result.title}\n图表已保存：{path.resolve()}"
+
+
+def run_console(asker: Asker, *, stdin: TextIO, stdout: TextIO) -> int:
+    """Read questions line by line until end of input (Ctrl-D, closed pipe); returns 0."""
+    interactive = stdin.isatty()
+    conversation = Conversation(asker)
+    if interactive:
+        stdout.write("政府信息公开年报问答。输入 /help 查看用法，Ctrl-D 退出。\n")
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            line = ""
+        if not line:
+            if interactive:
+                stdout.write("\n")
+            return 0
+        if line.strip().lower() in ("/quit", "/exit"):
+            return 0
+        try:
+            text = conversation.reply(line)
+        except KeyboardInterrupt:
+            stdout.write("\n")
+            return 0
+        except Exception:  # one bad question must not end the session
+            log.exception("Failed to answer %r", line)
+            text = "抱歉，处理这个问题时出了点问题。"
+        if text is not None:
+            stdout.write(text + "\n")
+            stdout.flush()

@@ -1,0 +1,137 @@
+"""Building and running the Telegram Application: rate limiting with retries, the command menu,
+reminders re-armed at start, the error handler, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+
+import handlers.documents
+import handlers.questions
+import handlers.reports
+from handlers.commands import menu_entries
+from query import Asker
+from settings import Settings
+from store.reader import StoreReader
+
+log = logging.getLogger(__name__)
+
+try:  # handlers/reminders.py is written in parallel; plain import once it has landed
+    import handlers.reminders as reminders
+except ModuleNotFoundError:  # pragma: no cover
+    reminders = None
+
+ERROR_TEXT = "抱歉，处理您的消息时出了点问题，请稍后再试。"
+NETWORK_RETRY_DELAYS = (0.5, 2.0, 5.0)  # seconds before each retry of a failed request
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (flood limits, RetryAfter) that also retries requests that failed on the
+    network (connection refused or reset, 502). Timeouts are not retried: the request may have
+    arrived, and resending a message would duplicate it. BadRequest is a NetworkError subclass
+    in PTB but a retry cannot fix it."""
+
+    def __init__(self, *, delays: tuple[float, ...] = NETWORK_RETRY_DELAYS) -> None:
+        super().__init__(max_retries=3)
+        self._delays = delays
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        for delay in (*self._delays, None):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (BadRequest, TimedOut):
+                raise
+            except NetworkError as err:
+                if delay is None:
+                    raise
+                log.warning("%s failed (%s); retrying in %.1f s", endpoint, err, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the traceback; tell the user something went wrong, without any details."""
+    log.error("Error while handling %r", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, ERROR_TEXT)
+        except Exception:  # the error may be that we cannot send at all
+            log.exception("Could not tell the user about the error")
+
+
+async def post_init(application: Application) -> None:
+    """At start: the command menu from the registry, then the reminders from the database."""
+    await application.bot.set_my_commands(menu_entries())
+    if reminders is not None:
+        await reminders.rearm(application)
+
+
+def build_application(settings: Settings, engine: Engine) -> Application:
+    """The bot with every handler registered; `bot_data` holds settings, engine and asker."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .rate_limiter(RetryingRateLimiter())
+        .post_init(post_init)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
+            str(settings.telegram_file_base_url)
+        )
+    application = builder.build()
+    application.bot_data["settings"] = settings
+    application.bot_data["engine"] = engine
+    application.bot_data["asker"] = Asker(StoreReader(engine), tz=ZoneInfo(settings.tz))
+    for module in (handlers.questions, handlers.reports, handlers.documents):
+        module.register(application)
+    if reminders is not None:
+        reminders.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def webhook_secret(token: str) -> str:
+    """A secret Telegram sends with every webhook call, derived from the token so that no
+    extra setting is needed and only Telegram can post updates."""
+    return hashlib.sha256(f"nianbao-webhook:{token}".encode()).hexdigest()
+
+
+def run_application(application: Application, settings: Settings) -> None:
+    """Long polling, or a webhook server when WEBHOOK_URL is set (blocks until stopped)."""
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path.strip("/")
+        log.info("Webhook mode: %s (listening on %s:%d)", settings.webhook_url,
+                 settings.webhook_listen, settings.webhook_port)  # fmt: skip
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=webhook_secret(application.bot.token),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("Long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,147 @@
+"""Questions: any text in a private chat; /ask, replies to the bot and mentions in groups;
+answer buttons that answer in place. /start and /help live here too."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from telegram import Message, MessageEntity, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from handlers.commands import help_text, question_for, start_text, usage_text
+from handlers.replies import (
+    ANSWER_PREFIX,
+    choice_keyboard,
+    reply_answer,
+    reply_text,
+    split_message,
+)
+
+if TYPE_CHECKING:
+    from query import Answer, Asker
+    from settings import Settings
+
+
+def asker_of(context: ContextTypes.DEFAULT_TYPE) -> Asker:
+    return cast("Asker", context.bot_data["asker"])
+
+
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return cast("Settings", context.bot_data["settings"])
+
+
+async def ask(context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
+    """Run the question layer off the event loop (it reads the database)."""
+    return await asyncio.to_thread(asker_of(context).ask, question)
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Ask `text` and reply with the answer and its alternatives as buttons."""
+    message = update.effective_message
+    if message is None:
+        return
+    await reply_answer(message, await ask(context, text))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot does, the commands and example questions."""
+    if update.effective_message:
+        text = start_text(max_upload_mb=settings_of(context).max_upload_mb)
+        await update.effective_message.reply_text(text)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every command with its help line, example questions, group use and the upload limit."""
+    if update.effective_message:
+        text = help_text(max_upload_mb=settings_of(context).max_upload_mb)
+        await update.effective_message.reply_text(text)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to a question typed in a private chat."""
+    if update.effective_message and update.effective_message.text:
+        await answer_question(update, context, update.effective_message.text)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to `/ask 问题` (how groups ask), or how to use /ask."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = question_for("ask", " ".join(context.args or []))
+    if question is None:
+        await message.reply_text(usage_text("ask"))
+        return
+    await answer_question(update, context, question)
+
+
+def addressed_question(text: str, *, username: str, replying_to_bot: bool) -> str | None:
+    """The question in a group message, or None when the message is not for the bot: it must
+    mention @username or reply to the bot. The mention itself is removed."""
+    mention = f"@{username}".lower()
+    mentioned = mention in text.lower()
+    if not (mentioned or replying_to_bot):
+        return None
+    if mentioned:
+        start_at = text.lower().index(mention)
+        text = text[:start_at] + text[start_at + len(mention) :]
+    return " ".join(text.split()) or None
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, the answer to a message that mentions the bot or replies to it."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    reply = message.reply_to_message
+    replying = bool(reply and reply.from_user and reply.from_user.id == context.bot.id)
+    question = addressed_question(
+        message.text, username=context.bot.username, replying_to_bot=replying
+    )
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pressed alternative: the message is edited in place into that answer."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    token = query.data.removeprefix(ANSWER_PREFIX)
+    answer = await asyncio.to_thread(asker_of(context).resolve, token)
+    await query.answer()
+    parts = split_message(answer.text)
+    keyboard = choice_keyboard(answer.choices)
+    try:
+        await query.edit_message_text(parts[0], reply_markup=keyboard if len(parts) == 1 else None)
+    except BadRequest as err:
+        if "not modified" not in str(err).lower():  # the same button pressed twice
+            raise
+    if len(parts) > 1 and query.message is not None:
+        await reply_text(cast("Message", query.message), "\n".join(parts[1:]), keyboard)
+
+
+def register(application: Application) -> None:
+    """Questions, /start, /help, /ask and the answer buttons."""
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("ask", ask_command))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, private_text)
+    )
+    addressed = filters.REPLY | filters.Entity(MessageEntity.MENTION)
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & addressed, group_text
+        )
+    )
+    application.add_handler(CallbackQueryHandler(choice_pressed, pattern=f"^{ANSWER_PREFIX}"))
