@@ -1,0 +1,364 @@
+"""Every database access of reminders: subscriptions, sent reminders, the scope's report status.
+
+Exactly-once sending rests on `claim_reminder`: the SentReminder row with its unique key is
+committed before the message goes out, so whichever process (or restart) inserts it first is the
+only one that sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Engine, delete, func, literal, or_, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session, col, select
+
+from reminders.message import Failing, ScopeStatus
+from reminders.schedule import DEPARTMENT, GOVERNMENT, Plan, Reminder, parse_leads
+from store.db import WRITE
+from store.models import (
+    Agency,
+    AgencyAlias,
+    CheckResult,
+    Region,
+    Report,
+    SentReminder,
+    Subscription,
+)
+
+log = logging.getLogger(__name__)
+
+# pg advisory lock key of the reminder scheduler's leader ("nbremind"); store.db's upgrade lock
+# uses another key, so a leader never blocks a starting process's migrations.
+LEADER_LOCK_KEY = 0x6E6272656D696E64
+
+
+def to_plan(sub: Subscription) -> Plan:
+    assert sub.id is not None
+    return Plan(
+        id=sub.id,
+        chat_id=sub.chat_id,
+        kind=sub.kind,
+        month=sub.deadline_month,
+        day=sub.deadline_day,
+        leads=parse_leads(sub.lead_days),
+        hour=sub.send_hour,
+        minute=sub.send_minute,
+        since=sub.created_at,  # SQLModel returns aware UTC
+    )
+
+
+def scope_agencies(sub: Subscription) -> list[str]:
+    return [name for name in sub.scope_agencies.split("\n") if name]
+
+
+def add_subscription(
+    *,
+    session: Session,
+    chat_id: int,
+    kind: str,
+    month: int,
+    day: int,
+    scope_region: str | None,
+    scope_agencies: Sequence[str],
+    leads: Sequence[int],
+    created_by: int | None,
+    now: datetime,
+) -> Subscription:
+    sub = Subscription(
+        chat_id=chat_id,
+        kind=kind,
+        deadline_month=month,
+        deadline_day=day,
+        scope_region=scope_region,
+        scope_agencies="\n".join(scope_agencies),
+        lead_days=",".join(str(lead) for lead in leads),
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(sub)
+    session.commit()
+    session.refresh(sub)
+    return sub
+
+
+def chat_subscriptions(*, session: Session, chat_id: int) -> list[Subscription]:
+    """A chat's subscriptions, paused ones included, oldest first."""
+    query = (
+        select(Subscription).where(Subscription.chat_id == chat_id).order_by(col(Subscription.id))
+    )
+    return list(session.exec(query))
+
+
+def active_subscriptions(*, session: Session) -> list[Subscription]:
+    query = select(Subscription).where(col(Subscription.paused).is_(False))
+    return list(session.exec(query.order_by(col(Subscription.id))))
+
+
+def get_subscription(*, session: Session, subscription_id: int) -> Subscription | None:
+    return session.get(Subscription, subscription_id)
+
+
+def delete_subscriptions(*, session: Session, chat_id: int, ids: Sequence[int] | None) -> int:
+    """Delete the chat's subscriptions with these ids (all of them when `ids` is None)."""
+    query = select(col(Subscription.id)).where(Subscription.chat_id == chat_id)
+    if ids is not None:
+        query = query.where(col(Subscription.id).in_(ids))
+    found = list(session.exec(query))
+    if found:
+        session.exec(delete(SentReminder).where(col(SentReminder.subscription_id).in_(found)))
+        session.exec(delete(Subscription).where(col(Subscription.id).in_(found)))
+        session.commit()
+    return len(found)
+
+
+def pause_chat(*, session: Session, chat_id: int, reason: str) -> int:
+    """Pause every subscription of a chat the bot can no longer write to."""
+    result = session.exec(
+        update(Subscription)
+        .where(col(Subscription.chat_id) == chat_id, col(Subscription.paused).is_(False))
+        .values(paused=True, paused_reason=reason)
+    )
+    session.commit()
+    return int(result.rowcount)
+
+
+def migrate_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: its subscriptions and their sent keys follow the new id."""
+    result = session.exec(
+        update(Subscription)
+        .where(col(Subscription.chat_id) == old_chat_id)
+        .values(chat_id=new_chat_id)
+    )
+    session.exec(
+        update(SentReminder)
+        .where(col(SentReminder.chat_id) == old_chat_id)
+        .values(chat_id=new_chat_id)
+    )
+    session.commit()
+    return int(result.rowcount)
+
+
+def claim_reminder(*, session: Session, reminder: Reminder, late: bool, now: datetime) -> bool:
+    """Insert and commit the sent-reminder key; False when someone already holds it.
+
+    The chat id is read from the subscription in the same transaction, so a migrated chat keeps
+    the key it had. A paused or deleted subscription cannot be claimed.
+    """
+    session.commit()  # end any read transaction, so that the next one can begin as a writer
+    session.connection(execution_options=WRITE)  # SQLite: take the write lock at BEGIN
+    sub = session.get(Subscription, reminder.subscription_id)
+    if sub is None or sub.paused:
+        return False
+    session.add(
+        SentReminder(
+            chat_id=sub.chat_id,
+            subscription_id=reminder.subscription_id,
+            deadline=reminder.deadline,
+            lead_days=reminder.lead_days,
+            claimed_at=now,
+            late=late,
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def finish_reminder(
+    *, session: Session, reminder: Reminder, now: datetime, error: str | None = None
+) -> None:
+    """Record the outcome of a claimed reminder: sent, or the error that stopped it."""
+    session.exec(
+        update(SentReminder)
+        .where(
+            col(SentReminder.subscription_id) == reminder.subscription_id,
+            col(SentReminder.deadline) == reminder.deadline,
+            col(SentReminder.lead_days) == reminder.lead_days,
+        )
+        .values(sent_at=None if error else now, error=error)
+    )
+    session.commit()
+
+
+def sent_reminders(*, session: Session, subscription_id: int) -> list[SentReminder]:
+    query = select(SentReminder).where(SentReminder.subscription_id == subscription_id)
+    return list(session.exec(query.order_by(col(SentReminder.id))))
+
+
+def is_claimed(*, session: Session, subscription_id: int, deadline: date, lead_days: int) -> bool:
+    query = select(col(SentReminder.id)).where(
+        SentReminder.subscription_id == subscription_id,
+        SentReminder.deadline == deadline,
+        SentReminder.lead_days == lead_days,
+    )
+    return session.exec(query).first() is not None
+
+
+def known_regions(*, session: Session, limit: int) -> list[str]:
+    """Region names with the most agencies, for the /subscribe buttons."""
+    query = (
+        select(Region.name, func.count(col(Agency.id)).label("n"))
+        .join(Agency, col(Agency.region_id) == col(Region.id))
+        .group_by(col(Region.name))
+        .order_by(text("n DESC"), col(Region.name))
+        .limit(limit)
+    )
+    return [name for name, _ in session.exec(query)]
+
+
+def scope_status(*, session: Session, sub: Subscription, year: int) -> ScopeStatus:
+    """Loaded, missing and failing agencies of the subscription's scope for report `year`."""
+    if sub.scope_region:
+        return _region_status(session, sub.scope_region, sub.kind, year)
+    return _list_status(session, scope_agencies(sub), year)
+
+
+def _region_status(session: Session, scope: str, kind: str, year: int) -> ScopeStatus:
+    agencies = _region_agencies(session, scope, kind)
+    with_report = _current_reports(session, [a.id for a in agencies if a.id is not None], year)
+    loaded = sorted(a.name for a in agencies if a.id in with_report)
+    missing = sorted(a.name for a in agencies if a.id not in with_report)
+    names = {a.id: a.name for a in agencies}
+    failing = _failing(session, {rid: names[aid] for aid, rid in with_report.items()})
+    return ScopeStatus(scope=scope, year=year, loaded=loaded, missing=missing, failing=failing)
+
+
+def _list_status(session: Session, wanted: list[str], year: int) -> ScopeStatus:
+    matched = {name: _match_agency(session, name) for name in wanted}
+    ids = [aid for aid in matched.values() if aid is not None]
+    with_report = _current_reports(session, ids, year)
+    loaded = [n for n in wanted if matched[n] in with_report]
+    missing = [n for n in wanted if matched[n] not in with_report]
+    report_names = {with_report[aid]: n for n, aid in matched.items() if aid in with_report}
+    failing = _failing(session, report_names)
+    scope = "、".join(wanted) if len(wanted) <= 3 else f"{wanted[0]} 等 {len(wanted)} 个单位"
+    return ScopeStatus(scope=scope, year=year, loaded=loaded, missing=missing, failing=failing)
+
+
+def _region_agencies(session: Session, scope: str, kind: str) -> list[Agency]:
+    """Agencies of every region named `scope` (by full name, part or tail) and below it."""
+    match = select(col(Region.name)).where(
+        or_(
+            col(Region.name) == scope,
+            col(Region.province) == scope,
+            col(Region.city) == scope,
+            col(Region.county) == scope,
+            col(Region.name).endswith(scope),
+        )
+    )
+    roots = list(session.exec(match))
+    if not roots:
+        return []
+    query = (
+        select(Agency)
+        .join(Region, col(Agency.region_id) == col(Region.id))
+        .where(or_(*(col(Region.name).startswith(root) for root in roots)))
+    )
+    # 部门年报 concern departments, 政府年报 the governments; agencies of unknown level count.
+    if kind == DEPARTMENT:
+        query = query.where(or_(col(Agency.level).is_(None), col(Agency.level) != GOVERNMENT))
+    elif kind == GOVERNMENT:
+        query = query.where(or_(col(Agency.level).is_(None), col(Agency.level) != DEPARTMENT))
+    return list(session.exec(query.order_by(col(Agency.name))))
+
+
+def _match_agency(session: Session, wanted: str) -> int | None:
+    """The agency a typed name means: its name or an alias, possibly after a region prefix.
+
+    "淮安市洪泽区人民政府" matches an agency named 洪泽区人民政府 in 江苏省淮安市洪泽区, since
+    the extra 淮安市 is part of its region's name. The longest matching name wins.
+    """
+    by_name = select(col(Agency.id), col(Agency.name), col(Region.name)).outerjoin(
+        Region, col(Agency.region_id) == col(Region.id)
+    )
+    candidates = list(session.exec(by_name.where(literal(wanted).endswith(col(Agency.name)))))
+    by_alias = (
+        select(col(Agency.id), col(AgencyAlias.alias), col(Region.name))
+        .join(AgencyAlias, col(AgencyAlias.agency_id) == col(Agency.id))
+        .outerjoin(Region, col(Agency.region_id) == col(Region.id))
+        .where(literal(wanted).endswith(col(AgencyAlias.alias)))
+    )
+    candidates += list(session.exec(by_alias))
+    best: tuple[int | None, int] | None = None
+    for agency_id, name, region in candidates:
+        prefix = wanted[: len(wanted) - len(name)]
+        if not name or (prefix and prefix not in (region or "")):
+            continue
+        if best is None or len(name) > best[1]:
+            best = (agency_id, len(name))
+    return best[0] if best else None
+
+
+def _current_reports(session: Session, agency_ids: list[int], year: int) -> dict[int, int]:
+    """agency id → id of its current report of `year`."""
+    if not agency_ids:
+        return {}
+    query = select(col(Report.agency_id), col(Report.id)).where(
+        col(Report.agency_id).in_(agency_ids),
+        Report.year == year,
+        col(Report.superseded).is_(False),
+    )
+    return {agency_id: report_id for agency_id, report_id in session.exec(query) if report_id}
+
+
+def _failing(session: Session, report_names: dict[int, str]) -> list[Failing]:
+    """One line per (agency, rule) of the failed checks of these reports."""
+    if not report_names:
+        return []
+    query = (
+        select(col(CheckResult.report_id), col(CheckResult.rule), col(CheckResult.message))
+        .where(col(CheckResult.report_id).in_(report_names), col(CheckResult.ok).is_(False))
+        .order_by(col(CheckResult.id))
+    )
+    seen: dict[tuple[str, str], Failing] = {}
+    for report_id, rule, message in session.exec(query):
+        name = report_names[report_id]
+        seen.setdefault((name, rule), Failing(agency=name, rule=rule, message=message))
+    return sorted(seen.values(), key=lambda f: (f.agency, f.rule))
+
+
+class LeaderLock:
+    """Only the holder runs the reminder scheduler (APScheduler runs every job in every process).
+
+    On PostgreSQL the holder keeps `pg_try_advisory_lock` on a dedicated connection; closing the
+    connection (or the process dying) releases it. SQLite deployments are single-process and
+    always lead.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def acquire(self) -> bool:
+        """True while this process leads; retries after a lost connection."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT 1"))
+                return True
+            except DBAPIError:
+                log.warning("leader connection lost; trying to lead again")
+                self.release()
+        conn = self._engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY})
+        conn.commit()
+        if got.scalar_one():
+            self._conn = conn
+            return True
+        conn.close()
+        return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except DBAPIError:
+                log.warning("closing the leader connection failed", exc_info=True)
+            self._conn = None
