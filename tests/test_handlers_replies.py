@@ -73,8 +73,12 @@ class _Choice:
 
 
 def test_choices_become_one_button_per_row_with_prefixed_tokens() -> None:
-    keyboard = choice_keyboard([_Choice("本年新收", "v|3|2020|apply.new.total"),
-                                _Choice("上年结转", "v|3|2020|apply.carried_in.total")])  # fmt: skip
+    keyboard = choice_keyboard(
+        [
+            _Choice("本年新收", "v|3|2020|apply.new.total"),
+            _Choice("上年结转", "v|3|2020|apply.carried_in.total"),
+        ]
+    )
     assert keyboard is not None
     rows = [[(b.text, b.callback_data) for b in row] for row in keyboard.inline_keyboard]
     assert rows == [
