@@ -1,0 +1,303 @@
+"""Step 3: find the agencies and regions a question names, fast enough for 100k agencies.
+
+Names are split into a region chain (安徽省 → 六安市 → 金安区) and a department part
+(数据资源管理局), so "金安数据局", "六安市金安区数据资源管理局" and "金安区" all
+land on the same agency through dictionary look-ups. rapidfuzz only runs when no name
+occurs literally, over the few names that share character pairs with the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from query.normalize import compact
+from query.source import AgencyInfo
+
+_PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)|.+$")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "区",
+    "县",
+    "旗",
+)
+_SPECIAL_AREAS = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "开发区", "新区", "实验区")
+_GOVERNMENT = "人民政府"
+
+# Short forms staff use for department names; a department may carry several.
+DEPARTMENT_SHORT: dict[str, tuple[str, ...]] = {
+    "人民政府": ("政府",),
+    "人民政府办公厅": ("政府办公厅", "办公厅", "政府办"),
+    "人民政府办公室": ("政府办公室", "政府办", "办公室"),
+    "数据资源管理局": ("数据局", "数管局", "数据资源局", "大数据局"),
+    "政务服务管理局": ("政务服务局", "政务局", "政管局"),
+    "政务服务和数据管理局": ("政数局", "数据局", "政务服务局"),
+    "住房和城乡建设局": ("住建局",),
+    "住房和城乡建设厅": ("住建厅",),
+    "发展和改革委员会": ("发改委",),
+    "发展改革委员会": ("发改委",),
+    "人力资源和社会保障局": ("人社局",),
+    "自然资源和规划局": ("自然资源局", "自规局"),
+    "自然资源局": ("国土局",),
+    "市场监督管理局": ("市场监管局", "市监局"),
+    "生态环境局": ("环保局", "环境局"),
+    "卫生健康委员会": ("卫健委",),
+    "交通运输局": ("交通局",),
+    "农业农村局": ("农业局", "农委"),
+    "教育体育局": ("教体局", "教育局"),
+    "应急管理局": ("应急局",),
+    "退役军人事务局": ("退役军人局",),
+    "医疗保障局": ("医保局",),
+    "城市管理局": ("城管局",),
+    "行政审批局": ("审批局",),
+}
+MAX_FUZZY_CANDIDATES = 200
+_COMMON_PAIR = 5000  # character pairs in more names than this do not pick candidates
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place named in the question: candidate agencies (best first) and what was said."""
+
+    agencies: tuple[int, ...]
+    region: str | None = None  # full region prefix, e.g. 安徽省六安市金安区
+    department: str | None = None  # the department words typed, if any
+    by_name: bool = False  # a full agency name or alias was typed
+    preferred: int | None = None  # the region's own government when no department was named
+    text: str = ""
+
+
+@dataclass
+class PlaceScan:
+    places: list[Place] = field(default_factory=list)
+    rest: str = ""  # the question without the place words
+    unknown: str | None = None  # something that looks like a place but is not in the database
+
+
+def region_pieces(info: AgencyInfo) -> list[str]:
+    """The region chain of an agency: [安徽省, 六安市, 金安区]."""
+    parts = [p for p in (info.province, info.city, info.county) if p]
+    if parts and "".join(dict.fromkeys(parts)) == info.region:
+        return list(dict.fromkeys(parts))
+    return _PIECE.findall(info.region) if info.region else []
+
+
+def _short_forms(piece: str) -> list[str]:
+    forms = [piece]
+    for suffix in _SPECIAL_AREAS + _SUFFIXES:
+        if piece.endswith(suffix) and len(piece) - len(suffix) >= 2:
+            forms.append(piece[: -len(suffix)])
+            break
+    return forms
+
+
+def _strip_region(name: str, forms: Iterable[str]) -> str:
+    """The department part of a name: 六安市金安区数据资源管理局 → 数据资源管理局."""
+    ordered = sorted(set(forms), key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for form in ordered:
+            if name.startswith(form) and len(name) > len(form):
+                name = name[len(form) :]
+                changed = True
+                break
+    return name
+
+
+def _department_forms(dept: str) -> list[str]:
+    forms = [dept, *DEPARTMENT_SHORT.get(dept, ())]
+    if "和" in dept:
+        forms.append(dept.replace("和", ""))
+    if dept.endswith("委员会"):
+        forms.append(dept[: -len("委员会")] + "委")
+    return [f for f in dict.fromkeys(forms) if len(f) >= 2]
+
+
+class AgencyIndex:
+    """Dictionaries from every written form of a name to agencies, built once per data version."""
+
+    def __init__(self, agencies: Sequence[AgencyInfo]) -> None:
+        self.info: dict[int, AgencyInfo] = {a.id: a for a in agencies}
+        self.names: dict[str, set[int]] = defaultdict(set)
+        self.regions: dict[str, set[str]] = defaultdict(set)  # written form → full prefixes
+        self.departments: dict[str, set[int]] = defaultdict(set)
+        self.in_region: dict[str, list[int]] = defaultdict(list)  # full prefix → agencies
+        self.region_of: dict[int, str] = {}
+        self.governments: dict[str, list[int]] = defaultdict(list)  # exact region → governments
+        for agency in agencies:
+            self._add(agency)
+        self.max_len = max(
+            (len(k) for k in (*self.names, *self.regions, *self.departments)), default=0
+        )
+        self._fuzzy_names = list(self.names)
+        self._pairs: dict[str, list[int]] = defaultdict(list)
+        for i, name in enumerate(self._fuzzy_names):
+            for pair in {name[j : j + 2] for j in range(len(name) - 1)}:
+                self._pairs[pair].append(i)
+
+    def _add(self, agency: AgencyInfo) -> None:
+        pieces = [compact(p) for p in region_pieces(agency)]
+        prefix = ""
+        forms: list[str] = []
+        for piece in pieces:
+            prefix += piece
+            self.in_region[prefix].append(agency.id)
+            for form in _short_forms(piece):
+                self.regions[form].add(prefix)
+                forms.append(form)
+        self.region_of[agency.id] = prefix
+        is_government = agency.level == "government"
+        for written in (agency.name, *agency.aliases):
+            name = compact(written)
+            if not name:
+                continue
+            self.names[name].add(agency.id)
+            dept = _strip_region(name, forms)
+            if dept == name and forms and name in self.regions:
+                continue  # the name is the region itself (平潭综合实验区)
+            for form in _department_forms(dept):
+                if form not in self.regions:
+                    self.departments[form].add(agency.id)
+            if dept == _GOVERNMENT:
+                is_government = True
+        if is_government or (pieces and compact(agency.name) == pieces[-1]):
+            self.governments[prefix].append(agency.id)
+
+    # --- scanning -------------------------------------------------------------------------
+
+    def scan(self, text: str, *, masked: Sequence[tuple[int, int]] = ()) -> PlaceScan:
+        """Places named in `text` (already compact), in order, and the text without them.
+
+        `masked` spans (catalog words) are never read as names: 政府信息公开 is not a 政府.
+        """
+        blocked = [False] * len(text)
+        for start, end in masked:
+            for i in range(start, min(end, len(text))):
+                blocked[i] = True
+        tokens: list[tuple[int, int, str, str]] = []  # start, end, kind, form
+        i = 0
+        while i < len(text):
+            hit = None if blocked[i] else self._longest(text, i, blocked)
+            if hit is None:
+                i += 1
+                continue
+            kind, form = hit
+            tokens.append((i, i + len(form), kind, form))
+            i += len(form)
+        groups: list[list[tuple[int, int, str, str]]] = []
+        for token in tokens:
+            if groups and groups[-1][-1][1] == token[0]:
+                groups[-1].append(token)
+            else:
+                groups.append([token])
+        scan = PlaceScan()
+        keep = [True] * len(text)
+        for group in groups:
+            place = self._resolve(group, text)
+            if place is None:
+                continue
+            scan.places.append(place)
+            for start, end, _, _ in group:
+                for j in range(start, end):
+                    keep[j] = False
+        scan.rest = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
+        return scan
+
+    def _longest(self, text: str, i: int, blocked: list[bool]) -> tuple[str, str] | None:
+        end = min(len(text), i + self.max_len)
+        if True in blocked[i:end]:
+            end = blocked.index(True, i, end)
+        for j in range(end, i + 1, -1):
+            form = text[i:j]
+            if form in self.names:
+                return "name", form
+            if form in self.regions:
+                return "region", form
+            if form in self.departments:
+                return "department", form
+        return None
+
+    def _resolve(self, group: list[tuple[int, int, str, str]], text: str) -> Place | None:
+        said = text[group[0][0] : group[-1][1]]
+        names = [form for _, _, kind, form in group if kind == "name"]
+        if names:
+            named = set.intersection(*(self.names[n] for n in names))
+            return Place(tuple(sorted(named)), by_name=True, text=said)
+        regions: set[str] | None = None
+        for _, _, kind, form in group:
+            if kind != "region":
+                continue
+            found = self.regions[form]
+            if regions is None:
+                regions = set(found)
+            else:
+                narrower = {r for r in found if any(r.startswith(p) for p in regions)}
+                regions = narrower or regions
+        depts = [form for _, _, kind, form in group if kind == "department"]
+        dept_ids: set[int] | None = (
+            set.union(*(self.departments[d] for d in depts)) if depts else None
+        )
+        department = depts[-1] if depts else None
+        if regions is None:
+            if dept_ids is None or department in DEPARTMENT_SHORT.get("人民政府", ()):
+                return None  # a bare 政府 names no place
+            return Place(tuple(sorted(dept_ids)), department=department, text=said)
+        # the most specific region prefixes; several only when a name is shared (鼓楼区)
+        regions = {r for r in regions if not any(o != r and o.startswith(r) for o in regions)}
+        region = min(regions) if len(regions) == 1 else None
+        ids = [a for r in sorted(regions) for a in self.in_region.get(r, ())]
+        if dept_ids is not None:
+            ids = [a for a in ids if a in dept_ids]
+        preferred = None
+        if dept_ids is None:
+            governments = [a for r in sorted(regions) for a in self.governments.get(r, ())]
+            ids = governments + [a for a in ids if a not in governments]
+            preferred = governments[0] if len(governments) == 1 else None
+        return Place(
+            tuple(dict.fromkeys(ids)),
+            region=region,
+            department=department,
+            preferred=preferred,
+            text=said,
+        )
+
+    # --- fallbacks ------------------------------------------------------------------------
+
+    def fuzzy(self, text: str, *, limit: int = 3, cutoff: float = 75.0) -> list[tuple[int, float]]:
+        """(agency, score) for names close to the text, over names sharing character pairs."""
+        counts: Counter[int] = Counter()
+        for pair in {text[j : j + 2] for j in range(len(text) - 1)}:
+            posting = self._pairs.get(pair, ())
+            if len(posting) <= _COMMON_PAIR:
+                counts.update(posting)
+        subset = [self._fuzzy_names[i] for i, _ in counts.most_common(MAX_FUZZY_CANDIDATES)]
+        if not subset:
+            return []
+        hits = process.extract(
+            text, subset, scorer=fuzz.partial_ratio, processor=None, score_cutoff=cutoff, limit=20
+        )
+        out: dict[int, float] = {}
+        for name, score, _ in hits:
+            scaled = score * min(1.0, len(text) / len(name))
+            if scaled < cutoff:
+                continue
+            for agency in self.names[name]:
+                out[agency] = max(out.get(agency, 0.0), scaled)
+        return sorted(out.items(), key=lambda item: -item[1])[:limit]
+
+    def nearest(self, text: str, *, limit: int = 3) -> list[int]:
+        """Agencies to offer when a named place is not in the database."""
+        return [a for a, _ in self.fuzzy(text, limit=limit, cutoff=40.0)]

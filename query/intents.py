@@ -1,0 +1,110 @@
+"""Words that say what kind of answer is wanted (a ranking, a trend, a report card …).
+
+They are found and stripped before names and fields are matched, so 排名 or 有没有问题 never
+disturbs the field match. The final intent also depends on how many places and years were named;
+`Asker` decides that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "help": ("帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能问什么", "help", "start"),
+    "availability": (
+        "有哪些年报",
+        "有哪些单位",
+        "哪些单位",
+        "哪些部门",
+        "哪些年份",
+        "哪几年",
+        "有哪些年份",
+        "有哪些报告",
+        "哪些年报",
+        "收录了",
+        "收录",
+        "有哪些数据",
+        "有什么年报",
+        "有几年",
+        "有数据吗",
+        "有哪些",
+    ),
+    "checks": (
+        "勾稽关系",
+        "勾稽",
+        "钩稽",
+        "有没有问题",
+        "有问题吗",
+        "有没有错",
+        "有错吗",
+        "对不对",
+        "对得上吗",
+        "对不上",
+        "校验",
+        "核对",
+        "数据质量",
+        "检查结果",
+        "检查",
+        "矛盾",
+    ),
+    "overview": (
+        "年报概况",
+        "年度报告概况",
+        "概况",
+        "概要",
+        "总体情况",
+        "基本情况",
+        "摘要",
+        "总览",
+        "简报",
+        "报告卡",
+        "主要数据",
+        "主要指标",
+        "年报情况",
+        "整体情况",
+    ),
+    "rank": ("排名", "排行", "排序", "名次", "最多", "最少", "最高", "最低", "倒数", "哪个单位最"),
+    "total": ("合计", "总共", "一共", "加起来", "汇总", "全部加", "总和", "累计"),
+    "series": ("趋势", "变化", "走势", "增长", "下降", "历年", "逐年", "每年", "同比"),
+    "compare": ("对比", "比较", "相比", "哪个多", "谁多", "差多少", "比一比", "vs", "pk"),
+}
+_ASCENDING = ("最少", "最低", "倒数")
+_TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})\s*(?:名|位|个)?")
+_NOISE = re.compile(
+    r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
+    r"几件|几个|几多|是什么|怎么样|情况|数据|数字|数量是|呢|吗|啊|呀|吧|的|了|年度报告|年报|报告"
+)
+
+
+@dataclass(frozen=True)
+class Hints:
+    words: frozenset[str]  # intents whose words occur
+    top: int | None = None  # 前N
+    ascending: bool = False
+
+    def has(self, intent: str) -> bool:
+        return intent in self.words
+
+
+def detect(text: str) -> tuple[Hints, str]:
+    """(intent words found, text without them). `text` is normalised."""
+    found: set[str] = set()
+    ascending = any(w in text for w in _ASCENDING)
+    top = None
+    match = _TOP_N.search(text)
+    if match:
+        top = max(1, min(int(match.group(1)), 100))
+        found.add("rank")
+        text = text[: match.start()] + " " + text[match.end() :]
+    for intent, words in _WORDS.items():
+        for word in sorted(words, key=len, reverse=True):
+            if word in text:
+                found.add(intent)
+                text = text.replace(word, " ")
+    return Hints(frozenset(found), top, ascending), re.sub(r"\s+", " ", text).strip()
+
+
+def strip_noise(text: str) -> str:
+    """Filler words that carry no meaning for the field match."""
+    return _NOISE.sub(" ", text)

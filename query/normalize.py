@@ -1,0 +1,57 @@
+"""Step 1 of the pipeline: make a typed question comparable with the catalog and the names.
+
+People type full-width digits, traditional characters, 二〇二〇 and stray punctuation; the later
+steps only see simplified, half-width, lower-case text with punctuation turned into spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import cn2an
+import opencc
+
+MAX_INPUT = 400  # characters kept from a question before any work (bounded time)
+MAX_MATCH = 80  # characters of the normalised question that the matchers look at
+
+_CN_DIGITS = "〇零一二两三四五六七八九十"
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_YEAR_RUN = re.compile(rf"[{_CN_DIGITS}]{{2,4}}(?=年)|[〇零一二三四五六七八九]{{4}}")
+_COUNT_RUN = re.compile(rf"(?<=[近前后最过去])[{_CN_DIGITS}]{{1,3}}(?=[年名位个])")
+_PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+|_")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _arabic(match: re.Match[str]) -> str:
+    """二〇二〇 and 二〇 are read digit by digit; 二十 and 十三 go through cn2an."""
+    run = match.group(0)
+    if "十" not in run:
+        return "".join(str(_DIGIT_VALUES[c]) for c in run)
+    try:
+        return str(cn2an.cn2an(run, "smart"))
+    except ValueError:
+        return run
+
+
+def normalize(text: str) -> str:
+    """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
+    text = text[:MAX_INPUT]
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
+    text = _t2s().convert(text)
+    text = _YEAR_RUN.sub(_arabic, text)
+    text = _COUNT_RUN.sub(_arabic, text)
+    text = _PUNCT.sub(" ", text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Normalised text without spaces: Chinese is written without them, so names match."""
+    return normalize(text).replace(" ", "")

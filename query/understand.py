@@ -1,0 +1,55 @@
+"""The detector: question text in, everything recognised (with scores) out, nothing looked up.
+
+Shape of Google Data Commons' NL detector: normalise, take out intent words, take out years, take
+out places, and match what is left against the field catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from query.agencies import AgencyIndex, PlaceScan
+from query.fieldmatch import FieldMatch, literal_spans, match_field
+from query.intents import Hints, detect, strip_noise
+from query.normalize import MAX_MATCH, normalize
+from query.years import YearSpec, extract_years
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Something that reads like a place or office the database does not know: 合肥市, 财政局.
+_PLACE_LIKE = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:省|市|区|县|局|委|厅|办|政府|管委会|街道|乡|镇)"
+)
+
+
+@dataclass(frozen=True)
+class Detection:
+    text: str  # normalised question
+    hints: Hints
+    years: YearSpec
+    scan: PlaceScan
+    field: FieldMatch | None
+    has_cjk: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detection:
+    text = normalize(question)
+    hints, rest = detect(text)
+    years, rest = extract_years(rest, today=today)
+    rest = rest.replace(" ", "")[:MAX_MATCH]
+    scan = index.scan(rest, masked=literal_spans(rest))
+    field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
+    if not scan.places:
+        leftover = scan.rest.replace(" ", "")
+        if field is not None and field.exact:
+            leftover = leftover.replace(field.matched, " ")
+        leftover = strip_noise(leftover).replace(" ", "|")
+        place = _PLACE_LIKE.search(leftover)
+        if place:
+            scan.unknown = place.group(0)
+    return Detection(text, hints, years, scan, field, bool(_CJK.search(text)))

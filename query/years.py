@@ -1,0 +1,81 @@
+"""Step 2: find the year(s) a question is about and strip them from the text.
+
+Relative words (去年, 近三年) depend on today's date in the bot's time zone, so `today` is passed
+in; the wording that also appears in field labels (本年新收, 上年结转) is deliberately not a year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+FIRST_YEAR = 2008  # the disclosure regulation took effect in 2008
+
+
+@dataclass(frozen=True)
+class YearSpec:
+    """What the question says about time. No explicit year and no range means "latest"."""
+
+    years: tuple[int, ...] = ()  # explicit years, ascending
+    recent: int | None = None  # 近N年: the last N years with a report
+    every: bool = False  # 历年 / 每年 / 趋势 without a number
+    latest_said: bool = False  # 最新 / 最近一年 typed explicitly
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.years)
+
+
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*(?:-|~|到|至)\s*((?:19|20)?\d{2})\s*年?度?")
+_FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
+_SHORT = re.compile(r"(?<![\d近前后过去最])(\d{2})\s*年度?")
+_RECENT = re.compile(r"(?:最近|近|过去|前)\s*(\d{1,2})\s*(?:个)?年(?:度)?")
+_EVERY = re.compile(r"历年|每年|各年度?|逐年|所有年份|历史")
+_LATEST = re.compile(r"最新一年|最近一年|最新的?|最近的")
+_RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1))
+
+
+def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
+    """(what was said about years, the text with those words removed)."""
+    years: set[int] = set()
+    recent: int | None = None
+
+    def take_range(m: re.Match[str]) -> str:
+        start, end = int(m.group(1)), int(m.group(2))
+        end = end + 2000 if end < 100 else end
+        if FIRST_YEAR <= start <= end <= today.year + 1 and end - start <= 30:
+            years.update(range(start, end + 1))
+            return " "
+        return m.group(0)
+
+    def take_full(m: re.Match[str]) -> str:
+        years.add(int(m.group(1)))
+        return " "
+
+    def take_short(m: re.Match[str]) -> str:
+        value = 2000 + int(m.group(1))
+        if FIRST_YEAR <= value <= today.year + 1:
+            years.add(value)
+            return " "
+        return m.group(0)
+
+    def take_recent(m: re.Match[str]) -> str:
+        nonlocal recent
+        recent = max(1, min(int(m.group(1)), 30))
+        return " "
+
+    text = _RECENT.sub(take_recent, text)
+    text = _RANGE.sub(take_range, text)
+    text = _FULL.sub(take_full, text)
+    text = _SHORT.sub(take_short, text)
+    for word, delta in _RELATIVE:
+        if word in text:
+            years.add(today.year + delta)
+            text = text.replace(word, " ")
+    every = bool(_EVERY.search(text))
+    text = _EVERY.sub(" ", text)
+    latest = bool(_LATEST.search(text))
+    text = _LATEST.sub(" ", text)
+    spec = YearSpec(tuple(sorted(years)), recent, every, latest)
+    return spec, re.sub(r"\s+", " ", text).strip()
