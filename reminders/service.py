@@ -25,8 +25,21 @@ from telegram.ext import Application, CallbackContext, JobQueue
 from telegram.warnings import PTBDeprecationWarning
 
 from reminders.message import reminder_text, summary_text
-from reminders.schedule import GRACE, JOB_PREFIX, Due, Plan, Reminder, due, latest_past, upcoming
+from reminders.parse import SubscribeRequest
+from reminders.replies import SubscriptionView, scope_label
+from reminders.schedule import (
+    GRACE,
+    JOB_PREFIX,
+    Due,
+    Plan,
+    Reminder,
+    current_deadline,
+    due,
+    latest_past,
+    upcoming,
+)
 from store import subscriptions as store
+from store.models import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +193,74 @@ def _retry_seconds(err: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = err.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def view_of(sub: Subscription, now: datetime) -> SubscriptionView:
+    """What /deadlines says about a subscription: its next deadline and reminders still ahead."""
+    plan = store.to_plan(sub)
+    ahead = upcoming(plan, now)
+    deadline = ahead[0].deadline if ahead else current_deadline(plan, now)
+    return SubscriptionView(
+        id=plan.id,
+        kind=plan.kind,
+        deadline=deadline,
+        scope=scope_label(sub.scope_region, store.scope_agencies(sub)),
+        upcoming=[r for r in ahead if r.deadline == deadline],
+        paused=sub.paused,
+        paused_reason=sub.paused_reason,
+    )
+
+
+def subscribe(
+    engine: Engine, request: SubscribeRequest, *, chat_id: int, user_id: int | None, now: datetime
+) -> SubscriptionView:
+    with Session(engine) as session:
+        sub = store.add_subscription(
+            session=session,
+            chat_id=chat_id,
+            kind=request.kind,
+            month=request.month,
+            day=request.day,
+            scope_region=request.region,
+            scope_agencies=request.agencies,
+            leads=request.leads,
+            created_by=user_id,
+            now=now,
+        )
+        return view_of(sub, now)
+
+
+def chat_views(engine: Engine, chat_id: int, *, now: datetime) -> list[SubscriptionView]:
+    with Session(engine) as session:
+        return [
+            view_of(sub, now) for sub in store.chat_subscriptions(session=session, chat_id=chat_id)
+        ]
+
+
+def unsubscribe(engine: Engine, chat_id: int, ids: list[int] | None) -> int:
+    """Delete the chat's subscriptions with these ids, or all of them for None."""
+    with Session(engine) as session:
+        return store.delete_subscriptions(session=session, chat_id=chat_id, ids=ids)
+
+
+def region_choices(engine: Engine, *, limit: int) -> list[tuple[int, str]]:
+    with Session(engine) as session:
+        return store.known_regions(session=session, limit=limit)
+
+
+def region_of(engine: Engine, region_id: int) -> str | None:
+    with Session(engine) as session:
+        return store.region_name(session=session, region_id=region_id)
+
+
+def migrate(engine: Engine, old_chat_id: int, new_chat_id: int) -> int:
+    with Session(engine) as session:
+        count = store.migrate_chat(
+            session=session, old_chat_id=old_chat_id, new_chat_id=new_chat_id
+        )
+    if count:
+        log.info("chat %s became %s: %d subscription(s) moved", old_chat_id, new_chat_id, count)
+    return count
 
 
 def arm(job_queue: JobQueue[Any], plans: list[Plan], *, now: datetime) -> list[str]:

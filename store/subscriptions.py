@@ -200,16 +200,21 @@ def is_claimed(*, session: Session, subscription_id: int, deadline: date, lead_d
     return session.exec(query).first() is not None
 
 
-def known_regions(*, session: Session, limit: int) -> list[str]:
-    """Region names with the most agencies, for the /subscribe buttons."""
+def known_regions(*, session: Session, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of the regions with the most agencies, for the /subscribe buttons."""
     query = (
-        select(Region.name, func.count(col(Agency.id)).label("n"))
+        select(col(Region.id), col(Region.name), func.count(col(Agency.id)).label("n"))
         .join(Agency, col(Agency.region_id) == col(Region.id))
-        .group_by(col(Region.name))
+        .group_by(col(Region.id), col(Region.name))
         .order_by(text("n DESC"), col(Region.name))
         .limit(limit)
     )
-    return [name for name, _ in session.exec(query)]
+    return [(region_id, name) for region_id, name, _ in session.exec(query) if region_id]
+
+
+def region_name(*, session: Session, region_id: int) -> str | None:
+    region = session.get(Region, region_id)
+    return region.name if region else None
 
 
 def scope_status(*, session: Session, sub: Subscription, year: int) -> ScopeStatus:

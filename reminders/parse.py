@@ -1,0 +1,80 @@
+"""Reading `/subscribe` arguments: `部门 淮安市`, `1月26日 甲单位,乙单位 提前 30,14,7`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from reminders.schedule import CUSTOM, DEFAULT_LEADS, DEPARTMENT, GOVERNMENT, KIND_DATES
+from reminders.schedule import parse_leads as _parse_leads
+
+KIND_WORDS = {
+    "部门": DEPARTMENT,
+    "部门年报": DEPARTMENT,
+    "政府": GOVERNMENT,
+    "政府年报": GOVERNMENT,
+}
+_DATE = re.compile(r"(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+_REGION_END = re.compile(r"(省|市|区|县|旗|州|盟)$")
+_AGENCY_WORDS = re.compile(r"局|委|办|府|院|厅|中心|部|会|所|站|队|室|署|馆")
+LEAD_WORD = "提前"
+
+
+class SubscribeError(ValueError):
+    """`str(err)` is a Chinese sentence saying what is wrong with the arguments."""
+
+
+@dataclass(frozen=True)
+class SubscribeRequest:
+    kind: str
+    month: int
+    day: int
+    region: str | None  # a region scope, or
+    agencies: tuple[str, ...]  # a list of agency names
+    leads: tuple[int, ...] = DEFAULT_LEADS
+
+
+def parse_subscribe(text: str) -> SubscribeRequest:
+    """Kind (部门 / 政府 / a date), then the scope, then optionally 提前 and the lead days."""
+    head, _, lead_part = text.strip().partition(LEAD_WORD)
+    tokens = head.split()
+    if not tokens:
+        raise SubscribeError("请写明截止类型和范围，例如：/subscribe 部门 淮安市")
+    kind, month, day = _kind(tokens[0])
+    names = [n for n in _SEPARATORS.split(" ".join(tokens[1:])) if n]
+    if not names:
+        raise SubscribeError("请写明范围：一个地区（如 淮安市）或若干单位名称（用逗号分隔）")
+    leads: tuple[int, ...] = DEFAULT_LEADS
+    if lead_part.strip():
+        try:
+            leads = _parse_leads(lead_part.replace("天", " "))
+        except ValueError:
+            raise SubscribeError(
+                "提前天数应为 0–366 的整数，用逗号分隔，例如：提前 30,14,7"
+            ) from None
+    if len(names) == 1 and is_region_name(names[0]):
+        return SubscribeRequest(kind, month, day, names[0], (), leads)
+    return SubscribeRequest(kind, month, day, None, tuple(dict.fromkeys(names)), leads)
+
+
+def is_region_name(name: str) -> bool:
+    """淮安市, 洪泽区 or 江苏省淮安市 are regions; 淮安市财政局 or 洪泽区人民政府 are agencies."""
+    return bool(_REGION_END.search(name)) and not _AGENCY_WORDS.search(name)
+
+
+def _kind(token: str) -> tuple[str, int, int]:
+    if token in KIND_WORDS:
+        kind = KIND_WORDS[token]
+        month, day = KIND_DATES[kind]
+        return kind, month, day
+    found = _DATE.fullmatch(token)
+    if found is None:
+        raise SubscribeError("截止类型应为 部门（1月31日）、政府（3月31日）或一个日期，如 1月26日")
+    month, day = int(found.group(1)), int(found.group(2))
+    try:
+        date(2024, month, day)  # a leap year, so that 2月29日 is accepted
+    except ValueError:
+        raise SubscribeError(f"没有 {month}月{day}日 这个日期") from None
+    return CUSTOM, month, day
