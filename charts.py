@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import matplotlib
 
@@ -23,6 +22,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mplfonts.conf import FONT_DIR
+
+from query import ChartSpec
 
 CJK_FONT_FILE = Path(FONT_DIR) / "NotoSansCJKsc-Regular.otf"
 font_manager.fontManager.addfont(str(CJK_FONT_FILE))
@@ -35,28 +36,11 @@ _RC: dict[str, Any] = {
 }
 
 
-class ChartSpecLike(Protocol):
-    """What `query.ChartSpec` provides (kept structural so charts.py does not import query)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def kind(self) -> str: ...  # "line" (over years) or "bar" (over agencies)
-    @property
-    def x(self) -> Sequence[str]: ...
-    @property
-    def series(self) -> Sequence[tuple[str, Sequence[Decimal | int | float | None]]]: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-
-
-def _number(value: Decimal | int | float | None) -> float:
+def _number(value: Decimal | float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-def render_chart(spec: ChartSpecLike) -> bytes:
+def render_chart(spec: ChartSpec) -> bytes:
     """Draw the spec as a PNG: a line over years or bars over agencies, with title, unit,
     legend (several series) and the source note under the plot."""
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
@@ -95,7 +79,7 @@ def render_chart(spec: ChartSpecLike) -> bytes:
         if len(spec.series) > 1:
             axes.legend()
         if spec.source:
-            figure.text(0.01, 0.01, f"来源：{spec.source}", fontsize=8, color="#555555")
+            figure.text(0.01, 0.01, spec.source, fontsize=8, color="#555555")
         figure.tight_layout(rect=(0, 0.04, 1, 1))
         out = io.BytesIO()
         figure.savefig(out, format="png")

@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes
 
 import handlers.documents
 import handlers.questions
+import handlers.reminders
 import handlers.reports
 from handlers.commands import menu_entries
 from query import Asker
@@ -25,11 +26,6 @@ from settings import Settings
 from store.reader import StoreReader
 
 log = logging.getLogger(__name__)
-
-try:  # handlers/reminders.py is written in parallel; plain import once it has landed
-    import handlers.reminders as reminders
-except ModuleNotFoundError:  # pragma: no cover
-    reminders = None
 
 ERROR_TEXT = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 NETWORK_RETRY_DELAYS = (0.5, 2.0, 5.0)  # seconds before each retry of a failed request
@@ -82,8 +78,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def post_init(application: Application) -> None:
     """At start: the command menu from the registry, then the reminders from the database."""
     await application.bot.set_my_commands(menu_entries())
-    if reminders is not None:
-        await reminders.rearm(application)
+    await handlers.reminders.rearm(application)
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:
@@ -104,10 +99,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.bot_data["settings"] = settings
     application.bot_data["engine"] = engine
     application.bot_data["asker"] = Asker(StoreReader(engine), tz=ZoneInfo(settings.tz))
-    for module in (handlers.questions, handlers.reports, handlers.documents):
+    for module in (handlers.questions, handlers.reports, handlers.documents, handlers.reminders):
         module.register(application)
-    if reminders is not None:
-        reminders.register(application)
     application.add_error_handler(on_error)
     return application
 
@@ -118,20 +111,27 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"nianbao-webhook:{token}".encode()).hexdigest()
 
 
+def webhook_options(settings: Settings, token: str) -> dict[str, Any]:
+    """Arguments of `run_webhook`/`start_webhook`: the URL's path is the local listening path."""
+    if not settings.webhook_url:
+        raise ValueError("WEBHOOK_URL is not set")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": webhook_secret(token),
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_application(application: Application, settings: Settings) -> None:
     """Long polling, or a webhook server when WEBHOOK_URL is set (blocks until stopped)."""
     if settings.webhook_url:
-        path = urlsplit(settings.webhook_url).path.strip("/")
-        log.info("Webhook mode: %s (listening on %s:%d)", settings.webhook_url,
-                 settings.webhook_listen, settings.webhook_port)  # fmt: skip
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(application.bot.token),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        options = webhook_options(settings, application.bot.token)
+        log.info("Webhook mode: %s on %s:%d", settings.webhook_url, options["listen"],
+                 options["port"])  # fmt: skip
+        application.run_webhook(**options)
     else:
         log.info("Long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from typing import TYPE_CHECKING, cast
 
@@ -17,7 +18,7 @@ from handlers.questions import settings_of
 from handlers.replies import reply_text
 from parsers import parse_bytes
 from parsers.model import ParsedReport, ParseError
-from store.ingest import ingest_bytes
+from store.ingest import write_report
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -66,8 +67,11 @@ def _check(data: bytes, file_name: str) -> str:
 
 
 def _ingest(engine: Engine, data: bytes, file_name: str) -> str:
-    report = parse_bytes(data, filename=file_name)  # raises ParseError before touching the DB
-    outcome = ingest_bytes(engine, data, file_name)
+    """Parse once (ParseError before touching the database), then store in one transaction;
+    the same bytes again are reported as unchanged."""
+    report = parse_bytes(data, filename=file_name)
+    sha = hashlib.sha256(data).hexdigest()
+    outcome = write_report(engine, report, source_name=file_name, data_sha256=sha)
     return ingest_reply(report, outcome.status, file_name)
 
 

@@ -11,6 +11,7 @@ from charts import render_chart
 from handlers.commands import question_for, usage_text
 from handlers.questions import answer_question, asker_of
 from handlers.replies import reply_answer
+from query import Answer
 
 
 async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -38,11 +39,11 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(usage_text("chart"))
         return
     result = await asyncio.to_thread(asker_of(context).chart, text)
-    if hasattr(result, "status"):  # an Answer: not understood, no data or a choice to make
-        await reply_answer(message, result)  # type: ignore[arg-type]
+    if isinstance(result, Answer):  # not understood, no data, or a choice to make
+        await reply_answer(message, result)
         return
-    png = await asyncio.to_thread(render_chart, result)  # type: ignore[arg-type]
-    caption = f"{result.title}\n来源：{result.source}" if result.source else result.title
+    png = await asyncio.to_thread(render_chart, result)
+    caption = f"{result.title}\n{result.source}" if result.source else result.title
     await message.reply_photo(png, caption=caption[:1024])
 
 

@@ -1,0 +1,153 @@
+"""The Application as a whole: command registry, error handler, retries, polling, webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from handlers.app import ERROR_TEXT, build_application, webhook_options, webhook_secret
+from handlers.commands import COMMANDS, help_text
+from settings import Settings
+from tests.fake_bot_api import FakeBotApi
+from tests.fixtures_bot import USER_ID, BotDriver
+
+
+def registered_commands(application: Application) -> set[str]:  # type: ignore[type-arg]
+    return {
+        command
+        for handlers in application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+
+
+async def test_every_command_has_a_help_line_and_a_menu_entry(
+    bot_app: Application,  # type: ignore[type-arg]
+    fake_bot_api: FakeBotApi,
+) -> None:
+    assert bot_app.post_init is not None
+    await bot_app.post_init(bot_app)
+    (menu,) = fake_bot_api.calls("setMyCommands")
+    menu_names = [c["command"] for c in menu.params["commands"]]
+    registry = [c.name for c in COMMANDS]
+    assert menu_names == registry
+    assert all(1 <= len(c["description"]) <= 256 for c in menu.params["commands"])
+    help_lines = help_text(max_upload_mb=5).splitlines()
+    handled = registered_commands(bot_app)
+    for name in handled:
+        assert name in registry, f"/{name} has a handler but no registry entry"
+        assert any(line.startswith(f"/{name} ") for line in help_lines), f"/{name} not in /help"
+    assert set(registry) <= handled, "every registry entry has a handler"
+
+
+async def test_a_failing_handler_gives_the_user_a_friendly_message_only(
+    bot_app: Application,  # type: ignore[type-arg]
+    bot_driver: BotDriver,
+) -> None:
+    async def boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        raise RuntimeError("secret internal detail")
+
+    bot_app.add_handler(CommandHandler("boom", boom), group=-1)
+    requests = await bot_driver.say("/boom")
+    assert [(r.method, r.params["chat_id"], r.params["text"]) for r in requests] == [
+        ("sendMessage", USER_ID, ERROR_TEXT)
+    ]
+
+
+async def test_a_network_failure_is_retried_and_the_reply_arrives(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi
+) -> None:
+    fake_bot_api.fail_next("sendMessage", status=502, description="Bad Gateway")
+    requests = await bot_driver.say("/help")
+    sends = [r for r in requests if r.method == "sendMessage"]
+    assert len(sends) == 2  # the failed attempt and the retry, same message
+    assert sends[0].params == sends[1].params
+    assert sends[1].params["text"] == help_text(max_upload_mb=5)
+
+
+async def test_a_bad_request_is_not_retried_and_becomes_the_error_message(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi
+) -> None:
+    fake_bot_api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
+    requests = await bot_driver.say("/help")
+    texts = [r.params["text"] for r in requests if r.method == "sendMessage"]
+    assert texts == [help_text(max_upload_mb=5), ERROR_TEXT]
+
+
+async def test_long_polling_receives_updates_and_replies_over_http(
+    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+) -> None:
+    application = build_application(bot_settings, bot_engine)  # type: ignore[arg-type]
+    driver = BotDriver(application, fake_bot_api)
+    fake_bot_api.queue_update({"message": driver.message("/help")})
+    async with application:
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=1)
+        await application.start()
+        (sent,) = await asyncio.to_thread(fake_bot_api.wait_for, "sendMessage")
+        await application.updater.stop()
+        await application.stop()
+    assert sent.params["text"] == help_text(max_upload_mb=5)
+    assert fake_bot_api.calls("deleteWebhook")  # polling first clears any webhook
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_webhook_options_listen_on_the_urls_path_with_a_secret() -> None:
+    settings = Settings(
+        telegram_bot_token="1:x",
+        webhook_url="https://bot.example.org/nianbao/hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=8443,
+    )
+    options = webhook_options(settings, "1:x")
+    assert options["listen"] == "127.0.0.1" and options["port"] == 8443
+    assert options["url_path"] == "nianbao/hook"
+    assert options["webhook_url"] == "https://bot.example.org/nianbao/hook"
+    assert options["secret_token"] == webhook_secret("1:x") != webhook_secret("2:y")
+    assert len(options["secret_token"]) == 64
+
+
+async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
+    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+) -> None:
+    port = free_port()
+    settings = bot_settings.model_copy(
+        update={
+            "webhook_url": f"https://bot.example.org/hook-{port}",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": port,
+        }
+    )
+    application = build_application(settings, bot_engine)  # type: ignore[arg-type]
+    driver = BotDriver(application, fake_bot_api)
+    options = webhook_options(settings, fake_bot_api.token)
+    async with application:
+        assert application.updater is not None
+        await application.updater.start_webhook(**options)
+        await application.start()
+        update = {"update_id": 1, "message": driver.message("/help")}
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(f"http://127.0.0.1:{port}/hook-{port}", json=update)
+            real = await client.post(
+                f"http://127.0.0.1:{port}/hook-{port}",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": options["secret_token"]},
+            )
+        (sent,) = await asyncio.to_thread(fake_bot_api.wait_for, "sendMessage")
+        await application.updater.stop()
+        await application.stop()
+    assert forged.status_code == 403 and real.status_code == 200
+    (set_webhook,) = fake_bot_api.calls("setWebhook")
+    assert set_webhook.params["url"] == f"https://bot.example.org/hook-{port}"
+    assert set_webhook.params["secret_token"] == options["secret_token"]
+    assert sent.params["text"] == help_text(max_upload_mb=5)
