@@ -1,0 +1,100 @@
+"""One document in, one parsed report out: `parse_bytes` / `parse_file`.
+
+bytes → `parsers.extract.extract` (format sniffing and decoding) → Document → template mapping
+(`parsers.layout`), metadata (`parsers.meta`), prose figures (`parsers.prose`) and the validator
+(`parsers.validate`) → ParsedReport. Anything that is not a report raises ParseError with a
+one-line Chinese message.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from parsers.document import Document
+from parsers.model import ParsedReport, ParseError
+
+__all__ = ["MAX_FILE_BYTES", "ParseError", "parse_bytes", "parse_document", "parse_file"]
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+NOT_A_REPORT = "未找到政府信息公开工作年度报告的表格，这似乎不是一份年报"
+_SECTION_NAMES = {"二": "表二（主动公开）", "三": "表三（依申请公开）", "四": "表四（复议诉讼）"}
+
+
+def parse_file(path: Path) -> ParsedReport:
+    """Parse a report file; files over the size limit are refused before being read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 50 MB")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError as err:
+        raise ParseError(f"找不到文件：{path}") from err
+    except IsADirectoryError as err:
+        raise ParseError(f"这是一个文件夹，不是文件：{path}") from err
+    except OSError as err:
+        raise ParseError(f"无法读取文件：{path}") from err
+    return parse_bytes(data, filename=path.name)
+
+
+def parse_bytes(data: bytes, *, filename: str | None = None) -> ParsedReport:
+    """Parse a report's bytes (any supported format, told by content, not by name)."""
+    from parsers.extract import extract
+
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 50 MB")
+    try:
+        return parse_document(extract(data))
+    except ParseError:
+        raise
+    except Exception as err:  # a report must never end in a traceback for the user
+        log.exception("parsing %s failed", filename or "<bytes>")
+        raise ParseError("解析失败：文件内容无法按年报读取") from err
+
+
+def parse_document(doc: Document) -> ParsedReport:
+    """The report a Document holds (the format-neutral half of parsing)."""
+    from parsers.layout import map_document
+    from parsers.meta import read_meta
+    from parsers.prose import prose_figures
+    from parsers.validate import prose_checks, validate
+
+    meta = read_meta(doc.text)
+    prose = prose_figures(doc.text)
+    layout = map_document(doc, year=meta.year, prose=prose)
+    if not layout.cells:
+        raise ParseError(NOT_A_REPORT)
+    if meta.year is None:
+        raise ParseError("找到了年报表格，但无法确定报告年度（标题中应有“20XX年”）")
+    if not meta.agency:
+        raise ParseError("找到了年报表格，但无法从标题中识别发布机关")
+    warnings = [*doc.warnings, *layout.warnings]
+    for section, name in _SECTION_NAMES.items():
+        if section not in layout.sections:
+            warnings.append(f"未找到{name}")
+    ambiguous = [k for k, c in layout.cells.items() if c.value is None]
+    if ambiguous:
+        warnings.append(f"{len(ambiguous)} 个单元格的数字串有多种拆分方式，未取值")
+    for key in layout.dropped_prose:
+        warnings.append(f"正文所述 {key}={prose[key]} 与表格数字串不符，未用于拆分")
+    checks = validate(layout.cells, layout.template, single_other=layout.single_other)
+    checks += prose_checks(layout.cells, prose)
+    return ParsedReport(
+        agency=meta.agency,
+        year=meta.year,
+        template=layout.template,
+        format=doc.format,
+        cells=layout.cells,
+        agency_aliases=meta.aliases,
+        region=meta.region,
+        level=meta.level,
+        title=meta.title,
+        published_on=meta.published_on,
+        single_other_row=layout.single_other,
+        prose=prose,
+        checks=checks,
+        warnings=warnings,
+    )

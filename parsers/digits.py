@@ -1,0 +1,317 @@
+"""Splitting glued digit runs (`640020470` → 64,0,0,2,0,4,70) by the template's arithmetic.
+
+Pure: no Document, no Cells. Each row's run is split into its cells in every way that reads as
+numbers (no leading zeros) and keeps the row's own sums (总计 = the six applicant columns, each
+表四 group's 总计); the table is then solved as one constraint problem over the rows (V1 勾稽关系,
+V2 result rows = （七）总计, and figures the prose states). A cell is only given a value when every
+solution agrees on it; otherwise it is ambiguous and its candidates are returned. Work is bounded:
+past the budget, cells stay ambiguous rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.model import Number
+
+SPLIT_LIMIT = 2000  # splits of one run before it counts as unbounded
+NODE_BUDGET = 20000  # search nodes for the whole table
+MAX_PLAIN_DECIMALS = 4  # 万元 to the yuan; a longer fraction in a glued run may hide a cell
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One table row printed as a single digit run, and the rules its cells obey."""
+
+    key: str
+    cells: tuple[str, ...]
+    run: str
+    sums: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (total index, part indices)
+    signed: frozenset[int] = frozenset()  # cells that may be negative (本年增/减)
+    decimal: frozenset[int] = frozenset()  # cells that may have a fraction (amounts)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """sum(coefficient × cell) == const, over cells of any rows."""
+
+    terms: tuple[tuple[str, int], ...]
+    const: Number
+    name: str = ""
+
+
+@dataclass
+class Solution:
+    values: dict[str, Number] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # printed digits of each solved cell
+    ambiguous: dict[str, tuple[Number, ...]] = field(default_factory=dict)
+    dropped: list[Equation] = field(default_factory=list)  # constraints the runs contradict
+    warnings: list[str] = field(default_factory=list)
+
+
+Split = tuple[tuple[Number, str], ...]  # (value, printed token) per cell
+
+
+def _token_value(token: str, *, signed: bool, decimal: bool) -> Number | None:
+    body = token[1:] if signed and token.startswith("-") else token
+    if not body or "-" in body:
+        return None
+    whole, dot, frac = body.partition(".")
+    if not whole or (len(whole) > 1 and whole[0] == "0"):
+        return None
+    if dot:
+        if not decimal or not frac or "." in frac:
+            return None
+        return Decimal(token)
+    if body != token and whole == "0":
+        return None  # "-0"
+    return int(token)
+
+
+def split_run(row: RunRow, *, limit: int = SPLIT_LIMIT) -> list[Split] | None:
+    """Every split of the run into the row's cells; spaces in the run are cell boundaries.
+
+    Returns None when there are more than `limit` splits. If no split honours the spaces, the
+    spaces are ignored (a crawler may also put them inside a cell).
+    """
+    compact = row.run.replace(" ", "")
+    positions = []
+    acc = 0
+    for part in row.run.split()[:-1]:
+        acc += len(part)
+        positions.append(acc)
+    for boundaries in (frozenset(positions), frozenset()):
+        found = _splits(compact, row, boundaries, limit)
+        if found is None or found or not boundaries:
+            return found
+    return []
+
+
+def _splits(s: str, row: RunRow, hard: frozenset[int], limit: int) -> list[Split] | None:
+    n = len(row.cells)
+    totals = dict(row.sums)
+    out: list[Split] = []
+    vals: list[tuple[Number, str]] = [(0, "")] * n
+    over = False
+
+    def next_hard(p: int) -> int:
+        return min((h for h in hard if h > p), default=len(s))
+
+    def rec(i: int, p: int) -> None:
+        nonlocal over
+        if over:
+            return
+        if i == n:
+            if p == len(s):
+                out.append(tuple(vals))
+                over = len(out) > limit
+            return
+        if len(s) - p < n - i:
+            return
+        stop = min(next_hard(p), len(s) - (n - i - 1))
+        if i in totals:
+            target = sum(vals[j][0] for j in totals[i])
+            token = str(target)
+            end = p + len(token)
+            if end <= stop and s.startswith(token, p):
+                vals[i] = (target, token)
+                rec(i + 1, end)
+            return
+        for end in range(p + 1, stop + 1):
+            token = s[p:end]
+            value = _token_value(token, signed=i in row.signed, decimal=i in row.decimal)
+            if value is None:
+                body = token.lstrip("-")
+                if len(body) > 1 and body[0] == "0" and body[1] != ".":
+                    break  # a leading zero only grows worse
+                continue
+            vals[i] = (value, token)
+            rec(i + 1, end)
+
+    rec(0, 0)
+    return None if over else out
+
+
+def _long_fraction(token: str) -> bool:
+    return "." in token and len(token.partition(".")[2]) > MAX_PLAIN_DECIMALS
+
+
+def solve(
+    rows: Sequence[RunRow],
+    structural: Sequence[Equation] = (),
+    hints: Sequence[Equation] = (),
+    *,
+    budget: int = NODE_BUDGET,
+) -> Solution:
+    """Values of every cell the runs determine; the rest ambiguous with their candidates.
+
+    `structural` equations (the template's arithmetic) are used together; if the runs cannot
+    meet them all, the report is inconsistent and each row is split on its own. `hints` (prose
+    figures) are added one at a time and kept only while a solution still exists.
+    """
+    solution = Solution()
+    domains: dict[str, list[Split]] = {}
+    unbounded: set[str] = set()
+    for row in rows:
+        splits = split_run(row)
+        if splits is None:
+            unbounded.add(row.key)
+            solution.warnings.append(f"{row.key} 的数字串“{row.run}”拆分方式过多，未取值")
+            continue
+        if not splits and row.sums:
+            splits = split_run(RunRow(row.key, row.cells, row.run, (), row.signed, row.decimal))
+            if splits:
+                solution.warnings.append(f"{row.key} 的数字串“{row.run}”不满足行合计，已按位拆分")
+        if not splits:
+            solution.warnings.append(
+                f"{row.key} 的数字串“{row.run}”无法拆分为 {len(row.cells)} 格"
+            )
+            continue
+        domains[row.key] = splits
+    by_row = {row.key: row for row in rows}
+    cell_row = {cell: (row.key, i) for row in rows for i, cell in enumerate(row.cells)}
+
+    def usable(eq: Equation) -> bool:
+        return all(cell_row.get(cell, ("", 0))[0] in domains for cell, _ in eq.terms)
+
+    active = [eq for eq in structural if usable(eq)]
+    if active and _search(domains, cell_row, active, budget, first_only=True) == {}:
+        solution.warnings.append("数字串无法同时满足表格的勾稽关系，已逐行拆分")
+        solution.dropped.extend(active)
+        active = []
+    for hint in hints:
+        if not usable(hint):
+            continue
+        trial = [*active, hint]
+        if _search(domains, cell_row, trial, budget, first_only=True) == {}:
+            solution.dropped.append(hint)
+        else:
+            active = trial
+    used = _search(domains, cell_row, active, budget, first_only=False)
+    if used is None:
+        solution.warnings.append("数字串组合过多，部分单元格未取值")
+        used = {key: set(range(len(d))) for key, d in domains.items()}
+    for key, splits in domains.items():
+        chosen = [splits[i] for i in sorted(used.get(key, range(len(splits))))]
+        row = by_row[key]
+        for idx, cell in enumerate(row.cells):
+            readings = {split[idx] for split in chosen}
+            values = sorted({v for v, _ in readings})
+            if len(values) == 1 and not any(_long_fraction(t) for _, t in readings):
+                solution.values[cell] = values[0]
+                solution.tokens[cell] = next(iter(readings))[1]
+            else:
+                solution.ambiguous[cell] = _candidates(values, readings)
+    for key in unbounded:
+        for cell in by_row[key].cells:
+            solution.ambiguous[cell] = ()
+    return solution
+
+
+def _candidates(values: list[Number], readings: set[tuple[Number, str]]) -> tuple[Number, ...]:
+    """Candidate values; a long fraction also offers its two-decimal reading."""
+    out = set(values)
+    for value, token in readings:
+        if _long_fraction(token):
+            whole, _, frac = token.partition(".")
+            out.add(Decimal(f"{whole}.{frac[:2]}"))
+            out.add(value)
+    return tuple(sorted(out))
+
+
+def _search(
+    domains: dict[str, list[Split]],
+    cell_row: dict[str, tuple[str, int]],
+    equations: Sequence[Equation],
+    budget: int,
+    *,
+    first_only: bool,
+) -> dict[str, set[int]] | None:
+    """Domain indices used by solutions of the equations: {} when none, None past the budget.
+
+    With `first_only`, stops at the first solution (a feasibility test).
+    """
+    # Contribution of each domain entry of each row to each equation.
+    free = [key for key, d in domains.items() if len(d) > 1]
+    eq_const: list[Number] = []
+    contrib: dict[str, list[list[Number]]] = {key: [] for key in free}
+    eq_rows: list[list[str]] = []
+    for eq in equations:
+        const: Number = eq.const
+        per_row: dict[str, list[Number]] = {}
+        for cell, coef in eq.terms:
+            key, idx = cell_row[cell]
+            split_values = [split[idx][0] * coef for split in domains[key]]
+            if key in contrib:
+                row_c = per_row.setdefault(key, [0] * len(split_values))
+                per_row[key] = [a + b for a, b in zip(row_c, split_values, strict=True)]
+            else:
+                const -= split_values[0]
+        eq_const.append(const)
+        eq_rows.append(list(per_row))
+        for key in free:
+            contrib[key].append(per_row.get(key, [0] * len(domains[key])))
+    involved = [key for key in free if any(key in rows for rows in eq_rows)]
+    involved.sort(key=lambda k: len(domains[k]))
+    used: dict[str, set[int]] = {key: set() for key in domains}
+    for key, d in domains.items():
+        if key not in involved:
+            used[key] = set(range(len(d)))
+    n_eq = len(equations)
+    lo = [[min(c[e]) for e in range(n_eq)] for c in (contrib[k] for k in involved)]
+    hi = [[max(c[e]) for e in range(n_eq)] for c in (contrib[k] for k in involved)]
+    # Suffix bounds: what the rows from position i on can still add to each equation.
+    suffix_lo: list[list[Number]] = [[0] * n_eq for _ in range(len(involved) + 1)]
+    suffix_hi: list[list[Number]] = [[0] * n_eq for _ in range(len(involved) + 1)]
+    for i in range(len(involved) - 1, -1, -1):
+        for e in range(n_eq):
+            suffix_lo[i][e] = suffix_lo[i + 1][e] + lo[i][e]
+            suffix_hi[i][e] = suffix_hi[i + 1][e] + hi[i][e]
+    if any(not (suffix_lo[0][e] <= eq_const[e] <= suffix_hi[0][e]) for e in range(n_eq)):
+        return {}
+    partial: list[Number] = [0] * n_eq
+    choice = [0] * len(involved)
+    nodes = 0
+    found = False
+
+    def rec(i: int) -> bool:
+        """False when the budget is spent."""
+        nonlocal nodes, found
+        nodes += 1
+        if nodes > budget:
+            return False
+        if i == len(involved):
+            found = True
+            for k, key in enumerate(involved):
+                used[key].add(choice[k])
+            return True
+        key = involved[i]
+        for d in range(len(domains[key])):
+            ok = True
+            for e in range(n_eq):
+                value = partial[e] + contrib[key][e][d]
+                rest = eq_const[e] - value
+                if not (suffix_lo[i + 1][e] <= rest <= suffix_hi[i + 1][e]):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            for e in range(n_eq):
+                partial[e] += contrib[key][e][d]
+            choice[i] = d
+            alive = rec(i + 1)
+            for e in range(n_eq):
+                partial[e] -= contrib[key][e][d]
+            if not alive:
+                return False
+            if first_only and found:
+                return True
+        return True
+
+    if not rec(0):
+        return None if not (first_only and found) else used
+    if not found:
+        return {}
+    return used

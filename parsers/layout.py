@@ -1,0 +1,483 @@
+"""Document rows → template cells under canonical keys, matched by meaning, not position.
+
+Rows from every format look alike once reduced to label cells and value cells: a text dump, an
+HTML grid with rowspan/colspan expanded (group labels repeated in leading cells), a PDF table. A
+row's label text (all its label cells) is matched against the template's row labels by their
+distinctive words (`国家秘密`, `逾期不补正`…), taking the match nearest the numbers, with a
+running "current group" for the one label that is not unique (（六）其他处理 3.其他).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from parsers import digits
+from parsers.document import Document
+from parsers.fields import (
+    APPLICANT_COLUMNS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    TemplateVersion,
+    apply_rows,
+    template_fields,
+)
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number
+from parsers.values import make_cell, parse_number, to_wan
+
+REVIEW_ALL = "review_all"  # 表四 printed as one row of 15 numbers
+_LABEL_TAIL = 160  # only the end of a long label text (headers, prose) can name the row
+
+_GROUPS = {
+    "不予公开": "withheld",
+    "无法提供": "unable",
+    "不予处理": "rejected",
+    "其他处理": "other",
+}
+# (row key, distinctive words after normalisation). Order only breaks ties of equal end.
+_ROW_WORDS: tuple[tuple[str, str], ...] = (
+    ("proactive.rules", "规章"),
+    ("proactive.normative", "规范性文件"),
+    ("proactive.permit", "行政许可"),
+    ("proactive.other_services", "其他对外管理服务事项"),
+    ("proactive.penalty", "行政处罚"),
+    ("proactive.enforcement", "行政强制"),
+    ("proactive.fees", "行政事业性收费"),
+    ("proactive.procurement", "政府集中采购"),
+    ("apply.new", "本年新收"),
+    ("apply.carried_in", "上年结转"),
+    ("result.public", "予以公开"),
+    ("result.partial", "部分公开"),
+    ("result.withheld.state_secret", "国家秘密"),
+    ("result.withheld.law_prohibited", "禁止公开"),
+    ("result.withheld.security_stability", "三安全一稳定"),
+    ("result.withheld.third_party", "第三方合法权益"),
+    ("result.withheld.internal_affairs", "内部事务"),
+    ("result.withheld.process_info", "过程性信息"),
+    ("result.withheld.enforcement_file", "行政执法案卷"),
+    ("result.withheld.inquiry", "行政查询"),
+    ("result.unable.no_info", "不掌握"),
+    ("result.unable.needs_creation", "另行制作"),
+    ("result.unable.unclear", "仍不明确"),
+    ("result.rejected.petition", "信访举报投诉"),
+    ("result.rejected.duplicate", "重复申请"),
+    ("result.rejected.publication", "公开出版物"),
+    ("result.rejected.excessive", "大量反复"),
+    ("result.rejected.confirmation", "确认或重新出具"),
+    ("result.other.overdue_correction", "逾期不补正"),
+    ("result.other.overdue_fee", "收费通知"),
+    ("result.other", "其他处理"),
+    ("result.total", "七总计"),
+    ("apply.carried_forward", "结转下年度"),
+    ("review", "行政复议"),
+    ("litigation.direct", "直接起诉"),
+    ("litigation.after_review", "复议后起诉"),
+)
+_ROW_PATTERN = re.compile("|".join(sorted({w for _, w in _ROW_WORDS}, key=len, reverse=True)))
+_WORD_ROW = {w: k for k, w in _ROW_WORDS}
+_PUNCT = re.compile(r"[\W_]+")
+_MISC = re.compile(r"(?:^|\d)其他$")
+
+_MARKERS_2019 = (
+    "本年新制作数量",
+    "上一年项目数量",
+    "第二十条第九项",
+    "政府集中采购",
+    "其他对外管理服务事项",
+)
+_MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正")
+
+
+def norm(text: str) -> str:
+    """Label text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A template row: its cell keys in printed order and the sums its cells obey."""
+
+    key: str
+    cells: tuple[str, ...]
+    sums: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    amounts: frozenset[int] = frozenset()
+    signed: frozenset[int] = frozenset()
+
+
+@dataclass
+class Layout:
+    """What the mapper found: template, printed cells by key, and what it had to say about it."""
+
+    template: TemplateVersion
+    single_other: bool
+    cells: dict[str, Cell] = field(default_factory=dict)
+    sections: set[str] = field(default_factory=set)  # "二", "三", "四" found
+    warnings: list[str] = field(default_factory=list)
+    dropped_prose: list[str] = field(default_factory=list)  # prose keys the tables contradict
+
+
+def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, str | None]:
+    """Template version from content (shared/fields.md "how to tell"); year only breaks ties."""
+    words = norm(doc.text + "".join("".join(row) for row in doc.rows))
+    old = sum(marker in words for marker in _MARKERS_2019)
+    new = sum(marker in words for marker in _MARKERS_2021)
+    if old != new:
+        return ("2019" if old > new else "2021"), None
+    guess: TemplateVersion = "2021" if year is None or year >= 2021 else "2019"
+    return guess, f"无法从表格内容判断模板版本，按年度推定为 {guess} 版"
+
+
+def row_specs(template: TemplateVersion, *, single_other: bool) -> dict[str, RowSpec]:
+    """Every printed row of the template (group sums excluded: they are derived)."""
+    specs: dict[str, list[str]] = {}
+    for f in template_fields(template, single_other=single_other):
+        if f.table == "二":
+            specs.setdefault(f.key.rsplit(".", 1)[0], []).append(f.key)
+    out: dict[str, RowSpec] = {}
+    for key, keys in specs.items():
+        amounts = frozenset(i for i, c in enumerate(keys) if c.endswith(".amount"))
+        signed = frozenset(i for i, c in enumerate(keys) if c.endswith(".delta"))
+        out[key] = RowSpec(key, tuple(keys), amounts=amounts, signed=signed)
+    applicant_sum = ((6, (0, 1, 2, 3, 4, 5)),)
+    for row in apply_rows(template, single_other=single_other):
+        if not row.derived:
+            cells = tuple(f"{row.key}.{col}" for col, _ in APPLICANT_COLUMNS)
+            out[row.key] = RowSpec(row.key, cells, applicant_sum)
+    review_sum = ((4, (0, 1, 2, 3)),)
+    all_cells: list[str] = []
+    for group, _ in REVIEW_GROUPS:
+        cells = tuple(f"{group}.{col}" for col, _ in REVIEW_COLUMNS)
+        out[group] = RowSpec(group, cells, review_sum)
+        all_cells += cells
+    out[REVIEW_ALL] = RowSpec(
+        REVIEW_ALL,
+        tuple(all_cells),
+        ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13))),
+    )
+    return out
+
+
+@dataclass
+class _Printed:
+    """Rows matched to template keys: raw value strings, or a digit run."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+    runs: dict[str, str] = field(default_factory=dict)
+    other_subrows: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
+    """Label text (every label cell) and the value cells after the last label cell."""
+    last_label = -1
+    for i, cell in enumerate(row):
+        if cell.strip() and parse_number(cell) is None:
+            last_label = i
+    label = "".join(c for c in row[: last_label + 1] if c.strip() and parse_number(c) is None)
+    return label, [c.strip() for c in row[last_label + 1 :]]
+
+
+def _match(label: str, group: str | None) -> tuple[str | None, str | None]:
+    """(row key, current group) for a label text; the match ending last wins."""
+    words = norm(label)[-_LABEL_TAIL:]
+    best: re.Match[str] | None = None
+    for m in _ROW_PATTERN.finditer(words):
+        if best is None or m.end() >= best.end():
+            best = m
+    latest = -1
+    for word, name in _GROUPS.items():
+        pos = words.rfind(word)
+        if pos > latest:
+            latest, group = pos, name
+    if group == "other" and _MISC.search(words) and (best is None or best.end() < len(words)):
+        return "result.other.misc", group
+    if best is None:
+        return None, group
+    key = _WORD_ROW[best.group(0)]
+    grouped = key.startswith(
+        ("result.withheld", "result.unable", "result.rejected", "result.other")
+    )
+    return key, (group if grouped else None)
+
+
+def _collect(doc: Document) -> _Printed:
+    """Walk the rows once, matching labels and keeping each row's values or run."""
+    out = _Printed()
+    group: str | None = None
+    seen_review = False
+    rows = doc.rows
+    i = 0
+    while i < len(rows):
+        label, values = (rows[i][0], rows[i][1:]) if doc.runs_together else _split_row(rows[i])
+        i += 1
+        words = norm(label)
+        if "复议" in words or "诉讼" in words:
+            seen_review = True
+        if doc.runs_together:
+            if len(values) != 1 or not label:
+                continue
+            if "复议" in words and ("诉讼" in words or "起诉" in words):
+                out.runs.setdefault(REVIEW_ALL, values[0])
+                continue
+            key, group = _match(label, group)
+            if key and key not in out.runs:
+                out.runs[key] = values[0]
+                out.other_subrows |= key.startswith("result.other.")
+            continue
+        if not any(values):
+            continue
+        review_row = not words or "复议" in words or "诉讼" in words
+        if seen_review and review_row and len(values) >= 15:
+            out.values.setdefault(REVIEW_ALL, values)
+            continue
+        if not words:
+            continue
+        key, group = _match(label, group)
+        if key is None:
+            continue
+        # A row broken across lines: its remaining numbers on the next, label-less row.
+        while i < len(rows) and len(values) < 7 and key.startswith(("apply.", "result.")):
+            next_label, next_values = _split_row(rows[i])
+            if next_label or not any(next_values):
+                break
+            values = values + next_values
+            i += 1
+        if key in out.values:
+            out.warnings.append(f"表格中“{label[-30:]}”一行出现了不止一次，取第一次")
+            continue
+        out.values[key] = values
+        out.other_subrows |= key.startswith("result.other.")
+    return out
+
+
+def map_document(
+    doc: Document,
+    *,
+    year: int | None = None,
+    prose: Mapping[str, Number] | None = None,
+) -> Layout:
+    """Template version and every cell the document prints (plus derived sums)."""
+    template, note = detect_template(doc, year)
+    printed = _collect(doc)
+    present = set(printed.values) | set(printed.runs)
+    single_other = template == "2021" and "result.other" in present and not printed.other_subrows
+    layout = Layout(template, single_other, warnings=list(printed.warnings))
+    if note:
+        layout.warnings.append(note)
+    specs = row_specs(template, single_other=single_other)
+    if template == "2021" and not single_other:
+        printed.values.pop("result.other", None)
+        printed.runs.pop("result.other", None)
+    if REVIEW_ALL in printed.values or REVIEW_ALL in printed.runs:
+        for group, _ in REVIEW_GROUPS:
+            printed.values.pop(group, None)
+            printed.runs.pop(group, None)
+    if doc.runs_together:
+        _cells_from_runs(layout, specs, printed.runs, prose or {})
+    else:
+        for key, values in printed.values.items():
+            if key in specs:
+                _cells_from_values(layout, specs[key], values)
+    layout.sections = _sections(layout.cells)
+    _derive(layout, template, single_other)
+    return layout
+
+
+def _cells_from_values(layout: Layout, spec: RowSpec, values: list[str]) -> None:
+    """Align a printed row's values with the row's cells."""
+    n = len(spec.cells)
+    while len(values) > n and not values[-1]:
+        values = values[:-1]
+    while len(values) > n and not values[0]:
+        values = values[1:]
+    if len(values) < n:
+        layout.warnings.append(f"{spec.key} 一行只有 {len(values)} 个数，应有 {n} 个，未取值")
+        return
+    windows: list[list[Cell]] = []
+    for start in range(len(values) - n + 1):
+        cells = [
+            make_cell(raw, amount=i in spec.amounts)
+            for i, raw in enumerate(values[start : start + n])
+        ]
+        if any(c is None for c in cells):
+            continue
+        windows.append([c for c in cells if c is not None])
+    if not windows:
+        layout.warnings.append(f"{spec.key} 一行的数字无法读取")
+        return
+    if len(windows) > 1:
+        consistent = [w for w in windows if _row_sums_hold(spec, w)] or windows
+        distinct = {tuple(c.value or 0 for c in w) for w in consistent}
+        if len(distinct) > 1:
+            layout.warnings.append(f"{spec.key} 一行多出 {len(values) - n} 个数，无法确定对齐")
+            for i, key in enumerate(spec.cells):
+                options = sorted({v[i] for v in distinct})
+                if len(options) == 1:
+                    layout.cells[key] = consistent[0][i]
+                else:
+                    layout.cells[key] = Cell(
+                        None, consistent[0][i].raw, frozenset({AMBIGUOUS}), None, tuple(options)
+                    )
+            return
+        windows = consistent
+    for key, cell in zip(spec.cells, windows[0], strict=True):
+        layout.cells[key] = cell
+
+
+def _row_sums_hold(spec: RowSpec, cells: Sequence[Cell]) -> bool:
+    for total, parts in spec.sums:
+        total_cell = cells[total]
+        if BLANK in total_cell.flags and total_cell.raw == "":
+            continue
+        if total_cell.value != sum(cells[p].value or 0 for p in parts):
+            return False
+    return True
+
+
+def _cells_from_runs(
+    layout: Layout,
+    specs: Mapping[str, RowSpec],
+    runs: Mapping[str, str],
+    prose: Mapping[str, Number],
+) -> None:
+    """Split every run at once under the template's arithmetic and the prose figures."""
+    rows: list[digits.RunRow] = []
+    units: dict[str, str] = {}
+    for key, run in runs.items():
+        spec = specs.get(key)
+        if spec is None:
+            continue
+        for suffix in ("万元", "元"):
+            if run.endswith(suffix):
+                units[key] = suffix
+                run = run[: -len(suffix)]
+                break
+        rows.append(digits.RunRow(key, spec.cells, run, spec.sums, spec.signed, spec.amounts))
+    structural = _structural_equations(layout.template, layout.single_other, runs)
+    hints = [
+        digits.Equation(tuple((k, 1) for k in _leaf_keys(key, layout)), value, key)
+        for key, value in prose.items()
+    ]
+    solved = digits.solve(rows, structural, [h for h in hints if h.terms])
+    layout.warnings += solved.warnings
+    layout.dropped_prose += [eq.name for eq in solved.dropped if eq.name in prose]
+    for row in rows:
+        spec = specs[row.key]
+        unit = units.get(row.key)
+        for i, key in enumerate(row.cells):
+            amount = i in spec.amounts
+            if key in solved.values:
+                value = solved.values[key]
+                flags = {UNIT} if amount and unit else set()
+                if amount:
+                    value = to_wan(value, unit)
+                layout.cells[key] = Cell(
+                    value, solved.tokens[key], frozenset(flags), unit if amount else None
+                )
+            elif key in solved.ambiguous:
+                options = solved.ambiguous[key]
+                if amount:
+                    options = tuple(sorted({to_wan(v, unit) for v in options}))
+                layout.cells[key] = Cell(None, row.run, frozenset({AMBIGUOUS}), None, options)
+
+
+def _leaf_keys(key: str, layout: Layout) -> list[str]:
+    """The printed cells whose sum is `key` (itself when printed)."""
+    if key == "litigation.total":
+        return ["litigation.direct.total", "litigation.after_review.total"]
+    row, _, col = key.rpartition(".")
+    subs = [
+        f"{r.key}.{col}"
+        for r in apply_rows(layout.template, single_other=layout.single_other)
+        if r.key.startswith(row + ".") and not r.derived
+    ]
+    derived_groups = {"result.withheld", "result.unable", "result.rejected"}
+    if layout.template == "2021" and not layout.single_other:
+        derived_groups.add("result.other")
+    return subs if row in derived_groups else [key]
+
+
+def _structural_equations(
+    template: TemplateVersion, single_other: bool, runs: Mapping[str, str]
+) -> list[digits.Equation]:
+    """V1 and V2 for every applicant column (only over rows that were printed)."""
+    rows = apply_rows(template, single_other=single_other)
+    leaves = [r.key for r in rows if r.is_result_leaf]
+    equations: list[digits.Equation] = []
+    for col, _ in APPLICANT_COLUMNS:
+        v1 = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
+        if all(k in runs for k in v1):
+            v1_terms: tuple[tuple[str, int], ...] = ((f"{v1[0]}.{col}", 1), (f"{v1[1]}.{col}", 1))
+            v1_terms += ((f"{v1[2]}.{col}", -1), (f"{v1[3]}.{col}", -1))
+            equations.append(digits.Equation(v1_terms, 0, "V1"))
+        if "result.total" in runs and all(k in runs for k in leaves):
+            v2_terms = ((f"result.total.{col}", 1), *((f"{k}.{col}", -1) for k in leaves))
+            equations.append(digits.Equation(v2_terms, 0, "V2"))
+    return equations
+
+
+def _sections(cells: Mapping[str, Cell]) -> set[str]:
+    found = set()
+    for key in cells:
+        if key.startswith("proactive."):
+            found.add("二")
+        elif key.startswith(("apply.", "result.")):
+            found.add("三")
+        elif key.startswith(("review.", "litigation.")):
+            found.add("四")
+    return found
+
+
+def _sum_cells(parts: Sequence[Cell | None]) -> Cell | None:
+    """A derived cell: the sum of its parts, ambiguous if any part is."""
+    if any(p is None for p in parts):
+        return None
+    if any(p.value is None for p in parts if p is not None):
+        return Cell(None, "", frozenset({DERIVED, AMBIGUOUS}))
+    total: Number = sum((p.value for p in parts if p is not None and p.value is not None), 0)
+    return Cell(total, "", frozenset({DERIVED}))
+
+
+def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequence[str]) -> None:
+    """A total printed empty while its parts are not: take the sum of the parts."""
+    total = cells.get(total_key)
+    parts = [cells.get(k) for k in part_keys]
+    if total is None or BLANK not in total.flags or any(p is None for p in parts):
+        return
+    values = [p.value for p in parts if p is not None]
+    if any(v is None for v in values) or not any(values):
+        return
+    cells[total_key] = Cell(
+        sum((v for v in values if v is not None), 0), total.raw, frozenset({BLANK, DERIVED})
+    )
+
+
+def _derive(layout: Layout, template: TemplateVersion, single_other: bool) -> None:
+    """Blank totals from their parts, then group sums and litigation.total."""
+    cells = layout.cells
+    rows = apply_rows(template, single_other=single_other)
+    cols = [c for c, _ in APPLICANT_COLUMNS]
+    for row in rows:
+        if not row.derived:
+            _fill_blank_total(cells, f"{row.key}.total", [f"{row.key}.{c}" for c in cols[:-1]])
+    leaves = [r.key for r in rows if r.is_result_leaf]
+    for col in cols:
+        _fill_blank_total(cells, f"result.total.{col}", [f"{k}.{col}" for k in leaves])
+    for group, _ in REVIEW_GROUPS:
+        parts = [f"{group}.{c}" for c, _ in REVIEW_COLUMNS[:-1]]
+        _fill_blank_total(cells, f"{group}.total", parts)
+    for row in rows:
+        if not row.derived:
+            continue
+        subs = [r.key for r in rows if r.key.startswith(row.key + ".")]
+        for col in cols:
+            derived = _sum_cells([cells.get(f"{k}.{col}") for k in subs])
+            if derived is not None:
+                cells[f"{row.key}.{col}"] = derived
+    lit = _sum_cells(
+        [cells.get("litigation.direct.total"), cells.get("litigation.after_review.total")],
+    )
+    if lit is not None:
+        cells["litigation.total"] = lit

@@ -1,0 +1,92 @@
+"""Plain text → Document: tab/space separated tables, or cells run together with no separator.
+
+Text reports come from two sources: PDF/Word text dumps (cells separated by tabs or runs of
+spaces, rows sometimes broken across lines) and web crawls that glue every table cell together
+(`一、本年新收政府信息公开申请数量640020470`). The second kind becomes rows of [label, digit run]
+and is marked `runs_together`, so the template mapper hands the runs to `parsers.digits`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.document import Document
+from parsers.values import is_value_cell, normalize_width
+
+_SEPARATOR = re.compile(r"\t| {2,}")
+_HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
+# A digit run: digits, decimal points, single minus signs and spaces between digit groups,
+# with an optional money unit glued to the end.
+_RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?:万元|元)?")
+_TABLE_START = re.compile(r"第二十条第[（(][一二三四五六七八九十]+[)）]项")
+_GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可)\s*\d")
+_TABLE_END = "存在的主要问题"
+_MAX_PENDING = 60  # longer separator-less lines are prose, not a broken row label
+
+
+def normalize_text(text: str) -> str:
+    """One line-break style and ASCII digits/spaces."""
+    return normalize_width(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def text_document(text: str) -> Document:
+    """A Document from plain text; table rows from separators, or digit runs when glued."""
+    text = normalize_text(text)
+    rows = _separated_rows(text)
+    numeric_rows = sum(1 for row in rows if sum(1 for c in row if c and is_value_cell(c)) >= 2)
+    if numeric_rows < 3 and _GLUED_LABEL.search(text):
+        run_rows = _run_rows(text)
+        if run_rows:
+            return Document(format="text", text=text, rows=run_rows, runs_together=True)
+    return Document(format="text", text=text, rows=rows)
+
+
+def _separated_rows(text: str) -> list[list[str]]:
+    """Rows of tab/space separated cells; a short line right above a row is its broken label."""
+    rows: list[list[str]] = []
+    pending = ""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            pending = ""
+            continue
+        if _HAS_SEPARATOR.search(line):
+            cells = [cell.strip() for cell in _SEPARATOR.split(line.rstrip("\n"))]
+            if pending:
+                cells.insert(0, pending)
+                pending = ""
+            rows.append(cells)
+        else:
+            pending = (pending + stripped) if len(pending) + len(stripped) <= _MAX_PENDING else ""
+    return rows
+
+
+def _run_rows(text: str) -> list[list[str]]:
+    """[label, digit run] pairs from the table part of text whose cells are glued together."""
+    start_match = _TABLE_START.search(text)
+    start = start_match.start() if start_match else max(0, text.find("本年新收") - 200)
+    end = text.find(_TABLE_END, start)
+    region = text[start : end if end >= 0 else len(text)]
+    rows: list[list[str]] = []
+    label_start = 0
+    pos = 0
+    while True:
+        match = _RUN.search(region, pos)
+        if match is None:
+            break
+        run_start, run_end = match.span()
+        run = match.group(0)
+        pos = run_end
+        after = region[run_end : run_end + 1]
+        if run.endswith(".") or (after == "." and not region[run_end + 1 : run_end + 2].isdigit()):
+            # "00000002.其他法律…": the last digit is the next label's ordinal.
+            run = run.rstrip(".")[:-1].rstrip()
+            ordinal_start = run_start + len(run)
+            if not run:
+                continue  # only an ordinal: part of the label text
+            rows.append([region[label_start:run_start].strip(), run.strip()])
+            label_start = ordinal_start
+            continue
+        rows.append([region[label_start:run_start].strip(), run.strip()])
+        label_start = run_end
+    return [row for row in rows if row[0]]

@@ -1,0 +1,219 @@
+"""The validator: the template's own arithmetic (V1–V5), prose vs tables (W2), and W1 across years.
+
+Each rule gives one failing CheckResult per failing column/row/group, naming the cells and the
+numbers in Chinese, or a single passing result when everything it could check holds. Cells that
+are missing or ambiguous are not checked (nothing is assumed about them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from parsers.fields import (
+    APPLICANT_COLUMNS,
+    FIELDS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    TemplateVersion,
+    apply_rows,
+    template_fields,
+)
+from parsers.model import Cell, CheckResult, Number
+
+_COL_LABEL = dict(APPLICANT_COLUMNS)
+_REVIEW_LABEL = dict(REVIEW_COLUMNS)
+_V1_LABELS = ("本年新收", "上年结转", "办理结果总计", "结转下年度")
+_PROSE_LABELS = {
+    "apply.new.total": "收到申请",
+    "apply.new.natural": "自然人申请",
+    "apply.new.business": "商业企业申请",
+    "result.total.total": "办结申请",
+    "apply.carried_forward.total": "结转下年度",
+    "result.withheld.total": "不予公开",
+    "result.unable.total": "无法提供",
+    "result.rejected.total": "不予处理",
+    "result.other.total": "其他处理",
+    "review.total": "行政复议",
+    "litigation.total": "行政诉讼",
+    "proactive.normative.issued": "本年制发行政规范性文件",
+    "proactive.normative.valid": "现行有效行政规范性文件",
+}
+
+
+def _values(cells: Mapping[str, Cell], keys: Sequence[str]) -> list[Number] | None:
+    """The values of every key, or None when one is missing or ambiguous."""
+    out: list[Number] = []
+    for key in keys:
+        cell = cells.get(key)
+        if cell is None or cell.value is None:
+            return None
+        out.append(cell.value)
+    return out
+
+
+def _fmt(value: Number) -> str:
+    return str(value)
+
+
+def validate(
+    cells: Mapping[str, Cell], template: TemplateVersion, *, single_other: bool = False
+) -> list[CheckResult]:
+    """V1–V5 over one report's cells."""
+    return [
+        *_v1(cells),
+        *_v2(cells, template, single_other),
+        *_v3(cells, template, single_other),
+        *_v4(cells),
+        *_v5(cells, template, single_other),
+    ]
+
+
+def _summarise(
+    rule: str, failures: list[CheckResult], keys: list[str], ok: str
+) -> list[CheckResult]:
+    if failures:
+        return failures
+    return [CheckResult(rule, True, ok, tuple(keys))] if keys else []
+
+
+def _v1(cells: Mapping[str, Cell]) -> list[CheckResult]:
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    rows = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
+    for col, col_label in APPLICANT_COLUMNS:
+        keys = [f"{row}.{col}" for row in rows]
+        vals = _values(cells, keys)
+        if vals is None:
+            continue
+        checked += keys
+        new, carried_in, total, forward = vals
+        if new + carried_in != total + forward:
+            message = (
+                f"表三 {col_label}列：{_V1_LABELS[0]} {_fmt(new)} + {_V1_LABELS[1]} "
+                f"{_fmt(carried_in)} ≠ {_V1_LABELS[2]} {_fmt(total)} + {_V1_LABELS[3]} "
+                f"{_fmt(forward)}"
+            )
+            failures.append(CheckResult("V1", False, message, tuple(keys)))
+    return _summarise(
+        "V1", failures, checked, "表三 各列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度"
+    )
+
+
+def _v2(
+    cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
+) -> list[CheckResult]:
+    leaves = [r.key for r in apply_rows(template, single_other=single_other) if r.is_result_leaf]
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for col, col_label in APPLICANT_COLUMNS:
+        keys = [f"{leaf}.{col}" for leaf in leaves]
+        vals = _values(cells, [*keys, f"result.total.{col}"])
+        if vals is None:
+            continue
+        checked += [*keys, f"result.total.{col}"]
+        parts, total = sum(vals[:-1]), vals[-1]
+        if parts != total:
+            message = (
+                f"表三 {col_label}列：办理结果各项之和 {_fmt(parts)} ≠ （七）总计 {_fmt(total)}"
+            )
+            failures.append(CheckResult("V2", False, message, (*keys, f"result.total.{col}")))
+    return _summarise("V2", failures, checked, "表三 各列：办理结果各项之和 = （七）总计")
+
+
+def _v3(
+    cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
+) -> list[CheckResult]:
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for row in apply_rows(template, single_other=single_other):
+        keys = [f"{row.key}.{col}" for col, _ in APPLICANT_COLUMNS]
+        vals = _values(cells, keys)
+        if vals is None:
+            continue
+        checked += keys
+        parts, total = sum(vals[:-1]), vals[-1]
+        if parts != total:
+            terms = " + ".join(
+                f"{_COL_LABEL[col]} {_fmt(v)}"
+                for (col, _), v in zip(APPLICANT_COLUMNS[:-1], vals, strict=False)
+            )
+            message = f"表三 {row.label}：{terms} = {_fmt(parts)} ≠ 总计 {_fmt(total)}"
+            failures.append(CheckResult("V3", False, message, tuple(keys)))
+    return _summarise("V3", failures, checked, "表三 各行：六类申请人之和 = 总计")
+
+
+def _v4(cells: Mapping[str, Cell]) -> list[CheckResult]:
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for group, group_label in REVIEW_GROUPS:
+        keys = [f"{group}.{col}" for col, _ in REVIEW_COLUMNS]
+        vals = _values(cells, keys)
+        if vals is None:
+            continue
+        checked += keys
+        parts, total = sum(vals[:-1]), vals[-1]
+        if parts != total:
+            terms = " + ".join(
+                f"{_REVIEW_LABEL[col]} {_fmt(v)}"
+                for (col, _), v in zip(REVIEW_COLUMNS[:-1], vals, strict=False)
+            )
+            message = f"表四 {group_label}：{terms} = {_fmt(parts)} ≠ 总计 {_fmt(total)}"
+            failures.append(CheckResult("V4", False, message, tuple(keys)))
+    return _summarise(
+        "V4", failures, checked, "表四 各组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计"
+    )
+
+
+def _v5(
+    cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
+) -> list[CheckResult]:
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for f in template_fields(template, single_other=single_other):
+        cell = cells.get(f.key)
+        if f.is_amount or cell is None or cell.value is None:
+            continue
+        checked.append(f.key)
+        value = cell.value
+        whole = value == int(value)
+        if not whole or (value < 0 and not f.key.endswith(".delta")):
+            message = f"{f.label} 应为非负整数，实为 {_fmt(value)}"
+            failures.append(CheckResult("V5", False, message, (f.key,)))
+    return _summarise("V5", failures, checked, "所有件数均为非负整数")
+
+
+def prose_checks(cells: Mapping[str, Cell], prose: Mapping[str, Number]) -> list[CheckResult]:
+    """W2: figures the prose states against the same figures in the tables."""
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for key, stated in prose.items():
+        cell = cells.get(key)
+        if cell is None or cell.value is None:
+            continue
+        checked.append(key)
+        if cell.value != stated:
+            label = _PROSE_LABELS.get(key, FIELDS[key].label if key in FIELDS else key)
+            message = f"正文称{label} {_fmt(stated)} 件，表格为 {_fmt(cell.value)} 件"
+            failures.append(CheckResult("W2", False, message, (key,)))
+    return _summarise("W2", failures, checked, "正文所述数字与表格一致")
+
+
+def carry_over_check(
+    previous: Mapping[str, Number], current: Mapping[str, Number], *, year: int
+) -> list[CheckResult]:
+    """W1: this year's 上年结转 equals last year's 结转下年度, column by column."""
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for col, col_label in APPLICANT_COLUMNS:
+        before = previous.get(f"apply.carried_forward.{col}")
+        now = current.get(f"apply.carried_in.{col}")
+        if before is None or now is None:
+            continue
+        checked.append(f"apply.carried_in.{col}")
+        if before != now:
+            message = (
+                f"表三 {col_label}列：{year}年上年结转 {_fmt(now)} ≠ "
+                f"{year - 1}年结转下年度 {_fmt(before)}"
+            )
+            failures.append(CheckResult("W1", False, message, (f"apply.carried_in.{col}",)))
+    return _summarise("W1", failures, checked, f"{year}年上年结转与{year - 1}年结转下年度一致")
