@@ -205,16 +205,30 @@ class AgencyIndex:
                 groups.append([token])
         scan = PlaceScan()
         keep = [True] * len(text)
+        previous_end = 0
         for group in groups:
             place = self._resolve(group, text)
             if place is None:
                 continue
-            scan.places.append(place)
+            last = scan.places[-1] if scan.places else None
+            gap = text[previous_end : group[0][0]].strip()
+            previous_end = group[-1][1]
+            if last is not None and not gap and self._nested(last, place):
+                scan.places[-1] = place  # 六安市 金安区: one place, said in two words
+            else:
+                scan.places.append(place)
             for start, end, _, _ in group:
                 for j in range(start, end):
                     keep[j] = False
         scan.rest = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
         return scan
+
+    def _nested(self, outer: Place, inner: Place) -> bool:
+        """True when `inner` lies inside a region-only `outer` (so both name one place)."""
+        if outer.region is None or outer.department or outer.by_name:
+            return False
+        regions = [inner.region] if inner.region else [self.region_of[a] for a in inner.agencies]
+        return bool(regions) and all(r.startswith(outer.region) for r in regions if r)
 
     def _longest(self, text: str, i: int, blocked: list[bool]) -> tuple[str, str] | None:
         end = min(len(text), i + self.max_len)
@@ -261,6 +275,8 @@ class AgencyIndex:
         ids = [a for r in sorted(regions) for a in self.in_region.get(r, ())]
         if dept_ids is not None:
             ids = [a for a in ids if a in dept_ids]
+            own = [a for a in ids if self.region_of[a] in regions]
+            ids = own or ids  # 淮安市政府 is the city's, not a district's
         preferred = None
         if dept_ids is None:
             governments = [a for r in sorted(regions) for a in self.governments.get(r, ())]

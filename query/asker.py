@@ -17,7 +17,14 @@ from parsers.fields import FIELDS
 from query import texts
 from query.agencies import AgencyIndex, Place
 from query.answer import Answer, AnswerItem, ChartSpec, Choice, Intent, Provenance, Status
-from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, short_label, template_keys
+from query.catalog import (
+    ROW_BY_PREFIX,
+    RowEntry,
+    key_for,
+    resolve_key,
+    short_label,
+    template_keys,
+)
 from query.fieldmatch import FieldMatch
 from query.source import AgencyInfo, FigureInfo, ReportInfo, ReportSource
 from query.understand import Detection, detect_question
@@ -181,11 +188,11 @@ class Asker:
             return self._reply(question, "answer", "help", texts.HELP)
         if hints.has("availability") and det.field is None:
             return self._availability(question, places)
+        if det.scan.unknown and not any(p.by_name for p in places):
+            return self._unknown_place(question, det)
+        if hints.has("rank") and (places or det.field is not None):
+            return self._rank(question, det)
         if not places:
-            if det.scan.unknown:
-                return self._unknown_place(question, det)
-            if hints.has("rank") and det.field is not None:
-                return self._rank(question, det, None, None)
             if det.field is None:
                 return self._reply(question, "not_understood", None, texts.NOT_UNDERSTOOD)
             example = f"{self._example_place()} {det.field.row.name}"
@@ -195,8 +202,6 @@ class Asker:
         if len(places) >= 2:
             return self._compare(question, det)
         place = places[0]
-        if hints.has("rank"):
-            return self._rank(question, det, place, None)
         if hints.has("total") and len(place.agencies) > 1 and place.department is None:
             return self._total(question, det, place)
         intent = self._intent(det)
@@ -280,15 +285,7 @@ class Asker:
 
     def _report_key(self, report: ReportInfo, key: str) -> str | None:
         """`apply.new` → `apply.new.total`; `proactive.normative` → issued (2021) / made (2019)."""
-        available = template_keys(report.template)
-        if key in available:
-            return key
-        row = ROW_BY_PREFIX.get(key)
-        if row is not None:
-            return key_for(row, None, available)
-        prefix, _, column = key.rpartition(".")
-        row = ROW_BY_PREFIX.get(prefix)
-        return key_for(row, column, available) if row else None
+        return resolve_key(key, template_keys(report.template))
 
     def _item(
         self, agency: AgencyInfo, report: ReportInfo, key: str, figure: FigureInfo
@@ -568,16 +565,23 @@ class Asker:
         status: Status = "answer" if items else "no_data"
         return self._reply(question, status, "compare", "\n".join(lines), items)
 
-    def _region_of(self, place: Place | None) -> tuple[str | None, str]:
-        """(region prefix, name to show) for rankings and totals."""
-        if place is None:
-            return None, "全部单位"
-        if place.region:
-            return place.region, place.region
-        if place.agencies:
-            region = self.index().region_of.get(place.agencies[0])
-            return region, region or "全部单位"
-        return None, "全部单位"
+    def _scope(self, places: Sequence[Place]) -> tuple[str | None, str, int | None]:
+        """(region prefix, name to show, the agency asked about) for a ranking or a total.
+
+        A region named on its own is the scope; an agency named ranks within its own region.
+        """
+        regional = [p for p in places if p.region and not p.department and not p.by_name]
+        scope = min(regional, key=lambda p: len(p.region or "")) if regional else None
+        others = [p for p in places if p is not scope and p.agencies]
+        mine = None
+        if others:
+            mine = self._pick(others[0]) or others[0].agencies[0]
+        if scope is not None:
+            return scope.region, scope.region or "", mine
+        if mine is not None:
+            region = self.index().region_of.get(mine) or None
+            return region, region or "全部单位", mine
+        return None, "全部单位", None
 
     def _latest_year_in(self, key: str, region: str | None) -> int | None:
         for year in range(self.today().year, FIRST_YEAR - 1, -1):
@@ -586,10 +590,9 @@ class Asker:
         return None
 
     def _across(
-        self, det: Detection, place: Place | None
+        self, det: Detection, region: str | None, region_name: str
     ) -> tuple[str, int | None, str, list[tuple[int, FigureInfo]], list[str], str]:
         row_key = DEFAULT_KEY if det.field is None else self._row_key(det.field, 0, det)
-        region, region_name = self._region_of(place)
         notes: list[str] = []
         if det.years.years:
             year: int | None = det.years.years[-1]
@@ -602,9 +605,10 @@ class Asker:
         key = _for_year(row_key, year)
         return key, year, region_name, self.source.across(key, year, region=region), notes, row_key
 
-    def _rank(self, question: str, det: Detection, place: Place | None, _: None) -> Answer:
+    def _rank(self, question: str, det: Detection) -> Answer:
         index = self.index()
-        key, year, region_name, rows, notes, _row = self._across(det, place)
+        region, shown, mine = self._scope(det.scan.places)
+        key, year, region_name, rows, notes, _row = self._across(det, region, shown)
         if year is None or not rows:
             text = f"{region_name}没有 {year or ''} 年度“{_label(key)}”的数据。"
             return self._reply(question, "no_data", "rank", text)
@@ -626,8 +630,7 @@ class Asker:
             item = self._item(agency, report, key, figure)
             items.append(item)
             lines.append(f"{position}. {agency.name}：{texts.amount(item)}")
-        if place is not None and place.agencies and (place.by_name or place.department):
-            mine = place.agencies[0]
+        if mine is not None:
             positions = [i for i, (a, _) in enumerate(valued, 1) if a == mine]
             if positions:
                 lines.append(f"{index.info[mine].name} 排第 {positions[0]} 位。")
@@ -636,7 +639,8 @@ class Asker:
         return self._reply(question, "answer", "rank", "\n".join(lines), items)
 
     def _total(self, question: str, det: Detection, place: Place) -> Answer:
-        key, year, region_name, rows, notes, _row = self._across(det, place)
+        region, shown, _mine = self._scope([place])
+        key, year, region_name, rows, notes, _row = self._across(det, region, shown)
         if year is None or not rows:
             text = f"{region_name}没有 {year or ''} 年度“{_label(key)}”的数据。"
             return self._reply(question, "no_data", "total", text)
@@ -711,15 +715,7 @@ def _label(key: str) -> str:
 
 def _for_year(key: str, year: int) -> str:
     """A full key for a row-level key in the template used that year."""
-    available = template_keys(template_of_year(year))
-    if key in available:
-        return key
-    row = ROW_BY_PREFIX.get(key)
-    if row is not None:
-        return key_for(row, None, available) or key
-    prefix, _, column = key.rpartition(".")
-    row = ROW_BY_PREFIX.get(prefix)
-    return (key_for(row, column, available) if row else None) or key
+    return resolve_key(key, template_keys(template_of_year(year))) or key
 
 
 def _known_key(key: str) -> bool:

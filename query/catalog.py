@@ -75,6 +75,8 @@ ROWS: tuple[RowEntry, ...] = (
         _A,
         (
             "上年结转政府信息公开申请数量",
+            "上年结转申请数量",
+            "上年结转申请",
             "上年结转",
             "上年度结转",
             "结转上年",
@@ -299,7 +301,7 @@ ROWS: tuple[RowEntry, ...] = (
     RowEntry(
         "litigation",
         "行政诉讼",
-        "single",
+        _R,
         ("行政诉讼", "诉讼", "被起诉", "起诉", "被告", "打官司", "官司", "被诉"),
         ("total",),
         ("litigation.direct", "litigation.after_review"),
@@ -479,6 +481,29 @@ def template_keys(template: str) -> frozenset[str]:
     if version == "2021":
         keys |= {f.key for f in template_fields(version, single_other=True)}
     return frozenset(keys)
+
+
+def resolve_key(key: str, available: frozenset[str]) -> str | None:
+    """A full key of a template for a full key, a row (`apply.new`) or a row plus column.
+
+    A column the row lacks falls back to the row's alternatives: 诉讼·尚未审结 is read in the
+    first 行政诉讼 row that has that column.
+    """
+    if key in available:
+        return key
+    row = ROW_BY_PREFIX.get(key)
+    if row is not None:
+        return key_for(row, None, available)
+    prefix, _, column = key.rpartition(".")
+    row = ROW_BY_PREFIX.get(prefix)
+    if row is None:
+        return None
+    for candidate in (row.prefix, *row.alternatives):
+        other = ROW_BY_PREFIX.get(candidate)
+        found = key_for(other, column, available) if other else None
+        if found:
+            return found
+    return None
 
 
 def key_for(row: RowEntry, column: str | None, available: frozenset[str]) -> str | None:

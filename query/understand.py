@@ -18,9 +18,8 @@ from query.years import YearSpec, extract_years
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Something that reads like a place or office the database does not know: 合肥市, 财政局.
-_PLACE_LIKE = re.compile(
-    r"[\u4e00-\u9fff]{1,10}?(?:省|市|区|县|局|委|厅|办|政府|管委会|街道|乡|镇)"
-)
+_PLACE_LIKE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|局|委|厅|政府|街道|乡|镇)")
+_NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,15 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     text = normalize(question)
     hints, rest = detect(text)
     years, rest = extract_years(rest, today=today)
-    rest = rest.replace(" ", "")[:MAX_MATCH]
+    rest = rest[:MAX_MATCH]
     scan = index.scan(rest, masked=literal_spans(rest))
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
-    if not scan.places:
-        leftover = scan.rest.replace(" ", "")
-        if field is not None and field.exact:
-            leftover = leftover.replace(field.matched, " ")
-        leftover = strip_noise(leftover).replace(" ", "|")
-        place = _PLACE_LIKE.search(leftover)
-        if place:
+    leftover = scan.rest.replace(" ", "")
+    if field is not None and field.exact:
+        leftover = leftover.replace(field.matched, " ")
+    for word in strip_noise(leftover).split():
+        place = _PLACE_LIKE.search(word)
+        if place and not place.group(0).startswith(_NOT_A_PLACE):
             scan.unknown = place.group(0)
+            break
     return Detection(text, hints, years, scan, field, bool(_CJK.search(text)))

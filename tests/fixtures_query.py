@@ -33,10 +33,17 @@ _FORMATS = {".txt": "text", ".html": "html", ".pdf": "pdf", ".docx": "docx", ".d
 
 
 def gold_entries() -> list[dict[str, Any]]:
+    """gold.json entries; gold_extra.json adds cells to the entry of the same file."""
     entries: list[dict[str, Any]] = json.loads((DATA / "gold.json").read_text("utf-8"))
     extra = DATA / "gold_extra.json"
     if extra.exists():
-        entries += json.loads(extra.read_text("utf-8"))
+        by_file = {e["file"]: e for e in entries}
+        for more in json.loads(extra.read_text("utf-8")):
+            entry = by_file.get(more["file"])
+            if entry is not None:
+                entry["figures"] = {**more["figures"], **entry["figures"]}
+            elif "agency" in more and "year" in more:
+                entries.append(more)
     return entries
 
 
