@@ -78,7 +78,11 @@ _ROW_WORDS: tuple[tuple[str, str], ...] = (
 _ROW_PATTERN = re.compile("|".join(sorted({w for _, w in _ROW_WORDS}, key=len, reverse=True)))
 _WORD_ROW = {w: k for k, w in _ROW_WORDS}
 _PUNCT = re.compile(r"[\W_]+")
-_MISC = re.compile(r"(?:^|\d)其他$")
+_ORDINAL = re.compile(r"(\d)(?!\d)")
+_SUBROWS = {
+    name: [r.key for r in apply_rows("2021") if r.key.startswith(f"result.{name}.")]
+    for name in _GROUPS.values()
+}
 
 _MARKERS_2019 = (
     "本年新制作数量",
@@ -180,19 +184,29 @@ def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
 
 
 def _match(label: str, group: str | None) -> tuple[str | None, str | None]:
-    """(row key, current group) for a label text; the match ending last wins."""
+    """(row key, current group) for a label text; the match ending last wins.
+
+    A sub-row whose words are garbled (PDF text loses characters: 其他法律行政止公开) is still
+    placed by its ordinal within the current group.
+    """
     words = norm(label)[-_LABEL_TAIL:]
     best: re.Match[str] | None = None
     for m in _ROW_PATTERN.finditer(words):
         if best is None or m.end() >= best.end():
             best = m
-    latest = -1
+    group_end = -1
     for word, name in _GROUPS.items():
         pos = words.rfind(word)
-        if pos > latest:
-            latest, group = pos, name
-    if group == "other" and _MISC.search(words) and (best is None or best.end() < len(words)):
-        return "result.other.misc", group
+        if pos >= 0 and pos + len(word) > group_end:
+            group_end, group = pos + len(word), name
+    if group and (best is None or best.end() <= group_end):
+        tail = words[max(group_end, 0) :]
+        ordinal = _ORDINAL.match(tail)
+        subs = _SUBROWS[group]
+        if ordinal and 1 <= int(ordinal.group(1)) <= len(subs):
+            return subs[int(ordinal.group(1)) - 1], group
+        if group == "other" and tail == "其他":
+            return "result.other.misc", group
     if best is None:
         return None, group
     key = _WORD_ROW[best.group(0)]
@@ -226,7 +240,7 @@ def _collect(doc: Document) -> _Printed:
                 out.runs[key] = values[0]
                 out.other_subrows |= key.startswith("result.other.")
             continue
-        if not any(values):
+        if not values:
             continue
         review_row = not words or "复议" in words or "诉讼" in words
         if seen_review and review_row and len(values) >= 15:
@@ -235,7 +249,7 @@ def _collect(doc: Document) -> _Printed:
         if not words:
             continue
         key, group = _match(label, group)
-        if key is None:
+        if key is None or (not any(values) and not key.startswith(("apply.", "result.", "pro"))):
             continue
         # A row broken across lines: its remaining numbers on the next, label-less row.
         while i < len(rows) and len(values) < 7 and key.startswith(("apply.", "result.")):
