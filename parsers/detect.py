@@ -29,6 +29,7 @@ _HTML_MARKERS = re.compile(
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CHINESE_FAMILY = ("gb2312", "gbk", "gb18030")
 _SNIFF_BYTES = 4096
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 def sniff(data: bytes) -> Format:
@@ -95,7 +96,7 @@ def _checked(text: str) -> str:
     sample = text[:20000]
     if not sample.strip():
         return text
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\r\n\f"))
+    bad = len(_NOT_TEXT.findall(sample))
     if bad * 10 > len(sample):
         raise ParseError(UNKNOWN_FORMAT)
     return text

@@ -23,7 +23,7 @@ def extract(data: bytes) -> Document:
         raise ParseError(
             f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB"
         )
-    if not data.strip():
+    if not data or data.isspace():
         raise ParseError(EMPTY)
     kind = sniff(data)
     if kind == "pdf":

@@ -200,6 +200,8 @@ def _rows(table: HtmlElement) -> list[HtmlElement]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return min(max(int(str(value).strip() or 1), 1), MAX_SPAN)
     except ValueError:

@@ -1,0 +1,96 @@
+"""Parse throughput per format on the sample reports, on one core.
+
+    python bench/parse.py [--seconds 1.0]
+
+Prints reports/s for text, HTML, generated .docx and PDF, and for each sample PDF its parse time
+beside pdfplumber's bare `extract_words` time on the same file (the floor), with the ratio.
+Targets: text and HTML ≥ 200 reports/s; PDF within 2× of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pdfplumber  # noqa: E402
+
+from parsers import parse_bytes  # noqa: E402
+from tests.fixtures_parsers import load_gold  # noqa: E402
+from tests.make_docs import jinan_spec, pingtan_2023_spec, to_docx, to_pdf  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+
+
+def pin_one_core() -> None:
+    """Measure single-core speed, as one bot worker would see it."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def best_time(func: Callable[[], object], *, seconds: float) -> tuple[float, int]:
+    """Fastest single run over repeated runs lasting about `seconds` (and at least 3 runs)."""
+    runs: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(runs) < 3 or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        func()
+        runs.append(time.perf_counter() - start)
+    return min(runs), len(runs)
+
+
+def bare_extract_words(data: bytes) -> None:
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_words()
+
+
+def samples() -> dict[str, list[tuple[str, bytes]]]:
+    gold = load_gold()
+    by_format: dict[str, list[tuple[str, bytes]]] = {"text": [], "html": [], "docx": [], "pdf": []}
+    for path in sorted(DATA.iterdir()):
+        kind = {".txt": "text", ".html": "html", ".pdf": "pdf"}.get(path.suffix)
+        if kind:
+            by_format[kind].append((path.name, path.read_bytes()))
+    for name, spec in (("jinan (generated)", jinan_spec(gold)), ("pingtan 2023 (generated)",
+                       pingtan_2023_spec(gold))):  # fmt: skip
+        by_format["docx"].append((name + ".docx", to_docx(spec)))
+        by_format["pdf"].append((name + ".pdf", to_pdf(spec)))
+    return by_format
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=1.0, help="time spent per file")
+    args = parser.parse_args()
+    pin_one_core()
+    by_format = samples()
+
+    print(f"{'format':<6} {'files':>5} {'reports/s':>10} {'slowest file':<40} {'ms':>8}")
+    for fmt, files in by_format.items():
+        times = [(name, best_time(lambda d=data: parse_bytes(d), seconds=args.seconds)[0])
+                 for name, data in files]  # fmt: skip
+        mean = sum(t for _, t in times) / len(times)
+        slowest = max(times, key=lambda x: x[1])
+        print(
+            f"{fmt:<6} {len(files):>5} {1 / mean:>10.1f} {slowest[0]:<40} {slowest[1] * 1e3:>8.1f}"
+        )
+
+    print()
+    print(f"{'PDF':<34} {'parse ms':>9} {'floor ms':>9} {'ratio':>6}")
+    for name, data in by_format["pdf"]:
+        parse, _ = best_time(lambda d=data: parse_bytes(d), seconds=args.seconds)
+        floor, _ = best_time(lambda d=data: bare_extract_words(d), seconds=args.seconds)
+        print(f"{name:<34} {parse * 1e3:>9.1f} {floor * 1e3:>9.1f} {parse / floor:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
