@@ -331,9 +331,9 @@ def _failing(session: Session, report_names: dict[int, str]) -> list[Failing]:
 class LeaderLock:
     """Only the holder runs the reminder scheduler (APScheduler runs every job in every process).
 
-    On PostgreSQL the holder keeps `pg_try_advisory_lock` on a dedicated connection; closing the
-    connection (or the process dying) releases it. SQLite deployments are single-process and
-    always lead.
+    On PostgreSQL the holder keeps `pg_try_advisory_lock` on a dedicated connection; `release`
+    or the process dying (the server drops its session) frees it for another process. SQLite
+    deployments are single-process and always lead.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -347,23 +347,29 @@ class LeaderLock:
         if self._conn is not None:
             try:
                 self._conn.execute(text("SELECT 1"))
+                self._conn.commit()  # never sit idle in a transaction
                 return True
             except DBAPIError:
                 log.warning("leader connection lost; trying to lead again")
                 self.release()
         conn = self._engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY})
+        query = text("SELECT pg_try_advisory_lock(:key)")
+        got = bool(conn.execute(query, {"key": LEADER_LOCK_KEY}).scalar_one())
         conn.commit()
-        if got.scalar_one():
+        if got:
             self._conn = conn
             return True
         conn.close()
         return False
 
     def release(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except DBAPIError:
-                log.warning("closing the leader connection failed", exc_info=True)
-            self._conn = None
+        """Unlock and give the connection back (a pooled close alone would keep the lock)."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LEADER_LOCK_KEY})
+            self._conn.commit()
+            self._conn.close()
+        except DBAPIError:
+            self._conn.invalidate()  # a dead connection: the server already dropped the lock
+        self._conn = None
