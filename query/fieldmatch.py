@@ -93,7 +93,9 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
     if found:
         word, row = _pick(found)
         others = tuple(dict.fromkeys(r for _, r, _ in found if r != row and not _is_child(row, r)))
-        rest = text.replace(word, " ", 1)
+        rest = text  # column words are looked for outside every row word found
+        for found_word, _, start in found:
+            rest = rest[:start] + " " * len(found_word) + rest[start + len(found_word) :]
         return FieldMatch(row, match_column(rest, row), 100.0, word, others)
     text = (text if fuzzy_text is None else fuzzy_text).replace(" ", "")
     if len(text) < 2:

@@ -1,0 +1,234 @@
+"""The asker end to end over the gold reports and small hand-made sources."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from query import Answer, Asker, ChartSpec
+from query.memory import MemoryReport, MemorySource
+from query.source import AgencyInfo, FigureInfo, ReportInfo
+from tests.fixtures_query import make_asker
+
+
+def test_jinan_question_answers_zero_with_interpretation_and_source(asker: Asker) -> None:
+    answer = asker.ask("金安区 2020 申请数量")
+    assert (answer.status, answer.intent) == ("answer", "value")
+    for needle in (
+        "0 件",
+        "六安市金安区数据资源管理局",
+        "2020",
+        "本年新收",
+        "luan_jinan_data_bureau_2020.txt",
+    ):
+        assert needle in answer.text
+    data = answer.to_json()
+    assert data["answers"][0]["value"] == 0 and isinstance(data["answers"][0]["value"], int)
+    assert data["answers"][0]["key"] == "apply.new.total"
+    assert data["answers"][0]["source"]["file"] == "luan_jinan_data_bureau_2020.txt"
+    assert data["answers"][0]["source"]["table"] == "三"
+    assert set(data) == {"question", "status", "intent", "answers", "choices", "text"}
+
+
+def test_shenqing_shuliang_lists_the_other_readings_as_choices(asker: Asker) -> None:
+    answer = asker.ask("淮安市 2024 申请数量")
+    assert answer.answers[0].key == "apply.new.total"
+    assert [c.key for c in answer.choices] == ["apply.carried_in.total", "result.total.total"]
+    assert "您是不是想问：上年结转申请数量、办理结果总计" in answer.text
+
+
+def test_missing_year_uses_the_latest_and_says_so(asker: Asker) -> None:
+    answer = asker.ask("平潭 申请数量")
+    assert answer.answers[0].year == 2025 and answer.answers[0].json_value() == 154
+    assert "未指定年份，按最新的 2025 年度" in answer.text
+
+
+def test_amounts_are_floats_in_wan_yuan(asker: Asker) -> None:
+    item = asker.ask("淮安 2024 收费金额").to_json()["answers"][0]
+    assert item["value"] == 96171.6 and isinstance(item["value"], float)
+    assert item["unit"] == "万元"
+
+
+def test_unknown_year_is_said_with_the_nearest_years_and_no_figure(asker: Asker) -> None:
+    answer = asker.ask("平潭 2020 申请数量")
+    assert answer.status == "no_data" and answer.answers == []
+    assert [c.year for c in answer.choices][:2] == [2021, 2019]
+    assert "2019、2021、2023、2025" in answer.text
+
+
+def test_unknown_agency_is_said_not_guessed(asker: Asker) -> None:
+    answer = asker.ask("六安市裕安区 2020 申请数量")
+    assert answer.status == "no_data" and answer.answers == []
+    assert "裕安区" in answer.text
+
+
+def test_failed_check_touching_the_cell_is_shown(asker: Asker) -> None:
+    answer = asker.ask("洪泽区 2023 复议维持")
+    assert answer.answers[0].json_value() == 10
+    assert "勾稽关系未通过" in answer.text
+
+
+def test_report_card_has_key_figures_and_checks(asker: Asker) -> None:
+    answer = asker.ask("洪泽区 2023 年报概况")
+    assert answer.intent == "overview"
+    assert "新收申请数量：21 件" in answer.text
+    assert "2 项未通过" in answer.text and "行政复议：10+1+0+0=11，总计0，不一致" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "hello",
+        "SELECT * FROM figures; --",
+        "<img src=x onerror=alert(1)>",
+        "\x00\x07\x1b[2J",
+        "申" * 4000,
+        "今天天气怎么样",
+    ],
+    ids=[
+        "empty",
+        "spaces",
+        "emoji",
+        "english",
+        "sql",
+        "html",
+        "controls",
+        "4000-chars",
+        "off-topic",
+    ],
+)
+def test_bad_input_gets_a_short_friendly_reply(asker: Asker, question: str) -> None:
+    answer = asker.ask(question)
+    assert answer.status == "not_understood"
+    assert answer.answers == []
+    assert "例如" in answer.text or "可以这样问" in answer.text
+    assert len(answer.text) < 200
+
+
+def test_tokens_are_short_ascii_and_resolve_to_the_same_answer(asker: Asker) -> None:
+    answer = asker.ask("淮安市 2024 申请数量")
+    for choice in answer.choices:
+        assert choice.token.isascii() and len(choice.token.encode()) <= 60
+    pressed = asker.resolve(answer.choices[0].token)
+    assert pressed.status == "answer"
+    assert pressed.answers[0].key == "apply.carried_in.total"
+    assert pressed.answers[0].json_value() == 34
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "x",
+        "v|999|2020|apply.new.total",
+        "v|1|2020|no.such.key",
+        "q|1|2020|-",
+        "v|a|b|c",
+        "v|1|2020|" + "x" * 80,
+    ],
+    ids=["empty", "garbage", "gone-agency", "bad-key", "bad-intent", "not-numbers", "too-long"],
+)
+def test_bad_or_stale_token_gets_a_friendly_reply(asker: Asker, token: str) -> None:
+    answer = asker.resolve(token)
+    assert answer.status == "not_understood" and "按钮已失效" in answer.text
+
+
+def test_chart_of_a_trend_is_a_line_over_years(asker: Asker) -> None:
+    spec = asker.chart("平潭 申请数量 趋势")
+    assert isinstance(spec, ChartSpec) and spec.kind == "line"
+    assert spec.x == ["2019", "2021", "2023", "2025"]
+    assert spec.series[0][1] == [23.0, 70.0, 81.0, 154.0]
+
+
+def test_chart_of_a_comparison_is_a_bar_over_agencies(asker: Asker) -> None:
+    spec = asker.chart("淮安市 和 洪泽区 2024 申请数量")
+    assert isinstance(spec, ChartSpec) and spec.kind == "bar"
+    assert spec.x == ["淮安市人民政府", "淮安市洪泽区人民政府"]
+    assert spec.series[0][1] == [3119.0, 95.0]
+
+
+def test_chart_without_figures_returns_the_answer(asker: Asker) -> None:
+    assert isinstance(asker.chart("有哪些年报"), Answer)
+
+
+def _agency(agency_id: int, name: str, region: str, level: str) -> AgencyInfo:
+    return AgencyInfo(agency_id, name, (), region, level=level)
+
+
+def _report(agency: AgencyInfo, year: int, figures: dict[str, FigureInfo]) -> MemoryReport:
+    info = ReportInfo(
+        agency.id, year, f"{agency.name}{year}年报", f"r{agency.id}.txt", "text", "2021"
+    )
+    return MemoryReport(agency, info, figures)
+
+
+def test_ambiguous_cell_is_said_with_its_candidates_and_no_value() -> None:
+    agency = _agency(1, "示例市人民政府", "示例省示例市", "government")
+    cell = FigureInfo(
+        "apply.new.total", None, "件", "1234", ("ambiguous",), (Decimal(12), Decimal(34))
+    )
+    asker = make_asker(MemorySource([_report(agency, 2023, {"apply.new.total": cell})]))
+    answer = asker.ask("示例市 2023 申请数量")
+    assert answer.to_json()["answers"][0]["value"] is None
+    assert "歧义" in answer.text and "12 / 34" in answer.text
+
+
+def test_region_with_several_departments_asks_which_one() -> None:
+    figure = FigureInfo("apply.new.total", Decimal(5), "件")
+    bureaus = [
+        _agency(1, "示例县财政局", "示例省示例县", "department"),
+        _agency(2, "示例县教育局", "示例省示例县", "department"),
+    ]
+    asker = make_asker(
+        MemorySource([_report(a, 2023, {"apply.new.total": figure}) for a in bureaus])
+    )
+    answer = asker.ask("示例县 2023 申请数量")
+    assert answer.status == "choose" and answer.answers == []
+    assert [c.agency for c in answer.choices] == ["示例县财政局", "示例县教育局"]
+    pressed = asker.resolve(answer.choices[1].token)
+    assert pressed.answers[0].agency == "示例县教育局" and pressed.answers[0].json_value() == 5
+    named = asker.ask("示例县教育局 2023 申请数量")
+    assert named.status == "answer" and named.answers[0].agency == "示例县教育局"
+
+
+def test_region_prefers_its_government_when_no_department_is_named() -> None:
+    figure = FigureInfo("apply.new.total", Decimal(7), "件")
+    agencies = [
+        _agency(1, "示例县财政局", "示例省示例县", "department"),
+        _agency(2, "示例县人民政府", "示例省示例县", "government"),
+    ]
+    asker = make_asker(
+        MemorySource([_report(a, 2023, {"apply.new.total": figure}) for a in agencies])
+    )
+    answer = asker.ask("示例县 2023 申请数量")
+    assert answer.status == "answer" and answer.answers[0].agency == "示例县人民政府"
+
+
+def test_agency_index_is_rebuilt_when_the_source_version_changes() -> None:
+    figure = FigureInfo("apply.new.total", Decimal(1), "件")
+    first = _agency(1, "甲市人民政府", "甲省甲市", "government")
+    second = _agency(2, "乙市人民政府", "甲省乙市", "government")
+
+    class Growing(MemorySource):
+        def __init__(self) -> None:
+            super().__init__([_report(first, 2023, {"apply.new.total": figure})], version="1")
+
+        def grow(self) -> None:
+            MemorySource.__init__(
+                self,
+                [
+                    _report(first, 2023, {"apply.new.total": figure}),
+                    _report(second, 2023, {"apply.new.total": figure}),
+                ],
+                version="2",
+            )
+
+    source = Growing()
+    asker = make_asker(source)
+    assert asker.ask("乙市 2023 申请数量").status != "answer"
+    source.grow()
+    assert asker.ask("乙市 2023 申请数量").answers[0].agency == "乙市人民政府"

@@ -1,0 +1,61 @@
+"""Hypothesis properties of the question layer (RapidFuzz's test_hypothesis.py style)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.fields import FIELDS
+from query import Asker
+from query.catalog import key_for
+from query.fieldmatch import match_field
+from query.normalize import normalize
+from query.years import extract_years
+from tests.fixtures_query import TODAY, load_questions
+
+ALL_KEYS = frozenset(FIELDS)
+NOISE = ("请问", "麻烦", "帮我查一下", "谢谢", "呢", "？", "!", "的", "一下", "急", "老师好，")
+CONFIDENT = [
+    q
+    for q in load_questions()
+    if q["status"] == "answer" and q["intent"] == "value" and q["q"].isascii() is False
+]
+
+
+@given(st.sampled_from(sorted(FIELDS)))
+def test_template_label_of_every_key_resolves_to_that_key(key: str) -> None:
+    _, rest = extract_years(normalize(FIELDS[key].label), today=TODAY)
+    match = match_field(rest)
+    assert match is not None and match.exact
+    assert key_for(match.row, match.column, ALL_KEYS) == key
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(CONFIDENT),
+    st.lists(st.sampled_from(NOISE), min_size=1, max_size=3),
+    st.lists(st.sampled_from(NOISE), max_size=2),
+)
+def test_noise_words_do_not_change_a_confident_answer(
+    asker: Asker, question: dict[str, object], before: list[str], after: list[str]
+) -> None:
+    plain = asker.ask(str(question["q"]))
+    noisy = asker.ask("".join(before) + str(question["q"]) + "".join(after))
+    assert noisy.status == plain.status
+    assert [a.to_json() for a in noisy.answers] == [a.to_json() for a in plain.answers]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_reply_without_crashing(asker: Asker, text: str) -> None:
+    answer = asker.ask(text)
+    assert answer.status in ("answer", "choose", "no_data", "not_understood")
+    assert answer.text
+    if answer.status != "answer":
+        assert all(item.value is None for item in answer.answers)
+
+
+@given(st.text(max_size=200))
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once

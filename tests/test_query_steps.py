@@ -1,0 +1,241 @@
+"""Table tests for each pipeline step: normalise, years, field catalog, agency index, intents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from query.agencies import AgencyIndex
+from query.fieldmatch import match_field
+from query.intents import detect
+from query.memory import MemorySource
+from query.normalize import MAX_INPUT, normalize
+from query.years import extract_years
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("金安區２０２０年申請數量？", "金安区2020年申请数量"),
+        ("二〇二〇年度 平潭", "2020年度 平潭"),
+        ("二零二零年复议", "2020年复议"),
+        ("近三年 复议", "近3年 复议"),
+        ("前十名", "前10名"),
+        ("  \t\n ", ""),
+        ("😀😀", ""),
+        ("Ａｐｐｌｙ", "apply"),
+        ("a\x00b\x1fc", "a b c"),
+        ("2021-2025", "2021-2025"),
+    ],
+    ids=[
+        "traditional-fullwidth",
+        "cn-year-o",
+        "cn-year-ling",
+        "recent-n",
+        "top-n",
+        "blank",
+        "emoji",
+        "fullwidth-latin",
+        "controls",
+        "range-dash",
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_truncates_long_input() -> None:
+    assert len(normalize("申" * 4000)) == MAX_INPUT
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "recent", "rest"),
+    [
+        ("金安区2020申请数量", (2020,), None, "金安区 申请数量"),
+        ("金安区 2020年度 申请数量", (2020,), None, "金安区 申请数量"),
+        ("20年 复议", (2020,), None, "复议"),
+        ("去年 复议", (2025,), None, "复议"),
+        ("前年 复议", (2024,), None, "复议"),
+        ("今年 复议", (2026,), None, "复议"),
+        ("近3年 复议", (), 3, "复议"),
+        ("2019和2021 申请", (2019, 2021), None, "和 申请"),
+        ("2021-2023 许可", (2021, 2022, 2023), None, "许可"),
+        ("本年新收申请", (), None, "本年新收申请"),
+        ("上年结转申请", (), None, "上年结转申请"),
+        ("3985758件", (), None, "3985758件"),
+        ("1990年 复议", (1990,), None, "复议"),
+    ],
+    ids=[
+        "plain",
+        "nian-du",
+        "two-digit",
+        "last-year",
+        "year-before",
+        "this-year",
+        "recent",
+        "two-years",
+        "range",
+        "label-benian-is-not-a-year",
+        "label-shangnian-is-not-a-year",
+        "big-number",
+        "old-year",
+    ],
+)
+def test_extract_years(text: str, years: tuple[int, ...], recent: int | None, rest: str) -> None:
+    spec, left = extract_years(text, today=TODAY)
+    assert spec.years == years
+    assert spec.recent == recent
+    assert left == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column"),
+    [
+        ("申请数量", "apply.new", None),
+        ("申请量", "apply.new", None),
+        ("收到多少申请", "apply.new", None),
+        ("依申请", "apply.new", None),
+        ("申清数量", "apply.new", None),
+        ("上年结转申请数量", "apply.carried_in", None),
+        ("复议", "review", None),
+        ("被复议", "review", None),
+        ("复议维持", "review", "upheld"),
+        ("诉讼", "litigation", None),
+        ("被起诉", "litigation", None),
+        ("行政诉讼", "litigation", None),
+        ("复议后起诉", "litigation.after_review", None),
+        ("直接起诉", "litigation.direct", None),
+        ("予以公开", "result.public", None),
+        ("公开了多少", "result.public", None),
+        ("同意公开", "result.public", None),
+        ("不予公开", "result.withheld", None),
+        ("拒绝公开", "result.withheld", None),
+        ("不予公开第三方", "result.withheld.third_party", None),
+        ("无法提供", "result.unable", None),
+        ("不掌握", "result.unable.no_info", None),
+        ("规范性文件", "proactive.normative", None),
+        ("规章", "proactive.rules", None),
+        ("行政许可", "proactive.permit", None),
+        ("行政处罚", "proactive.penalty", None),
+        ("行政强制", "proactive.enforcement", None),
+        ("收费", "proactive.fees", None),
+        ("个人申请", "apply.new", "natural"),
+        ("群众申请", "apply.new", "natural"),
+        ("公民申请", "apply.new", "natural"),
+        ("企业申请", "apply.new", "business"),
+        ("公司申请", "apply.new", "business"),
+        ("律师申请", "apply.new", "legal"),
+        ("律所申请", "apply.new", "legal"),
+        ("科研申请", "apply.new", "research"),
+        ("高校申请", "apply.new", "research"),
+        ("公益组织申请", "apply.new", "nonprofit"),
+        ("社会组织申请", "apply.new", "nonprofit"),
+        ("规范性文件现行有效", "proactive.normative", "valid"),
+        ("行政处罚决定数量", "proactive.penalty", "decisions"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_match_field(text: str, row: str, column: str | None) -> None:
+    match = match_field(text)
+    assert match is not None
+    assert (match.row.prefix, match.column) == (row, column)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "今天天气", "你好", "abc"], ids=["empty", "weather", "hi", "latin"]
+)
+def test_match_field_below_cutoff_is_none(text: str) -> None:
+    assert match_field(text) is None
+
+
+def test_misspelt_field_is_matched_with_a_lower_score() -> None:
+    match = match_field("申清数量")
+    assert match is not None and not match.exact and 74 <= match.score < 100
+
+
+@pytest.fixture(scope="module")
+def index(gold: MemorySource) -> AgencyIndex:
+    return AgencyIndex(gold.agencies())
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("金安区", "六安市金安区数据资源管理局"),
+        ("金安", "六安市金安区数据资源管理局"),
+        ("六安市金安区", "六安市金安区数据资源管理局"),
+        ("六安市 金安区", "六安市金安区数据资源管理局"),
+        ("金安区数据局", "六安市金安区数据资源管理局"),
+        ("金安数管局", "六安市金安区数据资源管理局"),
+        ("六安市金安区数据资源管理局", "六安市金安区数据资源管理局"),
+        ("金安区政务服务管理局", "六安市金安区数据资源管理局"),
+        ("平潭", "平潭综合实验区"),
+        ("平潭综合实验区", "平潭综合实验区"),
+        ("淮安市", "淮安市人民政府"),
+        ("淮安", "淮安市人民政府"),
+        ("淮安市政府", "淮安市人民政府"),
+        ("洪泽", "淮安市洪泽区人民政府"),
+        ("洪泽区人民政府", "淮安市洪泽区人民政府"),
+        ("淮安市洪泽区", "淮安市洪泽区人民政府"),
+        ("上海", "上海市人民政府办公厅"),
+        ("上海市政府办公厅", "上海市人民政府办公厅"),
+        ("上海市办公厅", "上海市人民政府办公厅"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_scan_finds_the_agency(index: AgencyIndex, text: str, agency: str) -> None:
+    scan = index.scan(text)
+    assert len(scan.places) == 1
+    place = scan.places[0]
+    picked = place.agencies[0] if len(place.agencies) == 1 else place.preferred
+    assert picked is not None and index.info[picked].name == agency
+
+
+def test_scan_does_not_read_a_government_inside_a_field_label(index: AgencyIndex) -> None:
+    text = "本年新收政府信息公开申请数量"
+    assert index.scan(text, masked=[(0, len(text))]).places == []
+
+
+def test_scan_keeps_places_joined_by_he_apart(index: AgencyIndex) -> None:
+    scan = index.scan("淮安市和洪泽区")
+    assert [index.info[p.preferred or p.agencies[0]].name for p in scan.places] == [
+        "淮安市人民政府",
+        "淮安市洪泽区人民政府",
+    ]
+
+
+def test_fuzzy_finds_a_misspelt_full_name(index: AgencyIndex) -> None:
+    (best, score), *_ = index.fuzzy("平潭综合试验区")
+    assert index.info[best].name == "平潭综合实验区" and score >= 75
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("淮安市 申请数量 排名", "rank"),
+        ("哪个单位最多", "rank"),
+        ("前5名", "rank"),
+        ("淮安市 合计", "total"),
+        ("一共多少", "total"),
+        ("年报概况", "overview"),
+        ("有没有问题", "checks"),
+        ("勾稽关系", "checks"),
+        ("有哪些年报", "availability"),
+        ("哪些年份", "availability"),
+        ("趋势", "series"),
+        ("对比", "compare"),
+        ("帮助", "help"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_intent_words(text: str, intent: str) -> None:
+    hints, _ = detect(text)
+    assert hints.has(intent)
+
+
+def test_top_n_is_read() -> None:
+    hints, rest = detect("申请数量 前5名")
+    assert hints.top == 5 and rest == "申请数量"
