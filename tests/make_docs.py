@@ -41,6 +41,7 @@ class ReportSpec:
     intro: list[str] = field(default_factory=list)
     outro: list[str] = field(default_factory=list)
     single_other: bool = False
+    omit: frozenset[str] = frozenset()  # tables left out: "二", "三" or "四"
 
     def value(self, key: str) -> str:
         if key not in self.figures:
@@ -50,11 +51,12 @@ class ReportSpec:
 
     def sections(self) -> list[tuple[str, list[Row]]]:
         """The three template tables under their headings, in printed order."""
-        return [
+        sections = [
             ("二、主动公开政府信息情况", proactive_table(self)),
             ("三、收到和处理政府信息公开申请情况", apply_table(self)),
             ("四、政府信息公开行政复议、行政诉讼情况", review_table(self)),
         ]
+        return [(heading, rows) for heading, rows in sections if heading[0] not in self.omit]
 
 
 # --- the template tables ---------------------------------------------------------------------
