@@ -30,7 +30,7 @@ async def test_admin_upload_is_parsed_validated_and_stored(
     assert [r.method for r in requests][:2] == ["getFile", "@download"]
     (reply,) = texts(requests)
     assert reply.startswith(f"已入库（新增）：{UPLOAD_FILE}\n")
-    assert "平潭综合实验区" in reply and "2025" in reply
+    assert "平潭综合实验区" in reply and "年度：2025" in reply
     assert ("平潭综合实验区", 2025) in stored(bot_engine)
 
 
@@ -77,7 +77,8 @@ async def test_check_caption_reports_the_hongze_2023_review_inconsistency_withou
     assert head[0] == "发布前检查（未入库）：洪泽区2023年报.pdf"
     assert head[1].startswith("⚠️ 有 ") and head[1].endswith(" 项校验未通过")
     assert "洪泽区" in reply and "2023" in reply
-    assert "复议" in reply  # the failed 行政复议 row check is named with its numbers
+    # the failed 行政复议 check names the printed numbers: 10 + 1 + 0 + 0 = 11, 总计 0
+    assert "行政复议：结果维持 10 + 结果纠正 1 + 其他结果 0 + 尚未审结 0 = 11 ≠ 总计 0" in reply
     assert stored(bot_engine) == before
 
 
