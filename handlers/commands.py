@@ -27,6 +27,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("chart", "画图：历年趋势或单位对比", "单位 指标"),
     Command("sources", "已收录的年报"),
     Command("check", "发布前检查：附文件或回复文件，只校验不入库"),
+    Command("subscribe", "订阅年报截止提醒（群里限管理员）", "类型 范围 [提前 天数]"),
+    Command("unsubscribe", "取消截止提醒订阅", "[编号|全部]"),
+    Command("deadlines", "本群的截止日期与提醒时间"),
 )
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (

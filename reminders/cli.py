@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from telegram import Bot
 
-from reminders.message import KIND_LABELS, LATE_MARK, lead_text
+from reminders.message import LATE_MARK, lead_text
 from reminders.schedule import Due, due
 from reminders.service import Pacer, deliver, render
 from settings import Settings
@@ -43,7 +43,7 @@ def due_report(
         print(f"{at:%Y-%m-%d %H:%M} 没有到期的提醒（{mode}）。", file=out)
         return 0
     print(f"{at:%Y-%m-%d %H:%M} 到期提醒 {len(items)} 条（{mode}）：", file=out)
-    for item, kind in items:
+    for item in items:
         rendered = render(engine, item, now=at)
         if rendered is None:
             continue
@@ -51,22 +51,22 @@ def due_report(
         r = item.reminder
         print("", file=out)
         print(
-            f"— 订阅 #{r.subscription_id} → 聊天 {chat_id}：{KIND_LABELS[kind]}，"
-            f"截止 {r.deadline:%Y-%m-%d}，{lead_text(r.lead_days)}，"
+            f"— 订阅 #{r.subscription_id} → 聊天 {chat_id}：截止 {r.deadline:%Y-%m-%d}，"
+            f"{lead_text(r.lead_days)}，"
             f"计划 {r.at:%Y-%m-%d %H:%M}{LATE_MARK if item.late else ''}",
             file=out,
         )
         print(text, file=out)
     if send:
-        outcomes = asyncio.run(_send_all(settings, engine, [i for i, _ in items], at=at))
+        outcomes = asyncio.run(_send_all(settings, engine, items, at=at))
         print("", file=out)
         for name, status in outcomes:
             print(f"{name}：{STATUS_TEXT[status]}", file=out)
     return 0
 
 
-def due_items(engine: Engine, at: datetime) -> list[tuple[Due, str]]:
-    """(due reminder, kind) of every active subscription with one unsent at `at`."""
+def due_items(engine: Engine, at: datetime) -> list[Due]:
+    """The due reminder of every active subscription that has one unsent at `at`."""
     found = []
     with Session(engine) as session:
         for sub in store.active_subscriptions(session=session):
@@ -81,7 +81,7 @@ def due_items(engine: Engine, at: datetime) -> list[tuple[Due, str]]:
                 lead_days=r.lead_days,
             ):
                 continue
-            found.append((item, sub.kind))
+            found.append(item)
     return found
 
 

@@ -1,0 +1,121 @@
+"""`bot.py reminders --at … [--send]`: the due reminders, their chats and full texts."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from reminders.cli import due_report
+from settings import PROJECT_DIR, Settings
+from store import subscriptions as store
+from tests.fake_bot_api import FakeBotApi
+from tests.fixtures_reminders import shanghai
+
+AT = shanghai(2027, 1, 24, 9)
+EXPECTED = """\
+2027-01-24 09:00 到期提醒 2 条（预览，未发送）：
+
+— 订阅 #1 → 聊天 -1001：截止 2027-01-31，提前 7 天，计划 2027-01-22 09:00（补发）
+（补发）⏰ 部门年报截止提醒
+截止日期：2027年1月31日（星期日），还有 7 天。
+注意：截止日是休息日，此前最后一个工作日是 2027年1月29日（星期五）。
+范围：淮安市（2026 年度报告）
+已入库 0 个。
+尚未入库 3 个：
+  · 洪泽区民政局
+  · 淮安市教育局
+  · 淮安市财政局
+
+— 订阅 #2 → 聊天 -1002：截止 2027-01-26，提前 7 天，计划 2027-01-19 09:00（补发）
+（补发）⏰ 年报（自定截止日）截止提醒
+截止日期：2027年1月26日（星期二），还有 2 天。
+范围：淮安市洪泽区人民政府、淮安市财政局（2026 年度报告）
+已入库 0 个。
+尚未入库 2 个：
+  · 淮安市洪泽区人民政府
+  · 淮安市财政局
+"""
+
+
+def subscribe_two(engine: Engine) -> None:
+    with Session(engine) as session:
+        store.add_subscription(
+            session=session,
+            chat_id=-1001,
+            kind="department",
+            month=1,
+            day=31,
+            scope_region="淮安市",
+            scope_agencies=(),
+            leads=(30, 14, 7, 3, 1),
+            created_by=1,
+            now=shanghai(2026, 12, 1),
+        )
+        store.add_subscription(
+            session=session, chat_id=-1002, kind="custom", month=1, day=26, scope_region=None,
+            scope_agencies=("淮安市洪泽区人民政府", "淮安市财政局"), leads=(30, 14, 7),
+            created_by=1, now=shanghai(2026, 12, 1),
+        )  # fmt: skip
+
+
+def test_dry_run_prints_each_due_reminder_with_chat_and_text(rem_engine: Engine) -> None:
+    subscribe_two(rem_engine)
+    out = io.StringIO()
+    assert due_report(Settings(), rem_engine, at=AT, send=False, out=out) == 0
+    assert out.getvalue() == EXPECTED
+
+
+def test_on_time_reminder_is_not_marked_late(rem_engine: Engine) -> None:
+    subscribe_two(rem_engine)
+    out = io.StringIO()
+    due_report(Settings(), rem_engine, at=shanghai(2027, 1, 22, 9), send=False, out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[2] == (
+        "— 订阅 #1 → 聊天 -1001：截止 2027-01-31，提前 7 天，计划 2027-01-22 09:00"
+    )
+    assert lines[3:5] == ["⏰ 部门年报截止提醒", "截止日期：2027年1月31日（星期日），还有 9 天。"]
+
+
+def test_send_delivers_once_through_the_configured_api(rem_engine: Engine) -> None:
+    subscribe_two(rem_engine)
+    with FakeBotApi() as api:
+        settings = Settings(telegram_bot_token=api.token, telegram_api_base_url=api.base_url)
+        out = io.StringIO()
+        assert due_report(settings, rem_engine, at=AT, send=True, out=out) == 0
+        assert out.getvalue().splitlines()[-2:] == [
+            "reminder:1:2027-01-31:7：已发送",
+            "reminder:2:2027-01-26:7：已发送",
+        ]
+        assert [c.params["chat_id"] for c in api.calls("sendMessage")] == [-1001, -1002]
+        again = io.StringIO()
+        due_report(settings, rem_engine, at=AT, send=True, out=again)
+        assert again.getvalue() == "2027-01-24 09:00 没有到期的提醒（发送）。\n"
+        assert len(api.calls("sendMessage")) == 2
+
+
+def test_send_without_token_is_refused(rem_engine: Engine) -> None:
+    out = io.StringIO()
+    assert due_report(Settings(), rem_engine, at=AT, send=True, out=out) == 2
+    assert out.getvalue() == ""
+
+
+def test_bot_py_reminders_command(rem_engine: Engine, rem_db_path: Path) -> None:
+    subscribe_two(rem_engine)
+    env = {
+        **{k: v for k, v in os.environ.items() if k.upper() != "TELEGRAM_BOT_TOKEN"},
+        "DATABASE_URL": f"sqlite:///{rem_db_path}",
+        "SEED_SAMPLES": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "bot.py", "reminders", "--at", "2027-01-24T09:00"],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == EXPECTED
