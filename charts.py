@@ -72,14 +72,14 @@ def render_chart(spec: ChartSpec) -> bytes:
         axes.set_title(spec.title, fontsize=14)
         if spec.unit:
             axes.set_ylabel(f"单位：{spec.unit}")
-        axes.set_ylim(bottom=0)
+        axes.set_ylim(0, axes.get_ylim()[1] * 1.08)  # headroom for the value labels
         if spec.unit == "件":
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(axis="y", alpha=0.3)
         if len(spec.series) > 1:
             axes.legend()
         if spec.source:
-            figure.text(0.01, 0.01, spec.source, fontsize=8, color="#555555")
+            figure.text(0.01, 0.01, spec.source, fontsize=8, color="#555555", wrap=True)
         figure.tight_layout(rect=(0, 0.04, 1, 1))
         out = io.BytesIO()
         figure.savefig(out, format="png")

@@ -101,6 +101,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.bot_data["asker"] = Asker(StoreReader(engine), tz=ZoneInfo(settings.tz))
     for module in (handlers.questions, handlers.reports, handlers.documents, handlers.reminders):
         module.register(application)
+    handlers.questions.register_fallback(application)
     application.add_error_handler(on_error)
     return application
 

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from settings import Settings
 
 
+UNKNOWN_COMMAND_TEXT = "没有这个命令。发送 /help 查看可用命令，或直接输入问题。"
+
+
 def asker_of(context: ContextTypes.DEFAULT_TYPE) -> Asker:
     return cast("Asker", context.bot_data["asker"])
 
@@ -84,6 +87,12 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await answer_question(update, context, question)
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a private chat, a command the bot does not know: point to /help."""
+    if update.effective_message:
+        await update.effective_message.reply_text(UNKNOWN_COMMAND_TEXT)
+
+
 def addressed_question(text: str, *, username: str, replying_to_bot: bool) -> str | None:
     """The question in a group message, or None when the message is not for the bot: it must
     mention @username or reply to the bot. The mention itself is removed."""
@@ -128,6 +137,14 @@ async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             raise
     if len(parts) > 1 and query.message is not None:
         await reply_text(cast("Message", query.message), "\n".join(parts[1:]), keyboard)
+
+
+def register_fallback(application: Application) -> None:
+    """Unknown commands in private chats; registered after every other module, so that it only
+    sees the commands no handler took (handlers of one group are tried in order)."""
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)
+    )
 
 
 def register(application: Application) -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
+from handlers.questions import UNKNOWN_COMMAND_TEXT
 from handlers.replies import ANSWER_PREFIX
 from query import Asker
 from store.reader import StoreReader
@@ -164,3 +165,13 @@ async def test_odd_input_gets_a_short_friendly_reply(bot_driver: BotDriver, text
     (sent,) = [r for r in requests if r.method == "sendMessage"]
     assert 0 < len(sent.params["text"]) <= 4096
     assert "Traceback" not in sent.params["text"]
+
+
+async def test_unknown_command_in_private_points_to_help_but_is_ignored_in_groups(
+    bot_driver: BotDriver,
+) -> None:
+    requests = await bot_driver.say("/frobnicate 2020")
+    assert [r.params["text"] for r in requests] == [UNKNOWN_COMMAND_TEXT]
+    assert await bot_driver.say("/frobnicate 2020", chat_id=GROUP_ID) == []
+    (help_reply,) = await bot_driver.say("/help")  # known commands still reach their handler
+    assert help_reply.params["text"].startswith("直接发问题即可")
