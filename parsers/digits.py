@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from parsers.model import Number
 
@@ -82,22 +83,32 @@ def split_run(row: RunRow, *, limit: int = SPLIT_LIMIT) -> list[Split] | None:
     for part in row.run.split()[:-1]:
         acc += len(part)
         positions.append(acc)
-    for boundaries in (frozenset(positions), frozenset()):
-        found = _splits(compact, row, boundaries, limit)
+    for boundaries in (tuple(positions), ()):
+        found = _splits(
+            compact, len(row.cells), row.sums, row.signed, row.decimal, boundaries, limit
+        )
         if found is None or found or not boundaries:
-            return found
+            return list(found) if found is not None else None
     return []
 
 
-def _splits(s: str, row: RunRow, hard: frozenset[int], limit: int) -> list[Split] | None:
-    n = len(row.cells)
-    totals = dict(row.sums)
+@lru_cache(maxsize=4096)
+def _splits(
+    s: str,
+    n: int,
+    sums: tuple[tuple[int, tuple[int, ...]], ...],
+    signed: frozenset[int],
+    decimal: frozenset[int],
+    hard: tuple[int, ...],
+    limit: int,
+) -> tuple[Split, ...] | None:
+    """Cached: most rows of a report are the same few runs ("0000000")."""
+    totals = dict(sums)
     out: list[Split] = []
     vals: list[tuple[Number, str]] = [(0, "")] * n
     over = False
-
-    def next_hard(p: int) -> int:
-        return min((h for h in hard if h > p), default=len(s))
+    # The first hard boundary after each position (cells cannot cross one).
+    boundary_after = [min((h for h in hard if h > p), default=len(s)) for p in range(len(s) + 1)]
 
     def rec(i: int, p: int) -> None:
         nonlocal over
@@ -110,7 +121,7 @@ def _splits(s: str, row: RunRow, hard: frozenset[int], limit: int) -> list[Split
             return
         if len(s) - p < n - i:
             return
-        stop = min(next_hard(p), len(s) - (n - i - 1))
+        stop = min(boundary_after[p], len(s) - (n - i - 1))
         if i in totals:
             target = sum(vals[j][0] for j in totals[i])
             token = str(target)
@@ -121,7 +132,7 @@ def _splits(s: str, row: RunRow, hard: frozenset[int], limit: int) -> list[Split
             return
         for end in range(p + 1, stop + 1):
             token = s[p:end]
-            value = _token_value(token, signed=i in row.signed, decimal=i in row.decimal)
+            value = _token_value(token, signed=i in signed, decimal=i in decimal)
             if value is None:
                 body = token.lstrip("-")
                 if len(body) > 1 and body[0] == "0" and body[1] != ".":
@@ -131,7 +142,7 @@ def _splits(s: str, row: RunRow, hard: frozenset[int], limit: int) -> list[Split
             rec(i + 1, end)
 
     rec(0, 0)
-    return None if over else out
+    return None if over else tuple(out)
 
 
 def _long_fraction(token: str) -> bool:
@@ -173,23 +184,27 @@ def solve(
     by_row = {row.key: row for row in rows}
     cell_row = {cell: (row.key, i) for row in rows for i, cell in enumerate(row.cells)}
 
-    def usable(eq: Equation) -> bool:
-        return all(cell_row.get(cell, ("", 0))[0] in domains for cell, _ in eq.terms)
+    def compiled(eqs: Sequence[Equation]) -> list[_Compiled]:
+        usable = (
+            e for e in eqs if all(cell_row.get(c, ("", 0))[0] in domains for c, _ in e.terms)
+        )
+        return [_compile(e, domains, cell_row) for e in usable]
 
-    active = [eq for eq in structural if usable(eq)]
-    if active and _search(domains, cell_row, active, budget, first_only=True) == {}:
+    active = compiled(structural)
+    if active and _search(domains, active, budget, first_only=True) == {}:
         solution.warnings.append("数字串无法同时满足表格的勾稽关系，已逐行拆分")
-        solution.dropped.extend(active)
+        solution.dropped.extend(c.equation for c in active)
         active = []
-    for hint in hints:
-        if not usable(hint):
+    for hint in compiled(hints):
+        if not hint.per_row:  # every cell it names is already fixed: a plain comparison
+            if hint.const != 0:
+                solution.dropped.append(hint.equation)
             continue
-        trial = [*active, hint]
-        if _search(domains, cell_row, trial, budget, first_only=True) == {}:
-            solution.dropped.append(hint)
+        if _search(domains, [*active, hint], budget, first_only=True) == {}:
+            solution.dropped.append(hint.equation)
         else:
-            active = trial
-    used = _search(domains, cell_row, active, budget, first_only=False)
+            active.append(hint)
+    used = _search(domains, active, budget, first_only=False)
     if used is None:
         solution.warnings.append("数字串组合过多，部分单元格未取值")
         used = {key: set(range(len(d))) for key, d in domains.items()}
@@ -221,55 +236,67 @@ def _candidates(values: list[Number], readings: set[tuple[Number, str]]) -> tupl
     return tuple(sorted(out))
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """An equation with its fixed rows folded into the constant: sum(per_row choices) == const."""
+
+    equation: Equation
+    const: Number
+    per_row: dict[str, list[Number]]  # row key → contribution of each of its splits
+
+
+def _compile(
+    eq: Equation, domains: dict[str, list[Split]], cell_row: dict[str, tuple[str, int]]
+) -> _Compiled:
+    const: Number = eq.const
+    per_row: dict[str, list[Number]] = {}
+    for cell, coef in eq.terms:
+        key, idx = cell_row[cell]
+        contributions = [split[idx][0] * coef for split in domains[key]]
+        if len(contributions) == 1:
+            const -= contributions[0]
+            continue
+        previous = per_row.get(key, [0] * len(contributions))
+        per_row[key] = [a + b for a, b in zip(previous, contributions, strict=True)]
+    return _Compiled(eq, const, per_row)
+
+
 def _search(
     domains: dict[str, list[Split]],
-    cell_row: dict[str, tuple[str, int]],
-    equations: Sequence[Equation],
+    equations: Sequence[_Compiled],
     budget: int,
     *,
     first_only: bool,
 ) -> dict[str, set[int]] | None:
-    """Domain indices used by solutions of the equations: {} when none, None past the budget.
+    """Split indices used by solutions of the equations: {} when none, None past the budget.
 
+    Rows are tried smallest domain first; after each choice every equation the row touches is
+    checked against what the remaining rows can still add (their min/max contributions).
     With `first_only`, stops at the first solution (a feasibility test).
     """
-    # Contribution of each domain entry of each row to each equation.
-    free = [key for key, d in domains.items() if len(d) > 1]
-    eq_const: list[Number] = []
-    contrib: dict[str, list[list[Number]]] = {key: [] for key in free}
-    eq_rows: list[list[str]] = []
-    for eq in equations:
-        const: Number = eq.const
-        per_row: dict[str, list[Number]] = {}
-        for cell, coef in eq.terms:
-            key, idx = cell_row[cell]
-            split_values = [split[idx][0] * coef for split in domains[key]]
-            if key in contrib:
-                row_c = per_row.setdefault(key, [0] * len(split_values))
-                per_row[key] = [a + b for a, b in zip(row_c, split_values, strict=True)]
-            else:
-                const -= split_values[0]
-        eq_const.append(const)
-        eq_rows.append(list(per_row))
-        for key in free:
-            contrib[key].append(per_row.get(key, [0] * len(domains[key])))
-    involved = [key for key in free if any(key in rows for rows in eq_rows)]
-    involved.sort(key=lambda k: len(domains[k]))
-    used: dict[str, set[int]] = {key: set() for key in domains}
-    for key, d in domains.items():
-        if key not in involved:
-            used[key] = set(range(len(d)))
+    if any(not eq.per_row and eq.const != 0 for eq in equations):
+        return {}
+    involved = sorted({k for eq in equations for k in eq.per_row}, key=lambda k: len(domains[k]))
+    used: dict[str, set[int]] = {
+        key: (set() if key in involved else set(range(len(d)))) for key, d in domains.items()
+    }
     n_eq = len(equations)
-    lo = [[min(c[e]) for e in range(n_eq)] for c in (contrib[k] for k in involved)]
-    hi = [[max(c[e]) for e in range(n_eq)] for c in (contrib[k] for k in involved)]
-    # Suffix bounds: what the rows from position i on can still add to each equation.
+    position = {key: i for i, key in enumerate(involved)}
+    touched: list[list[tuple[int, list[Number]]]] = [[] for _ in involved]
     suffix_lo: list[list[Number]] = [[0] * n_eq for _ in range(len(involved) + 1)]
     suffix_hi: list[list[Number]] = [[0] * n_eq for _ in range(len(involved) + 1)]
+    for e, eq in enumerate(equations):
+        for key, contributions in eq.per_row.items():
+            i = position[key]
+            touched[i].append((e, contributions))
+            suffix_lo[i][e] = min(contributions)
+            suffix_hi[i][e] = max(contributions)
     for i in range(len(involved) - 1, -1, -1):
         for e in range(n_eq):
-            suffix_lo[i][e] = suffix_lo[i + 1][e] + lo[i][e]
-            suffix_hi[i][e] = suffix_hi[i + 1][e] + hi[i][e]
-    if any(not (suffix_lo[0][e] <= eq_const[e] <= suffix_hi[0][e]) for e in range(n_eq)):
+            suffix_lo[i][e] += suffix_lo[i + 1][e]
+            suffix_hi[i][e] += suffix_hi[i + 1][e]
+    const = [eq.const for eq in equations]
+    if any(not (suffix_lo[0][e] <= const[e] <= suffix_hi[0][e]) for e in range(n_eq)):
         return {}
     partial: list[Number] = [0] * n_eq
     choice = [0] * len(involved)
@@ -287,23 +314,16 @@ def _search(
             for k, key in enumerate(involved):
                 used[key].add(choice[k])
             return True
-        key = involved[i]
-        for d in range(len(domains[key])):
-            ok = True
-            for e in range(n_eq):
-                value = partial[e] + contrib[key][e][d]
-                rest = eq_const[e] - value
-                if not (suffix_lo[i + 1][e] <= rest <= suffix_hi[i + 1][e]):
-                    ok = False
-                    break
-            if not ok:
+        lo, hi = suffix_lo[i + 1], suffix_hi[i + 1]
+        for d in range(len(domains[involved[i]])):
+            if any(not (lo[e] <= const[e] - partial[e] - c[d] <= hi[e]) for e, c in touched[i]):
                 continue
-            for e in range(n_eq):
-                partial[e] += contrib[key][e][d]
+            for e, c in touched[i]:
+                partial[e] += c[d]
             choice[i] = d
             alive = rec(i + 1)
-            for e in range(n_eq):
-                partial[e] -= contrib[key][e][d]
+            for e, c in touched[i]:
+                partial[e] -= c[d]
             if not alive:
                 return False
             if first_only and found:
@@ -311,7 +331,5 @@ def _search(
         return True
 
     if not rec(0):
-        return None if not (first_only and found) else used
-    if not found:
-        return {}
-    return used
+        return used if first_only and found else None
+    return used if found else {}

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers import digits
 from parsers.document import Document
@@ -94,6 +95,7 @@ _MARKERS_2019 = (
 _MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正")
 
 
+@lru_cache(maxsize=4096)
 def norm(text: str) -> str:
     """Label text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
@@ -133,7 +135,8 @@ def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, s
     return guess, f"无法从表格内容判断模板版本，按年度推定为 {guess} 版"
 
 
-def row_specs(template: TemplateVersion, *, single_other: bool) -> dict[str, RowSpec]:
+@lru_cache(maxsize=8)
+def row_specs(template: TemplateVersion, *, single_other: bool) -> Mapping[str, RowSpec]:
     """Every printed row of the template (group sums excluded: they are derived)."""
     specs: dict[str, list[str]] = {}
     for f in template_fields(template, single_other=single_other):

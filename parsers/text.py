@@ -19,7 +19,8 @@ _HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
 # with an optional money unit glued to the end.
 _RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?:万元|元)?")
 _TABLE_START = re.compile(r"第二十条第[（(][一二三四五六七八九十]+[)）]项")
-_GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可)\s*\d")
+_GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
+_MIN_GLUED = 3  # glued labels needed before a text counts as run together
 _TABLE_END = "存在的主要问题"
 _MAX_PENDING = 60  # longer separator-less lines are prose, not a broken row label
 
@@ -34,7 +35,7 @@ def text_document(text: str) -> Document:
     text = normalize_text(text)
     rows = _separated_rows(text)
     numeric_rows = sum(1 for row in rows if sum(1 for c in row if c and is_value_cell(c)) >= 2)
-    if numeric_rows < 3 and _GLUED_LABEL.search(text):
+    if numeric_rows < 3 and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
         run_rows = _run_rows(text)
         if run_rows:
             return Document(format="text", text=text, rows=run_rows, runs_together=True)
@@ -52,9 +53,11 @@ def _separated_rows(text: str) -> list[list[str]]:
             continue
         if _HAS_SEPARATOR.search(line):
             cells = [cell.strip() for cell in _SEPARATOR.split(line.rstrip("\n"))]
-            if pending:
+            if pending and cells[0] and not is_value_cell(cells[0]):
+                cells[0] = pending + cells[0]
+            elif pending:
                 cells.insert(0, pending)
-                pending = ""
+            pending = ""
             rows.append(cells)
         else:
             pending = (pending + stripped) if len(pending) + len(stripped) <= _MAX_PENDING else ""

@@ -8,6 +8,7 @@ are missing or ambiguous are not checked (nothing is assumed about them).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from parsers.fields import (
     APPLICANT_COLUMNS,
@@ -20,6 +21,7 @@ from parsers.fields import (
 )
 from parsers.model import Cell, CheckResult, Number
 
+_fields = lru_cache(maxsize=8)(template_fields)
 _COL_LABEL = dict(APPLICANT_COLUMNS)
 _REVIEW_LABEL = dict(REVIEW_COLUMNS)
 _V1_LABELS = ("本年新收", "上年结转", "办理结果总计", "结转下年度")
@@ -169,7 +171,7 @@ def _v5(
 ) -> list[CheckResult]:
     failures: list[CheckResult] = []
     checked: list[str] = []
-    for f in template_fields(template, single_other=single_other):
+    for f in _fields(template, single_other=single_other):
         cell = cells.get(f.key)
         if f.is_amount or cell is None or cell.value is None:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from parsers.model import BLANK, UNIT, Cell, Number
 
@@ -16,7 +17,7 @@ from parsers.model import BLANK, UNIT, Cell, Number
 BLANK_MARKS = frozenset({"", "/", "／", "—", "——", "-", "－", "–", "无", "―", "─"})
 
 # Full-width digits, signs and spaces as they come out of Word and web pages.
-_WIDTH = str.maketrans(
+_WIDTH = dict(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
         "\u3000": " ",
@@ -32,6 +33,7 @@ _WIDTH = str.maketrans(
         "−": "-",
     }
 )
+_WIDTH_RE = re.compile("[" + "".join(_WIDTH) + "]")
 
 _NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _UNITS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
@@ -49,11 +51,14 @@ class Parsed:
 
 def normalize_width(text: str) -> str:
     """Full-width digits/spaces and NBSP to ASCII, so the rest of the parser sees one alphabet."""
-    return text.translate(_WIDTH)
+    return _WIDTH_RE.sub(lambda m: _WIDTH[m.group(0)], text)
 
 
+@lru_cache(maxsize=8192)
 def parse_number(raw: str) -> Parsed | None:
-    """The cell as a number, or None when it is a label (any other text)."""
+    """The cell as a number, or None when it is a label (any other text).
+
+    Cached: a report repeats the same few cell texts ("0", "") hundreds of times."""
     text = normalize_width(raw).strip()
     if text in BLANK_MARKS:
         return Parsed(0, blank=True)
