@@ -11,6 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.app import ERROR_TEXT, build_application, webhook_options, webhook_secret
 from handlers.commands import COMMANDS, help_text
+from handlers.questions import UNKNOWN_COMMAND_TEXT
 from settings import Settings
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_bot import USER_ID, BotDriver
@@ -54,8 +55,10 @@ async def test_a_failing_handler_gives_the_user_a_friendly_message_only(
 
     bot_app.add_handler(CommandHandler("boom", boom), group=-1)
     requests = await bot_driver.say("/boom")
+    # the error message, then group 0 carries on: it does not know /boom either
     assert [(r.method, r.params["chat_id"], r.params["text"]) for r in requests] == [
-        ("sendMessage", USER_ID, ERROR_TEXT)
+        ("sendMessage", USER_ID, ERROR_TEXT),
+        ("sendMessage", USER_ID, UNKNOWN_COMMAND_TEXT),
     ]
 
 
