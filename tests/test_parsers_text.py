@@ -94,7 +94,9 @@ def test_glued_crawl_text_becomes_label_and_run_rows() -> None:
 
 def test_pingtan_2021_glued_runs_split_by_the_tables_arithmetic() -> None:
     report = _parse("pingtan_2021.txt")
-    new = [report.cells[f"apply.new.{c}"].value for c in ("natural", "nonprofit", "other", "total")]
+    new = [
+        report.cells[f"apply.new.{c}"].value for c in ("natural", "nonprofit", "other", "total")
+    ]
     assert new == [64, 2, 4, 70]
     # 270020130 alone splits as 27,0,0,2,0,1,30 or 2,7,0,0,20,1,30; column sums decide.
     assert report.cells["result.public.natural"].value == 27
@@ -209,7 +211,9 @@ _PIECES = st.one_of(
     st.text(max_size=30),
     _LABELS,
     st.from_regex(r"[0-9 .\-/万元]{1,20}", fullmatch=True),
-    st.sampled_from(["\t", "  ", "\n", "\r\n", "（六）其他处理", "第二十条第（一）项", "年度报告"]),
+    st.sampled_from(
+        ["\t", "  ", "\n", "\r\n", "（六）其他处理", "第二十条第（一）项", "年度报告"]
+    ),
 )
 
 

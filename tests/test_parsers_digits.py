@@ -1,0 +1,123 @@
+"""Splitting glued digit runs: every reading, the table's arithmetic, and never a guess."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.digits import Equation, RunRow, solve, split_run
+
+COLS = tuple(f"r.{c}" for c in ("a", "b", "c", "d", "e", "f", "total"))
+ROW_SUM = ((6, (0, 1, 2, 3, 4, 5)),)
+
+
+def applicant_row(key: str, run: str) -> RunRow:
+    return RunRow(key, (*(f"{key}.{c}" for c in "abcdef"), f"{key}.total"), run, ROW_SUM)
+
+
+def values(splits: list | None) -> list[tuple]:  # type: ignore[type-arg]
+    assert splits is not None
+    return [tuple(v for v, _ in split) for split in splits]
+
+
+def test_row_total_fixes_a_run_with_one_reading() -> None:
+    assert values(split_run(RunRow("r", COLS, "640020470", ROW_SUM))) == [(64, 0, 0, 2, 0, 4, 70)]
+
+
+def test_spaces_are_cell_boundaries_when_they_can_be() -> None:
+    run = RunRow("r", COLS, "23 0 00 0 023", ROW_SUM)
+    assert values(split_run(run)) == [(23, 0, 0, 0, 0, 0, 23)]
+    # No split keeps "1 2" apart as two cells of one... so the spaces are dropped.
+    loose = RunRow("x", ("x.a", "x.b"), "1 2 3")
+    assert values(split_run(loose)) == [(1, 23), (12, 3)]
+
+
+def test_leading_zeros_are_not_numbers() -> None:
+    assert values(split_run(RunRow("x", ("x.a", "x.b"), "0012"))) == []
+    assert values(split_run(RunRow("x", ("x.a", "x.b", "x.c"), "000"))) == [(0, 0, 0)]
+
+
+def test_decimals_only_in_amount_cells_and_signs_only_in_delta() -> None:
+    row = RunRow("p", ("p.items", "p.amount"), "612.5", decimal=frozenset({1}))
+    assert values(split_run(row)) == [(6, Decimal("12.5")), (61, Decimal("2.5"))]
+    delta = RunRow("d", ("d.prev", "d.delta", "d.decisions"), "5-27", signed=frozenset({1}))
+    assert values(split_run(delta)) == [(5, -2, 7)]
+
+
+def test_too_many_splits_is_reported_as_unbounded() -> None:
+    row = RunRow("x", tuple(f"x.{i}" for i in range(6)), "123456789123")
+    assert split_run(row, limit=10) is None
+
+
+def test_table_four_groups_each_keep_their_total() -> None:
+    cells = tuple(f"g{g}.{c}" for g in range(3) for c in "abcdt")
+    sums = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
+    assert values(split_run(RunRow("four", cells, "10203120001200000", sums))) == [
+        (1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)
+    ]
+
+
+def _v2(total: str, leaves: list[str]) -> list[Equation]:
+    cols = ("a", "b", "c", "d", "e", "f", "total")
+    return [
+        Equation(((f"{total}.{c}", 1), *((f"{leaf}.{c}", -1) for leaf in leaves)), 0, "V2")
+        for c in cols
+    ]
+
+
+def test_column_sums_decide_between_row_readings() -> None:
+    rows = [
+        applicant_row("public", "270020130"),  # 27,0,0,2,0,1,30 or 2,7,0,0,20,1,30
+        applicant_row("unable", "220000325"),  # 22,0,0,0,0,3,25 or 2,20,0,0,0,3,25
+        applicant_row("total", "490020455"),
+    ]
+    alone = solve(rows)
+    assert alone.ambiguous["public.a"] == (2, 27)
+    assert alone.values["public.total"] == 30
+    together = solve(rows, _v2("total", ["public", "unable"]))
+    assert together.values["public.a"] == 27 and together.values["unable.a"] == 22
+    assert together.ambiguous == {}
+
+
+def test_inconsistent_table_falls_back_to_rows_alone_with_a_warning() -> None:
+    rows = [applicant_row("public", "3000003"), applicant_row("total", "5000005")]
+    solved = solve(rows, _v2("total", ["public"]))
+    assert solved.values["public.total"] == 3 and solved.values["total.total"] == 5
+    assert solved.warnings == ["数字串无法同时满足表格的勾稽关系，已逐行拆分"]
+    assert [eq.name for eq in solved.dropped] == ["V2"] * 7
+
+
+def test_prose_hint_fixes_a_cell_and_a_contradicting_hint_is_dropped() -> None:
+    row = RunRow("n", ("n.issued", "n.repealed", "n.valid"), "77132470")
+    hints = [Equation((("n.issued", 1),), 77, "issued"), Equation((("n.valid", 1),), 393, "valid")]
+    solved = solve([row], hints=hints)
+    assert solved.values["n.issued"] == 77
+    assert solved.ambiguous["n.valid"] == (0, 70, 470, 2470, 32470)
+    assert [eq.name for eq in solved.dropped] == ["valid"]
+
+
+def test_long_fraction_is_ambiguous_even_alone() -> None:
+    row = RunRow("f", ("f.amount",), "24252.311082", decimal=frozenset({0}))
+    solved = solve([row])
+    assert solved.values == {}
+    assert solved.ambiguous["f.amount"] == (Decimal("24252.31"), Decimal("24252.311082"))
+
+
+def test_search_past_its_budget_leaves_cells_ambiguous() -> None:
+    rows = [applicant_row(f"r{i}", "110000011") for i in range(8)]  # 11,0… or 1,10,…
+    rows.append(applicant_row("t", "880000088"))
+    solved = solve(rows, _v2("t", [f"r{i}" for i in range(8)]), budget=5)
+    assert solved.warnings == ["数字串组合过多，部分单元格未取值"]
+    assert solved.ambiguous["r0.a"] == (1, 11)
+    assert solved.values["r0.total"] == 11  # the same in every reading
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=120), min_size=6, max_size=6))
+def test_the_printed_reading_is_always_among_the_splits(parts: list[int]) -> None:
+    printed = (*parts, sum(parts))
+    run = "".join(str(v) for v in printed)
+    splits = split_run(RunRow("r", COLS, run, ROW_SUM), limit=100_000)
+    assert printed in values(splits)
