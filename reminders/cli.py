@@ -25,6 +25,7 @@ from store import subscriptions as store
 STATUS_TEXT = {
     "sent": "已发送",
     "duplicate": "已由他处发送，跳过",
+    "skipped": "订阅已删除或暂停，跳过",
     "failed": "发送失败",
     "paused": "群不可达，订阅已暂停",
 }

@@ -10,6 +10,7 @@ from reminders.schedule import CUSTOM, DEPARTMENT, GOVERNMENT
 
 KIND_LABELS = {DEPARTMENT: "部门年报", GOVERNMENT: "政府年报", CUSTOM: "年报（自定截止日）"}
 LATE_MARK = "（补发）"
+UNKNOWN_SCOPE = "库中还没有这个范围内的单位，无法列出谁已报、谁未报。"
 MAX_NAMES = 30  # longer lists are cut so that a message stays far below Telegram's 4096 chars
 
 
@@ -52,6 +53,9 @@ def reminder_text(
             f"注意：截止日{reason}，此前最后一个工作日是 {date_text(info.last_working_day)}。"
         )
     lines.append(f"范围：{status.scope}（{status.year} 年度报告）")
+    if not status.loaded and not status.missing:
+        lines.append(UNKNOWN_SCOPE)
+        return "\n".join(lines)
     lines += _names(f"已入库 {len(status.loaded)} 个", status.loaded)
     lines += _names(f"尚未入库 {len(status.missing)} 个", status.missing)
     lines += _failing(status.failing)
@@ -65,6 +69,9 @@ def summary_text(*, kind: str, deadline: date, status: ScopeStatus, late: bool =
         f"截止日期 {date_text(deadline)}已过。",
         f"范围：{status.scope}（{status.year} 年度报告）",
     ]
+    if not status.loaded and not status.missing:
+        lines.append(UNKNOWN_SCOPE)
+        return "\n".join(lines)
     lines += _names(f"已入库 {len(status.loaded)} 个", status.loaded)
     if status.missing:
         lines += _names(f"逾期未见 {len(status.missing)} 个", status.missing)

@@ -52,6 +52,7 @@ LEADER_KEY = "reminders.leader"
 
 SENT = "sent"
 DUPLICATE = "duplicate"  # another process or an earlier run holds the key
+SKIPPED = "skipped"  # the subscription was deleted or paused meanwhile
 FAILED = "failed"
 PAUSED = "paused"  # the bot was removed from the chat
 
@@ -93,7 +94,7 @@ class Pacer:
 @dataclass(frozen=True)
 class Outcome:
     reminder: Reminder
-    status: str  # SENT, DUPLICATE, FAILED or PAUSED
+    status: str  # SENT, DUPLICATE, SKIPPED, FAILED or PAUSED
     chat_id: int  # where it went (a migrated group's new id)
     text: str = ""
 
@@ -132,7 +133,7 @@ async def deliver(
     r = due_item.reminder
     rendered = render(engine, due_item, now=now)
     if rendered is None:
-        return Outcome(r, DUPLICATE, r.chat_id)
+        return Outcome(r, SKIPPED, r.chat_id)
     chat_id, text = rendered
     with Session(engine) as session:
         if not store.claim_reminder(session=session, reminder=r, late=due_item.late, now=now):
@@ -297,11 +298,12 @@ async def rearm(application: Application[Any, Any, Any, Any, Any, Any], *, now: 
     leader: store.LeaderLock = application.bot_data.setdefault(
         LEADER_KEY, store.LeaderLock(engine)
     )
-    if not leader.acquire():
-        log.info("another process runs the reminders; this one stands by")
-        return 0
     job_queue = application.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
+    if not leader.acquire():
+        log.info("another process runs the reminders; this one stands by")
+        arm(job_queue, [], now=now)  # a former leader drops its jobs
+        return 0
     with Session(engine) as session:
         plans = [store.to_plan(sub) for sub in store.active_subscriptions(session=session)]
     arm(job_queue, plans, now=now)

@@ -93,3 +93,16 @@ def test_long_lists_are_cut_with_a_count() -> None:
     assert lines[3:6] == ["已入库 0 个。", "逾期未见 45 个：", "  · 单位00"]
     assert len(lines) == 3 + 2 + 30 + 1
     assert lines[-2:] == ["  · 单位29", "  …… 等共 45 个"]
+
+
+def test_a_scope_unknown_to_the_store_says_so_instead_of_empty_lists() -> None:
+    text = reminder_text(
+        kind="department",
+        deadline=date(2026, 1, 31),
+        today=date(2026, 1, 1),
+        status=ScopeStatus(scope="海南省三沙市", year=2025),
+    )
+    assert text.splitlines()[-2:] == [
+        "范围：海南省三沙市（2025 年度报告）",
+        "库中还没有这个范围内的单位，无法列出谁已报、谁未报。",
+    ]

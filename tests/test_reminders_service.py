@@ -269,6 +269,33 @@ def test_only_one_process_leads_on_postgresql(postgres_server: object) -> None:
     second.dispose()
 
 
+async def test_on_postgresql_only_the_leader_arms_jobs_and_a_successor_takes_over(
+    postgres_server: object, api: FakeBotApi, pacer: service.Pacer
+) -> None:
+    if postgres_server is None:
+        pytest.skip("PostgreSQL is not available")
+    url = postgres_server.fresh_database()  # type: ignore[attr-defined]
+    first, second = make_engine(url), make_engine(url)
+    upgrade(first)
+    seed_huaian(first)
+    add_sub(first)
+    now = shanghai(2025, 1, 10, 9)
+    leader, standby = make_app(api, first, pacer), make_app(api, second, pacer)
+    async with leader, standby:
+        await service.rearm(leader, now=now)
+        await service.rearm(standby, now=now)
+        assert len(job_times(leader)) == 10
+        assert job_times(standby) == {}
+        leader.bot_data[service.LEADER_KEY].release()  # the leader's process goes away
+        await service.rearm(standby, now=now)
+        assert job_times(standby) == job_times(leader)
+        await service.rearm(leader, now=now)  # it comes back as a standby and drops its jobs
+        assert job_times(leader) == {}
+        standby.bot_data[service.LEADER_KEY].release()
+    first.dispose()
+    second.dispose()
+
+
 def test_sqlite_deployments_always_lead(rem_engine: Engine) -> None:
     assert store.LeaderLock(rem_engine).acquire() is True
 
@@ -308,7 +335,7 @@ async def test_a_removed_chat_pauses_its_subscriptions_and_is_logged(
     # Paused: the next reminder is neither claimed nor sent.
     nxt = reminder_of(sub, 1)
     later = await service.deliver(rem_engine, bot, Due(nxt, late=False), now=nxt.at, pacer=pacer)
-    assert later.status == service.DUPLICATE
+    assert later.status == service.SKIPPED
     assert len(api.calls("sendMessage")) == 1
 
 
