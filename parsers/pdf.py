@@ -47,11 +47,13 @@ Word = dict[str, Any]
 
 @dataclass
 class _Block:
-    """A piece of a page in reading order: a text line or a table."""
+    """A piece of a page in reading order: a text line (with its gap-separated cells, used when
+    the document has no ruled table) or a table."""
 
     top: float
     lines: list[str]
     rows: list[list[str]]
+    cells: list[str] | None = None
 
 
 @dataclass
@@ -126,6 +128,8 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         raise ParseError(UNMAPPED_FONT)
     lines = [line for block in blocks for line in block.lines]
     rows = [row for block in blocks for row in block.rows]
+    if not rows:  # no ruling at all: read tables from the gaps between words
+        rows = [block.cells for block in blocks if block.cells and len(block.cells) > 1]
     return Document(format="pdf", text="\n".join(lines), rows=rows)
 
 
@@ -291,12 +295,24 @@ def _page_blocks(words: Sequence[Word], grids: Sequence[_Grid]) -> list[_Block]:
         return any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in grids)
 
     free = [w for w in words if not inside(w)]
-    blocks = [_Block(top, [line], []) for top, line in _lines(free)]
+    blocks = [_Block(top, [_join(ws)], [], cells=_gap_cells(ws)) for top, ws in _line_groups(free)]
     for g in grids:
         rows = g.rows()
         blocks.append(_Block(g.bbox[1], ["\t".join(row) for row in rows], rows))
     blocks.sort(key=lambda b: b.top)
     return blocks
+
+
+def _gap_cells(words: Sequence[Word]) -> list[str]:
+    """A line split into cells where words stand further apart than a character's height: the
+    columns of a table drawn without rules."""
+    cells: list[list[Word]] = []
+    for w in words:
+        if cells and w["x0"] - cells[-1][-1]["x1"] <= w["bottom"] - w["top"]:
+            cells[-1].append(w)
+        else:
+            cells.append([w])
+    return [_join(ws) for ws in cells]
 
 
 def _lines(words: Sequence[Word]) -> list[tuple[float, str]]:

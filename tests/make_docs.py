@@ -276,8 +276,9 @@ def cjk_font() -> str:
     return "SimHei"
 
 
-def to_pdf(spec: ReportSpec, *, encrypt: str | None = None) -> bytes:
-    """A PDF with ruled tables (reportlab GRID with SPANs), one table per page."""
+def to_pdf(spec: ReportSpec, *, ruled: bool = True) -> bytes:
+    """A PDF with ruled tables (reportlab GRID with SPANs), one table per page; `ruled=False`
+    draws the tables without any lines."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -289,7 +290,6 @@ def to_pdf(spec: ReportSpec, *, encrypt: str | None = None) -> bytes:
     out = BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=40,
-        encrypt=encrypt,
     )  # fmt: skip
     story: list[object] = [Paragraph(t, prose) for t in spec.title]
     story += [Paragraph(p, prose) for p in spec.intro]
@@ -297,7 +297,9 @@ def to_pdf(spec: ReportSpec, *, encrypt: str | None = None) -> bytes:
         story += [PageBreak(), Paragraph(heading, prose), Spacer(1, 6)]
         width = grid_width(rows)
         data: list[list[object]] = [["" for _ in range(width)] for _ in rows]
-        style: list[tuple[object, ...]] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+        style: list[tuple[object, ...]] = (
+            [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else []
+        )
         for r, c, cell in placed(rows):
             data[r][c] = Paragraph(cell.text.replace("\n", "<br/>"), small) if cell.text else ""
             if cell.rowspan > 1 or cell.colspan > 1:

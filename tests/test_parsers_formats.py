@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reportlab.pdfgen import canvas
 
 from parsers.detect import decode, sniff
 from parsers.doc import UNREADABLE, UNSUPPORTED, antiword_document, doc_document
@@ -18,6 +19,7 @@ from parsers.document import Document
 from parsers.extract import extract
 from parsers.html import html_document
 from parsers.model import ParseError
+from parsers.pdf import MAX_PAGES
 from tests.fixtures_parsers import load_gold
 from tests.make_docs import (
     ReportSpec,
@@ -245,3 +247,28 @@ def test_antiword_table_rows_become_document_rows() -> None:
     document = antiword_document(output)
     assert document.rows == [["信息内容", "本年新制作数量"], ["规章", "0"]]
     assert document.text == "2020年政府信息公开工作年度报告\n信息内容\t本年新制作数量\n规章\t0"
+
+
+def test_pdf_tables_drawn_without_rules_are_read_from_word_gaps() -> None:
+    rows = extract(to_pdf(pingtan_2023_spec(GOLD), ruled=False)).rows
+    assert ["行政规范性文件", "77", "132", "470"] in rows
+    assert ["一、本年新收政府信息公开申请数量", "80", "1", "0", "0", "0", "0", "81"] in rows
+    assert ["4.保护第三方合法权益", "1", "0", "0", "0", "0", "0", "1"] in rows
+    assert rows[-1] == ["1", "1", "0", "0", "2", "4", "0", "0", "1", "5", "1", "0", "1", "0", "2"]
+
+
+def test_pdf_with_more_pages_than_any_report_is_refused() -> None:
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    for _ in range(MAX_PAGES + 1):
+        page.drawString(72, 700, "page")
+        page.showPage()
+    page.save()
+    with pytest.raises(ParseError, match=f"PDF 页数过多（{MAX_PAGES + 1} 页）"):
+        extract(out.getvalue())
+
+
+def test_xhtml_with_xml_declaration_is_parsed() -> None:
+    page = to_html(pingtan_2023_spec(GOLD), chrome=False).decode()
+    xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + page.replace("<!DOCTYPE html>", "")
+    assert extract(xhtml.encode()).rows == printed_rows(pingtan_2023_spec(GOLD))
