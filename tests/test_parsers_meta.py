@@ -1,0 +1,143 @@
+"""Agency, region, year, dates and level from titles; figures from the prose."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parsers.meta import level_of, published_on, read_meta, region_of
+from parsers.model import Region
+from parsers.prose import prose_figures
+from tests.fixtures_parsers import DATA_DIR
+
+
+def _text(name: str) -> str:
+    return (DATA_DIR / name).read_text(encoding="utf-8")
+
+
+def test_agency_on_the_line_above_the_title_with_bracketed_alias() -> None:
+    meta = read_meta(_text("luan_jinan_data_bureau_2020.txt"))
+    assert meta.agency == "六安市金安区数据资源管理局"
+    assert meta.aliases == ["政务服务管理局"]
+    assert (
+        meta.title == "六安市金安区数据资源管理局（政务服务管理局）2020 年政府信息公开工作年度报告"
+    )
+    assert meta.year == 2020
+    assert meta.published_on is None
+    assert meta.region == Region("安徽省", "六安市", "金安区")
+    assert meta.level == "department"
+
+
+def test_crawl_header_gives_title_and_publication_time() -> None:
+    meta = read_meta(_text("pingtan_2021.txt"))
+    assert meta.agency == "平潭综合实验区"
+    assert meta.title == "平潭综合实验区2021年度政府信息公开工作年度报告"
+    assert meta.year == 2021
+    assert meta.published_on == date(2022, 2, 8)
+    assert meta.region == Region("福建省", "福州市", "平潭综合实验区")
+    assert meta.region.name == "福建省福州市平潭综合实验区"
+    assert meta.level == "government"
+
+
+@pytest.mark.parametrize(
+    ("title", "agency", "year"),
+    [
+        ("洪泽区人民政府2023年政府信息公开工作年度报告", "洪泽区人民政府", 2023),
+        ("2024年淮安市洪泽区人民政府政府信息公开工作年度报告", "淮安市洪泽区人民政府", 2024),
+        ("上海市人民政府办公厅2019年政府信息公开工作年度报告", "上海市人民政府办公厅", 2019),
+        ("某市财政局关于2022年度政府信息公开工作年度报告", "某市财政局", 2022),
+    ],
+    ids=["agency-first", "year-first", "office", "guanyu"],
+)
+def test_agency_and_year_from_title(title: str, agency: str, year: int) -> None:
+    meta = read_meta(f"\n{title}\n\n正文……\n")
+    assert (meta.agency, meta.year) == (agency, year)
+
+
+def test_year_from_the_statistics_period_when_the_title_has_none() -> None:
+    text = "某县人民政府政府信息公开工作年度报告\n本报告统计期限为2022年1月1日至2022年12月31日。"
+    meta = read_meta(text)
+    assert (meta.agency, meta.year) == ("某县人民政府", 2022)
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("淮安市洪泽区人民政府", Region("江苏省", "淮安市", "洪泽区")),
+        ("洪泽区人民政府", Region("江苏省", "淮安市", "洪泽区")),
+        ("淮安市人民政府", Region("江苏省", "淮安市")),
+        ("上海市人民政府办公厅", Region("上海市", "上海市")),
+        ("上海市黄浦区人民政府", Region("上海市", "上海市", "黄浦区")),
+        ("福州市鼓楼区人民政府", Region("福建省", "福州市", "鼓楼区")),
+        ("鼓楼区人民政府", Region()),  # several cities have a 鼓楼区: not guessed
+        ("某某公司", Region()),
+    ],
+    ids=[
+        "county",
+        "county-alone",
+        "city",
+        "direct-city",
+        "direct-district",
+        "disambiguated",
+        "ambiguous",
+        "none",
+    ],
+)
+def test_region_from_agency_name(name: str, region: Region) -> None:
+    assert region_of(name) == region
+
+
+@pytest.mark.parametrize(
+    ("agency", "level"),
+    [
+        ("淮安市人民政府", "government"),
+        ("平潭综合实验区", "government"),
+        ("上海市人民政府办公厅", "department"),
+        ("六安市金安区数据资源管理局", "department"),
+        ("某市发展和改革委员会", "department"),
+        ("某某", None),
+    ],
+)
+def test_level_from_agency_name(agency: str, level: str | None) -> None:
+    assert level_of(agency) == level
+
+
+def test_publication_date_alone_at_the_end() -> None:
+    text = "某县人民政府2022年政府信息公开工作年度报告\n……\n某县人民政府\n2023年1月20日\n"
+    assert published_on(text) == date(2023, 1, 20)
+    assert published_on("发布时间：2023-02-30\n") is None  # not a date
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "pingtan_2021.txt",
+            {"proactive.total": 2645, "apply.new.total": 70, "result.total.total": 69,
+             "apply.carried_forward.total": 1},
+        ),
+        (
+            "pingtan_2023.txt",
+            {"proactive.total": 13561, "proactive.normative.issued": 77,
+             "proactive.normative.valid": 393, "apply.new.total": 81, "apply.new.natural": 80,
+             "apply.new.business": 1, "result.total.total": 81, "result.withheld.total": 5,
+             "result.unable.total": 31, "result.rejected.total": 1, "result.other.total": 2,
+             "review.total": 2, "litigation.total": 7},
+        ),
+        (
+            "pingtan_2025.txt",
+            {"apply.new.total": 154, "result.total.total": 148,
+             "apply.carried_forward.total": 6, "review.total": 36, "litigation.total": 9},
+        ),
+        ("pingtan_2019.txt", {"proactive.total": 2599}),
+        ("luan_jinan_data_bureau_2020.txt", {"proactive.total": 554, "apply.new.total": 0}),
+    ],
+    ids=["2021", "2023", "2025", "2019", "jinan"],
+)  # fmt: skip
+def test_prose_figures_of_the_real_reports(name: str, expected: dict[str, int]) -> None:
+    assert prose_figures(_text(name)) == expected
+
+
+def test_approximate_prose_figures_are_skipped() -> None:
+    assert prose_figures("累计主动公开政府信息7700余条。") == {}
