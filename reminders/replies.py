@@ -53,9 +53,12 @@ def kind_line(view: SubscriptionView) -> str:
 
 
 def reminder_lines(reminders: list[Reminder]) -> list[str]:
-    return [
-        f"  · {date_text(r.at.date())} {r.at:%H:%M} {lead_text(r.lead_days)}" for r in reminders
-    ]
+    """One line per reminder, with the days actually left (a moved reminder comes earlier)."""
+    lines = []
+    for r in reminders:
+        days = r.lead_days if r.is_summary else (r.deadline - r.at.date()).days
+        lines.append(f"  · {date_text(r.at.date())} {r.at:%H:%M} {lead_text(days)}")
+    return lines
 
 
 def subscribed_text(view: SubscriptionView) -> str:

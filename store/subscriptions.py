@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
 from reminders.message import Failing, ScopeStatus
+from reminders.replies import scope_label
 from reminders.schedule import DEPARTMENT, GOVERNMENT, Plan, Reminder, parse_leads
 from store.db import WRITE
 from store.models import (
@@ -242,8 +243,9 @@ def _list_status(session: Session, wanted: list[str], year: int) -> ScopeStatus:
     missing = [n for n in wanted if matched[n] not in with_report]
     report_names = {with_report[aid]: n for n, aid in matched.items() if aid in with_report}
     failing = _failing(session, report_names)
-    scope = "、".join(wanted) if len(wanted) <= 3 else f"{wanted[0]} 等 {len(wanted)} 个单位"
-    return ScopeStatus(scope=scope, year=year, loaded=loaded, missing=missing, failing=failing)
+    return ScopeStatus(
+        scope=scope_label(None, wanted), year=year, loaded=loaded, missing=missing, failing=failing
+    )
 
 
 def _region_agencies(session: Session, scope: str, kind: str) -> list[Agency]:
