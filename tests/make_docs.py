@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_COLUMNS, TemplateVersion, apply_rows
 
@@ -247,21 +248,38 @@ def to_docx(spec: ReportSpec) -> bytes:
         word.add_paragraph(heading)
         table = word.add_table(rows=len(rows), cols=grid_width(rows))
         table.style = "Table Grid"
-        for r, c, cell in placed(rows):
-            target = table.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            parts = cell.text.split("\n")
-            para = target.paragraphs[0]
-            for i, part in enumerate(parts):
-                run = para.add_run(part)
-                if i < len(parts) - 1:
-                    run.add_break()
+        _merge_like_word(table, rows)
     for p in spec.outro:
         word.add_paragraph(p)
     out = BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def _merge_like_word(table: Any, rows: list[Row]) -> None:
+    """Write the cells and their merges as Word does: gridSpan on the first cell of a horizontal
+    merge (the covered cells removed), vMerge restart/continue down a vertical one. (python-docx's
+    `cell.merge` gives the same XML but recomputes the whole grid per call: seconds per table.)"""
+    from docx.table import _Cell
+
+    tcs = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+    covered: list[Any] = []
+    for r, c, cell in placed(rows):
+        for dr in range(cell.rowspan):
+            tc = tcs[r + dr][c]
+            if cell.colspan > 1:
+                tc.grid_span = cell.colspan
+                covered += tcs[r + dr][c + 1 : c + cell.colspan]
+            if cell.rowspan > 1:
+                tc.vMerge = "restart" if dr == 0 else "continue"
+        parts = cell.text.split("\n")
+        paragraph = _Cell(tcs[r][c], table).paragraphs[0]
+        for i, part in enumerate(parts):
+            run = paragraph.add_run(part)
+            if i < len(parts) - 1:
+                run.add_break()
+    for tc in covered:
+        tc.getparent().remove(tc)
 
 
 def cjk_font() -> str:
