@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 from telegram import Update
@@ -15,6 +20,8 @@ from handlers.questions import UNKNOWN_COMMAND_TEXT
 from settings import Settings
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_bot import USER_ID, BotDriver
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def registered_commands(application: Application) -> set[str]:  # type: ignore[type-arg]
@@ -154,3 +161,38 @@ async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
     assert set_webhook.params["url"] == f"https://bot.example.org/hook-{port}"
     assert set_webhook.params["secret_token"] == options["secret_token"]
     assert sent.params["text"] == help_text(max_upload_mb=5)
+
+
+def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
+    bot_db_url: str, fake_bot_api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The deployed path: `python bot.py run` (post_init, long polling) as a real process."""
+    driver = BotDriver(None, fake_bot_api)  # type: ignore[arg-type]  # only builds updates
+    fake_bot_api.queue_update({"message": driver.message("淮安市 2024 申请数量")})
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake_bot_api.token,
+        "TELEGRAM_API_BASE_URL": fake_bot_api.base_url,
+        "DATABASE_URL": bot_db_url,
+        "SEED_SAMPLES": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("WEBHOOK_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "bot.py"), "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        (sent,) = fake_bot_api.wait_for("sendMessage", timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "3119" in sent.params["text"]
+    (menu,) = fake_bot_api.calls("setMyCommands")
+    assert [c["command"] for c in menu.params["commands"]] == [c.name for c in COMMANDS]
+    assert fake_bot_api.calls("deleteWebhook")
