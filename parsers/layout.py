@@ -245,7 +245,7 @@ def _collect(doc: Document) -> _Printed:
             continue
         if not values:
             continue
-        review_row = not words or "复议" in words or "诉讼" in words
+        review_row = not words or any(w in words for w in ("复议", "诉讼", "结果维持"))
         if seen_review and review_row and len(values) >= 15:
             out.values.setdefault(REVIEW_ALL, values)
             continue

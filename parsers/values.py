@@ -113,4 +113,6 @@ def make_cell(raw: str, *, amount: bool) -> Cell | None:
     value: Number = parsed.value
     if amount:
         value = to_wan(value, parsed.unit if parsed.unit in _UNITS else None)
+    elif isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)  # a count printed as "12.00"
     return Cell(value=value, raw=raw.strip(), flags=frozenset(flags), unit=parsed.unit)

@@ -232,3 +232,29 @@ def test_norm_drops_spaces_punctuation_and_width() -> None:
     assert norm("（七） 总计") == "七总计"
     assert norm("3.危及“三安全一稳定”") == "3危及三安全一稳定"
     assert norm("行政许可\u3000") == "行政许可"
+
+
+def test_table_four_as_one_row_per_group() -> None:
+    rows = [
+        ["行政复议", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+        row("行政复议", 1, 0, 0, 1, 2),
+        row(["行政诉讼", "未经复议直接起诉"], 0, 1, 0, 0, 1),
+        row(["行政诉讼", "复议后起诉"], 0, 0, 0, 0, 0),
+    ]
+    cells = map_document(doc_of(rows), year=2022).cells
+    assert [cells[f"review.{c}"].value for c in ("upheld", "pending", "total")] == [1, 1, 2]
+    assert cells["litigation.direct.corrected"].value == 1
+    assert cells["litigation.total"].value == 1
+
+
+def test_table_four_numbers_after_header_words_in_the_same_row() -> None:
+    headers = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    rows = [["行政复议", "行政诉讼"], [*headers, *(str(v) for v in [0, 0, 0, 1, 1] + [0] * 10)]]
+    cells = map_document(doc_of(rows), year=2022).cells
+    assert cells["review.total"].value == 1
+
+
+def test_count_printed_with_decimals_is_an_integer() -> None:
+    rows = [["信息内容", "本年处理决定数量"], row("行政许可", "12.00")]
+    cell = map_document(doc_of(rows), year=2022).cells["proactive.permit.decisions"]
+    assert cell.value == 12 and isinstance(cell.value, int)

@@ -226,3 +226,22 @@ def test_arbitrary_text_raises_nothing_but_parse_error(text: str) -> None:
         parse_document(doc)
     except ParseError as err:
         assert "\n" not in str(err)
+
+
+def test_summary_names_agency_ambiguous_cells_and_warnings() -> None:
+    from parsers.summary import summary_text
+
+    text = summary_text(_parse("pingtan_2023.txt"))
+    lines = text.split("\n")
+    assert lines[:8] == [
+        "机关：平潭综合实验区",
+        "地区：福建省福州市平潭综合实验区",
+        "层级：政府",
+        "年度：2023",
+        "模板：2021 版",
+        "格式：纯文本",
+        "发布日期：2024-03-08",
+        "单元格：229 个（已取值 226 个）",
+    ]
+    assert "  - proactive.normative.valid：候选 0、70、470、2470、32470" in lines
+    assert "校验：通过 V1、V2、V3、V4、V5、W2；未通过 0 项" in lines
