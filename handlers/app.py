@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 import handlers.documents
 import handlers.questions
@@ -89,6 +89,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .rate_limiter(RetryingRateLimiter())
+        # a group question deleted before the answer arrives must not fail the answer
+        .defaults(Defaults(allow_sending_without_reply=True))
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

@@ -108,10 +108,16 @@ async def test_unknown_agency_gets_no_data_with_nearby_choices_not_a_figure(
 
 
 async def test_ask_command_in_a_group_answers_in_the_group(bot_driver: BotDriver) -> None:
-    requests = await bot_driver.say("/ask 淮安市 2024 申请数量", chat_id=GROUP_ID)
+    question = bot_driver.message("/ask 淮安市 2024 申请数量", chat_id=GROUP_ID)
+    requests = await bot_driver.send(question)
     (sent,) = [r for r in requests if r.method == "sendMessage"]
     assert sent.params["chat_id"] == GROUP_ID
     assert number_in(sent.params["text"], 3119)
+    # quotes the question, and still answers if the question was deleted meanwhile
+    assert sent.params["reply_parameters"] == {
+        "message_id": question["message_id"],
+        "allow_sending_without_reply": True,
+    }
 
 
 async def test_ask_with_the_bot_username_suffix_works(
