@@ -49,6 +49,7 @@ SYNC_INTERVAL = timedelta(minutes=5)
 SYNC_JOB = "reminders:sync"
 PACER_KEY = "reminders.pacer"
 LEADER_KEY = "reminders.leader"
+MISSED_KEY = "reminders.missed"  # names of missed reminders already logged
 
 SENT = "sent"
 DUPLICATE = "duplicate"  # another process or an earlier run holds the key
@@ -307,33 +308,31 @@ async def rearm(application: Application[Any, Any, Any, Any, Any, Any], *, now: 
     with Session(engine) as session:
         plans = [store.to_plan(sub) for sub in store.active_subscriptions(session=session)]
     arm(job_queue, plans, now=now)
+    logged: set[str] = application.bot_data.setdefault(MISSED_KEY, set())
     sent = 0
     for plan in plans:
         due_item = due(plan, now)
-        if due_item is None:
-            _log_missed(engine, plan, now)
-            continue
-        outcome = await deliver(
-            engine, application.bot, due_item, now=now, pacer=pacer_of(application)
-        )
-        sent += outcome.status == SENT
+        if due_item is not None and not _claimed(engine, due_item.reminder):
+            outcome = await deliver(
+                engine, application.bot, due_item, now=now, pacer=pacer_of(application)
+            )
+            sent += outcome.status == SENT
+        elif due_item is None:
+            missed = latest_past(plan, now)
+            if missed and missed.name not in logged and not _claimed(engine, missed):
+                log.info("reminder %s was missed and is too late to send", missed.name)
+                logged.add(missed.name)
     return sent
 
 
-def _log_missed(engine: Engine, plan: Plan, now: datetime) -> None:
-    """A reminder that passed unsent and can no longer help (its deadline passed) is logged."""
-    missed = latest_past(plan, now)
-    if missed is None:
-        return
+def _claimed(engine: Engine, reminder: Reminder) -> bool:
     with Session(engine) as session:
-        claimed = store.is_claimed(
+        return store.is_claimed(
             session=session,
-            subscription_id=missed.subscription_id,
-            deadline=missed.deadline,
-            lead_days=missed.lead_days,
+            subscription_id=reminder.subscription_id,
+            deadline=reminder.deadline,
+            lead_days=reminder.lead_days,
         )
-    if not claimed:
-        log.info("reminder %s was missed and is too late to send", missed.name)
 
 
 def pacer_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Pacer:
