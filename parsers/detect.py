@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from collections.abc import Iterable
 from io import BytesIO
 from typing import Literal
 
@@ -100,3 +101,23 @@ def _checked(text: str) -> str:
     if bad * 10 > len(sample):
         raise ParseError(UNKNOWN_FORMAT)
     return text
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """A table cell's lines as one: wrapped Chinese label text joins without a break, but two
+    numbers on separate lines stay apart ("13" and "524" must not become 13524)."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if (
+            out
+            and out[-1].isascii()
+            and out[-1].isalnum()
+            and line[0].isascii()
+            and line[0].isalnum()
+        ):
+            out += " "
+        out += line
+    return out

@@ -16,6 +16,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
+from parsers.detect import join_lines
 from parsers.document import Document
 from parsers.model import ParseError
 
@@ -26,6 +27,8 @@ MAX_DOCUMENT_XML = 50 * 1024 * 1024
 MAX_TOTAL = 200 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
+_P, _T, _TAB = qn("w:p"), qn("w:t"), qn("w:tab")
+_BREAKS = (qn("w:br"), qn("w:cr"))
 TOO_LARGE = "Word 文件解压后过大或结构异常（疑似压缩炸弹），已拒绝读取"
 BROKEN = "Word（.docx）文件已损坏，无法打开"
 
@@ -103,8 +106,16 @@ def table_grid(tbl: _Element) -> list[list[str]]:
 
 
 def cell_text(tc: _Element) -> str:
-    """A cell's text on one line: paragraphs and line breaks inside a label are joined."""
-    return "".join(t.text or "" for t in tc.iter(qn("w:t"))).replace("\u00a0", " ").strip()
+    """A cell's text on one line: paragraphs and line breaks inside a label join up, numbers on
+    separate lines stay apart (see `join_lines`)."""
+    lines: list[str] = []
+    for paragraph in tc.iter(_P):
+        pieces = [
+            (node.text or "") if node.tag == _T else ("\n" if node.tag in _BREAKS else " ")
+            for node in paragraph.iter(_T, *_BREAKS, _TAB)
+        ]
+        lines += "".join(pieces).replace("\u00a0", " ").split("\n")
+    return join_lines(lines)
 
 
 def _child(parent: _Element | None, tag: str) -> _Element | None:

@@ -13,6 +13,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from parsers.detect import join_lines
 from parsers.document import Document
 from parsers.model import ParseError
 
@@ -209,9 +210,12 @@ def _span(value: str | None) -> int:
 
 
 def cell_text(cell: HtmlElement) -> str:
-    """A cell's text on one line: `<br>` and source line breaks inside a label vanish, `&nbsp;`
-    counts as empty."""
-    return _clean(cell.text_content())
+    """A cell's text on one line: wrapped label text (`<br>`, paragraphs, source line breaks)
+    joins up, numbers on separate lines stay apart, `&nbsp;` counts as empty."""
+    out: list[str] = [cell.text or ""]
+    for child in cell:
+        _walk(child, out, [])
+    return join_lines(_clean(line) for line in "".join(out).split("\n"))
 
 
 def _clean(text: str) -> str:

@@ -19,6 +19,7 @@ import pdfplumber
 from pdfplumber.page import Page
 from pdfplumber.table import Table
 
+from parsers.detect import join_lines
 from parsers.document import Document
 from parsers.model import ParseError
 
@@ -321,8 +322,8 @@ def _lines(words: Sequence[Word]) -> list[tuple[float, str]]:
 
 
 def _join_lines(words: Sequence[Word]) -> str:
-    """A cell's words as one line: wrapped label text is joined without breaks."""
-    return "".join(_join(line_words) for _, line_words in _line_groups(words))
+    """A cell's words as one line (see `join_lines`)."""
+    return join_lines(_join(line_words) for _, line_words in _line_groups(words))
 
 
 def _line_groups(words: Sequence[Word]) -> list[tuple[float, list[Word]]]:

@@ -43,6 +43,7 @@ class ReportSpec:
     outro: list[str] = field(default_factory=list)
     single_other: bool = False
     omit: frozenset[str] = frozenset()  # tables left out: "二", "三" or "四"
+    tables: list[tuple[str, list[Row]]] | None = None  # printed instead of the template's
 
     def value(self, key: str) -> str:
         if key not in self.figures:
@@ -52,6 +53,8 @@ class ReportSpec:
 
     def sections(self) -> list[tuple[str, list[Row]]]:
         """The three template tables under their headings, in printed order."""
+        if self.tables is not None:
+            return self.tables
         sections = [
             ("二、主动公开政府信息情况", proactive_table(self)),
             ("三、收到和处理政府信息公开申请情况", apply_table(self)),

@@ -21,6 +21,7 @@ from parsers.html import html_document
 from parsers.model import ParseError
 from parsers.pdf import MAX_PAGES
 from tests.fixtures_parsers import load_gold
+from tests.make_docs import Cell as MakeCell
 from tests.make_docs import (
     ReportSpec,
     jinan_spec,
@@ -272,3 +273,12 @@ def test_xhtml_with_xml_declaration_is_parsed() -> None:
     page = to_html(pingtan_2023_spec(GOLD), chrome=False).decode()
     xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + page.replace("<!DOCTYPE html>", "")
     assert extract(xhtml.encode()).rows == printed_rows(pingtan_2023_spec(GOLD))
+
+
+@pytest.mark.parametrize("fmt", RENDERERS)
+def test_wrapped_label_joins_but_numbers_on_separate_lines_stay_apart(fmt: str) -> None:
+    table = [[MakeCell("本年新\n制作数量"), MakeCell("13\n524"), MakeCell("2.其他法律\n行政法规")]]
+    spec = ReportSpec(title=["报告"], template="2021", figures={}, tables=[("表", table)])
+    assert extract(RENDERERS[fmt](spec)).rows == [
+        ["本年新制作数量", "13 524", "2.其他法律行政法规"]
+    ]
