@@ -10,6 +10,7 @@ past the budget, cells stay ambiguous rather than guessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,6 +54,7 @@ class Solution:
 
 
 Split = tuple[tuple[Number, str], ...]  # (value, printed token) per cell
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _token_value(token: str, *, signed: bool, decimal: bool) -> Number | None:
@@ -60,10 +62,10 @@ def _token_value(token: str, *, signed: bool, decimal: bool) -> Number | None:
     if not body or "-" in body:
         return None
     whole, dot, frac = body.partition(".")
-    if not whole or (len(whole) > 1 and whole[0] == "0"):
+    if not _DIGITS.fullmatch(whole) or (len(whole) > 1 and whole[0] == "0"):
         return None
     if dot:
-        if not decimal or not frac or "." in frac:
+        if not decimal or not _DIGITS.fullmatch(frac):
             return None
         return Decimal(token)
     if body != token and whole == "0":

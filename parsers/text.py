@@ -81,7 +81,10 @@ def _run_rows(text: str) -> list[list[str]]:
         run = match.group(0)
         pos = run_end
         after = region[run_end : run_end + 1]
-        if run.endswith(".") or (after == "." and not region[run_end + 1 : run_end + 2].isdigit()):
+        ordinal_next = run.endswith(".") or (
+            after == "." and not region[run_end + 1 : run_end + 2].isdigit()
+        )
+        if ordinal_next and run.rstrip(".")[-1:].isdigit():
             # "00000002.其他法律…": the last digit is the next label's ordinal.
             run = run.rstrip(".")[:-1].rstrip()
             ordinal_start = run_start + len(run)
