@@ -28,6 +28,7 @@ from store.reader import StoreReader
 log = logging.getLogger(__name__)
 
 ERROR_TEXT = "抱歉，处理您的消息时出了点问题，请稍后再试。"
+CONCURRENT_UPDATES = 16
 NETWORK_RETRY_DELAYS = (0.5, 2.0, 5.0)  # seconds before each retry of a failed request
 
 
@@ -91,6 +92,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .rate_limiter(RetryingRateLimiter())
         # a group question deleted before the answer arrives must not fail the answer
         .defaults(Defaults(allow_sending_without_reply=True))
+        # a slow upload being parsed must not hold up everyone else's questions
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
     )
     if settings.telegram_api_base_url:

@@ -115,6 +115,8 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._stopping = False
+        self._downloads_open = threading.Event()
+        self._downloads_open.set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -134,6 +136,7 @@ class FakeBotApi:
         return self
 
     def stop(self) -> None:
+        self._downloads_open.set()
         with self._lock:
             self._stopping = True
             self._lock.notify_all()
@@ -260,7 +263,15 @@ class FakeBotApi:
                 del self._failures[request.method.lower()]
             return failure
 
+    def hold_downloads(self) -> None:
+        """File downloads wait until `release_downloads()` (to test slow uploads)."""
+        self._downloads_open.clear()
+
+    def release_downloads(self) -> None:
+        self._downloads_open.set()
+
     def _download(self, file_path: str) -> bytes | None:
+        self._downloads_open.wait(timeout=30)
         with self._lock:
             for path, data in self._files.values():
                 if path == file_path:

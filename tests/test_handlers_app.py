@@ -19,7 +19,7 @@ from handlers.commands import COMMANDS, help_text
 from handlers.questions import UNKNOWN_COMMAND_TEXT
 from settings import Settings
 from tests.fake_bot_api import FakeBotApi
-from tests.fixtures_bot import USER_ID, BotDriver
+from tests.fixtures_bot import ADMIN_ID, DATA_DIR, UPLOAD_FILE, USER_ID, BotDriver
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -196,3 +196,27 @@ def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
     (menu,) = fake_bot_api.calls("setMyCommands")
     assert [c["command"] for c in menu.params["commands"]] == [c.name for c in COMMANDS]
     assert fake_bot_api.calls("deleteWebhook")
+
+
+async def test_a_slow_upload_does_not_hold_up_other_questions(
+    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+) -> None:
+    application = build_application(bot_settings, bot_engine)  # type: ignore[arg-type]
+    driver = BotDriver(application, fake_bot_api)
+    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))
+    fake_bot_api.hold_downloads()  # the upload's download hangs until released
+    fake_bot_api.queue_update({"message": upload})
+    fake_bot_api.queue_update({"message": driver.message("/help", chat_id=USER_ID)})
+    async with application:
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=1)
+        await application.start()
+        (answer,) = await asyncio.to_thread(fake_bot_api.wait_for, "sendMessage")
+        assert answer.params["chat_id"] == USER_ID  # answered while the upload still waits
+        fake_bot_api.release_downloads()
+        stored = await asyncio.to_thread(fake_bot_api.wait_for, "sendMessage", 2)
+        await application.updater.stop()
+        await application.stop()
+    assert stored[1].params["chat_id"] == ADMIN_ID
+    assert stored[1].params["text"].startswith(f"已入库（新增）：{UPLOAD_FILE}")
