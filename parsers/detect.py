@@ -28,7 +28,8 @@ _HTML_MARKERS = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|p|div|br|td|tr|span)\b", re.IGNORECASE
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_CHINESE_FAMILY = ("gb2312", "gbk", "gb18030")
+_CHINESE_FAMILY = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936")
+_WESTERN = ("iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii")
 _SNIFF_BYTES = 4096
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
@@ -63,7 +64,7 @@ def _ascii_view(head: bytes) -> bytes:
 
 
 def decode(data: bytes, *, html: bool = False) -> str:
-    """Decode a text or HTML document: BOM, then the page's declared charset, then UTF-8, then
+    """Decode a text or HTML document: BOM, then UTF-8, then the page's declared charset, then
     the GB family (what Chinese government sites and Windows editors save), then a guess.
 
     Raises ParseError when the bytes are not text at all (binary garbage).
@@ -75,11 +76,17 @@ def decode(data: bytes, *, html: bool = False) -> str:
     ):
         if data.startswith(bom):
             return _checked(data[len(bom) :].decode(encoding, errors="replace"))
-    candidates: list[str] = []
+    # UTF-8 first: pages re-saved as UTF-8 often keep their old gb2312 declaration, while GBK
+    # bytes almost never form valid UTF-8. Single-byte Western declarations are ignored: they
+    # decode anything, so a mislabelled Chinese page would come out garbled.
+    candidates = ["utf-8"]
     if html and (match := _META_CHARSET.search(data[:_SNIFF_BYTES])):
         declared = match.group(1).decode("ascii").lower()
-        candidates.append("gb18030" if declared in _CHINESE_FAMILY else declared)
-    candidates += ["utf-8", "gb18030"]
+        if declared in _CHINESE_FAMILY:
+            candidates.append("gb18030")
+        elif declared not in _WESTERN:
+            candidates.append(declared)
+    candidates.append("gb18030")
     for encoding in candidates:
         try:
             return _checked(data.decode(encoding))

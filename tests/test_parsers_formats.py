@@ -282,3 +282,16 @@ def test_wrapped_label_joins_but_numbers_on_separate_lines_stay_apart(fmt: str) 
     assert extract(RENDERERS[fmt](spec)).rows == [
         ["本年新制作数量", "13 524", "2.其他法律行政法规"]
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<meta charset='gb2312'><p>" + "年度报告：规章13件".encode() + b"</p>",
+        b"<meta charset='iso-8859-1'><p>" + "年度报告：规章13件".encode("gbk") + b"</p>",
+        b"<meta charset='no-such-codec'><p>" + "年度报告：规章13件".encode("gbk") + b"</p>",
+    ],
+    ids=["utf8-declared-gb2312", "gbk-declared-latin1", "unknown-codec"],
+)
+def test_mislabelled_pages_still_decode(data: bytes) -> None:
+    assert "年度报告：规章13件" in decode(data, html=True)
