@@ -97,7 +97,6 @@ class Outcome:
     reminder: Reminder
     status: str  # SENT, DUPLICATE, SKIPPED, FAILED or PAUSED
     chat_id: int  # where it went (a migrated group's new id)
-    text: str = ""
 
 
 def render(engine: Engine, due_item: Due, *, now: datetime) -> tuple[int, str] | None:
@@ -147,7 +146,7 @@ async def deliver(
         log.info(
             "sent reminder %s to chat %s%s", r.name, chat_id, " (late)" if due_item.late else ""
         )
-    return Outcome(r, status, chat_id, text)
+    return Outcome(r, status, chat_id)
 
 
 async def _send(
