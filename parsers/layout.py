@@ -95,10 +95,15 @@ _MARKERS_2019 = (
 _MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正")
 
 
-@lru_cache(maxsize=4096)
-def norm(text: str) -> str:
-    """Label text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
+def norm_text(text: str) -> str:
+    """Text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=4096)
+def norm(label: str) -> str:
+    """`norm_text` for row labels, cached: reports repeat the same labels."""
+    return norm_text(label)
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class Layout:
 
 def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, str | None]:
     """Template version from content (shared/fields.md "how to tell"); year only breaks ties."""
-    words = norm(doc.text + "".join("".join(row) for row in doc.rows))
+    words = norm_text(doc.text + "".join("".join(row) for row in doc.rows))
     old = sum(marker in words for marker in _MARKERS_2019)
     new = sum(marker in words for marker in _MARKERS_2021)
     if old != new:
@@ -229,6 +234,7 @@ def _collect(doc: Document) -> _Printed:
     while i < len(rows):
         label, values = (rows[i][0], rows[i][1:]) if doc.runs_together else _split_row(rows[i])
         i += 1
+        label = label[-2 * _LABEL_TAIL :]
         words = norm(label)
         if "复议" in words or "诉讼" in words:
             seen_review = True
