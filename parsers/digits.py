@@ -169,14 +169,14 @@ def solve(
     unbounded: set[str] = set()
     for row in rows:
         splits = split_run(row)
+        if splits == [] and row.sums:
+            splits = split_run(RunRow(row.key, row.cells, row.run, (), row.signed, row.decimal))
+            if splits != []:
+                solution.warnings.append(f"{row.key} 的数字串“{row.run}”不满足行合计，已按位拆分")
         if splits is None:
             unbounded.add(row.key)
             solution.warnings.append(f"{row.key} 的数字串“{row.run}”拆分方式过多，未取值")
             continue
-        if not splits and row.sums:
-            splits = split_run(RunRow(row.key, row.cells, row.run, (), row.signed, row.decimal))
-            if splits:
-                solution.warnings.append(f"{row.key} 的数字串“{row.run}”不满足行合计，已按位拆分")
         if not splits:
             solution.warnings.append(
                 f"{row.key} 的数字串“{row.run}”无法拆分为 {len(row.cells)} 格"

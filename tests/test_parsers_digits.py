@@ -121,3 +121,9 @@ def test_the_printed_reading_is_always_among_the_splits(parts: list[int]) -> Non
     run = "".join(str(v) for v in printed)
     splits = split_run(RunRow("r", COLS, run, ROW_SUM), limit=100_000)
     assert printed in values(splits)
+
+
+def test_a_run_that_breaks_its_row_total_is_split_without_it_and_said_so() -> None:
+    solved = solve([applicant_row("r", "1111115")])
+    assert [solved.values[f"r.{c}"] for c in ("a", "f", "total")] == [1, 1, 5]
+    assert solved.warnings == ["r 的数字串“1111115”不满足行合计，已按位拆分"]
