@@ -6,7 +6,6 @@ often Word exports (MsoNormal markup, `<br>` inside header words, `&nbsp;` for e
 
 from __future__ import annotations
 
-import logging
 import re
 
 import lxml.etree
@@ -17,46 +16,20 @@ from parsers.detect import join_lines
 from parsers.document import Document
 from parsers.model import ParseError
 
-log = logging.getLogger(__name__)
-
 MAX_SPAN = 64  # a colspan/rowspan beyond any real template (guards against colspan=99999999)
 _CHROME = ("script", "style", "noscript", "iframe", "object", "svg", "select", "button", "head")
-_BLOCK = frozenset(
-    [
-        "p",
-        "div",
-        "br",
-        "li",
-        "tr",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "table",
-        "section",
-        "article",
-        "blockquote",
-        "pre",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "center",
-        "form",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "caption",
-    ]
-)
+# fmt: off
+_BLOCK = frozenset((
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+    "article", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "form", "header",
+    "footer", "nav", "aside", "caption",
+))
+# fmt: on
 # Words that mark a table of the national template (a layout table has none of them).
 _TEMPLATE_WORDS = ("信息内容", "申请人情况", "行政复议", "第二十条", "予以公开", "本年新收")
 _SPACE = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+_TITLE_SUFFIX = re.compile(r"[_|｜]|\s[-—–]\s")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -90,7 +63,7 @@ def _page_title(root: HtmlElement) -> list[str]:
     if not title:
         node = root.find(".//title")
         raw = node.text_content() if node is not None else ""
-        title = re.split(r"[_|｜]", raw)[0]
+        title = _TITLE_SUFFIX.split(raw)[0]  # "报告_栏目_网站" or "报告 - 网站"
     if title.strip():
         out.append(_clean(title))
     if meta.get("pubdate", "").strip():
