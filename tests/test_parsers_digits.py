@@ -127,3 +127,48 @@ def test_a_run_that_breaks_its_row_total_is_split_without_it_and_said_so() -> No
     solved = solve([applicant_row("r", "1111115")])
     assert [solved.values[f"r.{c}"] for c in ("a", "f", "total")] == [1, 1, 5]
     assert solved.warnings == ["r 的数字串“1111115”不满足行合计，已按位拆分"]
+
+
+@st.composite
+def consistent_table(draw: st.DrawFn) -> dict[str, list[int]]:
+    """A 2019-template 表三 (every row: six columns and their 总计) obeying V1, V2 and V3."""
+    from parsers.fields import apply_rows
+
+    small = st.integers(min_value=0, max_value=25)
+    mostly_zero = st.one_of(st.just(0), st.just(0), small)
+    table: dict[str, list[int]] = {}
+    leaves = [r.key for r in apply_rows("2019") if r.is_result_leaf]
+    for leaf in leaves:
+        table[leaf] = [draw(mostly_zero) for _ in range(6)]
+    total = [sum(table[leaf][c] for leaf in leaves) for c in range(6)]
+    forward = [draw(st.integers(min_value=0, max_value=3)) for _ in range(6)]
+    new = [
+        draw(st.integers(min_value=0, max_value=t + f))
+        for t, f in zip(total, forward, strict=True)
+    ]
+    table["result.total"] = total
+    table["apply.carried_forward"] = forward
+    table["apply.new"] = new
+    table["apply.carried_in"] = [t + f - n for t, f, n in zip(total, forward, new, strict=True)]
+    return {key: [*row, sum(row)] for key, row in table.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(consistent_table())
+def test_solved_cells_are_never_confidently_wrong(table: dict[str, list[int]]) -> None:
+    from parsers.layout import _structural_equations, row_specs
+
+    specs = row_specs("2019", single_other=False)
+    runs = {key: "".join(map(str, row)) for key, row in table.items()}
+    rows = [RunRow(k, specs[k].cells, run, specs[k].sums) for k, run in runs.items()]
+    solved = solve(rows, _structural_equations("2019", False, runs))
+    truth = {
+        cell: value
+        for k, row in table.items()
+        for cell, value in zip(specs[k].cells, row, strict=True)
+    }
+    for cell, value in solved.values.items():
+        assert value == truth[cell], cell
+    for cell, candidates in solved.ambiguous.items():
+        assert not candidates or truth[cell] in candidates, cell
+    assert solved.values.keys() | solved.ambiguous.keys() == truth.keys()
