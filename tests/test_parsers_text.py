@@ -245,3 +245,17 @@ def test_summary_names_agency_ambiguous_cells_and_warnings() -> None:
     ]
     assert "  - proactive.normative.valid：候选 0、70、470、2470、32470" in lines
     assert "校验：通过 V1、V2、V3、V4、V5、W2；未通过 0 项" in lines
+
+
+def test_a_row_whose_numbers_continue_on_the_next_line_is_joined() -> None:
+    text = (
+        "一、本年新收政府信息公开申请数量\t3\t0\t0\n0\t0\t1\t4\n"
+        "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+    )
+    layout = map_document(text_document(text), year=2022)
+    assert [layout.cells[f"apply.new.{c}"].value for c in ("natural", "other", "total")] == [
+        3,
+        1,
+        4,
+    ]
+    assert layout.cells["apply.carried_in.total"].value == 0
