@@ -41,7 +41,8 @@ _TABLE_SETTINGS: dict[str, Any] = {
 _WORD_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False}
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_EDGE_GAP = 3.0  # points: a table this close to a page edge continues from/onto another page
+_EDGE_GAP = 3.0  # points: tolerance when matching rules to each other and columns across pages
+_SPARSE_CHARS = 20  # per page: fewer, on pages with images, is a scan with page numbers only
 
 Word = dict[str, Any]
 
@@ -80,8 +81,6 @@ def pdf_document(data: bytes) -> Document:
     """Parse a PDF. Raises ParseError for encrypted, broken, scanned or unmappable files."""
     try:
         pdf = pdfplumber.open(BytesIO(data))
-    except ParseError:
-        raise
     except Exception as err:  # pdfminer raises many unrelated types for bad files
         raise _open_error(err) from err
     with pdf:
@@ -109,12 +108,13 @@ def _read(pdf: pdfplumber.PDF) -> Document:
             f"PDF 页数过多（{len(pages)} 页），上限为 {MAX_PAGES} 页，这似乎不是一份年报"
         )
     blocks: list[_Block] = []
-    chars = cid_chars = 0
+    chars = cid_chars = images = 0
     previous: _Grid | None = None
     for page in pages:
         words = page.extract_words(**_WORD_SETTINGS)
         chars += sum(len(w["text"]) for w in words)
         cid_chars += sum(len(m) for w in words for m in _CID.findall(w["text"]))
+        images += len(page.images)
         grids = [_grid(t, words) for t in _tables(page)]
         if grids and previous is not None and _continues(previous, grids[0], page):
             _carry_merged_labels(previous, grids[0])
@@ -123,7 +123,7 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         if previous is not None and page.height - previous.bbox[3] > page.height * 0.2:
             previous = None  # the table ended well before the page did
         page.close()
-    if chars == 0:
+    if chars == 0 or (images and chars < _SPARSE_CHARS * len(pages)):
         raise ParseError(NO_TEXT_LAYER)
     if cid_chars * 5 > chars:
         raise ParseError(UNMAPPED_FONT)

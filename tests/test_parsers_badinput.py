@@ -12,7 +12,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from PIL import Image
 from reportlab.lib import pdfencrypt
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -115,6 +117,18 @@ def test_encrypted_pdf_is_refused_with_a_password_message() -> None:
 
 def test_pdf_without_text_layer_is_refused_as_a_scan() -> None:
     assert refusal(pdf_page("shapes")) == NO_TEXT_LAYER
+
+
+def test_scanned_pages_with_only_page_numbers_as_text_are_refused_as_a_scan() -> None:
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    scan = ImageReader(Image.new("L", (200, 280), color=200))
+    for number in (1, 2):
+        page.drawImage(scan, 36, 36, width=520, height=760)
+        page.drawString(290, 20, f"- {number} -")
+        page.showPage()
+    page.save()
+    assert refusal(out.getvalue()) == NO_TEXT_LAYER
 
 
 def test_pdf_whose_font_cannot_be_mapped_to_text_is_refused() -> None:
