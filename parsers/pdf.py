@@ -42,6 +42,7 @@ _WORD_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3, "keep_blan
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EDGE_GAP = 3.0  # points: tolerance when matching rules to each other and columns across pages
+_MAX_EDGE_PAIRS = 250_000  # rule pairs examined when closing open tables (a page of charts)
 _SPARSE_CHARS = 20  # per page: fewer, on pages with images, is a scan with page numbers only
 
 Word = dict[str, Any]
@@ -160,6 +161,8 @@ def _ruling(page: Page) -> tuple[list[Word], list[Word]]:
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     closing: list[Word] = []
+    if len(vertical) * len(horizontal) > _MAX_EDGE_PAIRS:  # a drawing, not a table
+        return vertical, horizontal
     for v in vertical:
         crossing = [
             h["top"]
