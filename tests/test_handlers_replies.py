@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from telegram import Message
+from telegram.ext import Application
 
-from handlers.replies import ANSWER_PREFIX, MAX_MESSAGE, choice_keyboard, split_message
+from handlers.replies import (
+    ANSWER_PREFIX,
+    MAX_MESSAGE,
+    choice_keyboard,
+    reply_text,
+    split_message,
+)
+from tests.fake_bot_api import FakeBotApi
+from tests.fixtures_bot import BotDriver
 
 
 def units(text: str) -> int:
@@ -90,3 +100,17 @@ def test_choices_become_one_button_per_row_with_prefixed_tokens() -> None:
 def test_no_choices_means_no_keyboard_and_oversized_tokens_are_dropped() -> None:
     assert choice_keyboard([]) is None
     assert choice_keyboard([_Choice("太长", "x" * 63)]) is None
+
+
+async def test_a_long_reply_arrives_as_several_messages_with_the_buttons_on_the_last(
+    bot_app: Application, fake_bot_api: FakeBotApi, bot_driver: BotDriver
+) -> None:
+    message = Message.de_json(bot_driver.message("问题"), bot_app.bot)
+    text = "\n".join(f"第 {i} 行：本年新收政府信息公开申请数量 12 件" for i in range(300))
+    keyboard = choice_keyboard([_Choice("上年结转", "v|3|2020|apply.carried_in.total")])
+    await reply_text(message, text, keyboard)
+    sent = fake_bot_api.calls("sendMessage")
+    assert len(sent) == 3
+    assert "\n".join(r.params["text"] for r in sent) == text
+    assert all(units(r.params["text"]) <= 4096 for r in sent)
+    assert ["reply_markup" in r.params for r in sent] == [False, False, True]
