@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+import sqlalchemy as sa
+from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
 from store.models import Agency, AgencyAlias, Region
@@ -105,27 +108,60 @@ def _compatible(stored: Region, region: RegionIn) -> bool:
     return all(a is None or b is None or a == b for a, b in pairs)
 
 
-def resolve_agency(
-    *, session: Session, name: str, region: RegionIn, level: str | None
-) -> tuple[Agency, bool]:
-    """(agency, created) for a name printed in a report of `region`."""
-    stored_region = resolve_region(session=session, region=region)
+@dataclass
+class StoredAgency:
+    """The columns of an agency row that ingest reads and updates."""
+
+    id: int
+    name: str
+    level: str | None
+
+
+_AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
+_ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
+# Built once: at bulk-load rates, building statements per report costs more than running them.
+_FIND_AGENCY = sa.select(_AGENCIES.c.id, _AGENCIES.c.name, _AGENCIES.c.level).where(
+    _AGENCIES.c.region_id == sa.bindparam("region_id"),
+    _AGENCIES.c.norm_name == sa.bindparam("norm"),
+)
+_ADD_AGENCY = sa.insert(_AGENCIES).returning(_AGENCIES.c.id)
+_ALIASES_OF = sa.select(_ALIASES.c.alias).where(_ALIASES.c.agency_id == sa.bindparam("agency_id"))
+_ADD_ALIAS = sa.insert(_ALIASES)
+_RENAME = (
+    sa.update(_AGENCIES)
+    .where(_AGENCIES.c.id == sa.bindparam("agency_id"))
+    .values(name=sa.bindparam("new_name"), level=sa.bindparam("new_level"))
+)
+
+
+def agency_in_region(
+    *, session: Session, region_id: int, name: str, region: RegionIn, level: str | None
+) -> tuple[StoredAgency, bool]:
+    """(agency, created) for a name printed in a report of the stored region `region_id`."""
     norm = normalise_name(name, region)
-    agency = session.exec(
-        select(Agency).where(Agency.region_id == stored_region.id, Agency.norm_name == norm)
-    ).first()
-    if agency is not None:
-        return agency, False
-    agency = Agency(region_id=stored_region.id, name=name, norm_name=norm, level=level)
-    session.add(agency)
-    session.flush()
-    return agency, True
+    conn = session.connection()
+    row = conn.execute(_FIND_AGENCY, {"region_id": region_id, "norm": norm}).first()
+    if row is not None:
+        return StoredAgency(row.id, row.name, row.level), False
+    values = {"region_id": region_id, "name": name, "norm_name": norm, "level": level}
+    agency_id: int = conn.execute(_ADD_AGENCY, values).scalar_one()
+    return StoredAgency(agency_id, name, level), True
 
 
-def add_aliases(*, session: Session, agency_id: int, names: Iterable[str]) -> None:
-    """Keep every name the agency was seen under (each once)."""
-    known = set(session.exec(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency_id)))
-    for alias in dict.fromkeys(n.strip() for n in names):
-        if alias and alias not in known:
-            session.add(AgencyAlias(agency_id=agency_id, alias=alias))
-    session.flush()
+def known_aliases(*, session: Session, agency_id: int) -> set[str]:
+    """Every name the agency was seen under."""
+    return set(session.connection().scalars(_ALIASES_OF, {"agency_id": agency_id}))
+
+
+def add_aliases(*, session: Session, agency_id: int, aliases: list[str]) -> None:
+    session.connection().execute(
+        _ADD_ALIAS, [{"agency_id": agency_id, "alias": a} for a in aliases]
+    )
+
+
+def rename_agency(*, session: Session, agency: StoredAgency, name: str, level: str | None) -> None:
+    """Make `name` the canonical name (the one printed on the newest report)."""
+    session.connection().execute(
+        _RENAME, {"agency_id": agency.id, "new_name": name, "new_level": level}
+    )
+    agency.name, agency.level = name, level

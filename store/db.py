@@ -52,6 +52,8 @@ def _sqlite_engine(url: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA cache_size=-131072")  # 128 MiB: index pages stay in memory
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -86,6 +88,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def _run_upgrade(conn: Connection, revision: str) -> None:
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     command.upgrade(alembic_config(conn), revision)
     conn.commit()
 

@@ -79,16 +79,14 @@ class Report(SQLModel, table=True):
 class Figure(SQLModel, table=True):
     """One template cell of one report, under its canonical key.
 
-    `agency_id` and `year` are copied from the report so that look-ups by (agency, year, key) and
-    rankings by (key, year) across agencies are single index scans at national scale.
+    Look-ups go report first: (agency, year) → the current report → (report_id, key) on the
+    unique index. That one index is enough for point look-ups and regional rankings, and keeps
+    bulk loads append-only (a key-first index took a random page write per cell).
+    `agency_id`, `year` and `current` are copied from the report for exports and ad-hoc SQL.
     """
 
     __tablename__ = "figures"
-    __table_args__ = (
-        UniqueConstraint("report_id", "key", name="uq_figure_report_key"),
-        Index("ix_figures_agency_year_key", "agency_id", "year", "key"),
-        Index("ix_figures_key_year", "key", "year"),
-    )
+    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_figure_report_key"),)
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="reports.id")
     agency_id: int = Field(foreign_key="agencies.id")

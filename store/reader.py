@@ -13,8 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, func, or_, select, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Engine, Table, func, or_, select
 
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
 from store.models import Agency, AgencyAlias, CheckResult, Figure, Region, Report
@@ -67,8 +66,9 @@ def _figure(row: Any) -> FigureInfo:
     )
 
 
-def _current(agency_id: int, year: int) -> ColumnElement[bool]:
-    return and_(_F.agency_id == agency_id, _F.year == year, _F.current == true())
+_CURRENT = _R.superseded.is_(False)
+# Figures are reached through their report, on the (report_id, key) unique index.
+_REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
 
 
 class StoreReader:
@@ -84,9 +84,7 @@ class StoreReader:
         return f"{top or 0}:{count}"
 
     def agencies(self) -> Sequence[AgencyInfo]:
-        has_current = (
-            select(_R.agency_id).where(_R.agency_id == _A.id, _R.superseded.is_(False)).exists()
-        )
+        has_current = select(_R.agency_id).where(_R.agency_id == _A.id, _CURRENT).exists()
         with self._engine.connect() as conn:
             rows = conn.execute(
                 select(
@@ -125,9 +123,7 @@ class StoreReader:
         with self._engine.connect() as conn:
             return list(
                 conn.scalars(
-                    select(_R.year)
-                    .where(_R.agency_id == agency_id, _R.superseded.is_(False))
-                    .order_by(_R.year)
+                    select(_R.year).where(_R.agency_id == agency_id, _CURRENT).order_by(_R.year)
                 )
             )
 
@@ -135,7 +131,7 @@ class StoreReader:
         with self._engine.connect() as conn:
             row = conn.execute(
                 select(_R.title, _R.source_name, _R.format, _R.template, _R.published_on).where(
-                    _R.agency_id == agency_id, _R.year == year, _R.superseded.is_(False)
+                    _R.agency_id == agency_id, _R.year == year, _CURRENT
                 )
             ).first()
         if row is None:
@@ -155,16 +151,21 @@ class StoreReader:
             return {}
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(*_FIGURE_COLUMNS).where(_current(agency_id, year), _F.key.in_(list(keys)))
+                select(*_FIGURE_COLUMNS)
+                .select_from(_REPORT_FIGURES)
+                .where(
+                    _R.agency_id == agency_id, _R.year == year, _CURRENT, _F.key.in_(list(keys))
+                )
             ).all()
         return {row.key: _figure(row) for row in rows}
 
     def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(_F.year, *_FIGURE_COLUMNS)
-                .where(_F.agency_id == agency_id, _F.key == key, _F.current == true())
-                .order_by(_F.year)
+                select(_R.year, *_FIGURE_COLUMNS)
+                .select_from(_REPORT_FIGURES)
+                .where(_R.agency_id == agency_id, _F.key == key, _CURRENT)
+                .order_by(_R.year)
             ).all()
         return {row.year: _figure(row) for row in rows}
 
@@ -175,8 +176,10 @@ class StoreReader:
 
         `region` is a prefix of the full region name, or of the name without the province
         (so 淮安市 finds 江苏省淮安市洪泽区 too)."""
-        query = select(_F.agency_id, *_FIGURE_COLUMNS).where(
-            _F.key == key, _F.year == year, _F.current == true()
+        query = (
+            select(_R.agency_id, *_FIGURE_COLUMNS)
+            .select_from(_REPORT_FIGURES)
+            .where(_R.year == year, _CURRENT, _F.key == key)
         )
         if region:
             in_region = select(_G.id).where(
@@ -187,7 +190,7 @@ class StoreReader:
                     ),
                 )
             )
-            query = query.where(_F.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+            query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
         with self._engine.connect() as conn:
             rows = conn.execute(query).all()
         found = [(row.agency_id, _figure(row)) for row in rows]
@@ -199,7 +202,7 @@ class StoreReader:
             rows = conn.execute(
                 select(_C.rule, _C.ok, _C.message, _C["keys"])
                 .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)
-                .where(_R.agency_id == agency_id, _R.year == year, _R.superseded.is_(False))
+                .where(_R.agency_id == agency_id, _R.year == year, _CURRENT)
                 .order_by(_C.id)
             ).all()
         return [
@@ -218,7 +221,7 @@ class StoreReader:
             rows = conn.execute(
                 select(_R.agency_id, _A.name, _R.year, _R.source_name, _R.format, _R.ingested_at)
                 .join_from(_REPORTS, _AGENCIES, _R.agency_id == _A.id)
-                .where(_R.superseded.is_(False))
+                .where(_CURRENT)
                 .order_by(_A.name, _R.year)
             ).all()
         return [

@@ -9,20 +9,22 @@ so, and the question layer must be able to show it. They become a failed V5 chec
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from parsers.fields import FIELDS
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, ParsedReport, ParseError
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Number, ParsedReport, ParseError
 
 KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
 # Numeric(20, 4): 16 digits before the point.
 MAX_ABS = Decimal(10) ** 16
+MAX_INT = 10**16
+_AMOUNT_KEYS = frozenset(k for k, f in FIELDS.items() if f.is_amount)
 _PROSE_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -30,45 +32,62 @@ class InvalidReport(ParseError):
     """A parsed report that cannot be stored; `str(err)` is one Chinese line."""
 
 
-def _check_number(value: Decimal) -> Decimal:
-    if not value.is_finite() or abs(value) >= MAX_ABS:
-        raise ValueError(f"数值无法保存：{value}")
-    return value
+def _number(value: object) -> Number:
+    """The parser's int or Decimal, if Numeric(20, 4) can hold it."""
+    if type(value) is int:
+        if -MAX_INT < value < MAX_INT:
+            return value
+    elif isinstance(value, Decimal):
+        if value.is_finite() and abs(value) < MAX_ABS:
+            return value
+    else:
+        raise ValueError(f"数值类型不对：{value!r}")
+    raise ValueError(f"数值无法保存：{value}")
 
 
-class CellIn(BaseModel):
-    value: Decimal | None
+def is_whole(value: Number) -> bool:
+    return isinstance(value, int) or value == value.to_integral_value()
+
+
+@dataclass(frozen=True, slots=True)
+class CellIn:
+    """One validated cell (a slotted dataclass: a report has ~200, built per ingest)."""
+
+    value: Number | None
     raw: str = ""
     flags: frozenset[str] = frozenset()
     unit: str | None = None
-    candidates: tuple[Decimal, ...] = ()
+    candidates: tuple[Number, ...] = ()
 
-    @field_validator("flags")
     @classmethod
-    def _known_flags(cls, flags: frozenset[str]) -> frozenset[str]:
-        unknown = flags - KNOWN_FLAGS
-        if unknown:
-            raise ValueError(f"未知的单元格标记：{','.join(sorted(unknown))}")
-        return flags
-
-    @model_validator(mode="after")
-    def _value_or_ambiguous(self) -> CellIn:
-        if self.value is None and AMBIGUOUS not in self.flags:
+    def checked(cls, cell: Any) -> CellIn:
+        """Validate one `parsers.model.Cell` by hand: pydantic per cell would cost more than
+        writing the cell to the database."""
+        flags = cell.flags if type(cell.flags) is frozenset else frozenset(cell.flags)
+        if flags and not flags <= KNOWN_FLAGS:
+            raise ValueError(f"未知的单元格标记：{','.join(sorted(flags - KNOWN_FLAGS))}")
+        if cell.value is None and AMBIGUOUS not in flags:
             raise ValueError("单元格没有数值，也未标记为有歧义")
-        if self.value is not None:
-            _check_number(self.value)
-        for candidate in self.candidates:
-            _check_number(candidate)
-        return self
+        return cls(
+            value=None if cell.value is None else _number(cell.value),
+            raw=str(cell.raw),
+            flags=flags,
+            unit=None if cell.unit is None else str(cell.unit),
+            candidates=tuple(_number(c) for c in cell.candidates) if cell.candidates else (),
+        )
 
 
 class RegionIn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     province: str | None = None
     city: str | None = None
     county: str | None = None
 
 
 class CheckIn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     rule: str = Field(min_length=1, max_length=20)
     ok: bool
     message: str
@@ -76,6 +95,8 @@ class CheckIn(BaseModel):
 
 
 class ReportIn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     agency: str = Field(min_length=2, max_length=200)
     year: int = Field(ge=1990, le=2100)
     template: Literal["2019", "2021"]
@@ -86,7 +107,7 @@ class ReportIn(BaseModel):
     level: Literal["government", "department"] | None = None
     title: str = Field(default="", max_length=500)
     published_on: date | None = None
-    prose: dict[str, Decimal] = {}
+    prose: dict[str, int | Decimal] = {}
     checks: list[CheckIn] = []
 
     @field_validator("agency")
@@ -94,23 +115,29 @@ class ReportIn(BaseModel):
     def _strip_agency(cls, agency: str) -> str:
         return agency.strip()
 
-    @field_validator("cells")
+    @field_validator("cells", mode="plain")
     @classmethod
-    def _known_keys(cls, cells: dict[str, CellIn]) -> dict[str, CellIn]:
-        unknown = sorted(set(cells) - set(FIELDS))
+    def _cells(cls, cells: object) -> dict[str, CellIn]:
+        if not isinstance(cells, dict) or not cells:
+            raise ValueError("没有任何表格数据")
+        unknown = sorted(set(cells) - FIELDS.keys())
         if unknown:
             raise ValueError(f"未知的字段：{', '.join(unknown[:5])}")
-        if not cells:
-            raise ValueError("没有任何表格数据")
-        return cells
+        out: dict[str, CellIn] = {}
+        for key, cell in cells.items():
+            try:
+                out[key] = CellIn.checked(cell)
+            except (ValueError, AttributeError) as err:
+                raise ValueError(f"{key}：{err}") from err
+        return out
 
     @field_validator("prose")
     @classmethod
-    def _prose_keys(cls, prose: dict[str, Decimal]) -> dict[str, Decimal]:
+    def _prose_keys(cls, prose: dict[str, int | Decimal]) -> dict[str, int | Decimal]:
         for key, value in prose.items():
             if key not in FIELDS and not _PROSE_KEY.match(key):
                 raise ValueError(f"正文数字的键不合规：{key}")
-            _check_number(value)
+            _number(value)
         return prose
 
     def v5_findings(self) -> list[CheckIn]:
@@ -118,10 +145,13 @@ class ReportIn(BaseModel):
         flagged = {k for c in self.checks if c.rule == "V5" and not c.ok for k in c.keys}
         out: list[CheckIn] = []
         for key, cell in self.cells.items():
-            field = FIELDS[key]
-            if field.is_amount or cell.value is None or key in flagged:
+            value = cell.value
+            if value is None or (type(value) is int and value >= 0) or key in _AMOUNT_KEYS:
                 continue
-            if cell.value < 0 or cell.value != cell.value.to_integral_value():
+            field = FIELDS[key]
+            if key in flagged:
+                continue
+            if value < 0 or not is_whole(value):
                 out.append(
                     CheckIn(
                         rule="V5",
@@ -135,9 +165,8 @@ class ReportIn(BaseModel):
 
 def validate_report(parsed: ParsedReport) -> ReportIn:
     """`ReportIn` for a parsed report, or InvalidReport naming the first problem."""
-    data = dataclasses.asdict(parsed)
     try:
-        return ReportIn.model_validate(data)
+        return ReportIn.model_validate(parsed, from_attributes=True)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

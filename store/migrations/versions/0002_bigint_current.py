@@ -1,4 +1,4 @@
-"""big telegram ids, one current report per agency and year
+"""big telegram ids, one current report per agency and year, report-first figure look-ups
 
 Revision ID: 0002_bigint_current
 Revises: 0001_initial
@@ -32,6 +32,9 @@ def upgrade() -> None:
         "UPDATE reports SET superseded = TRUE WHERE NOT superseded AND id NOT IN "
         "(SELECT max(id) FROM reports WHERE NOT superseded GROUP BY agency_id, year)"
     )
+    # Figures are reached through their report: (report_id, key) is the only index they need.
+    op.drop_index("ix_figures_agency_year_key", table_name="figures")
+    op.drop_index("ix_figures_key_year", table_name="figures")
     op.create_index(
         "uq_reports_current",
         "reports",
@@ -57,3 +60,5 @@ def downgrade() -> None:
                 existing_nullable=nullable,
             )  # fmt: skip
     op.drop_index("uq_reports_current", table_name="reports")
+    op.create_index("ix_figures_key_year", "figures", ["key", "year"])
+    op.create_index("ix_figures_agency_year_key", "figures", ["agency_id", "year", "key"])

@@ -1,0 +1,104 @@
+"""Export current reports as one row per report: agency, region, year, template, source, then one
+column per canonical key in the field catalog's order (CSV for Excel, or .xlsx)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Table, select
+
+from parsers.fields import FIELDS
+from store.models import Agency, Figure, Region, Report
+from store.reader import plain_decimal
+
+_FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
+_REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
+_AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
+_REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
+HEADER = ("agency", "region", "year", "template", "source", *FIELDS)
+_BATCH = 500  # reports whose figures are fetched per query
+
+
+def export_reports(
+    engine: Engine, out: Path, *, fmt: str | None, region: str | None, year: int | None
+) -> int:
+    """Write the export and return how many reports it holds. `fmt` None: from the suffix."""
+    fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"不支持的导出格式：{fmt}（可用 csv 或 xlsx）")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = _rows(engine, region=region, year=year)
+    return _write_xlsx(out, rows) if fmt == "xlsx" else _write_csv(out, rows)
+
+
+def _rows(engine: Engine, *, region: str | None, year: int | None) -> Iterator[list[Any]]:
+    r, a, g, f = _REPORTS.c, _AGENCIES.c, _REGIONS.c, _FIGURES.c
+    query = (
+        select(r.id, a.name, g.name.label("region"), r.year, r.template, r.source_name)
+        .join_from(_REPORTS, _AGENCIES, r.agency_id == a.id)
+        .join(_REGIONS, a.region_id == g.id, isouter=True)
+        .where(r.superseded.is_(False))
+        .order_by(g.name, a.name, r.year)
+    )
+    if region:
+        query = query.where(g.name.startswith(region, autoescape=True))
+    if year is not None:
+        query = query.where(r.year == year)
+    with engine.connect() as conn:
+        reports = conn.execute(query).all()
+        for start in range(0, len(reports), _BATCH):
+            batch = reports[start : start + _BATCH]
+            values: defaultdict[int, dict[str, Decimal | None]] = defaultdict(dict)
+            for report_id, key, value in conn.execute(
+                select(f.report_id, f.key, f.value).where(
+                    f.report_id.in_([row.id for row in batch])
+                )
+            ):
+                values[report_id][key] = plain_decimal(value)
+            for row in batch:
+                cells = values[row.id]
+                yield [
+                    row.name,
+                    row.region or "",
+                    row.year,
+                    row.template,
+                    row.source_name,
+                    *(cells.get(key) for key in FIELDS),
+                ]
+
+
+def _cell(value: Any) -> Any:
+    """Whole numbers as int, others as float for spreadsheets; missing cells stay empty."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _write_csv(out: Path, rows: Iterator[list[Any]]) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+    return count
+
+
+def _write_xlsx(out: Path, rows: Iterator[list[Any]]) -> int:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("年报")
+    sheet.append(list(HEADER))
+    count = 0
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+        count += 1
+    workbook.save(out)
+    return count
