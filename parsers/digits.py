@@ -213,6 +213,11 @@ def solve(
     for key, splits in domains.items():
         chosen = [splits[i] for i in sorted(used.get(key, range(len(splits))))]
         row = by_row[key]
+        if len(chosen) == 1 and not any(_long_fraction(t) for _, t in chosen[0]):
+            for cell, (value, token) in zip(row.cells, chosen[0], strict=True):
+                solution.values[cell] = value
+                solution.tokens[cell] = token
+            continue
         for idx, cell in enumerate(row.cells):
             readings = {split[idx] for split in chosen}
             values = sorted({v for v, _ in readings})

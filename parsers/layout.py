@@ -95,6 +95,17 @@ _MARKERS_2019 = (
 _MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正")
 
 
+def _marker(words: str) -> re.Pattern[str]:
+    """The words with any spacing or punctuation between characters (broken PDF headers)."""
+    return re.compile(r"[\W_]*".join(map(re.escape, words)))
+
+
+_MARKER_RES = {
+    "2019": [_marker(m) for m in _MARKERS_2019],
+    "2021": [_marker(m) for m in _MARKERS_2021],
+}
+
+
 def norm_text(text: str) -> str:
     """Text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
@@ -131,9 +142,9 @@ class Layout:
 
 def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, str | None]:
     """Template version from content (shared/fields.md "how to tell"); year only breaks ties."""
-    words = norm_text(doc.text + "".join("".join(row) for row in doc.rows))
-    old = sum(marker in words for marker in _MARKERS_2019)
-    new = sum(marker in words for marker in _MARKERS_2021)
+    text = doc.text + "\n".join("\t".join(row) for row in doc.rows)
+    old = sum(1 for marker in _MARKER_RES["2019"] if marker.search(text))
+    new = sum(1 for marker in _MARKER_RES["2021"] if marker.search(text))
     if old != new:
         return ("2019" if old > new else "2021"), None
     guess: TemplateVersion = "2021" if year is None or year >= 2021 else "2019"
@@ -411,15 +422,19 @@ def _leaf_keys(key: str, layout: Layout) -> list[str]:
     if key == "litigation.total":
         return ["litigation.direct.total", "litigation.after_review.total"]
     row, _, col = key.rpartition(".")
-    subs = [
-        f"{r.key}.{col}"
-        for r in apply_rows(layout.template, single_other=layout.single_other)
-        if r.key.startswith(row + ".") and not r.derived
-    ]
-    derived_groups = {"result.withheld", "result.unable", "result.rejected"}
-    if layout.template == "2021" and not layout.single_other:
-        derived_groups.add("result.other")
-    return subs if row in derived_groups else [key]
+    subs = _group_subrows(layout.template, layout.single_other).get(row)
+    return [f"{sub}.{col}" for sub in subs] if subs else [key]
+
+
+@lru_cache(maxsize=8)
+def _group_subrows(template: TemplateVersion, single_other: bool) -> dict[str, list[str]]:
+    """Derived group row → its printed sub-rows."""
+    rows = apply_rows(template, single_other=single_other)
+    return {
+        group.key: [r.key for r in rows if r.key.startswith(group.key + ".")]
+        for group in rows
+        if group.derived
+    }
 
 
 def _structural_equations(
