@@ -95,7 +95,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def addressed_question(text: str, *, username: str, replying_to_bot: bool) -> str | None:
     """The question in a group message, or None when the message is not for the bot: it must
-    mention @username or reply to the bot. The mention itself is removed."""
+    mention @username or reply to the bot. The mention itself is removed ("" when nothing else
+    was said)."""
     mention = f"@{username}".lower()
     mentioned = mention in text.lower()
     if not (mentioned or replying_to_bot):
@@ -103,7 +104,7 @@ def addressed_question(text: str, *, username: str, replying_to_bot: bool) -> st
     if mentioned:
         start_at = text.lower().index(mention)
         text = text[:start_at] + text[start_at + len(mention) :]
-    return " ".join(text.split()) or None
+    return " ".join(text.split())
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,7 +117,9 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     question = addressed_question(
         message.text, username=context.bot.username, replying_to_bot=replying
     )
-    if question is not None:
+    if question == "":
+        await message.reply_text(usage_text("ask"))
+    elif question is not None:
         await answer_question(update, context, question)
 
 

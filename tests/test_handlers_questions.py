@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from handlers.questions import UNKNOWN_COMMAND_TEXT
+from handlers.questions import UNKNOWN_COMMAND_TEXT, addressed_question
 from handlers.replies import ANSWER_PREFIX
 from query import Asker
 from store.reader import StoreReader
@@ -181,3 +181,31 @@ async def test_unknown_command_in_private_points_to_help_but_is_ignored_in_group
     assert await bot_driver.say("/frobnicate 2020", chat_id=GROUP_ID) == []
     (help_reply,) = await bot_driver.say("/help")  # known commands still reach their handler
     assert help_reply.params["text"].startswith("直接发问题即可")
+
+
+@pytest.mark.parametrize(
+    ("text", "replying", "expected"),
+    [
+        ("@nianbao_test_bot 平潭 2023 复议", False, "平潭 2023 复议"),
+        ("平潭 2023 复议 @Nianbao_Test_Bot", False, "平潭 2023 复议"),
+        ("平潭 2023 复议", True, "平潭 2023 复议"),
+        ("平潭 2023 复议", False, None),
+        ("@other_bot 平潭 2023 复议", False, None),
+        ("@nianbao_test_bot", False, ""),
+    ],
+    ids=["mention-first", "mention-last-any-case", "reply", "plain", "other-bot", "only-mention"],
+)
+def test_group_messages_addressed_to_the_bot(
+    text: str, replying: bool, expected: str | None
+) -> None:
+    found = addressed_question(text, username="nianbao_test_bot", replying_to_bot=replying)
+    assert found == expected
+
+
+async def test_a_bare_mention_in_a_group_explains_how_to_ask(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi
+) -> None:
+    requests = await bot_driver.say(f"@{fake_bot_api.username}", chat_id=GROUP_ID)
+    assert [r.params["text"] for r in requests] == [
+        "用法：/ask 问题\n例如：/ask 金安区 2020 申请数量"
+    ]
