@@ -68,6 +68,10 @@ class RetryingRateLimiter(AIORateLimiter):
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback; tell the user something went wrong, without any details."""
+    if update is None and isinstance(context.error, NetworkError):
+        # polling hiccups: PTB retries getUpdates itself, a traceback would only be noise
+        log.warning("Network error while polling: %s", context.error)
+        return
     log.error("Error while handling %r", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

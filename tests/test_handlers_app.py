@@ -95,6 +95,7 @@ async def test_long_polling_receives_updates_and_replies_over_http(
     application = build_application(bot_settings, bot_engine)  # type: ignore[arg-type]
     driver = BotDriver(application, fake_bot_api)
     fake_bot_api.queue_update({"message": driver.message("/help")})
+    fake_bot_api.fail_next("getUpdates", status=502)  # a network hiccup is retried
     async with application:
         assert application.updater is not None
         await application.updater.start_polling(timeout=1)
@@ -104,6 +105,8 @@ async def test_long_polling_receives_updates_and_replies_over_http(
         await application.stop()
     assert sent.params["text"] == help_text(max_upload_mb=5)
     assert fake_bot_api.calls("deleteWebhook")  # polling first clears any webhook
+    assert len(fake_bot_api.calls("getUpdates")) >= 2
+    assert fake_bot_api.sent_texts() == [help_text(max_upload_mb=5)]  # no error message
 
 
 def free_port() -> int:
