@@ -4,9 +4,10 @@ answer buttons that answer in place. /start and /help live here too."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, cast
 
-from telegram import Message, MessageEntity, Update
+from telegram import MessageEntity, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
@@ -22,7 +23,7 @@ from handlers.replies import (
     ANSWER_PREFIX,
     choice_keyboard,
     reply_answer,
-    reply_text,
+    send_text,
     split_message,
 )
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from query import Answer, Asker
     from settings import Settings
 
+
+log = logging.getLogger(__name__)
 
 UNKNOWN_COMMAND_TEXT = "没有这个命令。发送 /help 查看可用命令，或直接输入问题。"
 
@@ -135,11 +138,14 @@ async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     keyboard = choice_keyboard(answer.choices)
     try:
         await query.edit_message_text(parts[0], reply_markup=keyboard if len(parts) == 1 else None)
+        rest = parts[1:]
     except BadRequest as err:
-        if "not modified" not in str(err).lower():  # the same button pressed twice
-            raise
-    if len(parts) > 1 and query.message is not None:
-        await reply_text(cast("Message", query.message), "\n".join(parts[1:]), keyboard)
+        if "not modified" in str(err).lower():  # the same button pressed twice
+            return
+        log.info("Could not edit the message (%s); sending the answer as a new one", err)
+        rest = parts
+    if rest and update.effective_chat is not None:
+        await send_text(context.bot, update.effective_chat.id, "\n".join(rest), keyboard)
 
 
 def register_fallback(application: Application) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096, counted in UTF-16 code units
@@ -83,6 +83,16 @@ def choice_keyboard(choices: Sequence[ChoiceLike]) -> InlineKeyboardMarkup | Non
 async def reply_answer(message: Message, answer: AnswerLike) -> None:
     """Send an answer as one or more messages, with its choices as buttons on the last one."""
     await reply_text(message, answer.text, choice_keyboard(answer.choices))
+
+
+async def send_text(
+    bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send `text` to a chat split under the limit; a keyboard goes on the last part."""
+    parts = split_message(text)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await bot.send_message(chat_id, part, reply_markup=keyboard if last else None)
 
 
 async def reply_text(

@@ -209,3 +209,35 @@ async def test_a_bare_mention_in_a_group_explains_how_to_ask(
     assert [r.params["text"] for r in requests] == [
         "用法：/ask 问题\n例如：/ask 金安区 2020 申请数量"
     ]
+
+
+async def test_a_button_on_a_message_that_cannot_be_edited_answers_in_a_new_message(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi, bot_engine: Engine
+) -> None:
+    choice = asker_for(bot_engine).ask("淮安市 2024 申请数量").choices[0]
+    await bot_driver.say("淮安市 2024 申请数量")
+    fake_bot_api.fail_next(
+        "editMessageText", status=400, description="Bad Request: message can't be edited"
+    )
+    pressed = await bot_driver.press(
+        fake_bot_api.last_message(USER_ID), ANSWER_PREFIX + choice.token
+    )
+    assert [r.method for r in pressed] == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert pressed[-1].params["text"] == asker_for(bot_engine).resolve(choice.token).text
+
+
+async def test_pressing_the_same_button_twice_is_quiet(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi, bot_engine: Engine
+) -> None:
+    choice = asker_for(bot_engine).ask("淮安市 2024 申请数量").choices[0]
+    await bot_driver.say("淮安市 2024 申请数量")
+    message = fake_bot_api.last_message(USER_ID)
+    await bot_driver.press(message, ANSWER_PREFIX + choice.token)
+    fake_bot_api.fail_next(
+        "editMessageText",
+        status=400,
+        description="Bad Request: message is not modified: specified new message content and "
+        "reply markup are exactly the same as a current content and reply markup of the message",
+    )
+    again = await bot_driver.press(message, ANSWER_PREFIX + choice.token)
+    assert [r.method for r in again] == ["answerCallbackQuery", "editMessageText"]
