@@ -17,7 +17,7 @@ _C = r"[^，,。；;：:\d]"  # characters inside one clause, no digits
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (key, re.compile(pattern))
     for key, pattern in (
-        ("proactive.total", rf"(?<!应)主动公开{_C}{{0,25}}?(\d+)(?:件|条)(?!余)"),
+        ("proactive.total", rf"(?<!应)主动公开{_C}{{0,25}}?信息{_C}{{0,10}}?(\d+)(?:件|条)(?!余)"),
         ("proactive.total", r"共公[开布]政府信息(\d+)条"),
         ("proactive.normative.issued", r"制发的?(?:行政)?规范性文件(\d+)件"),
         ("proactive.normative.valid", r"现行有效的?(?:行政)?规范性文件(\d+)件"),
@@ -26,6 +26,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("apply.new.natural", r"自然人(?:申请)?(\d+)件"),
         ("apply.new.business", r"商业企业(?:申请)?(\d+)件"),
         ("result.total.total", rf"办结{_C}{{0,12}}?(\d+)件"),
+        ("result.total.total", rf"答复{_C}{{0,12}}?申请(\d+)件"),
         ("apply.carried_forward.total", r"(\d+)件结转下一?年度"),
         ("apply.carried_forward.total", r"结转(?:至|到)?(?:下一?年度?|\d{4}年)(\d+)件"),
         ("result.withheld.total", r"不予公开(\d+)件"),

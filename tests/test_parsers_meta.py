@@ -141,3 +141,8 @@ def test_prose_figures_of_the_real_reports(name: str, expected: dict[str, int]) 
 
 def test_approximate_prose_figures_are_skipped() -> None:
     assert prose_figures("累计主动公开政府信息7700余条。") == {}
+
+
+def test_proactive_total_needs_the_word_information() -> None:
+    text = "通过门户网站主动公开规章13件、行政规范性文件60件。答复政府信息公开申请805件。"
+    assert prose_figures(text) == {"result.total.total": 805}

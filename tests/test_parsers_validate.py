@@ -176,3 +176,9 @@ def test_pingtan_result_rows_really_sum_to_the_total(year: int) -> None:
     report = parse_file(DATA_DIR / f"pingtan_{year}.txt")
     assert [c.ok for c in report.checks if c.rule == "V2"] == [True]
     assert not any("勾稽关系" in w for w in report.warnings)
+
+
+def test_shanghai_prose_contradicting_the_table_is_a_w2_warning() -> None:
+    report = parse_file(DATA_DIR / "shanghai_gov_office_2019.html")
+    assert failed(report.checks) == [("W2", "正文称无法提供 265 件，表格为 337 件")]
+    assert report.cells["result.unable.total"].value == 337  # the table counts
