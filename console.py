@@ -3,7 +3,9 @@ choices picked by number, /chart writes a PNG file. Works piped: no prompt unles
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -123,9 +125,27 @@ class Conversation:
 
 
 def run_console(asker: Asker, *, stdin: TextIO, stdout: TextIO) -> int:
-    """Read questions line by line until end of input (Ctrl-D, closed pipe); returns 0."""
+    """Read questions line by line until end of input (Ctrl-D, closed pipe); returns 0.
+    A reader that goes away (`… | head -1`) also ends the session quietly."""
+    try:
+        return _converse(Conversation(asker), stdin, stdout)
+    except BrokenPipeError:
+        _discard_output(stdout)
+        return 0
+
+
+def _discard_output(stdout: TextIO) -> None:
+    """Point the closed stdout at /dev/null so that the final flush at exit does not fail
+    (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _converse(conversation: Conversation, stdin: TextIO, stdout: TextIO) -> int:
     interactive = stdin.isatty()
-    conversation = Conversation(asker)
     if interactive:
         stdout.write("政府信息公开年报问答。输入 /help 查看用法，Ctrl-D 退出。\n")
     while True:

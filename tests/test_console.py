@@ -100,3 +100,30 @@ def test_commands_and_help_in_the_terminal(bot_engine: Engine) -> None:
 def test_chart_file_names_keep_chinese_and_drop_separators() -> None:
     assert chart_file_name("平潭综合实验区 · 本年新收/总计") == "平潭综合实验区_本年新收_总计.png"
     assert chart_file_name("///") == "chart.png"
+
+
+def test_a_reader_that_goes_away_ends_the_chat_quietly_with_zero(
+    bot_db_url: str, tmp_path: Path
+) -> None:
+    """`python bot.py chat < questions | head -1`: no BrokenPipeError traceback."""
+    questions = tmp_path / "questions.txt"
+    questions.write_text("淮安市 2024 申请数量\n" * 300, encoding="utf-8")
+    errors = tmp_path / "stderr.txt"
+    env = {**os.environ, "DATABASE_URL": bot_db_url, "SEED_SAMPLES": "false"}
+    env["LOG_LEVEL"] = "WARNING"
+    with questions.open("rb") as stdin, errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "bot.py"), "chat"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline().decode("utf-8")
+        process.stdout.close()
+        code = process.wait(timeout=120)
+    assert first.startswith("淮安市人民政府")
+    assert code == 0
+    assert errors.read_text(encoding="utf-8") == ""
