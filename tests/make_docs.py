@@ -14,6 +14,16 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import docx
+import mplfonts
+from docx.table import _Cell
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_COLUMNS, TemplateVersion, apply_rows
 
 DATA = Path(__file__).parent / "data"
@@ -240,8 +250,6 @@ def to_html(spec: ReportSpec, *, chrome: bool = True, encoding: str = "utf-8") -
 
 def to_docx(spec: ReportSpec) -> bytes:
     """A Word file whose tables merge cells with gridSpan/vMerge like the template's."""
-    import docx
-
     word = docx.Document()
     for t in spec.title:
         word.add_paragraph(t)
@@ -263,8 +271,6 @@ def _merge_like_word(table: Any, rows: list[Row]) -> None:
     """Write the cells and their merges as Word does: gridSpan on the first cell of a horizontal
     merge (the covered cells removed), vMerge restart/continue down a vertical one. (python-docx's
     `cell.merge` gives the same XML but recomputes the whole grid per call: seconds per table.)"""
-    from docx.table import _Cell
-
     tcs = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
     covered: list[Any] = []
     for r, c, cell in placed(rows):
@@ -287,10 +293,6 @@ def _merge_like_word(table: Any, rows: list[Row]) -> None:
 
 def cjk_font() -> str:
     """Register a CJK TrueType font with reportlab (SimHei from the installed mplfonts)."""
-    import mplfonts
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     if "SimHei" not in pdfmetrics.getRegisteredFontNames():
         path = Path(mplfonts.__file__).parent / "fonts" / "SimHei.ttf"
         pdfmetrics.registerFont(TTFont("SimHei", str(path)))
@@ -300,11 +302,6 @@ def cjk_font() -> str:
 def to_pdf(spec: ReportSpec, *, ruled: bool = True) -> bytes:
     """A PDF with ruled tables (reportlab GRID with SPANs), one table per page; `ruled=False`
     draws the tables without any lines."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
-
     font = cjk_font()
     prose = ParagraphStyle("prose", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
     small = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
