@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Iterator
 from io import BytesIO
 
 import docx
 from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
 from parsers.detect import join_lines
@@ -27,7 +26,8 @@ MAX_DOCUMENT_XML = 50 * 1024 * 1024
 MAX_TOTAL = 200 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
-_P, _T, _TAB = qn("w:p"), qn("w:t"), qn("w:tab")
+_P, _T, _TAB, _TBL = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:tbl")
+_SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _BREAKS = (qn("w:br"), qn("w:cr"))
 TOO_LARGE = "Word 文件解压后过大或结构异常（疑似压缩炸弹），已拒绝读取"
 BROKEN = "Word（.docx）文件已损坏，无法打开"
@@ -43,14 +43,37 @@ def docx_document(data: bytes) -> Document:
         raise ParseError(BROKEN) from err
     lines: list[str] = []
     rows: list[list[str]] = []
-    for block in word.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(block.text.strip())
-        elif isinstance(block, Table):
-            grid = table_grid(block._tbl)
+    for block in _blocks(word.element.body):
+        if block.tag == _TBL:
+            grid = table_grid(block)
             rows += grid
             lines += ["\t".join(row) for row in grid]
+        else:
+            lines += _paragraph_lines(block)
     return Document(format="docx", text="\n".join(line for line in lines if line), rows=rows)
+
+
+def _blocks(container: _Element) -> Iterator[_Element]:
+    """Paragraphs and tables in body order, including those wrapped in content controls
+    (w:sdt) and custom XML, which python-docx's `iter_inner_content` skips."""
+    for child in container:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _blocks(content)
+        elif child.tag == _CUSTOM_XML:
+            yield from _blocks(child)
+
+
+def _paragraph_lines(paragraph: _Element) -> list[str]:
+    """A paragraph's text split at its line breaks (deleted text, w:delText, is left out)."""
+    pieces = [
+        (node.text or "") if node.tag == _T else ("\n" if node.tag in _BREAKS else " ")
+        for node in paragraph.iter(_T, *_BREAKS, _TAB)
+    ]
+    return [line.replace("\u00a0", " ").strip() for line in "".join(pieces).split("\n")]
 
 
 def check_archive(data: bytes) -> None:
@@ -108,14 +131,7 @@ def table_grid(tbl: _Element) -> list[list[str]]:
 def cell_text(tc: _Element) -> str:
     """A cell's text on one line: paragraphs and line breaks inside a label join up, numbers on
     separate lines stay apart (see `join_lines`)."""
-    lines: list[str] = []
-    for paragraph in tc.iter(_P):
-        pieces = [
-            (node.text or "") if node.tag == _T else ("\n" if node.tag in _BREAKS else " ")
-            for node in paragraph.iter(_T, *_BREAKS, _TAB)
-        ]
-        lines += "".join(pieces).replace("\u00a0", " ").split("\n")
-    return join_lines(lines)
+    return join_lines(line for paragraph in tc.iter(_P) for line in _paragraph_lines(paragraph))
 
 
 def _child(parent: _Element | None, tag: str) -> _Element | None:

@@ -10,7 +10,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from reportlab.pdfgen import canvas
 
 from parsers.detect import decode, sniff
@@ -295,3 +298,25 @@ def test_wrapped_label_joins_but_numbers_on_separate_lines_stay_apart(fmt: str) 
 )
 def test_mislabelled_pages_still_decode(data: bytes) -> None:
     assert "年度报告：规章13件" in decode(data, html=True)
+
+
+def test_docx_body_inside_a_content_control_is_read_and_deleted_text_is_not() -> None:
+    spec = pingtan_2023_spec(GOLD)
+    word = docx.Document(BytesIO(to_docx(spec)))
+    body = word.element.body
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    for child in [c for c in body if c.tag != qn("w:sectPr")]:
+        content.append(child)
+    body.insert(0, sdt)
+    deleted = parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="x" w:date="2024-01-01T00:00:00Z">'
+        "<w:r><w:delText>已删除的999件</w:delText></w:r></w:del>"
+    )
+    content[0].append(deleted)
+    out = BytesIO()
+    word.save(out)
+    document = extract(out.getvalue())
+    assert document.rows == printed_rows(spec)
+    assert document.text.split("\n")[0] == "平潭综合实验区2023年度政府信息公开工作年度报告"
+    assert "999" not in document.text
