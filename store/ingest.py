@@ -40,6 +40,7 @@ from store.agencies import (
 )
 from store.db import WRITE
 from store.models import Agency, CheckResult, Figure, ProseFigure, Region, Report
+from store.reader import plain
 from store.schemas import CheckIn, InvalidReport, ReportIn, is_whole, validate_report
 
 log = logging.getLogger(__name__)
@@ -244,7 +245,7 @@ class ReportWriter:
         if missing:
             for report_id, key, value in self._conn.execute(_CARRY_FIGURES, {"ids": missing}):
                 if value is not None:
-                    self._carry.setdefault(report_id, {})[key] = value
+                    self._carry.setdefault(report_id, {})[key] = plain(value)
         if after is not None:
             if after in self._written:
                 self.flush()  # its own W1 rows may still be buffered

@@ -42,13 +42,15 @@ class LoadedReport:
     ingested_at: datetime
 
 
-def plain_decimal(value: Decimal | None) -> Decimal | None:
+def plain(value: Decimal) -> Decimal:
     """64.0000 → 64 and 25.1000 → 25.1, so answers print what the report printed."""
-    if value is None:
-        return None
     if value == value.to_integral_value():
         return Decimal(int(value))
     return value.normalize()
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    return None if value is None else plain(value)
 
 
 def _figure(row: Any) -> FigureInfo:

@@ -21,8 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
 
+import store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from parsers.fields import TemplateVersion, template_fields
 from parsers.model import Cell, CheckResult, ParsedReport, Region
 from store.db import make_engine, upgrade
@@ -41,15 +43,16 @@ class PostgresServer:
     def admin_url(self) -> str:
         return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/postgres"
 
-    def fresh_database(self) -> str:
-        """A new empty database on the server, as a SQLAlchemy URL."""
+    def fresh_database(self, *, template: str | None = None) -> str:
+        """A new database on the server (a copy of `template` if given), as a SQLAlchemy URL."""
         import psycopg
 
         name = f"t{os.getpid()}_{next(self._counter)}"
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user={PG_USER} dbname=postgres", autocommit=True
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')  # type: ignore[arg-type]
         return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/{name}"
 
 
@@ -127,11 +130,46 @@ def db_url(
     return postgres_server.fresh_database()
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """A fresh database at the newest schema revision."""
-    engine = make_engine(db_url)
-    upgrade(engine)
+@pytest.fixture(scope="session")
+def migrated_templates(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer | None
+) -> dict[str, str]:
+    """Per backend, a database at the newest revision: copied (SQLite) or emptied
+    (PostgreSQL) for each test, instead of migrating every test's database from scratch."""
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    urls = {"sqlite": f"sqlite:///{sqlite_file}"}
+    if postgres_server is not None:
+        urls["postgresql"] = postgres_server.fresh_database()
+    for url in urls.values():
+        template = make_engine(url)
+        upgrade(template)
+        template.dispose()
+    return {"sqlite": str(sqlite_file), "postgresql": urls.get("postgresql", "")}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_server: PostgresServer | None,
+    migrated_templates: dict[str, str],
+) -> Iterator[Engine]:
+    """A fresh database at the newest schema revision, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "db" / "nianbao.sqlite3"
+        path.parent.mkdir()
+        shutil.copyfile(migrated_templates["sqlite"], path)
+        url = f"sqlite:///{path}"
+    elif postgres_server is None:
+        pytest.skip("PostgreSQL is not available")
+    else:
+        url = migrated_templates["postgresql"]
+    engine = make_engine(url)
+    if request.param == "postgresql":
+        # One migrated database for the session, emptied per test (CREATE DATABASE takes ~1 s).
+        tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
     engine.dispose()
 
@@ -166,3 +204,20 @@ def make_report(
         checks=[CheckResult("V1", True, "第一项加第二项等于第三项加第四项")],
         **extra,  # type: ignore[arg-type]
     )
+
+
+STORE_TABLES = ("regions", "agencies", "agency_aliases", "reports", "figures", "prose_figures",
+                "check_results")  # fmt: skip
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every report table, in id order: equal dumps mean equal databases."""
+    with engine.connect() as conn:
+        return {
+            table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+            for table in STORE_TABLES
+        }
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
