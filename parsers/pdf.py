@@ -21,6 +21,7 @@ from pdfplumber.table import Table
 
 from parsers.detect import join_lines
 from parsers.document import Document
+from parsers.fields import TEMPLATES, apply_rows
 from parsers.model import ParseError
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ _TABLE_SETTINGS: dict[str, Any] = {
 _WORD_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False}
 _CID = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Every row label of 表三, group and item (（四）无法提供, 2.重复申请…): for mending cut labels.
+_TEMPLATE_LABELS = frozenset(
+    part for template in TEMPLATES for row in apply_rows(template) for part in row.label.split(" ")
+) | {"三、本年度办理结果"}
 _EDGE_GAP = 3.0  # points: tolerance when matching rules to each other and columns across pages
 _MAX_EDGE_PAIRS = 250_000  # rule pairs examined when closing open tables (a page of charts)
 _SPARSE_CHARS = 20  # per page: fewer, on pages with images, is a scan with page numbers only
@@ -108,7 +113,7 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         raise ParseError(
             f"PDF 页数过多（{len(pages)} 页），上限为 {MAX_PAGES} 页，这似乎不是一份年报"
         )
-    blocks: list[_Block] = []
+    read: list[tuple[list[Word], list[_Grid]]] = []
     chars = cid_chars = images = 0
     previous: _Grid | None = None
     for page in pages:
@@ -119,7 +124,7 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         grids = [_grid(t, words) for t in _tables(page)]
         if grids and previous is not None and _continues(previous, grids[0], page):
             _carry_merged_labels(previous, grids[0])
-        blocks += _page_blocks(words, grids)
+        read.append((words, grids))
         previous = grids[-1] if grids else None
         if previous is not None and page.height - previous.bbox[3] > page.height * 0.2:
             previous = None  # the table ended well before the page did
@@ -128,6 +133,7 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         raise ParseError(NO_TEXT_LAYER)
     if cid_chars * 5 > chars:
         raise ParseError(UNMAPPED_FONT)
+    blocks = [block for words, grids in read for block in _page_blocks(words, grids)]
     lines = [line for block in blocks for line in block.lines]
     rows = [row for block in blocks for row in block.rows]
     if not rows:  # no ruling at all: read tables from the gaps between words
@@ -271,19 +277,29 @@ def _continues(before: _Grid, after: _Grid, page: Page) -> bool:
 
 
 def _carry_merged_labels(before: _Grid, after: _Grid) -> None:
-    """A group label merged down the rows (三、本年度办理结果, （四）无法提供) is printed once, on
-    the first page; an empty cell in the same place at the top of the next page inherits it."""
+    """Mend label cells cut by a page break.
+
+    A group label merged down the rows (三、本年度办理结果) is printed once, on the first page:
+    an empty cell in its place at the top of the next page inherits it. A label whose text wraps
+    over the break (（四）无 | 法提供) is joined on both sides, but only when the two halves make a
+    label of the template.
+    """
     last_row = before.n_rows - 1
     labels = {c0: text for _r0, r1, c0, _c1, text in before.cells if r1 - 1 == last_row}
-    after.cells = [
-        (
-            r0,
-            r1,
-            c0,
-            c1,
-            labels[c0] if r0 == 0 and not text and _is_label(labels.get(c0)) else text,
-        )
-        for r0, r1, c0, c1, text in after.cells
+    joined: dict[int, str] = {}
+    mended: list[tuple[int, int, int, int, str]] = []
+    for r0, r1, c0, c1, text in after.cells:
+        above = labels.get(c0)
+        if r0 == 0 and above and _is_label(above):
+            if not text:
+                text = above
+            elif above + text in _TEMPLATE_LABELS and text not in _TEMPLATE_LABELS:
+                text = joined[c0] = above + text
+        mended.append((r0, r1, c0, c1, text))
+    after.cells = mended
+    before.cells = [
+        (r0, r1, c0, c1, joined[c0] if r1 - 1 == last_row and c0 in joined else text)
+        for r0, r1, c0, c1, text in before.cells
     ]
 
 

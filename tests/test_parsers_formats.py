@@ -213,6 +213,13 @@ def test_huaian_pdf_reads_litigation_columns_in_printed_order() -> None:
 def test_pdf_table_continued_on_next_page_keeps_its_group_labels() -> None:
     rows = real("huaian_city_2024.pdf").rows
     assert ["三、本年度办理结果", "（七）总计", "2932", "53", "0", "0", "61", "4", "3050"] in rows
+    # 无法提供 wraps over the page break as "（四）无" | "法提供": joined on both pages.
+    cut = [row[:3] for row in rows if len(row) == 10 and "无" in row[1]]
+    assert cut == [
+        ["三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息"],
+        ["三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作"],
+        ["三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确"],
+    ]
     assert ["四、结转下年度继续办理", "103", "0", "0", "0", "0", "0", "103"] in rows
 
 
