@@ -300,8 +300,8 @@ def cjk_font() -> str:
 
 
 def to_pdf(spec: ReportSpec, *, ruled: bool = True) -> bytes:
-    """A PDF with ruled tables (reportlab GRID with SPANs), one table per page; `ruled=False`
-    draws the tables without any lines."""
+    """A PDF with ruled tables (reportlab GRID with SPANs), each table starting a page;
+    `ruled=False` draws the tables without any lines."""
     font = cjk_font()
     prose = ParagraphStyle("prose", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
     small = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")
