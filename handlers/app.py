@@ -139,8 +139,8 @@ def run_application(application: Application, settings: Settings) -> None:
     """Long polling, or a webhook server when WEBHOOK_URL is set (blocks until stopped)."""
     if settings.webhook_url:
         options = webhook_options(settings, application.bot.token)
-        log.info("Webhook mode: %s on %s:%d", settings.webhook_url, options["listen"],
-                 options["port"])  # fmt: skip
+        where = f"{options['listen']}:{options['port']}"
+        log.info("Webhook mode: %s (listening on %s)", options["webhook_url"], where)
         application.run_webhook(**options)
     else:
         log.info("Long polling")
