@@ -515,7 +515,7 @@ def _store_all(
             try:
                 data = path.read_bytes()
             except OSError as err:
-                tally.fail(str(path), f"无法读取：{err.strerror}")
+                tally.fail(_shown(path), f"无法读取：{err.strerror}")
                 _advance()
                 continue
             if hashlib.sha256(data).hexdigest() in known_shas:
@@ -547,7 +547,7 @@ def _store_all(
     count = workers or os.cpu_count() or 1
     for path, data, result in parse_in_order(jobs(), workers=min(count, max(1, len(files)))):
         if isinstance(result, Failed):
-            tally.fail(str(path), result.reason)
+            tally.fail(_shown(path), result.reason)
             log.warning("%s：失败 %s", path.name, result.reason)
             _advance()
             continue
@@ -555,7 +555,7 @@ def _store_all(
         try:
             outcome = write_report(engine, result, source_name=path.name, data_sha256=sha)
         except ParseError as err:
-            tally.fail(str(path), str(err))
+            tally.fail(_shown(path), str(err))
             log.warning("%s：失败 %s", path.name, err)
             _advance()
             continue
@@ -577,23 +577,31 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
     else:
         tally = _store_all(engine, files, workers=workers, progress=None)
     for path in missing:
-        tally.fail(str(path), "文件或文件夹不存在")
+        tally.fail(_shown(path), "文件或文件夹不存在")
     Console(highlight=False).print(summary_table(tally))
     return 1 if tally.failures else 0
 
 
 def summary_table(tally: Tally) -> RichTable:
-    """The closing table: one row per status, then one row per failed file with its reason."""
-    table = RichTable(title="入库结果", show_lines=False)
-    table.add_column("结果")
-    table.add_column("份数", justify="right")
-    table.add_column("说明")
+    """The closing table: one row per status, then each failed file with its reason."""
+    table = RichTable(title="入库结果")
+    table.add_column("结果", no_wrap=True)
+    table.add_column("份数", justify="right", no_wrap=True)
+    table.add_column("失败的文件及原因", overflow="fold")
     for status, label in STATUS_LABELS.items():
         table.add_row(label, str(tally.counts[status]), "")
     table.add_row("失败", str(len(tally.failures)), "")
     for name, reason in tally.failures:
         table.add_row("", "", f"{name}：{reason}")
     return table
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def seed_if_empty(engine: Engine, samples_dir: Path) -> None:

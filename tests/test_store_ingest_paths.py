@@ -1,0 +1,116 @@
+"""Folders and bytes: real reports parsed in worker processes, one transaction per report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+import parsers
+from parsers.model import ParsedReport, ParseError
+from store.ingest import ingest_bytes, ingest_paths, seed_if_empty
+from store.reader import StoreReader
+from tests.fixtures_store import dump
+
+DATA = Path(__file__).resolve().parent / "data"
+TEXT_REPORT = DATA / "luan_jinan_data_bureau_2020.txt"
+
+
+def test_ingesting_the_test_data_twice_gives_the_same_database(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert ingest_paths(engine, [DATA], workers=2) == 0
+    first = capsys.readouterr().out
+    before = dump(engine)
+    assert ingest_paths(engine, [DATA], workers=2) == 0
+    second = capsys.readouterr().out
+    assert dump(engine) == before
+    assert "新增 │    9" in first and "替换 │    1" in first  # pingtan 2023: .txt after .html
+    assert "未变 │   10" in second
+    reader = StoreReader(engine)
+    names = {a.name: reader.years(a.id) for a in reader.agencies()}
+    assert names == {
+        "淮安市洪泽区人民政府": [2023, 2024],  # 洪泽区人民政府 in 2023: the same agency
+        "淮安市人民政府": [2024],
+        "六安市金安区数据资源管理局": [2020],
+        "平潭综合实验区": [2019, 2021, 2023, 2025],
+        "上海市人民政府办公厅": [2019],
+    }
+    pingtan = next(a for a in reader.agencies() if a.name == "平潭综合实验区")
+    assert reader.report(pingtan.id, 2023).source_name == "pingtan_2023.txt"  # type: ignore[union-attr]
+
+
+def _crash_on_marker(data: bytes, *, filename: str | None = None) -> ParsedReport:
+    """Stands in for a parser that kills its process (a segfault in a PDF library)."""
+    if data.startswith(b"CRASH"):
+        os._exit(3)
+    return REAL_PARSE(data, filename=filename)
+
+
+REAL_PARSE = parsers.parse_bytes
+
+
+def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(parsers, "parse_bytes", _crash_on_marker)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")  # the summary table is as wide as the terminal
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(TEXT_REPORT, folder / "sub" / "good.txt")
+    (folder / "crash.txt").write_bytes(b"CRASH")
+    (folder / "junk.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    (folder / ".hidden.txt").write_bytes(b"CRASH")
+    (folder / "notes.md").write_bytes(b"CRASH")
+    code = ingest_paths(engine, [folder, tmp_path / "missing.pdf"], workers=2)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "新增 │    1" in out
+    assert "失败 │    3" in out
+    assert "in/crash.txt：解析进程意外退出（文件可能已损坏）" in out
+    assert "in/junk.txt：未找到政府信息公开工作年度报告的表格，这似乎不是一份年报" in out
+    assert "missing.pdf：文件或文件夹不存在" in out
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
+
+
+def test_ingest_bytes_stores_once_and_does_not_parse_known_bytes_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = TEXT_REPORT.read_bytes()
+    first = ingest_bytes(engine, data, "upload.txt")
+    assert (first.status, first.agency, first.year) == ("new", "六安市金安区数据资源管理局", 2020)
+
+    def must_not_parse(data: bytes, *, filename: str | None = None) -> ParsedReport:
+        raise AssertionError("known bytes were parsed again")
+
+    monkeypatch.setattr(parsers, "parse_bytes", must_not_parse)
+    again = ingest_bytes(engine, data, "upload again.txt")
+    assert (again.status, again.report_id) == ("unchanged", first.report_id)
+
+
+def test_ingest_bytes_raises_the_parse_error_and_writes_nothing(engine: Engine) -> None:
+    with pytest.raises(ParseError, match="未找到政府信息公开工作年度报告的表格"):
+        ingest_bytes(engine, "今天天气很好。".encode(), "junk.txt")
+    assert dump(engine) == {table: [] for table in dump(engine)}
+
+
+def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    shutil.copy(TEXT_REPORT, samples)
+    seed_if_empty(engine, samples)
+    seeded = dump(engine)
+    assert [(r.agency, r.year, r.source_name) for r in StoreReader(engine).loaded_reports()] == [
+        ("六安市金安区数据资源管理局", 2020, "luan_jinan_data_bureau_2020.txt")
+    ]
+    shutil.copy(DATA / "pingtan_2019.txt", samples)
+    seed_if_empty(engine, samples)
+    assert dump(engine) == seeded

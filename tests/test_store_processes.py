@@ -1,0 +1,154 @@
+"""The database stays consistent across processes: a crash mid-ingest leaves no half report,
+two ingesting processes both get everything stored, two processes upgrading at once both start.
+Each case runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from store.db import current_revision, make_engine
+from store.ingest import write_report
+from store.reader import StoreReader
+from tests.fixtures_store import dump, make_report, url_of
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+PAUSE_IN_FIGURES = """
+import sys, time
+from pathlib import Path
+from sqlalchemy import event
+from store.db import make_engine
+from store.ingest import write_report
+from tests.fixtures_store import make_report
+
+url, marker = sys.argv[1], Path(sys.argv[2])
+engine = make_engine(url)
+
+@event.listens_for(engine, "after_cursor_execute")
+def pause(conn, cursor, statement, parameters, context, executemany):
+    if statement.startswith("INSERT INTO figures"):
+        marker.write_text("cells written, not committed")
+        time.sleep(600)
+
+write_report(engine, make_report(values={"apply.new.total": 99}), source_name="v2.pdf",
+             data_sha256="v2")
+"""
+
+INGEST_AFTER_GO = """
+import sys, time
+from pathlib import Path
+from store.db import make_engine
+from store.ingest import write_report
+from tests.fixtures_store import make_report
+
+url, go, year = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+engine = make_engine(url)
+while not go.exists():
+    time.sleep(0.01)
+for i in range(15):
+    write_report(engine, make_report(f"第{i}局", year), source_name=f"{i}-{year}",
+                 data_sha256=f"{i}-{year}")
+"""
+
+UPGRADE_AFTER_GO = """
+import sys, time
+from pathlib import Path
+from store.db import make_engine, upgrade
+
+url, go = sys.argv[1], Path(sys.argv[2])
+engine = make_engine(url)
+while not go.exists():
+    time.sleep(0.01)
+upgrade(engine)
+"""
+
+
+def spawn(code: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Until the child has written `path` (it signals a state; nothing here is timed)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the child never reached its pause"
+        time.sleep(0.02)
+
+
+def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(
+    engine: Engine, tmp_path: Path
+) -> None:
+    first = write_report(
+        engine, make_report(values={"apply.new.total": 12}), source_name="v1.pdf", data_sha256="v1"
+    )
+    before = dump(engine)
+    marker = tmp_path / "paused"
+    child = spawn(PAUSE_IN_FIGURES, url_of(engine), str(marker))
+    try:
+        wait_for(marker, child)
+    finally:
+        child.kill()
+        child.communicate()
+    assert dump(engine) == before
+    reader = StoreReader(engine)
+    assert (
+        reader.figures(first.agency_id, 2023, ["apply.new.total"])["apply.new.total"].value == 12
+    )
+    again = write_report(
+        engine, make_report(values={"apply.new.total": 99}), source_name="v2.pdf", data_sha256="v2"
+    )
+    assert again.status == "replaced"
+    assert (
+        reader.figures(first.agency_id, 2023, ["apply.new.total"])["apply.new.total"].value == 99
+    )
+
+
+def test_two_processes_ingesting_at_once_store_every_report_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    children = [spawn(INGEST_AFTER_GO, url_of(engine), str(go), str(y)) for y in (2023, 2024)]
+    go.write_text("go")
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    with engine.connect() as conn:
+        counts = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM regions), "
+                "(SELECT count(*) FROM reports WHERE NOT superseded), "
+                "(SELECT count(*) FROM reports)"
+            )
+        ).one()
+    assert tuple(counts) == (15, 1, 30, 30)
+    reader = StoreReader(engine)
+    assert {tuple(reader.years(a.id)) for a in reader.agencies()} == {(2023, 2024)}
+
+
+def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(
+    db_url: str, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    children = [spawn(UPGRADE_AFTER_GO, db_url, str(go)) for _ in range(2)]
+    go.write_text("go")
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    engine = make_engine(db_url)
+    assert current_revision(engine) == "0002_bigint_current"
+    engine.dispose()
