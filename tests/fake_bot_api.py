@@ -84,7 +84,8 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_filename()
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             if filename is not None:
                 files[str(name)] = UploadedFile(filename, part.get_content_type(), payload)
             else:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pydantic import SecretStr
 
 from settings import Settings
 from tests.fake_bot_api import FakeBotApi, Request
@@ -89,7 +90,7 @@ def bot_engine(bot_db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def bot_settings(fake_bot_api: FakeBotApi, bot_db_url: str) -> Settings:
     return Settings(
-        telegram_bot_token=fake_bot_api.token,
+        telegram_bot_token=SecretStr(fake_bot_api.token),
         telegram_api_base_url=fake_bot_api.base_url,
         database_url=bot_db_url,
         admin_ids=frozenset({ADMIN_ID}),
@@ -116,7 +117,8 @@ class BotDriver:
     `process_update` returns when every handler (and the error handler) is done, so the
     returned requests are complete: no waiting, no sleeping."""
 
-    def __init__(self, application: Application, api: FakeBotApi) -> None:
+    def __init__(self, application: Application | None, api: FakeBotApi) -> None:
+        """`application` may be None when the driver only builds updates (e.g. for polling)."""
         self.application = application
         self.api = api
         self._message_ids = itertools.count(1)
@@ -180,6 +182,7 @@ class BotDriver:
         from telegram import Update
 
         before = len(self.api.requests)
+        assert self.application is not None, "this driver only builds updates"
         update = {"update_id": self.api.next_update_id(), **update}
         await self.application.process_update(Update.de_json(update, self.application.bot))
         return self.api.requests[before:]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from decimal import Decimal
 
 import matplotlib.image as mpimg
 import numpy as np
@@ -12,35 +10,24 @@ from matplotlib import font_manager
 
 import charts
 from charts import CJK_FONT, CJK_FONT_FILE, render_chart
+from query import ChartSpec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@dataclass(frozen=True)
-class Spec:
-    """The fields of query.ChartSpec that charts.py reads."""
-
-    title: str
-    kind: str
-    x: tuple[str, ...]
-    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...]
-    unit: str
-    source: str
-
-
-LINE = Spec(
+LINE = ChartSpec(
     title="平潭综合实验区 申请数量",
     kind="line",
-    x=("2019", "2021", "2023"),
-    series=(("本年新收", (Decimal(64), None, Decimal(70))),),
+    x=["2019", "2021", "2023"],
+    series=[("本年新收", [64.0, None, 70.0])],
     unit="件",
     source="平潭综合实验区 2019、2021、2023 年度报告",
 )
-BARS = Spec(
+BARS = ChartSpec(
     title="淮安市 2024 年各单位申请数量",
     kind="bar",
-    x=("淮安市人民政府", "淮安市洪泽区人民政府"),
-    series=(("本年新收", (Decimal(120), Decimal(33))), ("上年结转", (Decimal(4), Decimal(0)))),
+    x=["淮安市人民政府", "淮安市洪泽区人民政府"],
+    series=[("本年新收", [120.0, 33.0]), ("上年结转", [4.0, 0.0])],
     unit="件",
     source="2024 年度报告",
 )
@@ -87,7 +74,7 @@ def test_bar_chart_over_agencies_renders_with_a_legend() -> None:
 
 
 def test_all_missing_or_zero_values_still_render() -> None:
-    empty = Spec("金安区 申请数量", "line", ("2020",), (("本年新收", (None,)),), "件", "")
-    zero = Spec("金安区 申请数量", "bar", ("2020",), (("本年新收", (Decimal(0),)),), "件", "")
+    empty = ChartSpec("金安区 申请数量", "line", ["2020"], [("本年新收", [None])], "件", "")
+    zero = ChartSpec("金安区 申请数量", "bar", ["2020"], [("本年新收", [0.0])], "件", "")
     assert render_chart(empty).startswith(PNG_MAGIC)
     assert render_chart(zero).startswith(PNG_MAGIC)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from console import PROMPT, chart_file_name, console_help, run_console
-from query import Asker
+from query import Asker, ChartSpec
 from store.reader import StoreReader
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,7 @@ def test_piped_chart_writes_a_png_under_charts(
     result = chat(bot_db_url, "\n/chart 平潭 申请数量\n", tmp_path)
     assert result.returncode == 0, result.stderr
     spec = asker_for(bot_engine).chart("平潭 申请数量")
+    assert isinstance(spec, ChartSpec)
     path = tmp_path / "charts" / chart_file_name(spec.title)
     assert result.stdout == f"{spec.title}\n图表已保存：{path}\n"
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

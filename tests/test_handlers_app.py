@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
@@ -24,7 +26,7 @@ from tests.fixtures_bot import ADMIN_ID, DATA_DIR, UPLOAD_FILE, USER_ID, BotDriv
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def registered_commands(application: Application) -> set[str]:  # type: ignore[type-arg]
+def registered_commands(application: Application) -> set[str]:
     return {
         command
         for handlers in application.handlers.values()
@@ -35,7 +37,7 @@ def registered_commands(application: Application) -> set[str]:  # type: ignore[t
 
 
 async def test_every_command_has_a_help_line_and_a_menu_entry(
-    bot_app: Application,  # type: ignore[type-arg]
+    bot_app: Application,
     fake_bot_api: FakeBotApi,
 ) -> None:
     assert bot_app.post_init is not None
@@ -54,7 +56,7 @@ async def test_every_command_has_a_help_line_and_a_menu_entry(
 
 
 async def test_a_failing_handler_gives_the_user_a_friendly_message_only(
-    bot_app: Application,  # type: ignore[type-arg]
+    bot_app: Application,
     bot_driver: BotDriver,
 ) -> None:
     async def boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,9 +92,9 @@ async def test_a_bad_request_is_not_retried_and_becomes_the_error_message(
 
 
 async def test_long_polling_receives_updates_and_replies_over_http(
-    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
 ) -> None:
-    application = build_application(bot_settings, bot_engine)  # type: ignore[arg-type]
+    application = build_application(bot_settings, bot_engine)
     driver = BotDriver(application, fake_bot_api)
     fake_bot_api.queue_update({"message": driver.message("/help")})
     fake_bot_api.fail_next("getUpdates", status=502)  # a network hiccup is retried
@@ -117,7 +119,7 @@ def free_port() -> int:
 
 def test_webhook_options_listen_on_the_urls_path_with_a_secret() -> None:
     settings = Settings(
-        telegram_bot_token="1:x",
+        telegram_bot_token=SecretStr("1:x"),
         webhook_url="https://bot.example.org/nianbao/hook",
         webhook_listen="127.0.0.1",
         webhook_port=8443,
@@ -131,7 +133,7 @@ def test_webhook_options_listen_on_the_urls_path_with_a_secret() -> None:
 
 
 async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
-    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
 ) -> None:
     port = free_port()
     settings = bot_settings.model_copy(
@@ -141,7 +143,7 @@ async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
             "webhook_port": port,
         }
     )
-    application = build_application(settings, bot_engine)  # type: ignore[arg-type]
+    application = build_application(settings, bot_engine)
     driver = BotDriver(application, fake_bot_api)
     options = webhook_options(settings, fake_bot_api.token)
     async with application:
@@ -170,7 +172,7 @@ def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
     bot_db_url: str, fake_bot_api: FakeBotApi, tmp_path: Path
 ) -> None:
     """The deployed path: `python bot.py run` (post_init, long polling) as a real process."""
-    driver = BotDriver(None, fake_bot_api)  # type: ignore[arg-type]  # only builds updates
+    driver = BotDriver(None, fake_bot_api)  # only builds updates
     fake_bot_api.queue_update({"message": driver.message("淮安市 2024 申请数量")})
     env = {
         **os.environ,
@@ -202,9 +204,9 @@ def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
 
 
 async def test_a_slow_upload_does_not_hold_up_other_questions(
-    bot_settings: Settings, bot_engine: object, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
 ) -> None:
-    application = build_application(bot_settings, bot_engine)  # type: ignore[arg-type]
+    application = build_application(bot_settings, bot_engine)
     driver = BotDriver(application, fake_bot_api)
     data = (DATA_DIR / UPLOAD_FILE).read_bytes()
     upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from store.reader import StoreReader
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import FakeBotApi, Request
 from tests.fixtures_bot import ADMIN_ID, DATA_DIR, GROUP_ID, UPLOAD_FILE, USER_ID, BotDriver
 
 
@@ -17,7 +17,7 @@ def stored(engine: Engine) -> list[tuple[str, int]]:
     return sorted((names[a], y) for a in names for y in reader.years(a))
 
 
-def texts(requests: list) -> list[str]:  # type: ignore[type-arg]
+def texts(requests: list[Request]) -> list[str]:
     return [r.params["text"] for r in requests if r.method == "sendMessage"]
 
 

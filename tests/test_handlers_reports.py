@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 
 from handlers.app import ERROR_TEXT
 from handlers.commands import help_text
-from query import Asker
+from query import Answer, Asker
 from store.reader import StoreReader
+from tests.fake_bot_api import Request
 from tests.fixtures_bot import USER_ID, BotDriver
 
 
@@ -20,7 +21,7 @@ def asker_for(engine: Engine) -> Asker:
     return Asker(StoreReader(engine), tz=ZoneInfo("Asia/Shanghai"))
 
 
-def texts(requests: list) -> list[str]:  # type: ignore[type-arg]
+def texts(requests: list[Request]) -> list[str]:
     return [r.params["text"] for r in requests if r.method == "sendMessage"]
 
 
@@ -87,6 +88,7 @@ async def test_chart_of_unknown_things_answers_in_text(
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:
     expected = asker_for(bot_engine).chart("火星 申请数量")
+    assert isinstance(expected, Answer)
     requests = await bot_driver.say("/chart 火星 申请数量")
     assert [r.method for r in requests] == ["sendMessage"]
-    assert texts(requests) == [expected.text]  # type: ignore[union-attr]
+    assert texts(requests) == [expected.text]
