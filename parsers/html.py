@@ -188,7 +188,10 @@ def cell_text(cell: HtmlElement) -> str:
     out: list[str] = [cell.text or ""]
     for child in cell:
         _walk(child, out, [])
-    return join_lines(_clean(line) for line in "".join(out).split("\n"))
+    text = "".join(out).strip()
+    if "\n" not in text:  # the common case: one line
+        return _clean(text)
+    return join_lines(_clean(line) for line in text.split("\n"))
 
 
 def _clean(text: str) -> str:
