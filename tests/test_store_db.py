@@ -1,0 +1,115 @@
+"""Engines and migrations: SQLite pragmas on every connection, upgrades from the first schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Table, insert, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from store.db import current_revision, make_engine, upgrade
+from store.models import Agency, Figure, Region, Report, Subscription
+from store.reader import StoreReader
+
+HEAD = "0002_bigint_current"
+TABLES: dict[str, Table] = {
+    model.__name__: model.__table__  # type: ignore[attr-defined]
+    for model in (Region, Agency, Report, Figure, Subscription)
+}
+
+
+def test_sqlite_engine_creates_its_folder_and_sets_pragmas_on_every_connection(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new' / 'deeper' / 'db.sqlite3'}")
+    for _ in range(2):
+        with engine.connect() as conn:
+            pragmas = [
+                conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            ]
+            assert pragmas == ["wal", 1, 30000, 1]
+        engine.dispose()
+    assert (tmp_path / "new" / "deeper" / "db.sqlite3").exists()
+
+
+def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(engine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            insert(TABLES["Figure"]),
+            {
+                "report_id": 42,
+                "agency_id": 42,
+                "year": 2023,
+                "current": True,
+                "key": "k",
+                "raw": "",
+                "flags": "",
+                "candidates": "",
+            },
+        )
+
+
+def test_a_plain_postgresql_url_gets_the_psycopg_driver() -> None:
+    engine = make_engine("postgresql://user@127.0.0.1:1/db")
+    assert engine.url.drivername == "postgresql+psycopg"
+    assert engine.pool._pre_ping  # type: ignore[attr-defined]
+
+
+def test_upgrading_twice_is_harmless(db_url: str) -> None:
+    engine = make_engine(db_url)
+    assert current_revision(engine) is None
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    engine.dispose()
+
+
+def test_a_database_at_the_first_revision_keeps_its_data_when_upgraded(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0001_initial")
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    with engine.begin() as conn:
+        region = {"name": "江苏省淮安市洪泽区", "province": "江苏省", "city": "淮安市"}
+        conn.execute(insert(TABLES["Region"]), region)
+        agency = {"region_id": 1, "name": "洪泽区人民政府", "norm_name": "人民政府"}
+        conn.execute(insert(TABLES["Agency"]), agency)
+        # The first schema did not stop two current reports of one year: the upgrade must.
+        for report_id in (1, 2):
+            conn.execute(
+                insert(TABLES['Report']),
+                {"agency_id": 1, "year": 2023, "template": "2021", "source_name": f"v{report_id}",
+                 "format": "pdf", "sha256": f"s{report_id}", "ingested_at": now,
+                 "superseded": False, "cell_count": 1},
+            )  # fmt: skip
+            conn.execute(
+                insert(TABLES['Figure']),
+                {"report_id": report_id, "agency_id": 1, "year": 2023, "current": True,
+                 "key": "apply.new.total", "value": 10 * report_id, "raw": "", "flags": "",
+                 "candidates": ""},
+            )  # fmt: skip
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    with engine.connect() as conn:
+        reports = conn.execute(text("SELECT id, superseded FROM reports ORDER BY id")).all()
+        figures = conn.execute(text("SELECT report_id, current FROM figures ORDER BY id")).all()
+    assert [(i, bool(s)) for i, s in reports] == [(1, True), (2, False)]
+    assert [(i, bool(c)) for i, c in figures] == [(1, False), (2, True)]
+    reader = StoreReader(engine)
+    assert reader.figures(1, 2023, ["apply.new.total"])["apply.new.total"].value == 20
+    indexes = {i["name"] for i in inspect(engine).get_indexes("figures")}
+    assert "ix_figures_key_year" not in indexes
+    with engine.begin() as conn:  # supergroup chat ids need 64 bits
+        conn.execute(
+            insert(TABLES['Subscription']),
+            {"chat_id": -1001234567890, "kind": "government", "deadline_month": 3,
+             "deadline_day": 31, "scope_agencies": "", "lead_days": "7", "send_hour": 9,
+             "send_minute": 0, "paused": False, "created_by": 6_123_456_789,
+             "created_at": now},
+        )  # fmt: skip
+        assert conn.execute(text("SELECT chat_id FROM subscriptions")).scalar() == -1001234567890
+    engine.dispose()

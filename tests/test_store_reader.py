@@ -1,0 +1,165 @@
+"""StoreReader answers from current reports only, with the exact stored values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from parsers.model import AMBIGUOUS, Cell, Region
+from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSource
+from store.ingest import write_report
+from store.reader import StoreReader
+from tests.fixtures_store import make_report
+
+HUAIAN = Region("江苏省", "淮安市")
+JINAN = Region("安徽省", "六安市", "金安区")
+
+
+def load(engine: Engine) -> dict[str, int]:
+    """Four agencies' reports, one of them corrected; returns agency ids by short name."""
+    hongze = make_report("洪泽区人民政府", 2023, values={"apply.new.total": 12,
+                         "proactive.fees.amount": Decimal("25.1")})  # fmt: skip
+    jinan = make_report("六安市金安区数据资源管理局", 2024, region=JINAN,
+                        values={"apply.new.total": 40}, agency_aliases=["政务服务管理局"],
+                        )  # fmt: skip
+    jinan.level = "department"
+    jinan.cells["result.public.total"] = Cell(
+        None, raw="640", flags=frozenset({AMBIGUOUS}), candidates=(64, 640)
+    )
+    items = [
+        (hongze, "hongze_2023.pdf"),
+        (make_report("淮安市洪泽区人民政府", 2024, values={"apply.new.total": 15}), "hz_2024.pdf"),
+        (make_report("淮安市人民政府", 2024, region=HUAIAN, values={"apply.new.total": 1}), "old"),
+        (make_report("淮安市人民政府", 2024, region=HUAIAN, values={"apply.new.total": 3119}),
+         "huaian_city_2024.pdf"),
+        (jinan, "jinan_2024.txt"),
+    ]  # fmt: skip
+    ids = [write_report(engine, r, source_name=n, data_sha256=n).agency_id for r, n in items]
+    return {"hongze": ids[0], "huaian": ids[2], "jinan": ids[4]}
+
+
+@pytest.fixture
+def loaded(engine: Engine) -> tuple[StoreReader, dict[str, int]]:
+    return StoreReader(engine), load(engine)
+
+
+def test_reader_implements_the_report_source_protocol(engine: Engine) -> None:
+    source: ReportSource = StoreReader(engine)
+    assert source.agencies() == []
+
+
+def test_agencies_carry_region_parts_aliases_and_level(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    assert list(reader.agencies()) == [
+        AgencyInfo(ids["hongze"], "淮安市洪泽区人民政府", ("洪泽区人民政府",),
+                   "江苏省淮安市洪泽区", "江苏省", "淮安市", "洪泽区", "government"),
+        AgencyInfo(ids["huaian"], "淮安市人民政府", (), "江苏省淮安市", "江苏省", "淮安市", None,
+                   "government"),
+        AgencyInfo(ids["jinan"], "六安市金安区数据资源管理局", ("政务服务管理局",),
+                   "安徽省六安市金安区", "安徽省", "六安市", "金安区", "department"),
+    ]  # fmt: skip
+
+
+def test_years_and_report_come_from_current_reports(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    assert reader.years(ids["hongze"]) == [2023, 2024]
+    assert reader.years(ids["huaian"]) == [2024]
+    assert reader.report(ids["huaian"], 2024) == ReportInfo(
+        ids["huaian"], 2024, "淮安市人民政府2024年政府信息公开工作年度报告",
+        "huaian_city_2024.pdf", "text", "2021",
+    )  # fmt: skip
+    assert reader.report(ids["huaian"], 2023) is None
+
+
+def test_figures_give_exactly_the_requested_cells(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    got = reader.figures(
+        ids["hongze"], 2023, ["apply.new.total", "proactive.fees.amount", "no.such.key"]
+    )
+    assert got == {
+        "apply.new.total": FigureInfo("apply.new.total", Decimal(12), None, "12"),
+        "proactive.fees.amount": FigureInfo("proactive.fees.amount", Decimal("25.1"), None,
+                                            "25.1"),
+    }  # fmt: skip
+    assert str(got["proactive.fees.amount"].value) == "25.1"
+    assert str(got["apply.new.total"].value) == "12"
+    assert reader.figures(ids["hongze"], 2023, []) == {}
+    assert reader.figures(ids["jinan"], 2024, ["result.public.total"]) == {
+        "result.public.total": FigureInfo(
+            "result.public.total", None, None, "640", ("ambiguous",), (Decimal(64), Decimal(640))
+        )
+    }
+
+
+def test_series_follows_one_key_across_years(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    series = reader.series(ids["hongze"], "apply.new.total")
+    assert {year: f.value for year, f in series.items()} == {2023: 12, 2024: 15}
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        (None, [("huaian", 3119), ("jinan", 40), ("hongze", 15)]),
+        ("江苏省", [("huaian", 3119), ("hongze", 15)]),
+        ("淮安市", [("huaian", 3119), ("hongze", 15)]),
+        ("江苏省淮安市洪泽区", [("hongze", 15)]),
+        ("安徽", [("jinan", 40)]),
+        ("%", []),
+    ],
+    ids=["nation", "province", "city-without-province", "county", "short-province", "wildcard"],
+)
+def test_across_ranks_current_figures_of_one_year_within_a_region(
+    loaded: tuple[StoreReader, dict[str, int]], region: str | None, expected: list[tuple[str, int]]
+) -> None:
+    reader, ids = loaded
+    names = {v: k for k, v in ids.items()}
+    got = reader.across("apply.new.total", 2024, region=region)
+    assert [(names[agency_id], f.value) for agency_id, f in got] == expected
+
+
+def test_checks_are_those_of_the_current_report(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    assert reader.checks(ids["huaian"], 2024) == [
+        CheckInfo("V1", True, "第一项加第二项等于第三项加第四项")
+    ]
+    assert reader.checks(ids["huaian"], 2023) == []
+
+
+def test_version_moves_on_every_change_and_only_then(engine: Engine) -> None:
+    reader = StoreReader(engine)
+    assert reader.version() == "0:0"
+    write_report(engine, make_report(), source_name="a", data_sha256="a")
+    assert reader.version() == "1:1"
+    write_report(engine, make_report(), source_name="a", data_sha256="a")
+    assert reader.version() == "1:1"
+    write_report(engine, make_report(values={"apply.new.total": 1}), source_name="b",
+                 data_sha256="b")  # fmt: skip
+    assert reader.version() == "2:2"
+
+
+def test_loaded_reports_list_current_sources_by_agency_and_year(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, _ = loaded
+    listed = [(r.agency, r.year, r.source_name, r.format) for r in reader.loaded_reports()]
+    assert sorted(listed) == listed
+    assert sorted(listed) == sorted([
+        ("六安市金安区数据资源管理局", 2024, "jinan_2024.txt", "text"),
+        ("淮安市人民政府", 2024, "huaian_city_2024.pdf", "text"),
+        ("淮安市洪泽区人民政府", 2023, "hongze_2023.pdf", "text"),
+        ("淮安市洪泽区人民政府", 2024, "hz_2024.pdf", "text"),
+    ])  # fmt: skip
+    assert all(r.ingested_at.tzinfo is not None for r in reader.loaded_reports())
