@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Table, select
 
 from parsers.fields import FIELDS
 from store.models import Agency, Figure, Region, Report
-from store.reader import plain_decimal
+from store.reader import plain_decimal, region_matches
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
 _REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ def _rows(engine: Engine, *, region: str | None, year: int | None) -> Iterator[l
         .order_by(g.name, a.name, r.year)
     )
     if region:
-        query = query.where(g.name.startswith(region, autoescape=True))
+        query = query.where(region_matches(region))
     if year is not None:
         query = query.where(r.year == year)
     with engine.connect() as conn:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
 from store.models import Agency, AgencyAlias, CheckResult, Figure, Region, Report
@@ -71,6 +72,16 @@ def _figure(row: Any) -> FigureInfo:
 _CURRENT = _R.superseded.is_(False)
 # Figures are reached through their report, on the (report_id, key) unique index.
 _REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
+
+
+def region_matches(region: str) -> ColumnElement[bool]:
+    """`region` is a prefix of the full region name, or of it without the province
+    (so 淮安市 finds 江苏省淮安市洪泽区 too)."""
+    without_province = func.coalesce(_G.city, "") + func.coalesce(_G.county, "")
+    return or_(
+        _G.name.startswith(region, autoescape=True),
+        without_province.startswith(region, autoescape=True),
+    )
 
 
 class StoreReader:
@@ -174,24 +185,15 @@ class StoreReader:
     def across(
         self, key: str, year: int, *, region: str | None = None
     ) -> list[tuple[int, FigureInfo]]:
-        """Largest value first (ambiguous cells last), ties by agency id.
-
-        `region` is a prefix of the full region name, or of the name without the province
-        (so 淮安市 finds 江苏省淮安市洪泽区 too)."""
+        """Largest value first (ambiguous cells last), ties by agency id; `region` as in
+        `region_matches`."""
         query = (
             select(_R.agency_id, *_FIGURE_COLUMNS)
             .select_from(_REPORT_FIGURES)
             .where(_R.year == year, _CURRENT, _F.key == key)
         )
         if region:
-            in_region = select(_G.id).where(
-                or_(
-                    _G.name.startswith(region, autoescape=True),
-                    (func.coalesce(_G.city, "") + func.coalesce(_G.county, "")).startswith(
-                        region, autoescape=True
-                    ),
-                )
-            )
+            in_region = select(_G.id).where(region_matches(region))
             query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
         with self._engine.connect() as conn:
             rows = conn.execute(query).all()
