@@ -73,6 +73,8 @@ def main() -> int:
     pin_one_core()
     by_format = samples()
 
+    if hasattr(os, "getloadavg"):  # other work on the machine slows every figure below
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"{'format':<6} {'files':>5} {'reports/s':>10} {'slowest file':<40} {'ms':>8}")
     for fmt, files in by_format.items():
         times = [(name, best_time(lambda d=data: parse_bytes(d), seconds=args.seconds)[0])
