@@ -368,11 +368,37 @@ class Asker:
         return self._reply(question, "answer", "value", text, [item], choices)
 
     def _other_years(self, agency: AgencyInfo, key: str, year: int) -> list[Choice]:
-        have = [y for y in self.source.years(agency.id) if y != year]
+        """Other years of the same agency whose report has this cell (nearest first)."""
+        row_key = key
+        full = {
+            y: self._report_key(r, row_key)
+            for y in self.source.years(agency.id)
+            if y != year and (r := self.source.report(agency.id, y))
+        }
+        have = [y for y, k in full.items() if k and self.source.figures(agency.id, y, [k])]
         have.sort(key=lambda y: (abs(y - year), -y))
-        return [
-            Choice(f"{y}年度", token("value", agency.id, y, key), agency.name, y, key)
+        choices = [
+            Choice(
+                f"{y}年度", token("value", agency.id, y, full[y]), agency.name, y, full[y] or ""
+            )
             for y in have[:MAX_CHOICES]
+        ]
+        return choices + self._other_columns(agency, key, year)[: MAX_CHOICES - len(choices)]
+
+    def _other_columns(self, agency: AgencyInfo, key: str, year: int) -> list[Choice]:
+        """Cells of the same row the report does have (上海 2019 予以公开 only has 自然人 …)."""
+        report = self.source.report(agency.id, year)
+        row = ROW_BY_PREFIX.get(key) or ROW_BY_PREFIX.get(key.rpartition(".")[0])
+        if report is None or row is None:
+            return []
+        keys = sorted(
+            k for k in template_keys(report.template) if k.rpartition(".")[0] == row.prefix
+        )
+        present = self.source.figures(agency.id, year, keys)
+        return [
+            Choice(short_label(k), token("value", agency.id, year, k), agency.name, year, k)
+            for k in keys
+            if k in present
         ]
 
     def _no_year(

@@ -8,6 +8,7 @@ template version only needs its new rows and columns added here next to their la
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.fields import FIELDS, FieldDef, TemplateVersion, template_fields
 
@@ -474,6 +475,7 @@ def field_def(key: str) -> FieldDef | None:
     return FIELDS.get(key)
 
 
+@lru_cache(maxsize=8)
 def template_keys(template: str) -> frozenset[str]:
     """Keys printed in one template version (both 2021 variants together)."""
     version: TemplateVersion = "2019" if template == "2019" else "2021"

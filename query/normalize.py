@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import cn2an
 import opencc
@@ -29,6 +30,23 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """Characters t2s changes: text without any of them is left alone (opencc is slow)."""
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text("utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and targets.split(" ")[0] != source:
+            chars.add(source[0])
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> str:
+    traditional = _traditional()
+    return _t2s().convert(text) if any(c in traditional for c in text) else text
+
+
 def _arabic(match: re.Match[str]) -> str:
     """二〇二〇 and 二〇 are read digit by digit; 二十 and 十三 go through cn2an."""
     run = match.group(0)
@@ -45,7 +63,7 @@ def normalize(text: str) -> str:
     text = text[:MAX_INPUT]
     text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
-    text = _t2s().convert(text)
+    text = to_simplified(text)
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PUNCT.sub(" ", text.lower())
