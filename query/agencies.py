@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from query.normalize import compact
 from query.source import AgencyInfo
 
-_PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)|.+$")
+PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)|.+$")
 _SUFFIXES = (
     "特别行政区",
     "自治区",
@@ -91,7 +91,7 @@ def region_pieces(info: AgencyInfo) -> list[str]:
     parts = [p for p in (info.province, info.city, info.county) if p]
     if parts and "".join(dict.fromkeys(parts)) == info.region:
         return list(dict.fromkeys(parts))
-    return _PIECE.findall(info.region) if info.region else []
+    return PIECE.findall(info.region) if info.region else []
 
 
 def _short_forms(piece: str) -> list[str]:
@@ -160,12 +160,13 @@ class AgencyIndex:
                 forms.append(form)
         self.region_of[agency.id] = prefix
         is_government = agency.level == "government"
-        for written in (agency.name, *agency.aliases):
+        for position, written in enumerate((agency.name, *agency.aliases)):
             name = compact(written)
             if not name:
                 continue
-            self.names[name].add(agency.id)
             dept = _strip_region(name, forms)
+            if position == 0 or dept != name:
+                self.names[name].add(agency.id)  # a bare alias (政务服务管理局) is no full name
             if dept == name and forms and name in self.regions:
                 continue  # the name is the region itself (平潭综合实验区)
             for form in _department_forms(dept):

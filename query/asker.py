@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from parsers.fields import FIELDS
 from query import texts
-from query.agencies import AgencyIndex, Place
+from query.agencies import PIECE, AgencyIndex, Place
 from query.answer import Answer, AnswerItem, ChartSpec, Choice, Intent, Provenance, Status
 from query.catalog import (
     ROW_BY_PREFIX,
@@ -603,10 +603,10 @@ class Asker:
         if others:
             mine = self._pick(others[0]) or others[0].agencies[0]
         if scope is not None:
-            return scope.region, scope.region or "", mine
+            return scope.region, _region_name(scope.region or ""), mine
         if mine is not None:
             region = self.index().region_of.get(mine) or None
-            return region, region or "全部单位", mine
+            return region, _region_name(region or "") or "全部单位", mine
         return None, "全部单位", None
 
     def _latest_year_in(self, key: str, region: str | None) -> int | None:
@@ -673,7 +673,7 @@ class Asker:
         valued = [f.value for _, f in rows if f.value is not None]
         total = sum(valued, Decimal(0))
         field = FIELDS[key]
-        item = AnswerItem(region_name, region_name, year, key, field.label, total, field.unit)
+        item = AnswerItem(region_name, region or "", year, key, field.label, total, field.unit)
         lines = [
             f"{region_name} · {year}年度 · {field.label}",
             *notes,
@@ -728,6 +728,12 @@ class Asker:
             for y in have[-MAX_CHOICES:]
         ]
         return self._reply(question, "answer", "availability", "\n".join(lines), choices=choices)
+
+
+def _region_name(region: str) -> str:
+    """The last piece people say: 江苏省淮安市 → 淮安市 (the full prefix stays in `region`)."""
+    pieces = PIECE.findall(region)
+    return pieces[-1] if pieces else region
 
 
 def _label(key: str) -> str:
