@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_KEY = "apply.new.total"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_CHOICES = 6
+MAX_COMPARE = 10
 RANK_DEFAULT = 10
 OVERVIEW_ROWS = (
     "apply.new",
@@ -202,7 +203,10 @@ class Asker:
         if len(places) >= 2:
             return self._compare(question, det)
         place = places[0]
-        if hints.has("total") and len(place.agencies) > 1 and place.department is None:
+        several = len(place.agencies) > 1 and place.department is None and not place.by_name
+        if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
+            return self._compare(question, det, list(place.agencies[:MAX_COMPARE]))
+        if hints.has("total") and several:
             return self._total(question, det, place)
         intent = self._intent(det)
         if not place.agencies:
@@ -559,12 +563,12 @@ class Asker:
                 out.append(picked)
         return out
 
-    def _compare(self, question: str, det: Detection) -> Answer:
+    def _compare(self, question: str, det: Detection, ids: list[int] | None = None) -> Answer:
         index = self.index()
-        ids = self._resolve_many(det.scan.places)
-        key = DEFAULT_KEY if det.field is None else self._row_key(det.field, ids[0], det)
+        ids = ids or self._resolve_many(det.scan.places)
         if not ids:
             return self._reply(question, "not_understood", "compare", texts.NOT_UNDERSTOOD)
+        key = DEFAULT_KEY if det.field is None else self._row_key(det.field, ids[0], det)
         have = {a: self.source.years(a) for a in ids}
         notes: list[str] = []
         if det.years.years:

@@ -58,7 +58,8 @@ def amount(item: AnswerItem) -> str:
 
 
 def flag_notes(item: AnswerItem) -> list[str]:
-    notes = [_FLAG_TEXT[f] for f in item.flags if f in _FLAG_TEXT]
+    flags = [f for f in item.flags if not (f == BLANK and DERIVED in item.flags)]
+    notes = [_FLAG_TEXT[f] for f in flags if f in _FLAG_TEXT]
     if AMBIGUOUS in item.flags and item.value is not None:
         notes.append("原表数字有歧义")
     return notes

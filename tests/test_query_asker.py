@@ -232,3 +232,32 @@ def test_agency_index_is_rebuilt_when_the_source_version_changes() -> None:
     assert asker.ask("乙市 2023 申请数量").status != "answer"
     source.grow()
     assert asker.ask("乙市 2023 申请数量").answers[0].agency == "乙市人民政府"
+
+
+def test_compare_on_a_region_sets_its_agencies_side_by_side(asker: Asker) -> None:
+    answer = asker.ask("淮安市 对比")
+    assert answer.intent == "compare"
+    assert [(a.agency, a.json_value()) for a in answer.answers] == [
+        ("淮安市人民政府", 3119),
+        ("淮安市洪泽区人民政府", 95),
+    ]
+
+
+def test_rank_of_an_agency_is_within_the_named_region(asker: Asker) -> None:
+    answer = asker.ask("洪泽区 2024 申请数量 在淮安市排第几")
+    assert answer.intent == "rank"
+    assert "淮安市洪泽区人民政府 排第 2 位" in answer.text
+
+
+def test_total_adds_every_agency_of_the_region(asker: Asker) -> None:
+    answer = asker.ask("淮安市 2024 申请数量 合计")
+    assert answer.intent == "total" and answer.answers[0].json_value() == 3119 + 95
+    assert "2 个单位合计：3214 件" in answer.text
+
+
+def test_derived_cell_is_not_also_called_blank() -> None:
+    agency = _agency(1, "示例市人民政府", "示例省示例市", "government")
+    cell = FigureInfo("apply.new.total", Decimal(3), "件", "", ("blank", "derived"))
+    asker = make_asker(MemorySource([_report(agency, 2023, {"apply.new.total": cell})]))
+    text = asker.ask("示例市 2023 申请数量").text
+    assert "由分项相加得出" in text and "空白" not in text
