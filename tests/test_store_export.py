@@ -85,8 +85,9 @@ def test_csv_filters_by_region_prefix_and_year(
 def test_xlsx_holds_numbers_as_numbers(stored: Engine, tmp_path: Path) -> None:
     out = tmp_path / "all.xlsx"
     assert export_reports(stored, out, fmt=None, region=None, year=2023) == 1
-    sheet = load_workbook(out, read_only=True)["年报"]
-    header, row = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(out, read_only=True)
+    header, row = list(workbook["年报"].iter_rows(values_only=True))
+    workbook.close()
     assert header == HEADER
     assert row[:5] == ("淮安市洪泽区人民政府", "江苏省淮安市洪泽区", 2023, "2021", "hz-2023.pdf")
     assert (row[KEY_COLUMN], row[FEE_COLUMN], row[PUBLIC_COLUMN]) == (12, 25.1, None)
