@@ -326,7 +326,8 @@ class Asker:
         available = template_keys(report.template)
         choices = []
         for other in dict.fromkeys(rows):
-            alt = key_for(other, column, available) or key_for(other, None, available)
+            alt = resolve_key(f"{other.prefix}.{column}", available)
+            alt = alt or key_for(other, None, available)
             if alt and alt != key:
                 label = short_label(alt)
                 choices.append(

@@ -295,7 +295,7 @@ ROWS: tuple[RowEntry, ...] = (
         "litigation.after_review",
         "复议后起诉",
         _R,
-        ("复议后起诉", "复议后诉讼", "复议后再起诉"),
+        ("复议后起诉", "复议后被起诉", "复议后诉讼", "复议后再起诉"),
         ("total",),
         ("litigation.direct", "litigation"),
     ),

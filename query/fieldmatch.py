@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from query.catalog import COLUMNS, ROWS, ColumnEntry, RowEntry
+from query.catalog import COLUMNS, ROW_BY_PREFIX, ROWS, ColumnEntry, RowEntry
 
 FUZZY_CUTOFF = 74.0
+# A column named on its own ("企业", "维持") most often means this row.
+_COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
         for found_word, _, start in found:
             rest = rest[:start] + " " * len(found_word) + rest[start + len(found_word) :]
         return FieldMatch(row, match_column(rest, row), 100.0, word, others)
+    for word, col in _COLUMN_WORDS:
+        if col.family in _COLUMN_ONLY and col.column not in ("total", "other") and word in text:
+            return FieldMatch(ROW_BY_PREFIX[_COLUMN_ONLY[col.family]], col.column, 90.0, word)
     text = (text if fuzzy_text is None else fuzzy_text).replace(" ", "")
     if len(text) < 2:
         return None
