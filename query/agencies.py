@@ -64,7 +64,7 @@ DEPARTMENT_SHORT: dict[str, tuple[str, ...]] = {
     "行政审批局": ("审批局",),
 }
 MAX_FUZZY_CANDIDATES = 200
-_COMMON_PAIR = 5000  # character pairs in more names than this do not pick candidates
+_COMMON_CHAR = 5000  # characters in more names than this do not pick candidates
 
 
 @dataclass(frozen=True)
@@ -142,11 +142,11 @@ class AgencyIndex:
         self.max_len = max(
             (len(k) for k in (*self.names, *self.regions, *self.departments)), default=0
         )
-        self._fuzzy_names = list(self.names)
-        self._pairs: dict[str, list[int]] = defaultdict(list)
-        for i, name in enumerate(self._fuzzy_names):
-            for pair in {name[j : j + 2] for j in range(len(name) - 1)}:
-                self._pairs[pair].append(i)
+        self._fuzzy: list[str] = [*self.names, *(f for f in self.regions if len(f) >= 2)]
+        self._chars: dict[str, list[int]] = defaultdict(list)
+        for i, written in enumerate(self._fuzzy):
+            for char in set(written):
+                self._chars[char].append(i)
 
     def _add(self, agency: AgencyInfo) -> None:
         pieces = [compact(p) for p in region_pieces(agency)]
@@ -167,7 +167,7 @@ class AgencyIndex:
             dept = _strip_region(name, forms)
             if position == 0 or dept != name:
                 self.names[name].add(agency.id)  # a bare alias (政务服务管理局) is no full name
-            if dept == name and forms and name in self.regions:
+            if name in self.regions:
                 continue  # the name is the region itself (平潭综合实验区)
             for form in _department_forms(dept):
                 if form not in self.regions:
@@ -293,28 +293,37 @@ class AgencyIndex:
 
     # --- fallbacks ------------------------------------------------------------------------
 
-    def fuzzy(self, text: str, *, limit: int = 3, cutoff: float = 75.0) -> list[tuple[int, float]]:
-        """(agency, score) for names close to the text, over names sharing character pairs."""
+    def fuzzy(self, text: str, *, limit: int = 3, cutoff: float = 60.0) -> list[tuple[int, float]]:
+        """(agency, score) for names and regions close to `text` (a misspelt name).
+
+        Candidates are the strings sharing the most uncommon characters with the text, so
+        rapidfuzz scores a few hundred strings rather than every name in the country.
+        """
         counts: Counter[int] = Counter()
-        for pair in {text[j : j + 2] for j in range(len(text) - 1)}:
-            posting = self._pairs.get(pair, ())
-            if len(posting) <= _COMMON_PAIR:
+        for char in set(text):
+            posting = self._chars.get(char, ())
+            if len(posting) <= _COMMON_CHAR:
                 counts.update(posting)
-        subset = [self._fuzzy_names[i] for i, _ in counts.most_common(MAX_FUZZY_CANDIDATES)]
+        subset = [self._fuzzy[i] for i, _ in counts.most_common(MAX_FUZZY_CANDIDATES)]
         if not subset:
             return []
         hits = process.extract(
             text, subset, scorer=fuzz.partial_ratio, processor=None, score_cutoff=cutoff, limit=20
         )
         out: dict[int, float] = {}
-        for name, score, _ in hits:
-            scaled = score * min(1.0, len(text) / len(name))
-            if scaled < cutoff:
-                continue
-            for agency in self.names[name]:
-                out[agency] = max(out.get(agency, 0.0), scaled)
+        for written, score, _ in hits:
+            for agency in self._agencies_of(written):
+                out[agency] = max(out.get(agency, 0.0), score)
         return sorted(out.items(), key=lambda item: -item[1])[:limit]
 
+    def _agencies_of(self, written: str) -> list[int]:
+        if written in self.names:
+            return sorted(self.names[written])
+        out: list[int] = []
+        for prefix in sorted(self.regions.get(written, ())):
+            out += self.governments.get(prefix) or self.in_region.get(prefix, [])[:3]
+        return out
+
     def nearest(self, text: str, *, limit: int = 3) -> list[int]:
-        """Agencies to offer when a named place is not in the database."""
-        return [a for a, _ in self.fuzzy(text, limit=limit, cutoff=40.0)]
+        """Agencies to offer when a named place is not in the database (never an answer)."""
+        return [a for a, _ in self.fuzzy(text, limit=limit)]

@@ -196,6 +196,10 @@ class Asker:
         if not places:
             if det.field is None:
                 return self._reply(question, "not_understood", None, texts.NOT_UNDERSTOOD)
+            if len(det.leftover) >= 2 and index.nearest(det.leftover):
+                return self._with_nearest(
+                    question, det, texts.NOT_FOUND.format(place=det.leftover), det.leftover
+                )
             example = f"{self._example_place()} {det.field.row.name}"
             return self._reply(
                 question, "not_understood", "value", texts.NO_PLACE.format(example=example)

@@ -30,6 +30,7 @@ class Detection:
     scan: PlaceScan
     field: FieldMatch | None
     has_cjk: bool
+    leftover: str = ""  # Chinese words nothing recognised: maybe a misspelt name
 
     @property
     def empty(self) -> bool:
@@ -46,9 +47,11 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     leftover = scan.rest.replace(" ", "")
     if field is not None and field.exact:
         leftover = leftover.replace(field.matched, " ")
-    for word in strip_noise(leftover).split():
+    words = strip_noise(leftover).split()
+    for word in words:
         place = _PLACE_LIKE.search(word)
         if place and not place.group(0).startswith(_NOT_A_PLACE):
             scan.unknown = place.group(0)
             break
-    return Detection(text, hints, years, scan, field, bool(_CJK.search(text)))
+    rest_words = "".join(w for w in words if _CJK.search(w))
+    return Detection(text, hints, years, scan, field, bool(_CJK.search(text)), rest_words)

@@ -261,3 +261,33 @@ def test_derived_cell_is_not_also_called_blank() -> None:
     asker = make_asker(MemorySource([_report(agency, 2023, {"apply.new.total": cell})]))
     text = asker.ask("示例市 2023 申请数量").text
     assert "由分项相加得出" in text and "空白" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "suggested"),
+    [
+        ("洪则区 2024 申请数量", "淮安市洪泽区人民政府"),
+        ("平谭综合实验区 2023 申请数量", "平潭综合实验区"),
+        ("平谭 2023 申请数量", "平潭综合实验区"),
+        ("六安市裕安区 2020 申请数量", "六安市金安区数据资源管理局"),
+    ],
+    ids=["county-typo", "full-name-typo", "short-typo", "neighbour-county"],
+)
+def test_misspelt_or_unknown_agency_is_offered_not_answered(
+    asker: Asker, question: str, suggested: str
+) -> None:
+    answer = asker.ask(question)
+    assert answer.status == "no_data" and answer.answers == []
+    assert answer.choices[0].agency == suggested
+    pressed = asker.resolve(answer.choices[0].token)
+    assert pressed.status == "answer" and pressed.answers[0].agency == suggested
+
+
+def test_bare_alias_names_a_department_not_every_agency() -> None:
+    figure = FigureInfo("apply.new.total", Decimal(2), "件")
+    agency = AgencyInfo(
+        1, "示例县数据资源管理局", ("政务服务管理局",), "示例省示例县", level="department"
+    )
+    asker = make_asker(MemorySource([_report(agency, 2023, {"apply.new.total": figure})]))
+    assert asker.ask("示例县政务服务管理局 2023 申请数量").answers[0].json_value() == 2
+    assert asker.index().names.get("政务服务管理局") is None
