@@ -37,7 +37,11 @@ class FieldDef:
 # --- Section 二 -----------------------------------------------------------------------------
 _DOC_COLS_2019 = (("made", "本年新制作数量"), ("published", "本年新公开数量"),
                   ("public_total", "对外公开总数量"))  # fmt: skip
-_DOC_COLS_2021 = (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("valid", "现行有效件数"))
+_DOC_COLS_2021 = (
+    ("issued", "本年制发件数"),
+    ("repealed", "本年废止件数"),
+    ("valid", "现行有效件数"),
+)
 _ITEM_COLS_2019 = (("prev_items", "上一年项目数量"), ("delta", "本年增/减"),
                    ("decisions", "处理决定数量"))  # fmt: skip
 
@@ -172,7 +176,9 @@ def _proactive_fields(template: TemplateVersion) -> list[FieldDef]:
     ]
 
 
-def template_fields(template: TemplateVersion, *, single_other: bool = False) -> tuple[FieldDef, ...]:
+def template_fields(
+    template: TemplateVersion, *, single_other: bool = False
+) -> tuple[FieldDef, ...]:
     """Every canonical cell of one template version, in printed order."""
     fields = _proactive_fields(template)
     for row in apply_rows(template, single_other=single_other):
