@@ -52,7 +52,8 @@ def _sqlite_engine(url: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA cache_size=-131072")  # 128 MiB: index pages stay in memory
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB per connection
+        cursor.execute("PRAGMA mmap_size=268435456")  # reads share the OS page cache
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
