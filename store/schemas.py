@@ -21,6 +21,7 @@ from parsers.fields import FIELDS
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Number, ParsedReport, ParseError
 
 KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
+_NO_FLAGS: frozenset[str] = frozenset()
 # Numeric(20, 4): 16 digits before the point.
 MAX_ABS = Decimal(10) ** 16
 MAX_INT = 10**16
@@ -125,6 +126,11 @@ class ReportIn(BaseModel):
             raise ValueError(f"未知的字段：{', '.join(unknown[:5])}")
         out: dict[str, CellIn] = {}
         for key, cell in cells.items():
+            value = cell.value
+            if (type(value) is int and -MAX_INT < value < MAX_INT and not cell.flags
+                    and not cell.candidates and type(cell.raw) is str):  # fmt: skip
+                out[key] = CellIn(value, cell.raw, _NO_FLAGS, cell.unit)  # the common case
+                continue
             try:
                 out[key] = CellIn.checked(cell)
             except (ValueError, AttributeError) as err:
