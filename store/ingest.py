@@ -1,8 +1,9 @@
 """Writing parsed reports: idempotent by content hash, replacing older versions atomically.
 
-`ingest_report` is the one place that decides what a report does to the database; everything
-else (bytes, folders, the bundled samples) parses first and then calls it, one transaction per
-report. The same bytes again change nothing, even if a later version has replaced them since.
+`ReportWriter` is the one place that decides what a report does to the database. Uploads,
+folders and the bundled samples parse first and write one report per transaction
+(`ingest_report` / `write_report`); bulk loads write a batch per transaction (`write_reports`).
+The same bytes again change nothing, even if a later version has replaced them since.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ _FIGURE_COLUMNS = ("report_id", "agency_id", "year", "current", "key", "value", 
                    "flags", "candidates")  # fmt: skip
 _CHECK_COLUMNS = ("report_id", "rule", "ok", "message", "keys")
 _PROSE_COLUMNS = ("report_id", "key", "value")
+_BUFFERED = (("figures", _FIGURES, _FIGURE_COLUMNS), ("checks", _CHECKS, _CHECK_COLUMNS),
+             ("prose", _PROSE, _PROSE_COLUMNS))  # fmt: skip
 _CARRY_KEYS = tuple(f"apply.{row}.{col}" for row in ("carried_in", "carried_forward")
                     for col, _ in APPLICANT_COLUMNS)  # fmt: skip
 # Statements built once: constructing them per report cost more than running them.
@@ -161,18 +164,16 @@ class ReportWriter:
 
     def flush(self) -> None:
         """Write the buffered rows (executemany, straight to the driver)."""
-        for table, columns in (("figures", _FIGURE_COLUMNS), ("checks", _CHECK_COLUMNS),
-                               ("prose", _PROSE_COLUMNS)):  # fmt: skip
-            rows = self._rows[table]
-            if not rows:
-                continue
-            marks = ", ".join(["?" if self._sqlite else "%s"] * len(columns))
-            names = ", ".join(f'"{c}"' for c in columns)
-            name = {"figures": "figures", "checks": "check_results", "prose": "prose_figures"}
-            self._conn.exec_driver_sql(
-                f"INSERT INTO {name[table]} ({names}) VALUES ({marks})", rows
-            )
-            rows.clear()
+        mark = "?" if self._sqlite else "%s"
+        for kind, table, columns in _BUFFERED:
+            rows = self._rows[kind]
+            if rows:
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join([mark] * len(columns))
+                self._conn.exec_driver_sql(
+                    f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows
+                )
+                rows.clear()
 
     def _agency(self, report_in: ReportIn) -> StoredAgency:
         cache_key = (region_name(report_in.region), report_in.agency)
