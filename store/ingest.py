@@ -536,7 +536,8 @@ def _store_all(
 
     def _done(path: Path, outcome: IngestOutcome) -> None:
         tally.add(outcome)
-        log.info(
+        log.log(
+            logging.DEBUG if progress else logging.INFO,  # the bar shows progress on a terminal
             "%s：%s %s %d 年",
             path.name,
             STATUS_LABELS[outcome.status],
