@@ -7,6 +7,7 @@ never presented as the answer.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -647,28 +648,31 @@ class Asker:
         if year is None or not rows:
             text = f"{region_name}没有 {year or ''} 年度“{_label(key)}”的数据。"
             return self._reply(question, "no_data", "rank", text)
-        valued = [(a, f) for a, f in rows if f.value is not None]
+        valued = [(a, f.value) for a, f in rows if f.value is not None]
+        figures = dict(rows)
         unclear = len(rows) - len(valued)
-        valued.sort(key=lambda r: r[1].value or Decimal(0), reverse=not det.hints.ascending)
-        top = valued[: det.hints.top or RANK_DEFAULT]
+        pick = heapq.nsmallest if det.hints.ascending else heapq.nlargest
+        top = pick(det.hints.top or RANK_DEFAULT, valued, key=lambda r: r[1])
         order = "从少到多" if det.hints.ascending else "从多到少"
         lines = [
             f"{region_name} · {year}年度 · {_label(key)} 排名（{order}，共 {len(valued)} 个单位）",
             *notes,
         ]
         items = []
-        for position, (a, figure) in enumerate(top, 1):
+        for position, (a, _value) in enumerate(top, 1):
             agency = index.info[a]
             report = self.source.report(a, year)
             if report is None:
                 continue
-            item = self._item(agency, report, key, figure)
+            item = self._item(agency, report, key, figures[a])
             items.append(item)
             lines.append(f"{position}. {agency.name}：{texts.amount(item)}")
-        if mine is not None:
-            positions = [i for i, (a, _) in enumerate(valued, 1) if a == mine]
-            if positions:
-                lines.append(f"{index.info[mine].name} 排第 {positions[0]} 位。")
+        mine_value = figures[mine].value if mine in figures else None
+        if mine is not None and mine_value is not None:
+            ahead = sum(
+                1 for _, v in valued if (v < mine_value if det.hints.ascending else v > mine_value)
+            )
+            lines.append(f"{index.info[mine].name} 排第 {ahead + 1} 位。")
         if unclear:
             lines.append(f"另有 {unclear} 个单位此项数值有歧义，未参与排名。")
         return self._reply(question, "answer", "rank", "\n".join(lines), items)
