@@ -447,7 +447,7 @@ class Asker:
         if spec and spec.years:
             years = list(spec.years)
         elif spec and spec.recent:
-            years = have[-spec.recent :]
+            years = list(range(have[-1] - spec.recent + 1, have[-1] + 1))  # gaps are said
         items: list[AnswerItem] = []
         lines = [f"{agency.name} · {_label(key)}"]
         for year in years:
