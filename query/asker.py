@@ -73,6 +73,12 @@ def token(intent: Intent, agency_id: int, year: int | None, key: str | None) -> 
     return f"{_CODE_OF.get(intent, 'v')}|{agency_id}|{year or 0}|{key or '-'}"
 
 
+def row_key(match: FieldMatch) -> str:
+    """The row named, plus its column when one was named; each report's template decides the
+    default column later (规范性文件 is 制发 in 2021 reports and 新制作 in 2019 ones)."""
+    return f"{match.row.prefix}.{match.column}" if match.column else match.row.prefix
+
+
 def template_of_year(year: int) -> str:
     return "2019" if year <= 2020 else "2021"
 
@@ -220,7 +226,7 @@ class Asker:
         if agency_id is None:
             return self._choose_agency(question, intent, det, place)
         agency = index.info[agency_id]
-        key = None if det.field is None else self._row_key(det.field, agency_id, det)
+        key = None if det.field is None else row_key(det.field)
         return self._for_agency(question, intent, agency, None, key, det, [])
 
     def _intent(self, det: Detection) -> Intent:
@@ -229,8 +235,6 @@ class Asker:
             return "checks"
         if hints.has("overview") or (det.field is None and not hints.words - {"total"}):
             return "overview" if not hints.has("series") else "series"
-        if hints.has("availability") and det.field is None:
-            return "availability"
         if years.recent or years.every or len(years.years) >= 2 or hints.has("series"):
             return "series"
         if hints.has("compare"):
@@ -243,10 +247,6 @@ class Asker:
         if place.department is None and place.preferred is not None:
             return place.preferred
         return None
-
-    def _row_key(self, match: FieldMatch, agency_id: int, det: Detection) -> str:
-        """A key for the row named; the template decides the default column later."""
-        return f"{match.row.prefix}.{match.column}" if match.column else match.row.prefix
 
     def _example_place(self) -> str:
         index = self.index()
@@ -513,7 +513,7 @@ class Asker:
         self, question: str, intent: Intent, det: Detection, place: Place
     ) -> Answer:
         index = self.index()
-        key = None if det.field is None else self._row_key(det.field, place.agencies[0], det)
+        key = None if det.field is None else row_key(det.field)
         year = det.years.years[0] if len(det.years.years) == 1 else None
         choices = [
             Choice(
@@ -574,7 +574,7 @@ class Asker:
         ids = ids or self._resolve_many(det.scan.places)
         if not ids:
             return self._reply(question, "not_understood", "compare", texts.NOT_UNDERSTOOD)
-        key = DEFAULT_KEY if det.field is None else self._row_key(det.field, ids[0], det)
+        key = DEFAULT_KEY if det.field is None else row_key(det.field)
         have = {a: self.source.years(a) for a in ids}
         notes: list[str] = []
         if det.years.years:
@@ -626,25 +626,26 @@ class Asker:
         return None
 
     def _across(
-        self, det: Detection, region: str | None, region_name: str
-    ) -> tuple[str, int | None, str, list[tuple[int, FigureInfo]], list[str], str]:
-        row_key = DEFAULT_KEY if det.field is None else self._row_key(det.field, 0, det)
+        self, det: Detection, region: str | None
+    ) -> tuple[str, int | None, list[tuple[int, FigureInfo]], list[str]]:
+        """(key, year, (agency, figure) rows, notes) of one cell across a region's agencies."""
+        wanted = DEFAULT_KEY if det.field is None else row_key(det.field)
         notes: list[str] = []
         if det.years.years:
             year: int | None = det.years.years[-1]
         else:
-            year = self._latest_year_in(row_key, region)
+            year = self._latest_year_in(wanted, region)
             if year is not None:
                 notes.append(texts.LATEST.format(year=year))
         if year is None:
-            return row_key, None, region_name, [], notes, row_key
-        key = _for_year(row_key, year)
-        return key, year, region_name, self.source.across(key, year, region=region), notes, row_key
+            return wanted, None, [], notes
+        key = _for_year(wanted, year)
+        return key, year, self.source.across(key, year, region=region), notes
 
     def _rank(self, question: str, det: Detection) -> Answer:
         index = self.index()
-        region, shown, mine = self._scope(det.scan.places)
-        key, year, region_name, rows, notes, _row = self._across(det, region, shown)
+        region, region_name, mine = self._scope(det.scan.places)
+        key, year, rows, notes = self._across(det, region)
         if year is None or not rows:
             text = f"{region_name}没有 {year or ''} 年度“{_label(key)}”的数据。"
             return self._reply(question, "no_data", "rank", text)
@@ -678,8 +679,8 @@ class Asker:
         return self._reply(question, "answer", "rank", "\n".join(lines), items)
 
     def _total(self, question: str, det: Detection, place: Place) -> Answer:
-        region, shown, _mine = self._scope([place])
-        key, year, region_name, rows, notes, _row = self._across(det, region, shown)
+        region, region_name, _mine = self._scope([place])
+        key, year, rows, notes = self._across(det, region)
         if year is None or not rows:
             text = f"{region_name}没有 {year or ''} 年度“{_label(key)}”的数据。"
             return self._reply(question, "no_data", "total", text)
