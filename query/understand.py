@@ -44,8 +44,10 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     rest = rest[:MAX_MATCH]
     scan = index.scan(rest, masked=literal_spans(rest))
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
-    leftover = scan.rest.replace(" ", "")
-    if field is not None and field.exact:
+    leftover = scan.rest
+    for start, end in literal_spans(leftover, min_len=2):  # every catalog word, not a place
+        leftover = leftover[:start] + " " * (end - start) + leftover[end:]
+    if field is not None and not field.exact:
         leftover = leftover.replace(field.matched, " ")
     words = strip_noise(leftover).split()
     for word in words:
