@@ -19,10 +19,8 @@ from tests.fixtures_query import TODAY, load_questions, make_asker
 
 ALL_KEYS = frozenset(FIELDS)
 NOISE = ("请问", "麻烦", "帮我查一下", "谢谢", "呢", "？", "!", "的", "一下", "急", "老师好，")
-CONFIDENT = [
-    q
-    for q in load_questions()
-    if q["status"] == "answer" and q["intent"] == "value" and q["q"].isascii() is False
+CONFIDENT = [  # single-value questions the set expects answered: noise must not change them
+    q for q in load_questions() if q["status"] == "answer" and q["intent"] == "value"
 ]
 
 
