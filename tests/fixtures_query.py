@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from parsers.fields import FIELDS
 from query import Answer, Asker
@@ -198,3 +199,20 @@ def run_question_set(
 ) -> list[tuple[dict[str, Any], list[str]]]:
     """(question, problems) for every question of the set."""
     return [(q, check_question(asker.ask(q["q"]), q)) for q in questions]
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A SQLite store with every gold report file ingested through the real parsers."""
+    from store.db import make_engine, upgrade
+    from store.ingest import ingest_bytes
+
+    path = tmp_path_factory.mktemp("query-store") / "samples.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    # crawled text first: the original page of the same report (pingtan_2023.html) then wins
+    names = sorted({e["file"] for e in gold_entries()}, key=lambda n: (not n.endswith(".txt"), n))
+    for name in names:
+        ingest_bytes(engine, (DATA / name).read_bytes(), name)
+    yield engine
+    engine.dispose()
