@@ -79,20 +79,20 @@ class Report(SQLModel, table=True):
 class Figure(SQLModel, table=True):
     """One template cell of one report, under its canonical key.
 
-    Look-ups go report first: (agency, year) → the current report → (report_id, key) on the
-    unique index. That one index is enough for point look-ups and regional rankings, and keeps
-    bulk loads append-only (a key-first index took a random page write per cell).
+    The primary key is (report_id, key) and, on SQLite, the table is WITHOUT ROWID: the cells
+    of a report are stored together in key order, so a point look-up or one agency's entry in a
+    regional ranking is a single b-tree probe (reached through the report: (agency, year) →
+    current report → cell). Bulk loads append; there is no key-first index to scatter writes.
     `agency_id`, `year` and `current` are copied from the report for exports and ad-hoc SQL.
     """
 
     __tablename__ = "figures"
-    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_figure_report_key"),)
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="reports.id")
+    __table_args__ = {"sqlite_with_rowid": False}
+    report_id: int = Field(foreign_key="reports.id", primary_key=True)
+    key: str = Field(primary_key=True)
     agency_id: int = Field(foreign_key="agencies.id")
     year: int
     current: bool = True  # False once the report is superseded
-    key: str
     value: Decimal | None = Field(default=None, sa_column=Column(Numeric(20, 4), nullable=True))
     unit: str | None = None
     raw: str = ""

@@ -210,11 +210,17 @@ STORE_TABLES = ("regions", "agencies", "agency_aliases", "reports", "figures", "
                 "check_results")  # fmt: skip
 
 
+ORDER = {table: "id" for table in STORE_TABLES} | {"figures": 'report_id, "key"'}
+
+
 def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every report table, in id order: equal dumps mean equal databases."""
     with engine.connect() as conn:
         return {
-            table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+            table: [
+                tuple(row)
+                for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY {ORDER[table]}"))
+            ]
             for table in STORE_TABLES
         }
 

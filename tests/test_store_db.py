@@ -13,7 +13,7 @@ from store.db import current_revision, make_engine, upgrade
 from store.models import Agency, Figure, Region, Report, Subscription
 from store.reader import StoreReader
 
-HEAD = "0002_bigint_current"
+HEAD = "0003_figures_by_report_key"
 TABLES: dict[str, Table] = {
     model.__name__: model.__table__  # type: ignore[attr-defined]
     for model in (Region, Agency, Report, Figure, Subscription)
@@ -96,7 +96,9 @@ def test_a_database_at_the_first_revision_keeps_its_data_when_upgraded(db_url: s
     assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         reports = conn.execute(text("SELECT id, superseded FROM reports ORDER BY id")).all()
-        figures = conn.execute(text("SELECT report_id, current FROM figures ORDER BY id")).all()
+        figures = conn.execute(
+            text("SELECT report_id, current FROM figures ORDER BY report_id")
+        ).all()
     assert [(i, bool(s)) for i, s in reports] == [(1, True), (2, False)]
     assert [(i, bool(c)) for i, c in figures] == [(1, False), (2, True)]
     reader = StoreReader(engine)
