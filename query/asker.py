@@ -366,9 +366,13 @@ class Asker:
         figure = self.source.figures(agency.id, year, [full]).get(full)
         if figure is None:
             text = texts.NO_KEY_IN_REPORT.format(agency=agency.name, year=year, label=label)
-            return self._reply(
-                question, "no_data", "value", text, choices=self._other_years(agency, full, year)
-            )
+            related = [
+                c
+                for c in self._alternatives(agency, year, full, det)
+                if self.source.figures(agency.id, year, [c.key])
+            ]
+            choices = (related + self._other_years(agency, full, year))[:MAX_CHOICES]
+            return self._reply(question, "no_data", "value", text, choices=choices)
         item = self._item(agency, report, full, figure)
         failed = [
             c.message for c in self.source.checks(agency.id, year) if not c.ok and full in c.keys

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from query.catalog import COLUMNS, ROW_BY_PREFIX, ROWS, ColumnEntry, RowEntry
 
 FUZZY_CUTOFF = 74.0
+GENERIC_ROW = "apply.new"
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
 
@@ -64,7 +66,10 @@ def _is_child(child: RowEntry, parent: RowEntry) -> bool:
 
 
 def _pick(found: list[tuple[str, RowEntry, int]]) -> tuple[str, RowEntry]:
-    """Longest word wins, but a named sub-row is more specific than its group."""
+    """Longest word wins, but a named sub-row is more specific than its group, and any other
+    row beats the generic 申请 words (拒绝了多少申请 asks about refusals)."""
+    specific = [f for f in found if f[1].prefix != GENERIC_ROW]
+    found = specific or found
     word, row, _ = found[0]
     for other_word, other, _ in found[1:]:
         if _is_child(other, row):
@@ -78,6 +83,20 @@ def match_column(text: str, row: RowEntry) -> str | None:
         if col.family == row.family and word in text:
             return col.column
     return None
+
+
+def _one_slip(word: str, text: str) -> bool:
+    """The word occurs in the text with at most one typo per five characters (申清数量).
+
+    partial_ratio alone also accepts two different characters in six (信息公开工作 for
+    信息公开申请), which is another phrase rather than a typo.
+    """
+    allowed = max(1, len(word) // 5)
+    for size in (len(word) - 1, len(word), len(word) + 1):
+        for start in range(max(1, len(text) - size + 1)):
+            if Levenshtein.distance(word, text[start : start + size]) <= allowed:
+                return True
+    return False
 
 
 def literal_spans(text: str, *, min_len: int = 4) -> list[tuple[int, int]]:
@@ -116,7 +135,9 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
     best: tuple[float, int, int] | None = None
     for word, score, index in hits:
         scaled = score * min(1.0, len(text) / len(word))
-        if scaled >= FUZZY_CUTOFF and (best is None or (scaled, len(word)) > best[:2]):
+        if scaled < FUZZY_CUTOFF or not _one_slip(word, text):
+            continue
+        if best is None or (scaled, len(word)) > best[:2]:
             best = (scaled, len(word), index)
     if best is None:
         return None
