@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -108,6 +109,8 @@ def run(engine: Engine, n_reports: int, size: Callable[[], int]) -> None:
 
 
 def main() -> int:
+    # Turn a kill into SystemExit so the temporary PostgreSQL server is stopped by `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")

@@ -163,17 +163,24 @@ class ReportWriter:
         )
 
     def flush(self) -> None:
-        """Write the buffered rows (executemany, straight to the driver)."""
-        mark = "?" if self._sqlite else "%s"
+        """Write the buffered rows: executemany on SQLite, COPY on PostgreSQL (psycopg's
+        executemany spends ~25 µs per row in Python; COPY streams the rows)."""
         for kind, table, columns in _BUFFERED:
             rows = self._rows[kind]
-            if rows:
-                names = ", ".join(f'"{c}"' for c in columns)
-                marks = ", ".join([mark] * len(columns))
+            if not rows:
+                continue
+            names = ", ".join(f'"{c}"' for c in columns)
+            if self._sqlite:
+                marks = ", ".join(["?"] * len(columns))
                 self._conn.exec_driver_sql(
                     f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows
                 )
-                rows.clear()
+            else:
+                cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            rows.clear()
 
     def _agency(self, report_in: ReportIn) -> StoredAgency:
         cache_key = (region_name(report_in.region), report_in.agency)
