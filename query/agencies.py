@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -94,13 +95,19 @@ def region_pieces(info: AgencyInfo) -> list[str]:
     return PIECE.findall(info.region) if info.region else []
 
 
-def _short_forms(piece: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _piece_forms(raw: str) -> tuple[str, tuple[str, ...]]:
+    """(normalised piece, the ways it is written): 金安区 → (金安区, (金安区, 金安)).
+
+    Cached: 100k agencies share a few thousand region pieces.
+    """
+    piece = compact(raw)
     forms = [piece]
     for suffix in _SPECIAL_AREAS + _SUFFIXES:
         if piece.endswith(suffix) and len(piece) - len(suffix) >= 2:
             forms.append(piece[: -len(suffix)])
             break
-    return forms
+    return piece, tuple(forms)
 
 
 def _strip_region(name: str, forms: Iterable[str]) -> str:
@@ -149,13 +156,13 @@ class AgencyIndex:
                 self._chars[char].append(i)
 
     def _add(self, agency: AgencyInfo) -> None:
-        pieces = [compact(p) for p in region_pieces(agency)]
+        pieces = [_piece_forms(p) for p in region_pieces(agency)]
         prefix = ""
         forms: list[str] = []
-        for piece in pieces:
+        for piece, ways in pieces:
             prefix += piece
             self.in_region[prefix].append(agency.id)
-            for form in _short_forms(piece):
+            for form in ways:
                 self.regions[form].add(prefix)
                 forms.append(form)
         self.region_of[agency.id] = prefix
@@ -174,7 +181,7 @@ class AgencyIndex:
                     self.departments[form].add(agency.id)
             if dept == _GOVERNMENT:
                 is_government = True
-        if is_government or (pieces and compact(agency.name) == pieces[-1]):
+        if is_government or (pieces and compact(agency.name) == pieces[-1][0]):
             self.governments[prefix].append(agency.id)
 
     # --- scanning -------------------------------------------------------------------------
