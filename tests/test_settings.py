@@ -7,7 +7,9 @@ import pytest
 from settings import DEFAULT_DB_PATH, Settings
 
 
-def test_defaults_are_a_local_sqlite_file_and_shanghai_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_are_a_local_sqlite_file_and_shanghai_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     for name in ("DATABASE_URL", "TZ", "TELEGRAM_BOT_TOKEN", "ADMIN_IDS"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
