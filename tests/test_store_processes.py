@@ -12,12 +12,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from parsers.fields import template_fields
 from store.db import current_revision, make_engine
 from store.ingest import write_report
 from store.reader import StoreReader
 from tests.fixtures_store import dump, make_report, url_of
 
 PROJECT = Path(__file__).resolve().parent.parent
+CELLS = len(template_fields("2021"))
 
 PAUSE_IN_FIGURES = """
 import sys, time
@@ -30,11 +32,11 @@ from tests.fixtures_store import make_report
 url, marker = sys.argv[1], Path(sys.argv[2])
 engine = make_engine(url)
 
-@event.listens_for(engine, "after_cursor_execute")
-def pause(conn, cursor, statement, parameters, context, executemany):
-    if statement.startswith("INSERT INTO figures"):
-        marker.write_text("cells written, not committed")
-        time.sleep(600)
+@event.listens_for(engine, "commit")
+def pause(conn):
+    # Every row of the new version is written; the transaction is not committed yet.
+    marker.write_text(str(conn.exec_driver_sql("SELECT count(*) FROM figures").scalar()))
+    time.sleep(600)
 
 write_report(engine, make_report(values={"apply.new.total": 99}), source_name="v2.pdf",
              data_sha256="v2")
@@ -104,6 +106,7 @@ def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(
     finally:
         child.kill()
         child.communicate()
+    assert marker.read_text() == str(2 * CELLS)  # the child had written the new version
     assert dump(engine) == before
     reader = StoreReader(engine)
     assert (
