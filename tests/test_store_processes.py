@@ -21,7 +21,7 @@ from tests.fixtures_store import dump, make_report, url_of
 PROJECT = Path(__file__).resolve().parent.parent
 CELLS = len(template_fields("2021"))
 
-PAUSE_IN_FIGURES = """
+PAUSE_BEFORE_COMMIT = """
 import sys, time
 from pathlib import Path
 from sqlalchemy import event
@@ -100,7 +100,7 @@ def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(
     )
     before = dump(engine)
     marker = tmp_path / "paused"
-    child = spawn(PAUSE_IN_FIGURES, url_of(engine), str(marker))
+    child = spawn(PAUSE_BEFORE_COMMIT, url_of(engine), str(marker))
     try:
         wait_for(marker, child)
     finally:
