@@ -1,12 +1,12 @@
 """nianbao: wiring and the command line. No SQL, no scoring, no reply texts here.
 
-    python bot.py chat                       the conversation in this terminal
-    python bot.py run                        the Telegram bot (needs TELEGRAM_BOT_TOKEN)
-    python bot.py ingest PATH...             parse and store reports (files or folders)
-    python bot.py parse FILE [--json]        parse one report, store nothing
-    python bot.py ask QUESTION... [--json]   answer questions from the database
-    python bot.py export OUT [--format csv|xlsx] [--region R] [--year Y]
-    python bot.py reminders --at 2027-01-24T09:00 [--send]
+python bot.py chat                       the conversation in this terminal
+python bot.py run                        the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+python bot.py ingest PATH...             parse and store reports (files or folders)
+python bot.py parse FILE [--json]        parse one report, store nothing
+python bot.py ask QUESTION... [--json]   answer questions from the database
+python bot.py export OUT [--format csv|xlsx] [--region R] [--year Y]
+python bot.py reminders --at 2027-01-24T09:00 [--send]
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from handlers.app import build_application, run_application
 
     if settings.telegram_bot_token is None:
-        print("错误：未设置 TELEGRAM_BOT_TOKEN；不接 Telegram 时请用 python bot.py chat", file=sys.stderr)
+        hint = "错误：未设置 TELEGRAM_BOT_TOKEN；不接 Telegram 时请用 python bot.py chat"
+        print(hint, file=sys.stderr)
         return 2
     application = build_application(settings, _engine(settings))
     run_application(application, settings)
@@ -121,7 +122,7 @@ def cmd_reminders(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot.py", description="政府信息公开工作年度报告问答机器人")
+    parser = argparse.ArgumentParser(prog="bot.py", description="政府信息公开年度报告问答机器人")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Callable[[Settings, argparse.Namespace], int], text: str):  # type: ignore[no-untyped-def]
@@ -152,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reminders = add("reminders", cmd_reminders, "列出某一时刻到期的提醒（默认只预览）")
     reminders.add_argument("--at", required=True, help="时刻，如 2027-01-24T09:00（北京时间）")
-    reminders.add_argument("--send", action="store_true", help="真的发送（需要 TELEGRAM_BOT_TOKEN）")
+    reminders.add_argument("--send", action="store_true", help="真的发送（需要令牌）")
     return parser
 
 

@@ -111,7 +111,7 @@ _GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 
 @dataclass(frozen=True)
 class ApplyRow:
-    """A row of 表三: its key prefix, label, and whether it is a group sum derived from sub-rows."""
+    """A row of 表三: its key prefix, its label, and whether it is a group sum of sub-rows."""
 
     key: str
     label: str
