@@ -8,7 +8,6 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, cast
 
-from parsers.summary import summary_text
 from telegram import Document, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
@@ -18,6 +17,7 @@ from handlers.questions import settings_of
 from handlers.replies import reply_text
 from parsers import parse_bytes
 from parsers.model import ParsedReport, ParseError
+from parsers.summary import summary_text
 from store.ingest import write_report
 
 if TYPE_CHECKING:
