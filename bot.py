@@ -68,9 +68,13 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from store.export import export_reports
 
     engine = _engine(settings)
-    count = export_reports(
-        engine, Path(args.out), fmt=args.format, region=args.region, year=args.year
-    )
+    try:
+        count = export_reports(
+            engine, Path(args.out), fmt=args.format, region=args.region, year=args.year
+        )
+    except (ValueError, OSError) as err:  # unknown format, unwritable path
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
     print(f"已导出 {count} 份年报到 {args.out}")
     return 0
 

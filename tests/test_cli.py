@@ -107,3 +107,22 @@ def test_run_without_a_token_says_how_to_chat_instead(tmp_path: Path) -> None:
     result = run_bot("run", db=tmp_path / "x.db")
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_export_to_an_unknown_format_is_a_chinese_error_not_a_traceback(tmp_path: Path) -> None:
+    result = run_bot("export", str(tmp_path / "out.pdf"), db=tmp_path / "db.sqlite3")
+    assert result.returncode == 2
+    assert "不支持的导出格式" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_export_csv_has_one_row_per_sample_report(tmp_path: Path) -> None:
+    out = tmp_path / "reports.csv"
+    result = run_bot("export", str(out), "--year", "2024", db=tmp_path / "db.sqlite3")
+    assert result.returncode == 0, result.stderr
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    assert header[:3] == ["agency", "region", "year"]
+    agencies = sorted(row.split(",")[0] for row in rows[1:])
+    assert agencies == ["淮安市人民政府", "淮安市洪泽区人民政府"]
