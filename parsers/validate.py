@@ -22,8 +22,6 @@ from parsers.fields import (
 from parsers.model import Cell, CheckResult, Number
 
 _fields = lru_cache(maxsize=8)(template_fields)
-_COL_LABEL = dict(APPLICANT_COLUMNS)
-_REVIEW_LABEL = dict(REVIEW_COLUMNS)
 _V1_LABELS = ("本年新收", "上年结转", "办理结果总计", "结转下年度")
 _PROSE_LABELS = {
     "apply.new.total": "收到申请",
@@ -122,47 +120,49 @@ def _v2(
     return _summarise("V2", failures, checked, "表三 各列：办理结果各项之和 = （七）总计")
 
 
+def _parts_equal_total(
+    rule: str,
+    cells: Mapping[str, Cell],
+    rows: Sequence[tuple[str, str]],
+    columns: Sequence[tuple[str, str]],
+    ok: str,
+) -> list[CheckResult]:
+    """In each row, the cells of every column but the last add up to the last (总计)."""
+    failures: list[CheckResult] = []
+    checked: list[str] = []
+    for prefix, row_label in rows:
+        keys = [f"{prefix}.{col}" for col, _ in columns]
+        vals = _values(cells, keys)
+        if vals is None:
+            continue
+        checked += keys
+        parts, total = sum(vals[:-1]), vals[-1]
+        if parts != total:
+            terms = " + ".join(
+                f"{label} {_fmt(v)}" for (_, label), v in zip(columns[:-1], vals, strict=False)
+            )
+            message = f"{row_label}：{terms} = {_fmt(parts)} ≠ 总计 {_fmt(total)}"
+            failures.append(CheckResult(rule, False, message, tuple(keys)))
+    return _summarise(rule, failures, checked, ok)
+
+
 def _v3(
     cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
 ) -> list[CheckResult]:
-    failures: list[CheckResult] = []
-    checked: list[str] = []
-    for row in apply_rows(template, single_other=single_other):
-        keys = [f"{row.key}.{col}" for col, _ in APPLICANT_COLUMNS]
-        vals = _values(cells, keys)
-        if vals is None:
-            continue
-        checked += keys
-        parts, total = sum(vals[:-1]), vals[-1]
-        if parts != total:
-            terms = " + ".join(
-                f"{_COL_LABEL[col]} {_fmt(v)}"
-                for (col, _), v in zip(APPLICANT_COLUMNS[:-1], vals, strict=False)
-            )
-            message = f"表三 {row.label}：{terms} = {_fmt(parts)} ≠ 总计 {_fmt(total)}"
-            failures.append(CheckResult("V3", False, message, tuple(keys)))
-    return _summarise("V3", failures, checked, "表三 各行：六类申请人之和 = 总计")
+    rows = [(r.key, f"表三 {r.label}") for r in apply_rows(template, single_other=single_other)]
+    return _parts_equal_total(
+        "V3", cells, rows, APPLICANT_COLUMNS, "表三 各行：六类申请人之和 = 总计"
+    )
 
 
 def _v4(cells: Mapping[str, Cell]) -> list[CheckResult]:
-    failures: list[CheckResult] = []
-    checked: list[str] = []
-    for group, group_label in REVIEW_GROUPS:
-        keys = [f"{group}.{col}" for col, _ in REVIEW_COLUMNS]
-        vals = _values(cells, keys)
-        if vals is None:
-            continue
-        checked += keys
-        parts, total = sum(vals[:-1]), vals[-1]
-        if parts != total:
-            terms = " + ".join(
-                f"{_REVIEW_LABEL[col]} {_fmt(v)}"
-                for (col, _), v in zip(REVIEW_COLUMNS[:-1], vals, strict=False)
-            )
-            message = f"表四 {group_label}：{terms} = {_fmt(parts)} ≠ 总计 {_fmt(total)}"
-            failures.append(CheckResult("V4", False, message, tuple(keys)))
-    return _summarise(
-        "V4", failures, checked, "表四 各组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计"
+    rows = [(group, f"表四 {label}") for group, label in REVIEW_GROUPS]
+    return _parts_equal_total(
+        "V4",
+        cells,
+        rows,
+        REVIEW_COLUMNS,
+        "表四 各组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计",
     )
 
 
