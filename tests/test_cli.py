@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot import build_parser
+from tests import botcli
 
-PROJECT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SUBCOMMANDS = ("chat", "run", "ingest", "parse", "ask", "export", "reminders")
 
 
 def run_bot(*args: str, db: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    environ.update({"DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING", **env})
-    return subprocess.run(
-        [sys.executable, str(PROJECT / "bot.py"), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=environ,
-        cwd=PROJECT,
-        timeout=300,
-    )
+    return botcli.run_bot(*args, database_url=f"sqlite:///{db}", stdin=stdin, **env)
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)

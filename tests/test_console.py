@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from console import PROMPT, chart_file_name, console_help, run_console
 from query import Asker, ChartSpec
 from store.reader import StoreReader
+from tests.botcli import run_bot
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -30,16 +31,8 @@ def asker_for(engine: Engine) -> Asker:
 
 
 def chat(db_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db_url, "SEED_SAMPLES": "false", "LOG_LEVEL": "WARNING"}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, str(PROJECT / "bot.py"), "chat"],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
+    return run_bot(
+        "chat", database_url=db_url, stdin=stdin, cwd=cwd, timeout=120, SEED_SAMPLES="false"
     )
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from reminders.cli import due_report
-from settings import PROJECT_DIR, Settings
+from settings import Settings
 from store import subscriptions as store
+from tests.botcli import run_bot
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_reminders import shanghai
 
@@ -107,15 +105,9 @@ def test_send_without_token_is_refused(rem_engine: Engine) -> None:
 
 def test_bot_py_reminders_command(rem_engine: Engine, rem_db_path: Path) -> None:
     subscribe_two(rem_engine)
-    env = {
-        **{k: v for k, v in os.environ.items() if k.upper() != "TELEGRAM_BOT_TOKEN"},
-        "DATABASE_URL": f"sqlite:///{rem_db_path}",
-        "SEED_SAMPLES": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, "bot.py", "reminders", "--at", "2027-01-24T09:00"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60, check=False,
+    done = run_bot(
+        "reminders", "--at", "2027-01-24T09:00",
+        database_url=f"sqlite:///{rem_db_path}", timeout=60, SEED_SAMPLES="false",
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == EXPECTED
