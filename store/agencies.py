@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Table
@@ -24,6 +25,7 @@ _ADMIN_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "
                    "自治县", "地区", "新区", "省", "市", "区", "县", "盟", "旗")  # fmt: skip
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _SPACE = re.compile(r"\s+")
+T = TypeVar("T")
 
 
 def _variants(part: str) -> Iterator[str]:
@@ -119,44 +121,64 @@ class StoredAgency:
 
 _AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
 _ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
+_A, _AL = _AGENCIES.c, _ALIASES.c
 # Built once: at bulk-load rates, building statements per report costs more than running them.
-_FIND_AGENCY = sa.select(_AGENCIES.c.id, _AGENCIES.c.name, _AGENCIES.c.level).where(
-    _AGENCIES.c.region_id == sa.bindparam("region_id"),
-    _AGENCIES.c.norm_name == sa.bindparam("norm"),
-)
-_ADD_AGENCY = sa.insert(_AGENCIES).returning(_AGENCIES.c.id)
-_ALIASES_OF = sa.select(_ALIASES.c.alias).where(_ALIASES.c.agency_id == sa.bindparam("agency_id"))
-_ADD_ALIAS = sa.insert(_ALIASES)
+_ADD_AGENCIES = sa.insert(_AGENCIES).returning(_A.id, sort_by_parameter_order=True)
 _RENAME = (
     sa.update(_AGENCIES)
-    .where(_AGENCIES.c.id == sa.bindparam("agency_id"))
+    .where(_A.id == sa.bindparam("agency_id"))
     .values(name=sa.bindparam("new_name"), level=sa.bindparam("new_level"))
 )
+# Rows per IN list: far below SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 500
+
+Identity = tuple[int, str]  # (region id, normalised name)
 
 
-def agency_in_region(
-    *, session: Session, region_id: int, name: str, region: RegionIn, level: str | None
-) -> tuple[StoredAgency, bool]:
-    """(agency, created) for a name printed in a report of the stored region `region_id`."""
-    norm = normalise_name(name, region)
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def find_agencies(
+    *, session: Session, identities: Sequence[Identity]
+) -> dict[Identity, StoredAgency]:
+    """The stored agencies among `identities`, in one query per 500."""
     conn = session.connection()
-    row = conn.execute(_FIND_AGENCY, {"region_id": region_id, "norm": norm}).first()
-    if row is not None:
-        return StoredAgency(row.id, row.name, row.level), False
-    values = {"region_id": region_id, "name": name, "norm_name": norm, "level": level}
-    agency_id: int = conn.execute(_ADD_AGENCY, values).scalar_one()
-    return StoredAgency(agency_id, name, level), True
+    found: dict[Identity, StoredAgency] = {}
+    for part in chunks(identities):
+        query = sa.select(_A.region_id, _A.norm_name, _A.id, _A.name, _A.level).where(
+            sa.tuple_(_A.region_id, _A.norm_name).in_(part)
+        )
+        for region_id, norm, agency_id, name, level in conn.execute(query):
+            found[(region_id, norm)] = StoredAgency(agency_id, name, level)
+    return found
 
 
-def known_aliases(*, session: Session, agency_id: int) -> set[str]:
-    """Every name the agency was seen under."""
-    return set(session.connection().scalars(_ALIASES_OF, {"agency_id": agency_id}))
+def create_agencies(
+    *, session: Session, new: Sequence[tuple[Identity, str, str | None]]
+) -> dict[Identity, StoredAgency]:
+    """Insert (identity, name, level) rows in one statement; the ids come back in order."""
+    if not new:
+        return {}
+    rows = [{"region_id": rid, "norm_name": norm, "name": name, "level": level}
+            for (rid, norm), name, level in new]  # fmt: skip
+    ids = session.connection().execute(_ADD_AGENCIES, rows).scalars().all()
+    return {
+        identity: StoredAgency(agency_id, name, level)
+        for (identity, name, level), agency_id in zip(new, ids, strict=True)
+    }
 
 
-def add_aliases(*, session: Session, agency_id: int, aliases: list[str]) -> None:
-    session.connection().execute(
-        _ADD_ALIAS, [{"agency_id": agency_id, "alias": a} for a in aliases]
-    )
+def aliases_of(*, session: Session, agency_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Every name each agency was seen under."""
+    conn = session.connection()
+    found: dict[int, set[str]] = {agency_id: set() for agency_id in agency_ids}
+    for part in chunks(agency_ids):
+        query = sa.select(_AL.agency_id, _AL.alias).where(_AL.agency_id.in_(part))
+        for agency_id, alias in conn.execute(query):
+            found[agency_id].add(alias)
+    return found
 
 
 def rename_agency(*, session: Session, agency: StoredAgency, name: str, level: str | None) -> None:

@@ -1,7 +1,7 @@
-"""Writing parsed reports: idempotent by content hash, replacing older versions atomically.
+"""Ingesting parsed reports and files: idempotent by content hash, replacing older versions
+atomically (what a report does to the database is decided in `store.writer`).
 
-`ReportWriter` is the one place that decides what a report does to the database. Uploads,
-folders and the bundled samples parse first and write one report per transaction
+Uploads, folders and the bundled samples parse first and write one report per transaction
 (`ingest_report` / `write_report`); bulk loads write a batch per transaction (`write_reports`).
 The same bytes again change nothing, even if a later version has replaced them since.
 """
@@ -16,281 +16,30 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
-from sqlalchemy import Engine, Table, bindparam, delete, insert, update
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from parsers.fields import APPLICANT_COLUMNS
-from parsers.model import Number, ParsedReport, ParseError
-from parsers.validate import carry_over_check
-from store.agencies import (
-    StoredAgency,
-    add_aliases,
-    agency_in_region,
-    known_aliases,
-    region_name,
-    rename_agency,
-    resolve_region,
-)
+from parsers.model import ParsedReport, ParseError
 from store.db import WRITE
-from store.models import Agency, CheckResult, Figure, ProseFigure, Region, Report
-from store.reader import plain
-from store.schemas import CheckIn, InvalidReport, ReportIn, is_whole, validate_report
+from store.models import Report
+from store.schemas import InvalidReport, ReportIn, validate_report
+from store.writer import IngestOutcome, ReportWriter, known_outcome
 
 log = logging.getLogger(__name__)
 
-Status = Literal["new", "replaced", "unchanged"]
 STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "unchanged": "未变"}
 # Extensions looked at inside folders (a file named on the command line is always tried).
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht", ".mhtml",
                              ".pdf", ".doc", ".docx", ".wps", ".rtf"})  # fmt: skip
 _WRITE_ATTEMPTS = 3
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class IngestOutcome:
-    status: Status
-    report_id: int
-    agency_id: int
-    agency: str
-    year: int
-    current: bool = True  # False when the same bytes were stored before and later replaced
-
-
-_FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
-_REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
-_CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
-_PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
-_FIGURE_COLUMNS = ("report_id", "agency_id", "year", "current", "key", "value", "unit", "raw",
-                   "flags", "candidates")  # fmt: skip
-_CHECK_COLUMNS = ("report_id", "rule", "ok", "message", "keys")
-_PROSE_COLUMNS = ("report_id", "key", "value")
-_BUFFERED = (("figures", _FIGURES, _FIGURE_COLUMNS), ("checks", _CHECKS, _CHECK_COLUMNS),
-             ("prose", _PROSE, _PROSE_COLUMNS))  # fmt: skip
-_CARRY_KEYS = tuple(f"apply.{row}.{col}" for row in ("carried_in", "carried_forward")
-                    for col, _ in APPLICANT_COLUMNS)  # fmt: skip
-# Statements built once: constructing them per report cost more than running them.
-_R, _F = _REPORTS.c, _FIGURES.c
-_INSERT_REPORT = insert(_REPORTS).returning(_R.id)
-_SUPERSEDE_REPORT = update(_REPORTS).where(_R.id == bindparam("rid")).values(superseded=True)
-_SUPERSEDE_FIGURES = update(_FIGURES).where(_F.report_id == bindparam("rid")).values(current=False)
-_CURRENT_REPORTS = select(_R.year, _R.id).where(
-    _R.agency_id == bindparam("agency_id"), _R.superseded.is_(False)
-)
-_CARRY_FIGURES = select(_F.report_id, _F.key, _F.value).where(
-    _F.report_id.in_(bindparam("ids", expanding=True)), _F.key.in_(_CARRY_KEYS)
-)
-_DELETE_W1 = delete(_CHECKS).where(_CHECKS.c.report_id == bindparam("rid"), _CHECKS.c.rule == "W1")
-
-
-class ReportWriter:
-    """Writes validated reports inside the caller's transaction.
-
-    Cells, checks and prose figures are buffered and written with one executemany per table
-    in `flush()`, so a batch of reports costs a handful of statements per report. Look-ups of
-    regions and agencies are cached for the life of the writer (one transaction).
-    """
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._conn = session.connection()
-        self._sqlite = self._conn.dialect.name == "sqlite"
-        self._rows: dict[str, list[tuple[Any, ...]]] = {"figures": [], "checks": [], "prose": []}
-        self._agencies: dict[tuple[str, str], StoredAgency] = {}
-        self._regions: dict[str, Region] = {}
-        self._shas: set[str] = set()  # written by this writer
-        self.known_shas: set[str] | None = None  # when set: the only stored shas to look up
-        self._aliases: dict[int, set[str]] = {}
-        self._new_agencies: set[int] = set()
-        self._current: dict[int, dict[int, int]] = {}  # agency id → year → current report id
-        self._carry: dict[int, dict[str, Number]] = {}  # report id → W1 cells
-        self._written: set[int] = set()  # report ids written by this writer
-
-    def write(self, report_in: ReportIn, *, source_name: str, data_sha256: str) -> IngestOutcome:
-        """Store one report unless its bytes are known; replaces the current version."""
-        if self.known_shas is None or data_sha256 in self.known_shas | self._shas:
-            known = known_outcome(session=self._session, data_sha256=data_sha256)
-            if known is not None:
-                return known
-        self._shas.add(data_sha256)
-        agency = self._agency(report_in)
-        assert agency.id is not None
-        year = report_in.year
-        current = self._current_reports(agency.id)
-        previous = current.get(year)
-        if previous is not None:
-            self.flush()  # the superseded report's cells may still be buffered
-            self._conn.execute(_SUPERSEDE_REPORT, {"rid": previous})
-            self._conn.execute(_SUPERSEDE_FIGURES, {"rid": previous})
-        report_id: int = self._conn.execute(
-            _INSERT_REPORT,
-            {
-                "agency_id": agency.id,
-                "year": year,
-                "template": report_in.template,
-                "title": report_in.title,
-                "source_name": source_name,
-                "format": report_in.format,
-                "sha256": data_sha256,
-                "published_on": report_in.published_on,
-                "ingested_at": datetime.now(UTC),
-                "superseded": False,
-                "cell_count": len(report_in.cells),
-            },
-        ).scalar_one()
-        newest = max(current, default=year)
-        current[year] = report_id
-        self._written.add(report_id)
-        self._buffer_rows(report_id, agency.id, report_in)
-        checks = [*report_in.checks, *report_in.v5_findings(), *self._carry_over(current, year)]
-        self._rows["checks"] += [_check_row(report_id, c) for c in checks]
-        if year >= newest:
-            self._rename(agency, report_in)
-        return IngestOutcome(
-            status="replaced" if previous is not None else "new",
-            report_id=report_id,
-            agency_id=agency.id,
-            agency=agency.name,
-            year=year,
-        )
-
-    def flush(self) -> None:
-        """Write the buffered rows: executemany on SQLite, COPY on PostgreSQL (psycopg's
-        executemany spends ~25 µs per row in Python; COPY streams the rows)."""
-        for kind, table, columns in _BUFFERED:
-            rows = self._rows[kind]
-            if not rows:
-                continue
-            names = ", ".join(f'"{c}"' for c in columns)
-            if self._sqlite:
-                marks = ", ".join(["?"] * len(columns))
-                self._conn.exec_driver_sql(
-                    f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows
-                )
-            else:
-                cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            rows.clear()
-
-    def _agency(self, report_in: ReportIn) -> StoredAgency:
-        cache_key = (region_name(report_in.region), report_in.agency)
-        agency = self._agencies.get(cache_key)
-        if agency is None:
-            region = self._regions.get(cache_key[0])
-            if region is None:
-                region = resolve_region(session=self._session, region=report_in.region)
-                self._regions[cache_key[0]] = region
-            assert region.id is not None
-            agency, created = agency_in_region(
-                session=self._session,
-                region_id=region.id,
-                name=report_in.agency,
-                region=report_in.region,
-                level=report_in.level,
-            )
-            assert agency.id is not None
-            if created:
-                self._new_agencies.add(agency.id)
-                self._aliases[agency.id] = set()
-            self._agencies[cache_key] = agency
-        assert agency.id is not None
-        known = self._aliases.get(agency.id)
-        if known is None:
-            known = self._aliases[agency.id] = known_aliases(
-                session=self._session, agency_id=agency.id
-            )
-        new = [a for a in dict.fromkeys([report_in.agency, *report_in.agency_aliases]) if a]
-        new = [a for a in new if a not in known]
-        if new:
-            add_aliases(session=self._session, agency_id=agency.id, aliases=new)
-            known.update(new)
-        return agency
-
-    def _current_reports(self, agency_id: int) -> dict[int, int]:
-        """Year → id of the agency's current reports (kept up to date by this writer)."""
-        found = self._current.get(agency_id)
-        if found is None:
-            if agency_id in self._new_agencies:
-                found = {}
-            else:
-                rows = self._conn.execute(_CURRENT_REPORTS, {"agency_id": agency_id})
-                found = {year: report_id for year, report_id in rows}
-            self._current[agency_id] = found
-        return found
-
-    def _buffer_rows(self, report_id: int, agency_id: int, report_in: ReportIn) -> None:
-        value = _sqlite_number if self._sqlite else _same
-        year = report_in.year
-        self._rows["figures"] += [
-            (report_id, agency_id, year, True, key, value(cell.value), cell.unit, cell.raw,
-             ",".join(sorted(cell.flags)) if cell.flags else "",
-             ",".join(map(str, cell.candidates)) if cell.candidates else "")
-            for key, cell in report_in.cells.items()
-        ]  # fmt: skip
-        self._rows["prose"] += [(report_id, k, value(v)) for k, v in report_in.prose.items()]
-        cells = report_in.cells
-        self._carry[report_id] = {
-            k: v
-            for k in _CARRY_KEYS
-            if (c := cells.get(k)) is not None and (v := c.value) is not None
-        }
-
-    def _carry_over(self, current: dict[int, int], year: int) -> list[CheckIn]:
-        """W1 for this report against last year's, and again for next year's against this."""
-        mine, before, after = (current.get(y) for y in (year, year - 1, year + 1))
-        assert mine is not None
-        missing = [r for r in (before, after) if r is not None and r not in self._carry]
-        if missing:
-            for report_id, key, value in self._conn.execute(_CARRY_FIGURES, {"ids": missing}):
-                if value is not None:
-                    self._carry.setdefault(report_id, {})[key] = plain(value)
-        if after is not None:
-            if after in self._written:
-                self.flush()  # its own W1 rows may still be buffered
-            self._conn.execute(_DELETE_W1, {"rid": after})
-            self._rows["checks"] += [
-                _check_row(after, CheckIn.model_validate(c, from_attributes=True))
-                for c in carry_over_check(
-                    self._carry[mine], self._carry.get(after, {}), year=year + 1
-                )
-            ]
-        if before is None:
-            return []
-        return [
-            CheckIn.model_validate(c, from_attributes=True)
-            for c in carry_over_check(self._carry.get(before, {}), self._carry[mine], year=year)
-        ]
-
-    def _rename(self, agency: StoredAgency, report_in: ReportIn) -> None:
-        """The canonical name is the one printed on the newest report (by year)."""
-        level = report_in.level or agency.level
-        if agency.name != report_in.agency or agency.level != level:
-            rename_agency(session=self._session, agency=agency, name=report_in.agency, level=level)
-
-
-def _same(value: Number | None) -> Number | None:
-    return value
-
-
-def _sqlite_number(value: Number | None) -> int | float | None:
-    """sqlite3 takes no Decimal; NUMERIC affinity stores whole numbers as INTEGER anyway."""
-    if value is None or type(value) is int:
-        return value
-    return int(value) if is_whole(value) else float(value)
-
-
-def _check_row(report_id: int, check: CheckIn) -> tuple[Any, ...]:
-    return (report_id, check.rule, check.ok, check.message, ",".join(check.keys))
 
 
 def ingest_report(
@@ -306,28 +55,6 @@ def ingest_report(
     )
     writer.flush()
     return outcome
-
-
-def known_outcome(*, session: Session, data_sha256: str) -> IngestOutcome | None:
-    """The outcome of bytes already stored (current version preferred), else None."""
-    row = session.exec(
-        select(Report, Agency)
-        .join(Agency, col(Agency.id) == Report.agency_id)
-        .where(Report.sha256 == data_sha256)
-        .order_by(col(Report.superseded), col(Report.id).desc())
-    ).first()
-    if row is None:
-        return None
-    report, agency = row
-    assert report.id is not None and agency.id is not None
-    return IngestOutcome(
-        status="unchanged",
-        report_id=report.id,
-        agency_id=agency.id,
-        agency=agency.name,
-        year=report.year,
-        current=not report.superseded,
-    )
 
 
 def stored_shas(*, session: Session, shas: Sequence[str]) -> set[str]:
@@ -384,8 +111,12 @@ def write_reports(
             checked.append(err)
 
     def work(session: Session) -> list[IngestOutcome | InvalidReport]:
-        writer = ReportWriter(session)
-        writer.known_shas = stored_shas(session=session, shas=[sha for _, _, sha in items])
+        known = stored_shas(session=session, shas=[sha for _, _, sha in items])
+        writer = ReportWriter(session, known_shas=known)
+        writer.prepare(
+            [r for r, (_, _, sha) in zip(checked, items, strict=True)
+             if isinstance(r, ReportIn) and sha not in known]
+        )  # fmt: skip
         out: list[IngestOutcome | InvalidReport] = []
         for report_in, (_, source_name, sha) in zip(checked, items, strict=True):
             if isinstance(report_in, InvalidReport):

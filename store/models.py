@@ -83,16 +83,13 @@ class Figure(SQLModel, table=True):
     of a report are stored together in key order, so a point look-up or one agency's entry in a
     regional ranking is a single b-tree probe (reached through the report: (agency, year) →
     current report → cell). Bulk loads append; there is no key-first index to scatter writes.
-    `agency_id`, `year` and `current` are copied from the report for exports and ad-hoc SQL.
+    Agency, year and whether the report is current are read from the report.
     """
 
     __tablename__ = "figures"
     __table_args__ = {"sqlite_with_rowid": False}
     report_id: int = Field(foreign_key="reports.id", primary_key=True)
     key: str = Field(primary_key=True)
-    agency_id: int = Field(foreign_key="agencies.id")
-    year: int
-    current: bool = True  # False once the report is superseded
     value: Decimal | None = Field(default=None, sa_column=Column(Numeric(20, 4), nullable=True))
     unit: str | None = None
     raw: str = ""

@@ -10,7 +10,6 @@ so, and the question layer must be able to show it. They become a failed V5 chec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -18,10 +17,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from parsers.fields import FIELDS
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Number, ParsedReport, ParseError
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number, ParsedReport, ParseError
 
 KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
-_NO_FLAGS: frozenset[str] = frozenset()
 # Numeric(20, 4): 16 digits before the point.
 MAX_ABS = Decimal(10) ** 16
 MAX_INT = 10**16
@@ -50,32 +48,37 @@ def is_whole(value: Number) -> bool:
     return isinstance(value, int) or value == value.to_integral_value()
 
 
-@dataclass(frozen=True, slots=True)
-class CellIn:
-    """One validated cell (a slotted dataclass: a report has ~200, built per ingest)."""
+def checked_cell(cell: Any) -> Cell:
+    """One parser cell as it will be stored, or ValueError naming what is wrong with it."""
+    flags = cell.flags if type(cell.flags) is frozenset else frozenset(cell.flags)
+    if flags and not flags <= KNOWN_FLAGS:
+        raise ValueError(f"未知的单元格标记：{','.join(sorted(flags - KNOWN_FLAGS))}")
+    if cell.value is None and AMBIGUOUS not in flags:
+        raise ValueError("单元格没有数值，也未标记为有歧义")
+    return Cell(
+        value=None if cell.value is None else _number(cell.value),
+        raw=str(cell.raw),
+        flags=flags,
+        unit=None if cell.unit is None else str(cell.unit),
+        candidates=tuple(_number(c) for c in cell.candidates) if cell.candidates else (),
+    )
 
-    value: Number | None
-    raw: str = ""
-    flags: frozenset[str] = frozenset()
-    unit: str | None = None
-    candidates: tuple[Number, ...] = ()
 
-    @classmethod
-    def checked(cls, cell: Any) -> CellIn:
-        """Validate one `parsers.model.Cell` by hand: pydantic per cell would cost more than
-        writing the cell to the database."""
-        flags = cell.flags if type(cell.flags) is frozenset else frozenset(cell.flags)
-        if flags and not flags <= KNOWN_FLAGS:
-            raise ValueError(f"未知的单元格标记：{','.join(sorted(flags - KNOWN_FLAGS))}")
-        if cell.value is None and AMBIGUOUS not in flags:
-            raise ValueError("单元格没有数值，也未标记为有歧义")
-        return cls(
-            value=None if cell.value is None else _number(cell.value),
-            raw=str(cell.raw),
-            flags=flags,
-            unit=None if cell.unit is None else str(cell.unit),
-            candidates=tuple(_number(c) for c in cell.candidates) if cell.candidates else (),
-        )
+def _as_stored(cell: Any) -> bool:
+    """True for a parser `Cell` that `checked_cell` would return unchanged, tested cheaply:
+    a bulk load validates ~230 cells per report, and copying each one cost more than writing it."""
+    value = cell.value
+    flags = cell.flags
+    return (
+        type(cell) is Cell
+        and type(value) is int
+        and -MAX_INT < value < MAX_INT
+        and type(cell.raw) is str
+        and not cell.candidates
+        and type(flags) is frozenset
+        and (not flags or flags <= KNOWN_FLAGS)
+        and (cell.unit is None or type(cell.unit) is str)
+    )
 
 
 class RegionIn(BaseModel):
@@ -102,7 +105,7 @@ class ReportIn(BaseModel):
     year: int = Field(ge=1990, le=2100)
     template: Literal["2019", "2021"]
     format: str = Field(pattern=r"^[a-z0-9]{1,10}$")
-    cells: dict[str, CellIn]
+    cells: dict[str, Cell]
     agency_aliases: list[str] = []
     region: RegionIn = RegionIn()
     level: Literal["government", "department"] | None = None
@@ -118,21 +121,18 @@ class ReportIn(BaseModel):
 
     @field_validator("cells", mode="plain")
     @classmethod
-    def _cells(cls, cells: object) -> dict[str, CellIn]:
+    def _cells(cls, cells: object) -> dict[str, Cell]:
         if not isinstance(cells, dict) or not cells:
             raise ValueError("没有任何表格数据")
         unknown = sorted(set(cells) - FIELDS.keys())
         if unknown:
             raise ValueError(f"未知的字段：{', '.join(unknown[:5])}")
-        out: dict[str, CellIn] = {}
+        out: dict[str, Cell] = dict(cells)  # parser cells are frozen: sharing them is safe
         for key, cell in cells.items():
-            value = cell.value
-            if (type(value) is int and -MAX_INT < value < MAX_INT and not cell.flags
-                    and not cell.candidates and type(cell.raw) is str):  # fmt: skip
-                out[key] = CellIn(value, cell.raw, _NO_FLAGS, cell.unit)  # the common case
+            if _as_stored(cell):
                 continue
             try:
-                out[key] = CellIn.checked(cell)
+                out[key] = checked_cell(cell)
             except (ValueError, AttributeError) as err:
                 raise ValueError(f"{key}：{err}") from err
         return out

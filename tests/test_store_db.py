@@ -6,14 +6,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Table, insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from store.db import current_revision, make_engine, upgrade
+from store.db import WRITE, alembic_config, current_revision, make_engine, upgrade
+from store.ingest import write_report
 from store.models import Agency, Figure, Region, Report, Subscription
 from store.reader import StoreReader
+from tests.fixtures_store import make_report
 
-HEAD = "0003_figures_by_report_key"
+HEAD = "0004_figures_cells_only"
 TABLES: dict[str, Table] = {
     model.__name__: model.__table__  # type: ignore[attr-defined]
     for model in (Region, Agency, Report, Figure, Subscription)
@@ -86,21 +89,23 @@ def test_a_database_at_the_first_revision_keeps_its_data_when_upgraded(db_url: s
                  "format": "pdf", "sha256": f"s{report_id}", "ingested_at": now,
                  "superseded": False, "cell_count": 1},
             )  # fmt: skip
-            conn.execute(
-                insert(TABLES['Figure']),
-                {"report_id": report_id, "agency_id": 1, "year": 2023, "current": True,
-                 "key": "apply.new.total", "value": 10 * report_id, "raw": "", "flags": "",
-                 "candidates": ""},
+            conn.execute(  # the first schema's figures, which today's model no longer has
+                text("INSERT INTO figures (report_id, agency_id, year, current, key, value, raw, "
+                     "flags, candidates) VALUES (:r, 1, 2023, TRUE, 'apply.new.total', :v, '', "
+                     "'', '')"),
+                {"r": report_id, "v": 10 * report_id},
             )  # fmt: skip
     upgrade(engine)
     assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         reports = conn.execute(text("SELECT id, superseded FROM reports ORDER BY id")).all()
         figures = conn.execute(
-            text("SELECT report_id, current FROM figures ORDER BY report_id")
+            text("SELECT report_id, value FROM figures ORDER BY report_id")
         ).all()
     assert [(i, bool(s)) for i, s in reports] == [(1, True), (2, False)]
-    assert [(i, bool(c)) for i, c in figures] == [(1, False), (2, True)]
+    assert [(i, int(v)) for i, v in figures] == [(1, 10), (2, 20)]
+    columns = [c["name"] for c in inspect(engine).get_columns("figures")]
+    assert columns == ["report_id", "key", "value", "unit", "raw", "flags", "candidates"]
     reader = StoreReader(engine)
     assert reader.figures(1, 2023, ["apply.new.total"])["apply.new.total"].value == 20
     indexes = {i["name"] for i in inspect(engine).get_indexes("figures")}
@@ -114,4 +119,34 @@ def test_a_database_at_the_first_revision_keeps_its_data_when_upgraded(db_url: s
              "created_at": now},
         )  # fmt: skip
         assert conn.execute(text("SELECT chat_id FROM subscriptions")).scalar() == -1001234567890
+    engine.dispose()
+
+
+def test_downgrading_the_cells_only_figures_restores_the_copied_columns(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    write_report(
+        engine, make_report(values={"apply.new.total": 1}), source_name="a", data_sha256="a"
+    )
+    write_report(
+        engine, make_report(values={"apply.new.total": 2}), source_name="b", data_sha256="b"
+    )
+    with engine.connect() as conn:
+        command.downgrade(
+            alembic_config(conn.execution_options(**WRITE)), "0003_figures_by_report_key"
+        )
+        conn.commit()
+    with engine.connect() as conn:
+        copied = conn.execute(
+            text(
+                "SELECT report_id, agency_id, year, current, count(*) FROM figures "
+                "GROUP BY report_id, agency_id, year, current ORDER BY report_id"
+            )
+        ).all()
+    cells = len(make_report().cells)
+    assert [(r, a, y, bool(c), n) for r, a, y, c, n in copied] == [
+        (1, 1, 2023, False, cells), (2, 1, 2023, True, cells),
+    ]  # fmt: skip
+    upgrade(engine)
+    assert StoreReader(engine).figures(1, 2023, ["apply.new.total"])["apply.new.total"].value == 2
     engine.dispose()
