@@ -90,7 +90,8 @@ class Figure(SQLModel, table=True):
     __table_args__ = {"sqlite_with_rowid": False}
     report_id: int = Field(foreign_key="reports.id", primary_key=True)
     key: str = Field(primary_key=True)
-    value: Decimal | None = Field(default=None, sa_column=Column(Numeric(20, 4), nullable=True))
+    # NUMERIC without a scale: fees keep every printed decimal (5949.088667 万元).
+    value: Decimal | None = Field(default=None, sa_column=Column(Numeric(), nullable=True))
     unit: str | None = None
     raw: str = ""
     flags: str = ""  # comma-separated cell flags (blank, derived, ambiguous, unit)
@@ -105,7 +106,7 @@ class ProseFigure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="reports.id", index=True)
     key: str
-    value: Decimal = Field(sa_column=Column(Numeric(20, 4), nullable=False))
+    value: Decimal = Field(sa_column=Column(Numeric(), nullable=False))
 
 
 class CheckResult(SQLModel, table=True):
@@ -117,7 +118,9 @@ class CheckResult(SQLModel, table=True):
     rule: str
     ok: bool
     message: str
-    keys: str = ""  # comma-separated cell keys the rule looked at
+    # Comma-separated cells a failed rule names. Empty when the rule held: a passing rule
+    # looked at most of the table, and those lists were two thirds of a stored report's bytes.
+    keys: str = ""
 
 
 class Subscription(SQLModel, table=True):
