@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, text
 
 from parsers.fields import template_fields
-from parsers.model import Cell, CheckResult, ParsedReport, Region
+from parsers.model import Cell, Number, ParsedReport, Region
 from store.db import make_engine, upgrade
 from store.ingest import write_reports
 from store.reader import StoreReader
@@ -34,12 +36,26 @@ YEARS = (2023, 2024)
 PER_PROVINCE = 5000
 PER_COUNTY = 50
 KEYS = [f.key for f in template_fields("2021")]
+SHAPE = Path(__file__).resolve().parent.parent / "samples" / "pingtan_2023.html"
 BATCH = 1000
 
 
+def real_shape() -> ParsedReport:
+    """A real parsed report whose cells, flags, checks and prose the synthetic ones copy."""
+    from parsers import parse_bytes
+
+    return parse_bytes(SHAPE.read_bytes(), filename=SHAPE.name)
+
+
 def synthetic(n_reports: int, seed: int = 7) -> Iterator[tuple[ParsedReport, str, str]]:
-    """(parsed, source name, sha) triples: agency i reports every year of YEARS."""
+    """(parsed, source name, sha) triples: agency i reports every year of YEARS.
+
+    Each report has the shape of a real parsed one (`SHAPE`): the same cells with the same
+    flags (derived cells have no raw text, the fee is a decimal), the same checks and prose
+    keys; only the figures are random.
+    """
     rng = random.Random(seed)
+    shape = real_shape()
     agencies = max(1, n_reports // len(YEARS))
     for year in YEARS:
         for i in range(agencies):
@@ -47,16 +63,24 @@ def synthetic(n_reports: int, seed: int = 7) -> Iterator[tuple[ParsedReport, str
             county = rest // PER_COUNTY
             region = Region(f"测{province}省", f"测{province}-{county // 10}市",
                             f"测{province}-{county}县")  # fmt: skip
-            cells = {key: Cell(value=rng.randrange(0, 500)) for key in KEYS}
+            cells: dict[str, Cell] = {}
+            for key, cell in shape.cells.items():
+                value: Number = rng.randrange(0, 500)
+                if type(cell.value) is not int:
+                    value = Decimal(rng.randrange(0, 10**8)) / 10000
+                cells[key] = replace(cell, value=value, raw=str(value) if cell.raw else "")
+            agency = f"{region.county}第{i % PER_COUNTY}局"
             parsed = ParsedReport(
-                agency=f"{region.county}第{i % PER_COUNTY}局",
+                agency=agency,
                 year=year,
-                template="2021",
-                format="text",
+                template=shape.template,
+                format=shape.format,
                 cells=cells,
                 region=region,
                 level="department",
-                checks=[CheckResult("V1", True, "一致")],
+                title=f"{agency}{year}年度政府信息公开工作年度报告",
+                prose={key: rng.randrange(0, 500) for key in shape.prose},
+                checks=shape.checks,
             )
             yield parsed, f"r{i}-{year}.txt", f"{i:08d}{year}"
 

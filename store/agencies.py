@@ -143,15 +143,20 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def find_agencies(
     *, session: Session, identities: Sequence[Identity]
 ) -> dict[Identity, StoredAgency]:
-    """The stored agencies among `identities`, in one query per 500."""
+    """The stored agencies among `identities`: one index range per region (a row-value IN
+    list made SQLite scan the whole index)."""
+    by_region: dict[int, list[str]] = {}
+    for region_id, norm in identities:
+        by_region.setdefault(region_id, []).append(norm)
     conn = session.connection()
     found: dict[Identity, StoredAgency] = {}
-    for part in chunks(identities):
-        query = sa.select(_A.region_id, _A.norm_name, _A.id, _A.name, _A.level).where(
-            sa.tuple_(_A.region_id, _A.norm_name).in_(part)
-        )
-        for region_id, norm, agency_id, name, level in conn.execute(query):
-            found[(region_id, norm)] = StoredAgency(agency_id, name, level)
+    for region_id, names in by_region.items():
+        for part in chunks(names):
+            query = sa.select(_A.norm_name, _A.id, _A.name, _A.level).where(
+                _A.region_id == region_id, _A.norm_name.in_(part)
+            )
+            for norm, agency_id, name, level in conn.execute(query):
+                found[(region_id, norm)] = StoredAgency(agency_id, name, level)
     return found
 
 

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from parsers.model import ParsedReport, ParseError
 from store.db import WRITE
 from store.models import Report
+from store.reader import no_gc_pause
 from store.schemas import InvalidReport, ReportIn, validate_report
 from store.writer import IngestOutcome, ReportWriter, known_outcome
 
@@ -101,32 +102,40 @@ def write_reports(
 
     Reports that fail validation are returned as errors and nothing of them is written; the
     others are all committed together. Use for large loads (bench, imports): a crash loses the
-    uncommitted batch but never leaves half a report.
+    uncommitted batch but never leaves half a report. The cyclic garbage collector is held
+    meanwhile: its full collections over the batch's cells were a fifth of the time.
     """
-    checked: list[ReportIn | InvalidReport] = []
-    for parsed, _, _ in items:
-        try:
-            checked.append(validate_report(parsed))
-        except InvalidReport as err:
-            checked.append(err)
+    with no_gc_pause():
+        checked = [_validated(parsed) for parsed, _, _ in items]
+        return _retrying(engine, lambda session: _write_batch(session, checked, items))
 
-    def work(session: Session) -> list[IngestOutcome | InvalidReport]:
-        known = stored_shas(session=session, shas=[sha for _, _, sha in items])
-        writer = ReportWriter(session, known_shas=known)
-        writer.prepare(
-            [r for r, (_, _, sha) in zip(checked, items, strict=True)
-             if isinstance(r, ReportIn) and sha not in known]
-        )  # fmt: skip
-        out: list[IngestOutcome | InvalidReport] = []
-        for report_in, (_, source_name, sha) in zip(checked, items, strict=True):
-            if isinstance(report_in, InvalidReport):
-                out.append(report_in)
-            else:
-                out.append(writer.write(report_in, source_name=source_name, data_sha256=sha))
-        writer.flush()
-        return out
 
-    return _retrying(engine, work)
+def _validated(parsed: ParsedReport) -> ReportIn | InvalidReport:
+    try:
+        return validate_report(parsed)
+    except InvalidReport as err:
+        return err
+
+
+def _write_batch(
+    session: Session,
+    checked: Sequence[ReportIn | InvalidReport],
+    items: Sequence[tuple[ParsedReport, str, str]],
+) -> list[IngestOutcome | InvalidReport]:
+    known = stored_shas(session=session, shas=[sha for _, _, sha in items])
+    writer = ReportWriter(session, known_shas=known)
+    writer.prepare(
+        [r for r, (_, _, sha) in zip(checked, items, strict=True)
+         if isinstance(r, ReportIn) and sha not in known]
+    )  # fmt: skip
+    out: list[IngestOutcome | InvalidReport] = []
+    for report_in, (_, source_name, sha) in zip(checked, items, strict=True):
+        if isinstance(report_in, InvalidReport):
+            out.append(report_in)
+        else:
+            out.append(writer.write(report_in, source_name=source_name, data_sha256=sha))
+    writer.flush()
+    return out
 
 
 def ingest_bytes(engine: Engine, data: bytes, source_name: str) -> IngestOutcome:

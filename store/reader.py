@@ -97,7 +97,7 @@ def region_matches(region: str) -> ColumnElement[bool]:
 
 
 @contextmanager
-def _no_gc_pause() -> Iterator[None]:
+def no_gc_pause() -> Iterator[None]:
     """Hold the cyclic garbage collector while building thousands of small acyclic objects:
     the full collections they trigger tripled a regional ranking's p99 (bench/store.py)."""
     enabled = gc.isenabled()
@@ -124,7 +124,7 @@ class StoreReader:
 
     def agencies(self) -> Sequence[AgencyInfo]:
         has_current = select(_R.agency_id).where(_R.agency_id == _A.id, _CURRENT).exists()
-        with _no_gc_pause(), self._engine.connect() as conn:
+        with no_gc_pause(), self._engine.connect() as conn:
             rows = conn.execute(
                 select(
                     _A.id,
@@ -221,7 +221,7 @@ class StoreReader:
         if region:
             in_region = select(_G.id).where(region_matches(region))
             query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
-        with _no_gc_pause(), self._engine.connect() as conn:
+        with no_gc_pause(), self._engine.connect() as conn:
             found = [(row[0], _figure(*row[1:])) for row in conn.execute(query)]
             found.sort(key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0]))
         return found

@@ -6,11 +6,12 @@ the caller's transaction.
 
 Bulk loads are dominated by per-row and per-statement costs, so the writer works in sets:
 `prepare` reads what a batch needs (agencies, aliases, current reports, carry-over cells) in a
-few queries and creates the batch's new agencies in one statement; `write` then costs one
-INSERT per report, and cells, checks and prose figures are buffered and written per table in
-`flush`. On SQLite the cells of a report go in as a JSON object expanded by `json_each` inside
-SQLite: sqlite3's executemany binds every column of every row in Python, which was half the
-cost of a bulk load. PostgreSQL gets the rows through COPY.
+few queries and creates the batch's new agencies in one statement; `write` decides in memory
+and buffers, and `flush` writes reports, cells, checks and prose figures a table at a time.
+On SQLite a report's cells go in as JSON objects expanded by `json_each` inside SQLite:
+sqlite3's executemany binds every column of every row in Python, which was half the cost of
+a bulk load. PostgreSQL gets rows through COPY; there, each cell's foreign-key check is most
+of the cost.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from parsers.fields import APPLICANT_COLUMNS
@@ -68,9 +70,9 @@ _TABLES = {
     "checks": (_CHECKS, ("report_id", "rule", "ok", "message", "keys")),
     "prose": (_PROSE, ("report_id", "key", "value")),
 }
-# One report's common cells (whole numbers printed as such, or not printed at all), grouped by
-# flags: the group's JSON object {key: value} becomes rows inside SQLite.
-_INSERT_CELL_GROUP = (
+# SQLite: groups of common cells (see `cell_groups`) become rows inside SQLite, from a JSON
+# object {key: value} per group, instead of binding ~230 rows of 7 columns per report in Python.
+_INSERT_CELL_GROUPS = (
     'INSERT INTO figures (report_id, "key", value, unit, raw, flags, candidates) '
     "SELECT ?, key, value, NULL, CASE WHEN ? THEN CAST(value AS TEXT) ELSE '' END, ?, '' "
     "FROM json_each(?)"
@@ -79,11 +81,16 @@ _CARRY_KEYS = tuple(f"apply.{row}.{col}" for row in ("carried_in", "carried_forw
                     for col, _ in APPLICANT_COLUMNS)  # fmt: skip
 # Statements built once: constructing them per report cost more than running them.
 _R, _F = _REPORTS.c, _FIGURES.c
-_INSERT_REPORT = insert(_REPORTS).returning(_R.id)
+_INSERT_REPORTS = insert(_REPORTS)
+_MAX_REPORT_ID = select(func.max(_R.id))
+_NEXT_REPORT_IDS = select(func.nextval(func.pg_get_serial_sequence("reports", "id"))).select_from(
+    func.generate_series(1, bindparam("n"))
+)
 _SUPERSEDE_REPORT = update(_REPORTS).where(_R.id == bindparam("rid")).values(superseded=True)
 _DELETE_W1 = delete(_CHECKS).where(_CHECKS.c.report_id == bindparam("rid"), _CHECKS.c.rule == "W1")
 
 CellsToWrite = tuple[int, dict[str, Cell]]  # report id, cells
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 class ReportWriter:
@@ -102,7 +109,10 @@ class ReportWriter:
         self._known_shas = known_shas
         self._shas: set[str] = set()  # written by this writer
         self._rows: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in _TABLES}
+        self._reports: list[dict[str, Any]] = []
         self._cells: list[CellsToWrite] = []
+        self._last_id: int | None = None  # SQLite: the last report id handed out
+        self._free_ids: list[int] = []  # PostgreSQL: ids drawn from the sequence, not yet used
         self._regions: dict[str, Region] = {}
         self._agencies: dict[tuple[str, str], StoredAgency] = {}  # (region, title) → agency
         self._aliases: dict[int, set[str]] = {}
@@ -124,6 +134,8 @@ class ReportWriter:
             for year in (r.year - 1, r.year + 1)
         )
         self._load_carry(neighbours)
+        if not self._sqlite and len(reports) > len(self._free_ids):
+            self._reserve_ids(len(reports) - len(self._free_ids))
 
     def _agency_of(self, report_in: ReportIn) -> StoredAgency:
         return self._agencies[(region_name(report_in.region), report_in.agency)]
@@ -206,8 +218,10 @@ class ReportWriter:
             if known is not None:
                 return known
         self._shas.add(data_sha256)
-        self.prepare([report_in])  # a no-op when the batch was prepared
-        agency = self._agency_of(report_in)
+        agency = self._agencies.get((region_name(report_in.region), report_in.agency))
+        if agency is None:  # not prepared with its batch
+            self.prepare([report_in])
+            agency = self._agency_of(report_in)
         self._add_aliases(agency.id, [report_in.agency, *report_in.agency_aliases])
         year = report_in.year
         current = self._current[agency.id]
@@ -215,9 +229,10 @@ class ReportWriter:
         if previous is not None:
             self.flush()  # the superseded report's cells may still be buffered
             self._conn.execute(_SUPERSEDE_REPORT, {"rid": previous})
-        report_id: int = self._conn.execute(
-            _INSERT_REPORT,
+        report_id = self._new_report_id()
+        self._reports.append(
             {
+                "id": report_id,
                 "agency_id": agency.id,
                 "year": year,
                 "template": report_in.template,
@@ -229,8 +244,8 @@ class ReportWriter:
                 "ingested_at": datetime.now(UTC),
                 "superseded": False,
                 "cell_count": len(report_in.cells),
-            },
-        ).scalar_one()
+            }
+        )
         newest = max(current, default=year)
         current[year] = report_id
         self._written.add(report_id)
@@ -247,18 +262,39 @@ class ReportWriter:
             year=year,
         )
 
+    def _new_report_id(self) -> int:
+        """Report ids are handed out here so that reports can be inserted in bulk with their
+        cells. PostgreSQL draws them from the table's sequence. SQLite counts on from the
+        largest id, as it would itself; a concurrent writer then makes this transaction fail
+        (primary key or stale snapshot) and the caller retries, so an id is never shared."""
+        if not self._sqlite:
+            if not self._free_ids:
+                self._reserve_ids(1)
+            return self._free_ids.pop()
+        if self._last_id is None:
+            self._last_id = self._conn.execute(_MAX_REPORT_ID).scalar_one() or 0
+        self._last_id += 1
+        return self._last_id
+
+    def _reserve_ids(self, count: int) -> None:
+        """PostgreSQL: draw `count` report ids in one round trip (unused ones leave gaps)."""
+        ids = self._conn.execute(_NEXT_REPORT_IDS, {"n": count}).scalars().all()
+        self._free_ids.extend(reversed(ids))
+
     def flush(self) -> None:
         """Write the buffered rows: executemany on SQLite, COPY on PostgreSQL (psycopg's
         executemany spends ~25 µs per row in Python; COPY streams the rows)."""
-        if self._cells:
-            if self._sqlite:
-                groups, others = sqlite_cell_rows(self._cells)
-                if groups:
-                    self._conn.exec_driver_sql(_INSERT_CELL_GROUP, groups)
-                self._rows["figures"] += others
-            else:
-                self._rows["figures"] += figure_rows(self._cells, _same)
-            self._cells.clear()
+        if self._reports:
+            self._conn.execute(_INSERT_REPORTS, self._reports)
+            self._reports.clear()
+        if self._cells and self._sqlite:
+            groups, others = cell_groups(self._cells)
+            if groups:
+                self._conn.exec_driver_sql(_INSERT_CELL_GROUPS, groups)
+            self._rows["figures"] += others
+        elif self._cells:  # COPY beat expanding JSON on PostgreSQL (bench/store.py)
+            self._rows["figures"] += figure_rows(self._cells, _same)
+        self._cells.clear()
         for kind, (table, columns) in _TABLES.items():
             rows = self._rows[kind]
             if not rows:
@@ -321,40 +357,48 @@ class ReportWriter:
             rename_agency(session=self._session, agency=agency, name=report_in.agency, level=level)
 
 
-def sqlite_cell_rows(
+def cell_groups(
     reports: Sequence[CellsToWrite],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """(group rows for `_INSERT_CELL_GROUP`, full figure rows for every other cell).
+    """SQLite: (rows for `_INSERT_CELL_GROUPS`, full figure rows for every other cell).
 
     A common cell is a whole number with no unit or candidates whose raw text is either the
-    number itself or empty (derived and blank cells); they are ~90% of a real report's cells.
+    number itself or empty (derived and blank cells): ~99% of a real report's cells. A group
+    holds one report's common cells that share their flags and kind of raw text.
     """
     groups: list[tuple[Any, ...]] = []
     others: list[CellsToWrite] = []
-    flag_text: dict[frozenset[str], str] = {}
     for report_id, cells in reports:
+        printed: dict[str, int] = {}  # raw text is the number, no flags: most cells
         common: dict[tuple[bool, frozenset[str]], dict[str, int]] = {}
         rest: dict[str, Cell] = {}
         for key, cell in cells.items():
             value, raw = cell.value, cell.raw
-            if (
-                type(value) is int
-                and cell.unit is None
-                and not cell.candidates
-                and (raw == "" or raw == str(value))
-            ):
-                common.setdefault((raw != "", cell.flags), {})[key] = value
-                continue
-            rest[key] = cell
-        for (raw_is_value, flags), values in common.items():
-            text = flag_text.get(flags)
-            if text is None:
-                text = flag_text[flags] = ",".join(sorted(flags))
-            # In key order, SQLite appends to the (report_id, key) b-tree: ~25% faster.
-            groups.append((report_id, raw_is_value, text, json.dumps(values, sort_keys=True)))
+            if type(value) is not int or cell.unit is not None or cell.candidates:
+                rest[key] = cell
+            elif raw == "":
+                common.setdefault((False, cell.flags), {})[key] = value
+            elif raw != str(value):
+                rest[key] = cell
+            elif cell.flags:
+                common.setdefault((True, cell.flags), {})[key] = value
+            else:
+                printed[key] = value
+        if printed:
+            common[(True, _NO_FLAGS)] = printed
+        # In key order, SQLite appends to the (report_id, key) b-tree: ~25% faster.
+        groups += [
+            (report_id, raw_is_value, _flag_text(flags), json.dumps(values, sort_keys=True))
+            for (raw_is_value, flags), values in common.items()
+        ]
         if rest:
             others.append((report_id, rest))
     return groups, figure_rows(others, _sqlite_number)
+
+
+@cache
+def _flag_text(flags: frozenset[str]) -> str:
+    return ",".join(sorted(flags))
 
 
 def figure_rows(reports: Sequence[CellsToWrite], value: Any) -> list[tuple[Any, ...]]:
@@ -380,7 +424,9 @@ def _sqlite_number(value: Number | None) -> int | float | None:
 
 
 def _check_row(report_id: int, check: CheckIn) -> tuple[Any, ...]:
-    return (report_id, check.rule, check.ok, check.message, ",".join(check.keys))
+    """Keys are kept for failed rules only (see `store.models.CheckResult.keys`)."""
+    keys = "" if check.ok else ",".join(check.keys)
+    return (report_id, check.rule, check.ok, check.message, keys)
 
 
 def known_outcome(*, session: Session, data_sha256: str) -> IngestOutcome | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from parsers.model import AMBIGUOUS, Cell, Region
+from parsers.model import AMBIGUOUS, Cell, CheckResult, Region
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSource
 from store.ingest import write_report
 from store.reader import StoreReader
@@ -163,3 +163,16 @@ def test_loaded_reports_list_current_sources_by_agency_and_year(
         ("淮安市洪泽区人民政府", 2024, "hz_2024.pdf", "text"),
     ])  # fmt: skip
     assert all(r.ingested_at.tzinfo is not None for r in reader.loaded_reports())
+
+
+def test_checks_keep_the_keys_of_failed_rules_only(engine: Engine) -> None:
+    report = make_report()
+    report.checks = [
+        CheckResult("V1", True, "一致", ("apply.new.total", "apply.carried_in.total")),
+        CheckResult("V2", False, "不一致", ("result.total.total",)),
+    ]
+    outcome = write_report(engine, report, source_name="a", data_sha256="a")
+    assert StoreReader(engine).checks(outcome.agency_id, 2023) == [
+        CheckInfo("V1", True, "一致"),
+        CheckInfo("V2", False, "不一致", ("result.total.total",)),
+    ]
