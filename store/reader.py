@@ -217,14 +217,13 @@ class StoreReader:
             select(_R.agency_id, *_FIGURE_COLUMNS)
             .select_from(_REPORT_FIGURES)
             .where(_R.year == year, _CURRENT, _F.key == key)
+            .order_by(_F.value.is_(None), _F.value.desc(), _R.agency_id)
         )
         if region:
             in_region = select(_G.id).where(region_matches(region))
             query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
         with no_gc_pause(), self._engine.connect() as conn:
-            found = [(row[0], _figure(*row[1:])) for row in conn.execute(query)]
-            found.sort(key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0]))
-        return found
+            return [(row[0], _figure(*row[1:])) for row in conn.execute(query).all()]
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._engine.connect() as conn:

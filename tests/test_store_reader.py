@@ -176,3 +176,23 @@ def test_checks_keep_the_keys_of_failed_rules_only(engine: Engine) -> None:
         CheckInfo("V1", True, "一致"),
         CheckInfo("V2", False, "不一致", ("result.total.total",)),
     ]
+
+
+def test_across_puts_larger_first_ties_by_agency_and_ambiguous_last(engine: Engine) -> None:
+    values: dict[str, int | Decimal | None] = {
+        "一局": 5, "二局": None, "三局": 7, "四局": 5, "五局": Decimal("5.5"), "六局": 40,
+    }  # fmt: skip
+    ids = {}
+    for name, value in values.items():
+        report = make_report(name, 2024)
+        report.cells["apply.new.total"] = (
+            Cell(None, raw="77", flags=frozenset({AMBIGUOUS}), candidates=(7, 77))
+            if value is None
+            else Cell(value, raw=str(value))
+        )
+        ids[write_report(engine, report, source_name=name, data_sha256=name).agency_id] = name
+    got = StoreReader(engine).across("apply.new.total", 2024)
+    assert [(ids[agency_id], f.value) for agency_id, f in got] == [
+        ("六局", 40), ("三局", 7), ("五局", Decimal("5.5")), ("一局", 5), ("四局", 5),
+        ("二局", None),
+    ]  # fmt: skip
