@@ -14,7 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from parsers.fields import FIELDS
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number, ParsedReport, ParseError
@@ -24,6 +32,7 @@ KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
 MAX_ABS = Decimal(10) ** 16
 MAX_INT = 10**16
 _AMOUNT_KEYS = frozenset(k for k, f in FIELDS.items() if f.is_amount)
+_V5_CELLS = "v5_cells"  # validation context entry: see ReportIn._cells
 _PROSE_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -96,6 +105,8 @@ class ReportIn(BaseModel):
     published_on: date | None = None
     prose: dict[str, int | Decimal] = {}
     checks: list[CheckIn] = []
+    # The cells that are not plain non-negative counts, noted by `_cells`: V5 looks at these.
+    _v5_cells: list[str] | None = PrivateAttr(default=None)
 
     @field_validator("agency")
     @classmethod
@@ -104,22 +115,23 @@ class ReportIn(BaseModel):
 
     @field_validator("cells", mode="plain")
     @classmethod
-    def _cells(cls, cells: object) -> dict[str, Cell]:
+    def _cells(cls, cells: object, info: ValidationInfo) -> dict[str, Cell]:
         if not isinstance(cells, dict) or not cells:
             raise ValueError("没有任何表格数据")
         unknown = sorted(set(cells) - FIELDS.keys())
         if unknown:
             raise ValueError(f"未知的字段：{', '.join(unknown[:5])}")
         out: dict[str, Cell] = dict(cells)  # parser cells are frozen: sharing them is safe
+        others: list[str] = []  # all that V5 needs to look at
         known_flags = KNOWN_FLAGS
         for key, cell in cells.items():
-            # Cells that checked_cell would return unchanged, tested inline: a bulk load
+            # Counts that checked_cell would return unchanged, tested inline: a bulk load
             # validates ~230 cells per report, and copying (or even a call per cell) showed.
             value, flags = cell.value, cell.flags
             if (
                 type(cell) is Cell
                 and type(value) is int
-                and -MAX_INT < value < MAX_INT
+                and 0 <= value < MAX_INT
                 and type(cell.raw) is str
                 and type(flags) is frozenset
                 and (not flags or flags <= known_flags)
@@ -127,11 +139,18 @@ class ReportIn(BaseModel):
                 and (cell.unit is None or type(cell.unit) is str)
             ):
                 continue
+            others.append(key)
             try:
                 out[key] = checked_cell(cell)
             except (ValueError, AttributeError) as err:
                 raise ValueError(f"{key}：{err}") from err
+        if isinstance(info.context, dict):
+            info.context[_V5_CELLS] = others
         return out
+
+    def model_post_init(self, context: Any, /) -> None:
+        if isinstance(context, dict) and _V5_CELLS in context:
+            self._v5_cells = context[_V5_CELLS]
 
     @field_validator("prose")
     @classmethod
@@ -146,7 +165,9 @@ class ReportIn(BaseModel):
         """Failed V5 checks for counts the parser did not already flag."""
         flagged = {k for c in self.checks if c.rule == "V5" and not c.ok for k in c.keys}
         out: list[CheckIn] = []
-        for key, cell in self.cells.items():
+        keys = self.cells if self._v5_cells is None else self._v5_cells
+        for key in keys:
+            cell = self.cells[key]
             value = cell.value
             if value is None or (type(value) is int and value >= 0) or key in _AMOUNT_KEYS:
                 continue
@@ -168,7 +189,7 @@ class ReportIn(BaseModel):
 def validate_report(parsed: ParsedReport) -> ReportIn:
     """`ReportIn` for a parsed report, or InvalidReport naming the first problem."""
     try:
-        return ReportIn.model_validate(parsed, from_attributes=True)
+        return ReportIn.model_validate(parsed, from_attributes=True, context={})
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

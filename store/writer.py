@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from parsers.fields import APPLICANT_COLUMNS, FIELDS
 from parsers.model import Cell, Number
+from parsers.model import CheckResult as ParsedCheck  # store.models has a CheckResult too
 from parsers.validate import carry_over_check
 from store.agencies import (
     Identity,
@@ -132,37 +133,40 @@ class ReportWriter:
 
     def prepare(self, reports: Sequence[ReportIn]) -> None:
         """Read (and create) everything `write` will need for `reports`, in set-based queries."""
-        self._load_agencies(reports)
-        agency_ids = list(dict.fromkeys(self._agency_of(r).id for r in reports))
+        agencies = self._load_agencies(reports)
+        agency_ids = list(dict.fromkeys(a.id for a in agencies))
         self._load_current(agency_ids)
         self._load_aliases(agency_ids)
         neighbours = (
-            self._current[self._agency_of(r).id].get(year)
-            for r in reports
-            for year in (r.year - 1, r.year + 1)
+            self._current[agency.id].get(year)
+            for report_in, agency in zip(reports, agencies, strict=True)
+            for year in (report_in.year - 1, report_in.year + 1)
         )
         self._load_carry(neighbours)
         if not self._sqlite and len(reports) > len(self._free_ids):
             self._reserve_ids(len(reports) - len(self._free_ids))
 
-    def _agency_of(self, report_in: ReportIn) -> StoredAgency:
-        return self._agencies[(region_name(report_in.region), report_in.agency)]
-
-    def _load_agencies(self, reports: Sequence[ReportIn]) -> None:
-        """Agencies by identity (region plus normalised name); the missing ones are created
-        under the first title seen."""
+    def _load_agencies(self, reports: Sequence[ReportIn]) -> list[StoredAgency]:
+        """Each report's agency, by identity (region plus normalised name); the missing ones
+        are created under the first title seen."""
+        keys = [(region_name(r.region), r.agency) for r in reports]
         titles: dict[Identity, list[tuple[str, str]]] = {}
         first: dict[Identity, ReportIn] = {}
-        for report_in in reports:
-            key = (region_name(report_in.region), report_in.agency)
+        for report_in, key in zip(reports, keys, strict=True):
             if key in self._agencies:
                 continue
             region_id = self._region(report_in, key[0])
             identity = (region_id, normalise_name(report_in.agency, report_in.region))
             titles.setdefault(identity, []).append(key)
             first.setdefault(identity, report_in)
-        if not titles:
-            return
+        if titles:
+            self._add_agencies(titles, first)
+        return [self._agencies[key] for key in keys]
+
+    def _add_agencies(
+        self, titles: dict[Identity, list[tuple[str, str]]], first: dict[Identity, ReportIn]
+    ) -> None:
+        """Find or create the agencies of `titles` (identity → the titles naming it)."""
         found = find_agencies(session=self._session, identities=list(titles))
         created = create_agencies(
             session=self._session,
@@ -229,7 +233,7 @@ class ReportWriter:
         agency = self._agencies.get((region_name(report_in.region), report_in.agency))
         if agency is None:  # not prepared with its batch
             self.prepare([report_in])
-            agency = self._agency_of(report_in)
+            agency = self._agencies[(region_name(report_in.region), report_in.agency)]
         self._add_aliases(agency.id, [report_in.agency, *report_in.agency_aliases])
         year = report_in.year
         current = self._current[agency.id]
@@ -258,7 +262,8 @@ class ReportWriter:
         current[year] = report_id
         self._written.add(report_id)
         self._buffer(report_id, report_in)
-        checks = [*report_in.checks, *report_in.v5_findings(), *self._carry_over(current, year)]
+        checks: list[CheckIn | ParsedCheck] = [*report_in.checks, *report_in.v5_findings()]
+        checks += self._carry_over(current, year)
         self._rows["checks"] += [_check_row(report_id, c) for c in checks]
         if year >= newest:
             self._rename(agency, report_in)
@@ -338,8 +343,9 @@ class ReportWriter:
             if (c := cells.get(k)) is not None and (v := c.value) is not None
         }
 
-    def _carry_over(self, current: dict[int, int], year: int) -> list[CheckIn]:
-        """W1 for this report against last year's, and again for next year's against this."""
+    def _carry_over(self, current: dict[int, int], year: int) -> list[ParsedCheck]:
+        """W1 for this report against last year's, and again for next year's against this
+        (computed here from stored figures, so not validated again)."""
         mine, before, after = (current.get(y) for y in (year, year - 1, year + 1))
         assert mine is not None
         self._load_carry([before, after])
@@ -348,15 +354,12 @@ class ReportWriter:
                 self.flush()  # its own W1 rows may still be buffered
             self._conn.execute(_DELETE_W1, {"rid": after})
             self._rows["checks"] += [
-                _check_row(after, CheckIn.model_validate(c, from_attributes=True))
+                _check_row(after, c)
                 for c in carry_over_check(self._carry[mine], self._carry[after], year=year + 1)
             ]
         if before is None:
             return []
-        return [
-            CheckIn.model_validate(c, from_attributes=True)
-            for c in carry_over_check(self._carry[before], self._carry[mine], year=year)
-        ]
+        return carry_over_check(self._carry[before], self._carry[mine], year=year)
 
     def _rename(self, agency: StoredAgency, report_in: ReportIn) -> None:
         """The canonical name is the one printed on the newest report (by year)."""
@@ -438,7 +441,7 @@ def _sqlite_number(value: Number | None) -> int | float | None:
     return int(value) if is_whole(value) else float(value)
 
 
-def _check_row(report_id: int, check: CheckIn) -> tuple[Any, ...]:
+def _check_row(report_id: int, check: CheckIn | ParsedCheck) -> tuple[Any, ...]:
     """Keys are kept for failed rules only (see `store.models.CheckResult.keys`)."""
     keys = "" if check.ok else ",".join(check.keys)
     return (report_id, check.rule, check.ok, check.message, keys)
