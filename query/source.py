@@ -36,7 +36,7 @@ class ReportInfo:
     published_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # rankings build thousands
 class FigureInfo:
     key: str
     value: Decimal | None  # None only for an ambiguous cell
