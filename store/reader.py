@@ -223,7 +223,8 @@ class StoreReader:
             in_region = select(_G.id).where(region_matches(region))
             query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
         with no_gc_pause(), self._engine.connect() as conn:
-            return [(row[0], _figure(*row[1:])) for row in conn.execute(query).all()]
+            rows = conn.execute(query).all()
+            return [(agency_id, _figure(*cells)) for agency_id, *cells in rows]
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._engine.connect() as conn:
