@@ -381,6 +381,7 @@ def cell_groups(
     groups: list[tuple[Any, ...]] = []
     others: list[CellsToWrite] = []
     for report_id, cells in reports:
+        printed: list[str] = []  # raw text is the number, no flags
         common: dict[tuple[bool, frozenset[str]], list[str]] = {}
         rest: dict[str, Cell] = {}
         for key in _KEY_ORDER:
@@ -390,6 +391,9 @@ def cell_groups(
             value, raw = cell.value, cell.raw
             if type(value) is int and cell.unit is None and not cell.candidates:
                 text = str(value)
+                if raw == text and not cell.flags:
+                    printed.append(_JSON_KEYS[key] + text)  # most cells
+                    continue
                 if raw == text or raw == "":
                     group = common.get((raw != "", cell.flags))
                     if group is None:
@@ -397,6 +401,8 @@ def cell_groups(
                     group.append(_JSON_KEYS[key] + text)
                     continue
             rest[key] = cell
+        if printed:
+            common[(True, _NO_FLAGS)] = printed
         groups += [
             (report_id, raw_is_value, _flag_text(flags), "{" + ",".join(members) + "}")
             for (raw_is_value, flags), members in common.items()
