@@ -32,8 +32,8 @@ _F, _R, _A, _G, _AL, _C = (
 )
 # The driver's own value (int/float on SQLite, Decimal on PostgreSQL): SQLAlchemy's Numeric
 # processing on SQLite formats every float through a string, a third of a ranking's time.
-_RAW_VALUE = type_coerce(_F.value, NullType()).label("value")
-_FIGURE_COLUMNS = (_F.key, _RAW_VALUE, _F.unit, _F.raw, _F.flags, _F.candidates)
+DRIVER_VALUE = type_coerce(_F.value, NullType()).label("value")
+_FIGURE_COLUMNS = (_F.key, DRIVER_VALUE, _F.unit, _F.raw, _F.flags, _F.candidates)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def plain_decimal(value: Decimal | None) -> Decimal | None:
     return None if value is None else plain(value)
 
 
-def _stored(value: object) -> Decimal | None:
+def stored_value(value: object) -> Decimal | None:
+    """A `DRIVER_VALUE` as the Decimal the report printed."""
     if value is None:
         return None
     if type(value) is int:
@@ -73,7 +74,7 @@ def _figure(
     """A FigureInfo from the `_FIGURE_COLUMNS` of one row (positional: rankings build 5,000)."""
     return FigureInfo(
         key,
-        _stored(value),
+        stored_value(value),
         unit,
         raw,
         tuple(flags.split(",")) if flags else (),

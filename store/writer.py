@@ -20,12 +20,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Table, bindparam, delete, func, insert, type_coerce, update
-from sqlalchemy.types import NullType
+from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from parsers.fields import APPLICANT_COLUMNS, FIELDS
@@ -45,7 +43,7 @@ from store.agencies import (
     resolve_region,
 )
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
-from store.reader import plain
+from store.reader import DRIVER_VALUE, stored_value
 from store.schemas import CheckIn, ReportIn, is_whole
 
 Status = Literal["new", "replaced", "unchanged"]
@@ -90,8 +88,6 @@ _NEXT_REPORT_IDS = select(func.nextval(func.pg_get_serial_sequence("reports", "i
     func.generate_series(1, bindparam("n"))
 )
 _SUPERSEDE_REPORT = update(_REPORTS).where(_R.id == bindparam("rid")).values(superseded=True)
-# The driver's own value: SQLAlchemy's Numeric processing made W1 look-ups a third of prepare().
-_DRIVER_VALUE = type_coerce(_F.value, NullType())
 _DELETE_W1 = delete(_CHECKS).where(_CHECKS.c.report_id == bindparam("rid"), _CHECKS.c.rule == "W1")
 
 CellsToWrite = tuple[int, dict[str, Cell]]  # report id, cells
@@ -210,12 +206,13 @@ class ReportWriter:
         for report_id in missing:
             self._carry[report_id] = {}
         for part in chunks(missing):
-            query = select(_F.report_id, _F.key, _DRIVER_VALUE).where(
+            query = select(_F.report_id, _F.key, DRIVER_VALUE).where(
                 _F.report_id.in_(part), _F.key.in_(_CARRY_KEYS)
             )
+            # The driver's own values: SQLAlchemy's Numeric processing was a third of prepare().
             for report_id, key, value in self._conn.execute(query).all():
-                if value is not None:
-                    self._carry[report_id][key] = _number(value)
+                if (number := stored_value(value)) is not None:
+                    self._carry[report_id][key] = number
 
     # --- writing -------------------------------------------------------------------------
 
@@ -426,14 +423,6 @@ def figure_rows(reports: Sequence[CellsToWrite], value: Any) -> list[tuple[Any, 
         for report_id, cells in reports
         for key, cell in cells.items()
     ]  # fmt: skip
-
-
-def _number(value: object) -> Number:
-    """A stored value as the parser had it: the driver gives int or float (SQLite), Decimal
-    (PostgreSQL)."""
-    if type(value) is int:
-        return value
-    return plain(Decimal(str(value)))
 
 
 def _same(value: Number | None) -> Number | None:
