@@ -1,7 +1,9 @@
 """Word (.docx) → Document: paragraphs and tables in body order (python-docx).
 
-The archive is checked before python-docx opens it: a .docx is a zip, and a small upload can
-inflate to gigabytes (a zip bomb).
+A .docx is a zip, and a small upload can inflate to gigabytes (a zip bomb) — even one whose
+directory claims small sizes: zipfile inflates a member in one call of up to 1 GiB before it
+cuts the output at the declared size. So the members are inflated here in small steps, counting
+what actually comes out, and python-docx opens an archive rebuilt from what was read.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from parsers.model import ParseError
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 2000
-MAX_DOCUMENT_XML = 50 * 1024 * 1024
-MAX_TOTAL = 200 * 1024 * 1024
+# Inflated bytes. A real report's document.xml is a few MB; lxml's tree costs about ten times
+# the XML, which these bounds keep under the 400 MB a parse may take.
+MAX_DOCUMENT_XML = 16 * 1024 * 1024
+MAX_TOTAL = 48 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
+READ_STEP = 64 * 1024  # bytes asked of a member at a time: bounds each inflate call
 _P, _T, _TAB, _TBL = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:tbl")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _BREAKS = (qn("w:br"), qn("w:cr"))
@@ -35,9 +40,9 @@ BROKEN = "Word（.docx）文件已损坏，无法打开"
 
 def docx_document(data: bytes) -> Document:
     """Parse a .docx. Raises ParseError for damaged files and zip bombs."""
-    check_archive(data)
+    safe = bounded_archive(data)
     try:
-        word = docx.Document(BytesIO(data))
+        word = docx.Document(BytesIO(safe))
     except Exception as err:  # python-docx raises KeyError, ValueError, lxml errors...
         log.info("docx open failed: %r", err)
         raise ParseError(BROKEN) from err
@@ -76,25 +81,71 @@ def _paragraph_lines(paragraph: _Element) -> list[str]:
     return [line.replace("\u00a0", " ").strip() for line in "".join(pieces).split("\n")]
 
 
-def check_archive(data: bytes) -> None:
-    """Refuse archives whose declared sizes are out of bounds. zipfile never inflates a member
-    beyond its declared size (it fails the CRC instead), so the declared sizes bound the work."""
+def bounded_archive(data: bytes) -> bytes:
+    """The archive rebuilt from its members as actually inflated, or ParseError.
+
+    Declared sizes are checked first (cheap refusals), then every part python-docx reads (XML
+    and relationships) is inflated `READ_STEP` bytes at a time against the limits; binary parts
+    (images, fonts) are never inflated — they are stored empty, python-docx only keeps them.
+    """
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as err:
+            _check_declared(members)
+            out = BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as rebuilt:
+                budget = MAX_TOTAL
+                for member in members:
+                    if member.is_dir():
+                        continue
+                    content = b""
+                    if _is_markup(member.filename):
+                        limit = MAX_DOCUMENT_XML if _is_body(member.filename) else budget
+                        content = _inflate(archive, member, min(limit, budget))
+                        budget -= len(content)
+                    rebuilt.writestr(member.filename, content)
+    except ParseError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
         raise ParseError(BROKEN) from err
+    except (NotImplementedError, RuntimeError) as err:  # unknown compression, encrypted member
+        raise ParseError(BROKEN) from err
+    return out.getvalue()
+
+
+def _check_declared(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
         raise ParseError(TOO_LARGE)
     total = 0
     for m in members:
         total += m.file_size
-        if m.filename == "word/document.xml" and m.file_size > MAX_DOCUMENT_XML:
+        if _is_body(m.filename) and m.file_size > MAX_DOCUMENT_XML:
             raise ParseError(TOO_LARGE)
         if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise ParseError(TOO_LARGE)
     if total > MAX_TOTAL:
         raise ParseError(TOO_LARGE)
+
+
+def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, read in small steps; more than `limit` is a zip bomb."""
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(READ_STEP):
+            size += len(chunk)
+            if size > limit:
+                raise ParseError(TOO_LARGE)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_markup(name: str) -> bool:
+    return name.endswith((".xml", ".rels"))
+
+
+def _is_body(name: str) -> bool:
+    return name == "word/document.xml"
 
 
 def table_grid(tbl: _Element) -> list[list[str]]:
