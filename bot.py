@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import logs
 from settings import SAMPLES_DIR, Settings
 
 log = logging.getLogger("nianbao")
@@ -164,13 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if logging.getLogger().level > logging.DEBUG:
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # per-plugin set-up chatter
+    logs.configure(settings.log_level, secrets=settings.secrets())
     result: int = args.func(settings, args)
     return result
 

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return value
 
+    def secrets(self) -> list[str]:
+        """Every secret value set, for the log redactor (see logs.py)."""
+        return [
+            value.get_secret_value()
+            for value in vars(self).values()
+            if isinstance(value, SecretStr) and value.get_secret_value()
+        ]
+
     @property
     def telegram_file_base_url(self) -> str | None:
         """`http://host:port/bot` → `http://host:port/file/bot`, as Telegram's own URLs pair up."""

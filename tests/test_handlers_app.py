@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -201,6 +202,48 @@ def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
     (menu,) = fake_bot_api.calls("setMyCommands")
     assert [c["command"] for c in menu.params["commands"]] == [c.name for c in COMMANDS]
     assert fake_bot_api.calls("deleteWebhook")
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_no_log_line_of_a_real_run_contains_the_token(
+    level: str, bot_db_url: str, fake_bot_api: FakeBotApi, tmp_path: Path
+) -> None:
+    """`bot.py run` answering a question and storing an upload (getFile + a file download,
+    whose URLs carry the token): the captured log names neither the token nor its secret half."""
+    driver = BotDriver(None, fake_bot_api)
+    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))
+    fake_bot_api.queue_update({"message": driver.message("淮安市 2024 申请数量")})
+    fake_bot_api.queue_update({"message": upload})
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake_bot_api.token,
+        "TELEGRAM_API_BASE_URL": fake_bot_api.base_url,
+        "DATABASE_URL": bot_db_url,
+        "ADMIN_IDS": str(ADMIN_ID),
+        "SEED_SAMPLES": "false",
+        "LOG_LEVEL": level,
+    }
+    env.pop("WEBHOOK_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "bot.py"), "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        sent = fake_bot_api.wait_for("sendMessage", count=2, timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert any(m.params["text"].startswith("已入库") for m in sent)
+    assert "getFile" in stderr or level == "INFO"  # DEBUG really logs the requests
+    secret_half = fake_bot_api.token.split(":", 1)[1]
+    leaking = [line for line in stderr.splitlines() if secret_half in line]
+    assert not leaking, leaking[:3]
 
 
 async def test_a_slow_upload_does_not_hold_up_other_questions(
