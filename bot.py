@@ -80,15 +80,18 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _services(settings: Settings):  # type: ignore[no-untyped-def]
+    from services import Services
+
+    return Services(_engine(settings), max_upload_mb=settings.max_upload_mb)
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
-    from query import Asker
-    from store.reader import StoreReader
-
-    asker = Asker(StoreReader(_engine(settings)), tz=ZoneInfo(settings.tz))
+    services = _services(settings)
     for question in args.question:
-        answer = asker.ask(question)
+        answer = services.ask(question)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
@@ -98,11 +101,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from console import run_console
-    from query import Asker
-    from store.reader import StoreReader
 
-    asker = Asker(StoreReader(_engine(settings)), tz=ZoneInfo(settings.tz))
-    return run_console(asker, stdin=sys.stdin, stdout=sys.stdout)
+    return run_console(_services(settings), stdin=sys.stdin, stdout=sys.stdout)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from handlers.commands import COMMANDS, EXAMPLE_QUESTIONS, question_for, usage_text
+import replies
+from commands import COMMANDS, EXAMPLE_QUESTIONS, question_for, usage_text
 
 if TYPE_CHECKING:
-    from query import Answer, Asker, Choice
+    from query import Answer, Choice
+    from services import Services
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,8 @@ def chart_file_name(title: str) -> str:
 class Conversation:
     """One terminal session: remembers the last choices so a number can pick one."""
 
-    def __init__(self, asker: Asker) -> None:
-        self.asker = asker
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self.choices: list[Choice] = []
 
     def reply(self, line: str) -> str | None:
@@ -85,11 +87,11 @@ class Conversation:
         if line.isdigit() and self.choices:
             number = int(line)
             if 1 <= number <= len(self.choices):
-                return self._show(self.asker.resolve(self.choices[number - 1].token))
+                return self._show(self.services.resolve(self.choices[number - 1].token))
             return f"请输入 1 到 {len(self.choices)} 之间的编号。"
         if line.startswith("/"):
             return self._command(line)
-        return self._show(self.asker.ask(line))
+        return self._show(self.services.ask(line))
 
     def _show(self, answer: Answer) -> str:
         self.choices = list(answer.choices)
@@ -109,26 +111,25 @@ class Conversation:
         question = question_for(name, args)
         if question is None:
             return usage_text(name)
-        return self._show(self.asker.ask(question))
+        return self._show(self.services.ask(question))
 
     def _chart(self, text: str) -> str:
-        from charts import render_chart  # matplotlib loads only when a chart is asked for
         from query import Answer
 
-        result = self.asker.chart(text)
+        result = self.services.chart(text)
         if isinstance(result, Answer):
             return self._show(result)
-        path = chart_dir() / chart_file_name(result.title)
-        path.write_bytes(render_chart(result))
+        path = chart_dir() / chart_file_name(result.spec.title)
+        path.write_bytes(result.png)
         self.choices = []
-        return f"{result.title}\n图表已保存：{path.resolve()}"
+        return f"{result.spec.title}\n图表已保存：{path.resolve()}"
 
 
-def run_console(asker: Asker, *, stdin: TextIO, stdout: TextIO) -> int:
+def run_console(services: Services, *, stdin: TextIO, stdout: TextIO) -> int:
     """Read questions line by line until end of input (Ctrl-D, closed pipe); returns 0.
     A reader that goes away (`… | head -1`) also ends the session quietly."""
     try:
-        return _converse(Conversation(asker), stdin, stdout)
+        return _converse(Conversation(services), stdin, stdout)
     except BrokenPipeError:
         _discard_output(stdout)
         return 0
@@ -169,7 +170,7 @@ def _converse(conversation: Conversation, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         except Exception:  # one bad question must not end the session
             log.exception("Failed to answer %r", line)
-            text = "抱歉，处理这个问题时出了点问题。"
+            text = replies.ERROR
         if text is not None:
             stdout.write(text + "\n")
             stdout.flush()

@@ -23,9 +23,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers.fields import FIELDS
+from parsers.fields import FIELDS, template_of_year
 from query import Asker
-from query.asker import template_of_year
 from query.catalog import template_keys
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
 

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -20,14 +19,13 @@ import handlers.documents
 import handlers.questions
 import handlers.reminders
 import handlers.reports
-from handlers.commands import menu_entries
-from query import Asker
+import replies
+from commands import menu_entries
+from services import Services
 from settings import Settings
-from store.reader import StoreReader
 
 log = logging.getLogger(__name__)
 
-ERROR_TEXT = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 CONCURRENT_UPDATES = 16
 NETWORK_RETRY_DELAYS = (0.5, 2.0, 5.0)  # seconds before each retry of a failed request
 
@@ -75,7 +73,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("Error while handling %r", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, ERROR_TEXT)
+            await context.bot.send_message(update.effective_chat.id, replies.ERROR)
         except Exception:  # the error may be that we cannot send at all
             log.exception("Could not tell the user about the error")
 
@@ -107,7 +105,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["engine"] = engine
-    application.bot_data["asker"] = Asker(StoreReader(engine), tz=ZoneInfo(settings.tz))
+    application.bot_data["services"] = Services(engine, max_upload_mb=settings.max_upload_mb)
     for module in (handlers.questions, handlers.reports, handlers.documents, handlers.reminders):
         module.register(application)
     handlers.questions.register_fallback(application)

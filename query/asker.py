@@ -14,9 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from parsers.fields import FIELDS
+from names import split_region
+from parsers.fields import FIELDS, template_of_year
 from query import texts
-from query.agencies import PIECE, AgencyIndex, Place
+from query.agencies import AgencyIndex, Place
 from query.answer import Answer, AnswerItem, ChartSpec, Choice, Intent, Provenance, Status
 from query.catalog import (
     ROW_BY_PREFIX,
@@ -77,10 +78,6 @@ def row_key(match: FieldMatch) -> str:
     """The row named, plus its column when one was named; each report's template decides the
     default column later (规范性文件 is 制发 in 2021 reports and 新制作 in 2019 ones)."""
     return f"{match.row.prefix}.{match.column}" if match.column else match.row.prefix
-
-
-def template_of_year(year: int) -> str:
-    return "2019" if year <= 2020 else "2021"
 
 
 class Asker:
@@ -750,7 +747,7 @@ class Asker:
 
 def _region_name(region: str) -> str:
     """The last piece people say: 江苏省淮安市 → 淮安市 (the full prefix stays in `region`)."""
-    pieces = PIECE.findall(region)
+    pieces = split_region(region)
     return pieces[-1] if pieces else region
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from names import looks_like_place
 from query.agencies import AgencyIndex, PlaceScan
 from query.fieldmatch import FieldMatch, literal_spans, match_field
 from query.intents import Hints, detect, strip_noise
@@ -17,8 +18,6 @@ from query.normalize import MAX_MATCH, normalize
 from query.years import YearSpec, extract_years
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# Something that reads like a place or office the database does not know: 合肥市, 财政局.
-_PLACE_LIKE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|局|委|厅|政府|街道|乡|镇)")
 _NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
 
 
@@ -51,9 +50,9 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
         leftover = leftover.replace(field.matched, " ")
     words = strip_noise(leftover).split()
     for word in words:
-        place = _PLACE_LIKE.search(word)
-        if place and not place.group(0).startswith(_NOT_A_PLACE):
-            scan.unknown = place.group(0)
+        place = looks_like_place(word)  # a place or office the database does not know
+        if place and not place.startswith(_NOT_A_PLACE):
+            scan.unknown = place
             break
     rest_words = "".join(w for w in words if _CJK.search(w))
     return Detection(text, hints, years, scan, field, bool(_CJK.search(text)), rest_words)

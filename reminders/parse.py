@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from names import is_region_name
 from reminders.schedule import CUSTOM, DEFAULT_LEADS, DEPARTMENT, GOVERNMENT, KIND_DATES
 from reminders.schedule import parse_leads as _parse_leads
 
@@ -17,8 +18,6 @@ KIND_WORDS = {
 }
 _DATE = re.compile(r"(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-_REGION_END = re.compile(r"(省|市|区|县|旗|州|盟)$")
-_AGENCY_WORDS = re.compile(r"局|委|办|府|院|厅|中心|部|会|所|站|队|室|署|馆")
 LEAD_WORD = "提前"
 
 
@@ -57,11 +56,6 @@ def parse_subscribe(text: str) -> SubscribeRequest:
     if len(names) == 1 and is_region_name(names[0]):
         return SubscribeRequest(kind, month, day, names[0], (), leads)
     return SubscribeRequest(kind, month, day, None, tuple(dict.fromkeys(names)), leads)
-
-
-def is_region_name(name: str) -> bool:
-    """淮安市, 洪泽区 or 江苏省淮安市 are regions; 淮安市财政局 or 洪泽区人民政府 are agencies."""
-    return bool(_REGION_END.search(name)) and not _AGENCY_WORDS.search(name)
 
 
 def _kind(token: str) -> tuple[str, int, int]:

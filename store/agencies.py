@@ -17,24 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
+from names import written_forms
 from store.models import Agency, AgencyAlias, Region
 from store.schemas import RegionIn
 
-# Longest first, so that 自治区 is tried before 区.
-_ADMIN_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
-                   "自治县", "地区", "新区", "省", "市", "区", "县", "盟", "旗")  # fmt: skip
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _SPACE = re.compile(r"\s+")
 T = TypeVar("T")
-
-
-def _variants(part: str) -> Iterator[str]:
-    """江苏省 → 江苏省, 江苏 (a name may print the region with or without its suffix)."""
-    yield part
-    for suffix in _ADMIN_SUFFIXES:
-        if part.endswith(suffix) and len(part) - len(suffix) >= 2:
-            yield part[: -len(suffix)]
-            return
 
 
 def normalise_name(name: str, region: RegionIn) -> str:
@@ -44,7 +33,7 @@ def normalise_name(name: str, region: RegionIn) -> str:
     for part in (region.province, region.city, region.county):
         if not part:
             continue
-        for variant in _variants(part):
+        for variant in written_forms(part):  # 江苏省 or 江苏
             if text.startswith(variant) and len(text) > len(variant):
                 text = text[len(variant) :]
                 break

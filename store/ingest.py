@@ -138,17 +138,10 @@ def _write_batch(
     return out
 
 
-def ingest_bytes(engine: Engine, data: bytes, source_name: str) -> IngestOutcome:
-    """Parse and store one document, all or nothing. Raises ParseError for a bad file."""
-    sha = hashlib.sha256(data).hexdigest()
+def stored_outcome(engine: Engine, data_sha256: str) -> IngestOutcome | None:
+    """The outcome of bytes stored before ("unchanged"), else None: known bytes need no parse."""
     with Session(engine) as session:
-        known = known_outcome(session=session, data_sha256=sha)
-    if known is not None:
-        return known
-    from parsers import parse_bytes
-
-    parsed = parse_bytes(data, filename=source_name)
-    return write_report(engine, parsed, source_name=source_name, data_sha256=sha)
+        return known_outcome(session=session, data_sha256=data_sha256)
 
 
 # --- many files ----------------------------------------------------------------------------
@@ -276,8 +269,7 @@ def _store_all(
             progress.advance(task)
 
     def _record_known(path: Path, data: bytes) -> None:
-        with Session(engine) as session:
-            outcome = known_outcome(session=session, data_sha256=hashlib.sha256(data).hexdigest())
+        outcome = stored_outcome(engine, hashlib.sha256(data).hexdigest())
         assert outcome is not None
         _done(path, outcome)
 

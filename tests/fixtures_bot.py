@@ -55,14 +55,14 @@ def fake_bot_api() -> Iterator[FakeBotApi]:
 @pytest.fixture(scope="session")
 def bot_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database with SEED_FILES ingested through store.ingest, built once per run."""
+    from services import Services
     from store.db import make_engine, upgrade
-    from store.ingest import ingest_bytes
 
     path = tmp_path_factory.mktemp("bot-db") / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     for name in SEED_FILES:
-        ingest_bytes(engine, (DATA_DIR / name).read_bytes(), name)
+        assert Services(engine).ingest_upload((DATA_DIR / name).read_bytes(), name).ok
     engine.dispose()
     return path
 

@@ -9,7 +9,6 @@ set against the real store.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
+from names import split_region
 from parsers.fields import FIELDS
 from query import Answer, Asker
 from query.memory import MemoryReport, MemorySource
@@ -28,7 +28,6 @@ from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSo
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 6, 1)  # 去年 = 2025 in the question set
 TZ = ZoneInfo("Asia/Shanghai")
-_PIECE = re.compile(r".+?(?:自治区|自治州|省|市|区|县)|.+$")
 _ALIASES = {"六安市金安区数据资源管理局": ("六安市金安区政务服务管理局",)}
 _FORMATS = {".txt": "text", ".html": "html", ".pdf": "pdf", ".docx": "docx", ".doc": "doc"}
 
@@ -49,7 +48,7 @@ def gold_entries() -> list[dict[str, Any]]:
 
 
 def _department(name: str, region: str) -> str:
-    for piece in _PIECE.findall(region):
+    for piece in split_region(region):
         name = name.removeprefix(piece)
     return name
 
@@ -204,8 +203,8 @@ def run_question_set(
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A SQLite store with every gold report file ingested through the real parsers."""
+    from services import Services
     from store.db import make_engine, upgrade
-    from store.ingest import ingest_bytes
 
     path = tmp_path_factory.mktemp("query-store") / "samples.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
@@ -213,6 +212,6 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     # crawled text first: the original page of the same report (pingtan_2023.html) then wins
     names = sorted({e["file"] for e in gold_entries()}, key=lambda n: (not n.endswith(".txt"), n))
     for name in names:
-        ingest_bytes(engine, (DATA / name).read_bytes(), name)
+        assert Services(engine).ingest_upload((DATA / name).read_bytes(), name).ok
     yield engine
     engine.dispose()

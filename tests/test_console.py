@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 from console import PROMPT, chart_file_name, console_help, run_console
-from query import Asker, ChartSpec
-from store.reader import StoreReader
+from query import Answer
+from services import Services
 from tests.botcli import run_bot
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -26,8 +25,8 @@ class TtyInput(io.StringIO):
         return True
 
 
-def asker_for(engine: Engine) -> Asker:
-    return Asker(StoreReader(engine), tz=ZoneInfo("Asia/Shanghai"))
+def services_for(engine: Engine) -> Services:
+    return Services(engine)
 
 
 def chat(db_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -41,7 +40,7 @@ def test_piped_question_prints_the_answer_and_exits_zero(
 ) -> None:
     result = chat(bot_db_url, "金安区 2020 申请数量\n", tmp_path)
     assert result.returncode == 0, result.stderr
-    expected = asker_for(bot_engine).ask("金安区 2020 申请数量")
+    expected = services_for(bot_engine).ask("金安区 2020 申请数量")
     assert result.stdout.startswith(expected.text + "\n")
     assert "六安市金安区数据资源管理局" in result.stdout
     assert PROMPT not in result.stdout  # no prompt noise when piped
@@ -52,20 +51,20 @@ def test_piped_chart_writes_a_png_under_charts(
 ) -> None:
     result = chat(bot_db_url, "\n/chart 平潭 申请数量\n", tmp_path)
     assert result.returncode == 0, result.stderr
-    spec = asker_for(bot_engine).chart("平潭 申请数量")
-    assert isinstance(spec, ChartSpec)
-    path = tmp_path / "charts" / chart_file_name(spec.title)
-    assert result.stdout == f"{spec.title}\n图表已保存：{path}\n"
+    chart = services_for(bot_engine).chart("平潭 申请数量")
+    assert not isinstance(chart, Answer)
+    path = tmp_path / "charts" / chart_file_name(chart.spec.title)
+    assert result.stdout == f"{chart.spec.title}\n图表已保存：{path}\n"
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_interactive_session_prompts_and_picks_a_choice_by_number(bot_engine: Engine) -> None:
-    asker = asker_for(bot_engine)
-    first = asker.ask("淮安市 2024 申请数量")
+    services = services_for(bot_engine)
+    first = services.ask("淮安市 2024 申请数量")
     assert first.choices
-    picked = asker.resolve(first.choices[0].token)
+    picked = services.resolve(first.choices[0].token)
     out = io.StringIO()
-    code = run_console(asker, stdin=TtyInput("淮安市 2024 申请数量\n\n1\n"), stdout=out)
+    code = run_console(services, stdin=TtyInput("淮安市 2024 申请数量\n\n1\n"), stdout=out)
     assert code == 0
     text = out.getvalue()
     assert text.startswith("政府信息公开年报问答。输入 /help 查看用法，Ctrl-D 退出。\n" + PROMPT)
@@ -76,19 +75,19 @@ def test_interactive_session_prompts_and_picks_a_choice_by_number(bot_engine: En
 
 
 def test_commands_and_help_in_the_terminal(bot_engine: Engine) -> None:
-    asker = asker_for(bot_engine)
+    services = services_for(bot_engine)
     out = io.StringIO()
     lines = (
         "/help\n/report 洪泽区 2023\n/sources\n/report\n/nope\n7\n/quit\n金安区 2020 申请数量\n"
     )
-    assert run_console(asker, stdin=io.StringIO(lines), stdout=out) == 0
+    assert run_console(services, stdin=io.StringIO(lines), stdout=out) == 0
     text = out.getvalue()
     assert text.startswith(console_help() + "\n")
-    assert asker.ask("洪泽区 2023 年报概况").text in text
-    assert asker.ask("有哪些年报").text in text
+    assert services.ask("洪泽区 2023 年报概况").text in text
+    assert services.ask("有哪些年报").text in text
     assert "用法：/report 单位 年份\n例如：/report 金安区 2020\n" in text
     assert "未知命令。输入 /help 查看用法。\n" in text
-    assert asker.ask("金安区 2020 申请数量").text not in text  # /quit stopped before it
+    assert services.ask("金安区 2020 申请数量").text not in text  # /quit stopped before it
 
 
 def test_chart_file_names_keep_chinese_and_drop_separators() -> None:

@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from handlers.app import ERROR_TEXT, build_application, webhook_options, webhook_secret
-from handlers.commands import COMMANDS, help_text
+from commands import COMMANDS, help_text
+from handlers.app import build_application, webhook_options, webhook_secret
 from handlers.questions import UNKNOWN_COMMAND_TEXT
+from replies import ERROR
 from settings import Settings
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_bot import ADMIN_ID, DATA_DIR, UPLOAD_FILE, USER_ID, BotDriver
@@ -67,7 +68,7 @@ async def test_a_failing_handler_gives_the_user_a_friendly_message_only(
     requests = await bot_driver.say("/boom")
     # the error message, then group 0 carries on: it does not know /boom either
     assert [(r.method, r.params["chat_id"], r.params["text"]) for r in requests] == [
-        ("sendMessage", USER_ID, ERROR_TEXT),
+        ("sendMessage", USER_ID, ERROR),
         ("sendMessage", USER_ID, UNKNOWN_COMMAND_TEXT),
     ]
 
@@ -89,7 +90,7 @@ async def test_a_bad_request_is_not_retried_and_becomes_the_error_message(
     fake_bot_api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
     requests = await bot_driver.say("/help")
     texts = [r.params["text"] for r in requests if r.method == "sendMessage"]
-    assert texts == [help_text(max_upload_mb=5), ERROR_TEXT]
+    assert texts == [help_text(max_upload_mb=5), ERROR]
 
 
 async def test_long_polling_receives_updates_and_replies_over_http(

@@ -9,9 +9,9 @@ import matplotlib.image as mpimg
 import numpy as np
 from sqlalchemy.engine import Engine
 
-from handlers.app import ERROR_TEXT
-from handlers.commands import help_text
+from commands import help_text
 from query import Answer, Asker
+from replies import ERROR
 from store.reader import StoreReader
 from tests.fake_bot_api import Request
 from tests.fixtures_bot import USER_ID, BotDriver
@@ -71,7 +71,7 @@ async def test_help_lists_commands_examples_groups_and_the_upload_limit(
 
 async def test_chart_sends_a_png_with_chinese_text_drawn(bot_driver: BotDriver) -> None:
     requests = await bot_driver.say("/chart 平潭 申请数量")
-    assert ERROR_TEXT not in texts(requests)  # a missing-glyph warning would be an error here
+    assert ERROR not in texts(requests)  # a missing-glyph warning would be an error here
     (photo,) = [r for r in requests if r.method == "sendPhoto"]
     assert photo.params["chat_id"] == USER_ID
     assert "平潭" in photo.params["caption"]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from parsers.meta import level_of, published_on, read_meta, region_of
+from parsers.meta import published_on, read_meta, region_of
 from parsers.model import Region
 from parsers.prose import prose_figures
 from tests.fixtures_parsers import DATA_DIR
@@ -86,21 +86,6 @@ def test_year_from_the_statistics_period_when_the_title_has_none() -> None:
 )
 def test_region_from_agency_name(name: str, region: Region) -> None:
     assert region_of(name) == region
-
-
-@pytest.mark.parametrize(
-    ("agency", "level"),
-    [
-        ("淮安市人民政府", "government"),
-        ("平潭综合实验区", "government"),
-        ("上海市人民政府办公厅", "department"),
-        ("六安市金安区数据资源管理局", "department"),
-        ("某市发展和改革委员会", "department"),
-        ("某某", None),
-    ],
-)
-def test_level_from_agency_name(agency: str, level: str | None) -> None:
-    assert level_of(agency) == level
 
 
 def test_publication_date_alone_at_the_end() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reminders.parse import SubscribeError, SubscribeRequest, is_region_name, parse_subscribe
+from reminders.parse import SubscribeError, SubscribeRequest, parse_subscribe
 
 
 @pytest.mark.parametrize(
@@ -45,12 +45,3 @@ def test_bad_arguments_are_explained(text: str, message: str) -> None:
     with pytest.raises(SubscribeError) as err:
         parse_subscribe(text)
     assert str(err.value) == message
-
-
-@pytest.mark.parametrize(
-    ("name", "region"),
-    [("淮安市", True), ("洪泽区", True), ("平潭综合实验区", True), ("淮安市财政局", False),
-     ("洪泽区人民政府", False), ("上海市人民政府办公厅", False)],
-)  # fmt: skip
-def test_region_or_agency(name: str, region: bool) -> None:
-    assert is_region_name(name) is region

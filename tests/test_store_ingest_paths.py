@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 import parsers
-from parsers.model import ParsedReport, ParseError
-from store.ingest import ingest_bytes, ingest_paths, seed_if_empty
+from parsers.model import ParsedReport
+from store.ingest import ingest_paths, seed_if_empty
 from store.reader import StoreReader
 from tests.fixtures_store import dump
 
@@ -79,27 +79,6 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     assert "missing.pdf：文件或文件夹不存在" in out
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
-
-
-def test_ingest_bytes_stores_once_and_does_not_parse_known_bytes_again(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = TEXT_REPORT.read_bytes()
-    first = ingest_bytes(engine, data, "upload.txt")
-    assert (first.status, first.agency, first.year) == ("new", "六安市金安区数据资源管理局", 2020)
-
-    def must_not_parse(data: bytes, *, filename: str | None = None) -> ParsedReport:
-        raise AssertionError("known bytes were parsed again")
-
-    monkeypatch.setattr(parsers, "parse_bytes", must_not_parse)
-    again = ingest_bytes(engine, data, "upload again.txt")
-    assert (again.status, again.report_id) == ("unchanged", first.report_id)
-
-
-def test_ingest_bytes_raises_the_parse_error_and_writes_nothing(engine: Engine) -> None:
-    with pytest.raises(ParseError, match="未找到政府信息公开工作年度报告的表格"):
-        ingest_bytes(engine, "今天天气很好。".encode(), "junk.txt")
-    assert dump(engine) == {table: [] for table in dump(engine)}
 
 
 def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 One place feeds /help, `set_my_commands` and the registry test, so a command cannot exist without
 being explained. Adding a command is one `Command(...)` line here plus its handler. Pure: no
-telegram import, so the terminal chat (console.py) uses the same texts.
+telegram import, so every channel (Telegram, the terminal chat, WeCom) uses the same texts.
 """
 
 from __future__ import annotations

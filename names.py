@@ -1,0 +1,137 @@
+"""The one vocabulary of Chinese place and agency names: suffixes, short forms, place aliases.
+
+Parsers read an agency's region and level from its title, the store folds 洪泽区人民政府 and
+淮安市洪泽区人民政府 into one agency, the question layer hears 金安 for 金安区 and 数据局 for
+数据资源管理局, and /subscribe tells a region from a list of agencies: all of them with the
+words below, so that one place cannot be written two ways in two modules. Pure: no imports
+beyond the standard library, so parsers/ and query/ may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Administrative divisions, longest first, so that 自治区 is tried before 区.
+DIVISION_SUFFIXES = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+    "地区", "省", "市", "州", "盟", "区", "县", "旗",
+)  # fmt: skip
+# Zones that administer territory like a county does (平潭综合实验区, 浦东新区).
+SPECIAL_AREA_SUFFIXES = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "开发区", "新区",
+                         "实验区")  # fmt: skip
+# Below the county: a word ending so looks like a place, though no report is a town's.
+TOWN_SUFFIXES = ("街道", "乡", "镇")
+GOVERNMENT = "人民政府"
+# Endings of a government's own name besides a bare place (淮安市, 平潭综合实验区).
+GOVERNMENT_ENDINGS = (GOVERNMENT, "管理委员会", "管委会")
+# Endings of a department's name: 财政局, 发展和改革委员会, 人民政府办公厅, 档案馆.
+DEPARTMENT_ENDINGS = ("局", "委员会", "委", "办公室", "办公厅", "办", "厅", "中心", "署", "院",
+                      "所", "队", "站", "部", "处", "会", "馆", "社", "行", "公司")  # fmt: skip
+# Words that end the name of an office a question may name (财政局, 淮安市政府).
+OFFICE_WORDS = ("局", "委", "厅", "政府")
+
+# Places a report names that the division tables list under their statutory name.
+PLACE_ALIASES = {"平潭综合实验区": "平潭县"}  # the experimental zone administers 平潭县, 福州市
+
+# Short forms staff use for department names; a department may carry several.
+DEPARTMENT_SHORT: dict[str, tuple[str, ...]] = {
+    "人民政府": ("政府",),
+    "人民政府办公厅": ("政府办公厅", "办公厅", "政府办"),
+    "人民政府办公室": ("政府办公室", "政府办", "办公室"),
+    "数据资源管理局": ("数据局", "数管局", "数据资源局", "大数据局"),
+    "政务服务管理局": ("政务服务局", "政务局", "政管局"),
+    "政务服务和数据管理局": ("政数局", "数据局", "政务服务局"),
+    "住房和城乡建设局": ("住建局",),
+    "住房和城乡建设厅": ("住建厅",),
+    "发展和改革委员会": ("发改委",),
+    "发展改革委员会": ("发改委",),
+    "人力资源和社会保障局": ("人社局",),
+    "自然资源和规划局": ("自然资源局", "自规局"),
+    "自然资源局": ("国土局",),
+    "市场监督管理局": ("市场监管局", "市监局"),
+    "生态环境局": ("环保局", "环境局"),
+    "卫生健康委员会": ("卫健委",),
+    "交通运输局": ("交通局",),
+    "农业农村局": ("农业局", "农委"),
+    "教育体育局": ("教体局", "教育局"),
+    "应急管理局": ("应急局",),
+    "退役军人事务局": ("退役军人局",),
+    "医疗保障局": ("医保局",),
+    "城市管理局": ("城管局",),
+    "行政审批局": ("审批局",),
+}
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+# One piece of a region chain ends at a division suffix; 州 only when no 市/区/县 follows, so
+# 杭州市 is one piece and not 杭州 + 市. The last piece may be anything (a department).
+_PIECE = re.compile(
+    rf".+?(?:{_alternation(tuple(s for s in DIVISION_SUFFIXES if s != '州'))}|州(?![市区县]))|.+$"
+)
+_PLACE_LIKE = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:"
+    + _alternation(("省", "市", "区", "县", *OFFICE_WORDS, *TOWN_SUFFIXES))
+    + ")"
+)
+
+
+def split_region(name: str) -> list[str]:
+    """江苏省淮安市洪泽区 → [江苏省, 淮安市, 洪泽区]; a trailing department is a piece too."""
+    return _PIECE.findall(name) if name else []
+
+
+@lru_cache(maxsize=65536)
+def short_form(piece: str) -> str | None:
+    """金安区 → 金安, 江苏省 → 江苏, 平潭综合实验区 → 平潭: the piece as people say it without
+    its suffix (zones first, then divisions longest first), or None when every suffix it ends
+    with would leave fewer than two characters (新区)."""
+    for suffix in SPECIAL_AREA_SUFFIXES + DIVISION_SUFFIXES:
+        if piece.endswith(suffix) and len(piece) - len(suffix) >= 2:
+            return piece[: -len(suffix)]
+    return None
+
+
+def written_forms(piece: str) -> tuple[str, ...]:
+    """The ways a region piece is written: 金安区 → (金安区, 金安)."""
+    short = short_form(piece)
+    return (piece, short) if short else (piece,)
+
+
+def is_region_name(name: str) -> bool:
+    """淮安市, 洪泽区, 江苏省淮安市 or 馆陶县 are regions; 淮安市财政局 or 洪泽区人民政府 are
+    agencies: every piece of a region's name ends with a division or zone suffix."""
+    endings = DIVISION_SUFFIXES + SPECIAL_AREA_SUFFIXES
+    pieces = split_region(name)
+    return bool(pieces) and all(piece.endswith(endings) for piece in pieces)
+
+
+def agency_level(agency: str) -> str | None:
+    """ "government" for 人民政府, a bare place or a zone; "department" for 局/委/办/厅…;
+    else None (a name that says neither)."""
+    places = GOVERNMENT_ENDINGS + DIVISION_SUFFIXES + SPECIAL_AREA_SUFFIXES
+    if agency.endswith(places) and not agency.endswith(("办", "局")):
+        return "government"
+    if agency.endswith(DEPARTMENT_ENDINGS):
+        return "department"
+    return None
+
+
+def department_forms(department: str) -> list[str]:
+    """A department's name and its short forms: 发展和改革委员会 → 发展和改革委员会, 发改委,
+    发展改革委员会, 发展和改革委."""
+    forms = [department, *DEPARTMENT_SHORT.get(department, ())]
+    if "和" in department:
+        forms.append(department.replace("和", ""))
+    if department.endswith("委员会"):
+        forms.append(department[: -len("委员会")] + "委")
+    return [f for f in dict.fromkeys(forms) if len(f) >= 2]
+
+
+def looks_like_place(word: str) -> str | None:
+    """The first stretch of `word` that reads like a place or an office (合肥市, 财政局)."""
+    found = _PLACE_LIKE.search(word)
+    return found.group(0) if found else None
