@@ -59,11 +59,12 @@ def parse_document(doc: Document) -> ParsedReport:
     """The report a Document holds (the format-neutral half of parsing)."""
     from parsers.layout import map_document
     from parsers.meta import read_meta
-    from parsers.prose import prose_figures
+    from parsers.prose import keyed_figures, prose_facts
     from parsers.validate import prose_checks, validate
 
     meta = read_meta(doc.text)
-    prose = prose_figures(doc.text)
+    facts = prose_facts(doc.text)
+    prose = keyed_figures(facts)
     layout = map_document(doc, year=meta.year, prose=prose)
     if not layout.cells:
         raise ParseError(NOT_A_REPORT)
@@ -95,6 +96,7 @@ def parse_document(doc: Document) -> ParsedReport:
         published_on=meta.published_on,
         single_other_row=layout.single_other,
         prose=prose,
+        facts=facts,
         checks=checks,
         warnings=warnings,
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parsers.prose import ProseFact
 
 # Cell flags (shared/fields.md "Cell values").
 BLANK = "blank"  # printed empty, "/", "—", "-" or "无": read as 0
@@ -68,7 +71,8 @@ class ParsedReport:
     title: str = ""
     published_on: date | None = None
     single_other_row: bool = False  # the 2021 variant with one （六）其他处理 row
-    prose: dict[str, Number] = field(default_factory=dict)
+    prose: dict[str, Number] = field(default_factory=dict)  # stated exactly, by key (W2)
+    facts: list[ProseFact] = field(default_factory=list)  # every figure of the prose
     checks: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -108,6 +112,7 @@ class ParsedReport:
                 for k, c in self.cells.items()
             },
             "prose": {k: num(v) for k, v in self.prose.items()},
+            "facts": [f.to_json() for f in self.facts],
             "checks": [{"rule": c.rule, "ok": c.ok, "message": c.message} for c in self.checks],
             "warnings": list(self.warnings),
         }

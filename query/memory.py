@@ -6,15 +6,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
+from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, is_fact_key
 
 
 @dataclass
 class MemoryReport:
     agency: AgencyInfo
     report: ReportInfo
-    figures: dict[str, FigureInfo]
+    figures: dict[str, FigureInfo]  # table cells (and text.* / free.* facts may sit here too)
     checks: list[CheckInfo] = field(default_factory=list)
+    facts: dict[str, FigureInfo] = field(default_factory=dict)  # what the prose states
+
+    def get(self, key: str) -> FigureInfo | None:
+        if is_fact_key(key):
+            return self.facts.get(key) or self.figures.get(key)
+        return self.figures.get(key)
 
 
 class MemorySource:
@@ -49,12 +55,12 @@ class MemorySource:
         item = self._reports.get((agency_id, year))
         if item is None:
             return {}
-        return {k: item.figures[k] for k in keys if k in item.figures}
+        return {k: f for k in keys if (f := item.get(k)) is not None}
 
     def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
         out: dict[int, FigureInfo] = {}
         for year in self._years.get(agency_id, ()):
-            figure = self._reports[(agency_id, year)].figures.get(key)
+            figure = self._reports[(agency_id, year)].get(key)
             if figure is not None:
                 out[year] = figure
         return out
@@ -66,7 +72,7 @@ class MemorySource:
         for (agency_id, y), item in self._reports.items():
             if y != year or (region and not item.agency.region.startswith(region)):
                 continue
-            figure = item.figures.get(key)
+            figure = item.get(key)
             if figure is not None:
                 out.append((agency_id, figure))
         return out
@@ -74,3 +80,10 @@ class MemorySource:
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         item = self._reports.get((agency_id, year))
         return list(item.checks) if item else []
+
+    def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
+        item = self._reports.get((agency_id, year))
+        if item is None:
+            return {}
+        stated = {k: f for k, f in item.figures.items() if is_fact_key(k)}
+        return stated | item.facts

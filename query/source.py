@@ -12,6 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+FACT_PREFIXES = ("text.", "free.")  # keys of figures stated in the prose, not in a table
+
+
+def is_fact_key(key: str) -> bool:
+    return key.startswith(FACT_PREFIXES)
+
 
 @dataclass(frozen=True)
 class AgencyInfo:
@@ -38,12 +44,18 @@ class ReportInfo:
 
 @dataclass(frozen=True, slots=True)  # rankings build thousands
 class FigureInfo:
+    """A table cell, or a figure stated in the prose (then `sentence` and `section` say where,
+    and `phrase` what it counts, as the report words it)."""
+
     key: str
     value: Decimal | None  # None only for an ambiguous cell
-    unit: str | None = None
+    unit: str | None = None  # a cell: the unit printed in it, if any; a fact: its unit
     raw: str = ""
     flags: tuple[str, ...] = ()
     candidates: tuple[Decimal, ...] = ()
+    sentence: str = ""
+    section: str = ""
+    phrase: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,3 +99,8 @@ class ReportSource(Protocol):
         ...
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]: ...
+
+    def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
+        """Every figure the report's prose states: `text.*` and `free.*` facts, and table keys
+        for what it says about a table cell (rule W2)."""
+        ...

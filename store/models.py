@@ -99,7 +99,8 @@ class Figure(SQLModel, table=True):
 
 
 class ProseFigure(SQLModel, table=True):
-    """A figure the report states in a sentence, kept apart from the table cells."""
+    """A figure the report states in a sentence, kept apart from the table cells: a table
+    cell's key (for W2), a `text.*` fact or a free fact (`free.N`), with its sentence."""
 
     __tablename__ = "prose_figures"
     __table_args__ = (UniqueConstraint("report_id", "key", name="uq_prose_report_key"),)
@@ -107,6 +108,11 @@ class ProseFigure(SQLModel, table=True):
     report_id: int = Field(foreign_key="reports.id", index=True)
     key: str
     value: Decimal = Field(sa_column=Column(Numeric(), nullable=False))
+    unit: str | None = None  # as printed: 条, 件, 篇, 元 …
+    sentence: str = ""  # the provenance
+    section: str = ""  # 一、总体情况 · （一）主动公开情况
+    phrase: str = ""  # the words that say what is counted
+    flags: str = ""  # comma-separated (approximate)
 
 
 class CheckResult(SQLModel, table=True):

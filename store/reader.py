@@ -18,8 +18,8 @@ from sqlalchemy import Engine, Table, func, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
-from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
-from store.models import Agency, AgencyAlias, CheckResult, Figure, Region, Report
+from query.source import FACT_PREFIXES, AgencyInfo, CheckInfo, FigureInfo, ReportInfo
+from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
 _REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
@@ -27,13 +27,23 @@ _AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
 _REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
 _ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
 _CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
-_F, _R, _A, _G, _AL, _C = (
-    t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS)
+_PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
+_F, _R, _A, _G, _AL, _C, _P = (
+    t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS, _PROSE)
 )
 # The driver's own value (int/float on SQLite, Decimal on PostgreSQL): SQLAlchemy's Numeric
 # processing on SQLite formats every float through a string, a third of a ranking's time.
 DRIVER_VALUE = type_coerce(_F.value, NullType()).label("value")
 _FIGURE_COLUMNS = (_F.key, DRIVER_VALUE, _F.unit, _F.raw, _F.flags, _F.candidates)
+_FACT_COLUMNS = (
+    _P.key,
+    type_coerce(_P.value, NullType()).label("value"),
+    _P.unit,
+    _P.flags,
+    _P.sentence,
+    _P.section,
+    _P.phrase,
+)
 
 
 @dataclass(frozen=True)
@@ -82,9 +92,27 @@ def _figure(
     )
 
 
+def _fact(
+    key: str, value: object, unit: str | None, flags: str, sentence: str, section: str, phrase: str
+) -> FigureInfo:
+    """A FigureInfo from the `_FACT_COLUMNS` of one prose figure."""
+    number = stored_value(value)
+    return FigureInfo(
+        key,
+        number,
+        unit,
+        "" if number is None else f"{number:f}{unit or ''}",
+        tuple(flags.split(",")) if flags else (),
+        sentence=sentence,
+        section=section,
+        phrase=phrase,
+    )
+
+
 _CURRENT = _R.superseded.is_(False)
 # Figures are reached through their report, on the (report_id, key) unique index.
 _REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
+_REPORT_FACTS = _REPORTS.join(_PROSE, _P.report_id == _R.id)
 
 
 def region_matches(region: str) -> ColumnElement[bool]:
@@ -187,19 +215,47 @@ class StoreReader:
         )
 
     def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
-        if not keys:
-            return {}
+        cells = [k for k in keys if not k.startswith(FACT_PREFIXES)]
+        facts = [k for k in keys if k.startswith(FACT_PREFIXES)]
+        out: dict[str, FigureInfo] = {}
+        with self._engine.connect() as conn:
+            if cells:
+                rows = conn.execute(
+                    select(*_FIGURE_COLUMNS)
+                    .select_from(_REPORT_FIGURES)
+                    .where(_R.agency_id == agency_id, _R.year == year, _CURRENT, _F.key.in_(cells))
+                ).all()
+                out.update((row[0], _figure(*row)) for row in rows)
+            if facts:
+                rows = conn.execute(
+                    select(*_FACT_COLUMNS)
+                    .select_from(_REPORT_FACTS)
+                    .where(_R.agency_id == agency_id, _R.year == year, _CURRENT, _P.key.in_(facts))
+                ).all()
+                out.update((row[0], _fact(*row)) for row in rows)
+        return out
+
+    def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
+        """Every figure the report's prose states, table keys (W2) included."""
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(*_FIGURE_COLUMNS)
-                .select_from(_REPORT_FIGURES)
-                .where(
-                    _R.agency_id == agency_id, _R.year == year, _CURRENT, _F.key.in_(list(keys))
-                )
+                select(*_FACT_COLUMNS)
+                .select_from(_REPORT_FACTS)
+                .where(_R.agency_id == agency_id, _R.year == year, _CURRENT)
+                .order_by(_P.id)
             ).all()
-        return {row[0]: _figure(*row) for row in rows}
+        return {row[0]: _fact(*row) for row in rows}
 
     def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
+        if key.startswith(FACT_PREFIXES):
+            with self._engine.connect() as conn:
+                rows = conn.execute(
+                    select(_R.year, *_FACT_COLUMNS)
+                    .select_from(_REPORT_FACTS)
+                    .where(_R.agency_id == agency_id, _P.key == key, _CURRENT)
+                    .order_by(_R.year)
+                ).all()
+            return {row[0]: _fact(*row[1:]) for row in rows}
         with self._engine.connect() as conn:
             rows = conn.execute(
                 select(_R.year, *_FIGURE_COLUMNS)
@@ -214,18 +270,21 @@ class StoreReader:
     ) -> list[tuple[int, FigureInfo]]:
         """Largest value first (ambiguous cells last), ties by agency id; `region` as in
         `region_matches`."""
+        fact = key.startswith(FACT_PREFIXES)
+        value = _P.value if fact else _F.value
         query = (
-            select(_R.agency_id, *_FIGURE_COLUMNS)
-            .select_from(_REPORT_FIGURES)
-            .where(_R.year == year, _CURRENT, _F.key == key)
-            .order_by(_F.value.is_(None), _F.value.desc(), _R.agency_id)
+            select(_R.agency_id, *(_FACT_COLUMNS if fact else _FIGURE_COLUMNS))
+            .select_from(_REPORT_FACTS if fact else _REPORT_FIGURES)
+            .where(_R.year == year, _CURRENT, (_P.key if fact else _F.key) == key)
+            .order_by(value.is_(None), value.desc(), _R.agency_id)
         )
         if region:
             in_region = select(_G.id).where(region_matches(region))
             query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+        make = _fact if fact else _figure
         with no_gc_pause(), self._engine.connect() as conn:
             rows = conn.execute(query).all()
-            return [(agency_id, _figure(*cells)) for agency_id, *cells in rows]
+            return [(agency_id, make(*cells)) for agency_id, *cells in rows]
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._engine.connect() as conn:

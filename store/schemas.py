@@ -90,6 +90,25 @@ class CheckIn(BaseModel):
     keys: tuple[str, ...] = ()
 
 
+class FactIn(BaseModel):
+    """A figure of the prose with its sentence (parsers.prose.ProseFact)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=80)
+    value: int | Decimal
+    unit: str = Field(max_length=8)
+    sentence: str = Field(max_length=2000)
+    section: str = Field(default="", max_length=200)
+    phrase: str = Field(default="", max_length=200)
+    flags: frozenset[str] = frozenset()
+
+    @field_validator("value", mode="plain")
+    @classmethod
+    def _value(cls, value: object) -> Number:
+        return _number(value)
+
+
 class ReportIn(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -104,6 +123,7 @@ class ReportIn(BaseModel):
     title: str = Field(default="", max_length=500)
     published_on: date | None = None
     prose: dict[str, int | Decimal] = {}
+    facts: list[FactIn] = []
     checks: list[CheckIn] = []
     # The cells that are not plain non-negative counts, noted by `_cells`: V5 looks at these.
     _v5_cells: list[str] | None = PrivateAttr(default=None)

@@ -65,11 +65,12 @@ _CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
 _PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
 _ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
 _FIGURE_COLUMNS = ("report_id", "key", "value", "unit", "raw", "flags", "candidates")
+_PROSE_COLUMNS = ("report_id", "key", "value", "unit", "sentence", "section", "phrase", "flags")
 _TABLES = {
     "aliases": (_ALIASES, ("agency_id", "alias")),
     "figures": (_FIGURES, _FIGURE_COLUMNS),
     "checks": (_CHECKS, ("report_id", "rule", "ok", "message", "keys")),
-    "prose": (_PROSE, ("report_id", "key", "value")),
+    "prose": (_PROSE, _PROSE_COLUMNS),
 }
 # SQLite: groups of common cells (see `cell_groups`) become rows inside SQLite, from a JSON
 # object {key: value} per group, instead of binding ~230 rows of 7 columns per report in Python.
@@ -332,7 +333,17 @@ class ReportWriter:
     def _buffer(self, report_id: int, report_in: ReportIn) -> None:
         self._cells.append((report_id, report_in.cells))
         value = _sqlite_number if self._sqlite else _same
-        self._rows["prose"] += [(report_id, k, value(v)) for k, v in report_in.prose.items()]
+        prose = self._rows["prose"]
+        for fact in report_in.facts:
+            flags = ",".join(sorted(fact.flags))
+            prose.append((report_id, fact.key, value(fact.value), fact.unit, fact.sentence,
+                          fact.section, fact.phrase, flags))  # fmt: skip
+        stated = {fact.key for fact in report_in.facts}
+        prose += [
+            (report_id, k, value(v), None, "", "", "", "")
+            for k, v in report_in.prose.items()
+            if k not in stated
+        ]
         cells = report_in.cells
         self._carry[report_id] = {
             k: v

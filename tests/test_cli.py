@@ -77,7 +77,8 @@ def test_parse_json_of_the_text_sample(tmp_path: Path) -> None:
     assert report["format"] == "text"
     assert report["figures"]["apply.new.total"] == 0
     assert set(report) >= {
-        "agency_aliases", "region", "published_on", "cells", "prose", "checks", "warnings",
+        "agency_aliases", "region", "published_on", "cells", "prose", "facts", "checks",
+        "warnings",
     }  # fmt: skip
 
 

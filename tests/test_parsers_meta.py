@@ -99,12 +99,12 @@ def test_publication_date_alone_at_the_end() -> None:
     [
         (
             "pingtan_2021.txt",
-            {"proactive.total": 2645, "apply.new.total": 70, "result.total.total": 69,
+            {"apply.new.total": 70, "result.total.total": 69,
              "apply.carried_forward.total": 1},
         ),
         (
             "pingtan_2023.txt",
-            {"proactive.total": 13561, "proactive.normative.issued": 77,
+            {"proactive.normative.issued": 77,
              "proactive.normative.valid": 393, "apply.new.total": 81, "apply.new.natural": 80,
              "apply.new.business": 1, "result.total.total": 81, "result.withheld.total": 5,
              "result.unable.total": 31, "result.rejected.total": 1, "result.other.total": 2,
@@ -115,13 +115,14 @@ def test_publication_date_alone_at_the_end() -> None:
             {"apply.new.total": 154, "result.total.total": 148,
              "apply.carried_forward.total": 6, "review.total": 36, "litigation.total": 9},
         ),
-        ("pingtan_2019.txt", {"proactive.total": 2599}),
-        ("luan_jinan_data_bureau_2020.txt", {"proactive.total": 554, "apply.new.total": 0}),
+        ("pingtan_2019.txt", {}),
+        ("luan_jinan_data_bureau_2020.txt", {"apply.new.total": 0}),
     ],
     ids=["2021", "2023", "2025", "2019", "jinan"],
 )  # fmt: skip
 def test_prose_figures_of_the_real_reports(name: str, expected: dict[str, int]) -> None:
-    assert prose_figures(_text(name)) == expected
+    cells = {k: v for k, v in prose_figures(_text(name)).items() if not k.startswith("text.")}
+    assert cells == expected
 
 
 def test_approximate_prose_figures_are_skipped() -> None:

@@ -67,7 +67,7 @@ def test_jinan_gives_every_printed_cell_and_the_derived_sums() -> None:
     assert (amount.raw, amount.unit, amount.value) == ("0万元", "万元", Decimal(0))
     assert UNIT in amount.flags
     assert report.agency_aliases == ["政务服务管理局"]
-    assert report.prose == {"proactive.total": 554, "apply.new.total": 0}
+    assert report.prose["text.proactive.total"] == 554 and report.prose["apply.new.total"] == 0
     assert not [c for c in report.checks if not c.ok]
     assert report.warnings == []
 

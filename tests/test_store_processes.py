@@ -153,5 +153,5 @@ def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
     engine = make_engine(db_url)
-    assert current_revision(engine) == "0005_exact_values"
+    assert current_revision(engine) == "0006_prose_facts"
     engine.dispose()

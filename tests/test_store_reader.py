@@ -196,3 +196,29 @@ def test_across_puts_larger_first_ties_by_agency_and_ambiguous_last(engine: Engi
         ("六局", 40), ("三局", 7), ("五局", Decimal("5.5")), ("一局", 5), ("四局", 5),
         ("二局", None),
     ]  # fmt: skip
+
+
+def test_prose_facts_are_read_with_their_sentence_like_cells(engine: Engine) -> None:
+    from pathlib import Path
+
+    from parsers import parse_file
+
+    data = Path(__file__).parent / "data"
+    for name in ("pingtan_2021.txt", "pingtan_2023.txt"):
+        write_report(engine, parse_file(data / name), source_name=name, data_sha256=name)
+    reader = StoreReader(engine)
+    (agency,) = reader.agencies()
+    fact = reader.figures(agency.id, 2023, ["text.proactive.total", "apply.new.total"])
+    assert fact["text.proactive.total"].value == 13561
+    assert fact["text.proactive.total"].unit == "条"
+    assert "全区共主动公开政府信息13561条" in fact["text.proactive.total"].sentence
+    assert fact["text.proactive.total"].section.startswith("一、总体情况")
+    assert fact["apply.new.total"].sentence == ""  # the table cell, not the prose
+    series = reader.series(agency.id, "text.proactive.total")
+    assert {y: f.value for y, f in series.items()} == {2021: 2645, 2023: 13561}
+    assert [(a, f.value) for a, f in reader.across("text.proactive.total", 2021)] == [
+        (agency.id, 2645)
+    ]
+    stated = reader.facts(agency.id, 2023)
+    assert stated["apply.new.total"].value == 81  # what the prose says about a table cell
+    assert stated["text.fees_collected"].value == 0
