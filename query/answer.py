@@ -8,21 +8,36 @@ from typing import Any, Literal
 
 Status = Literal["answer", "choose", "no_data", "not_understood"]
 Intent = Literal[
-    "value", "series", "compare", "rank", "total", "overview", "checks", "availability", "help"
+    "value",
+    "series",
+    "compare",
+    "rank",
+    "total",
+    "computed",
+    "fact",
+    "overview",
+    "checks",
+    "availability",
+    "help",
 ]
 
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where a figure is printed: a table cell (table, row, column) or a sentence of the prose
+    (section and sentence; table, row and column empty)."""
+
     title: str
     file: str
     table: str
     row: str
     column: str
     template: str
+    section: str = ""
+    sentence: str = ""
 
     def to_json(self) -> dict[str, str]:
-        return {
+        out = {
             "title": self.title,
             "file": self.file,
             "table": self.table,
@@ -30,6 +45,9 @@ class Provenance:
             "column": self.column,
             "template": self.template,
         }
+        if self.sentence:
+            out |= {"section": self.section, "sentence": self.sentence}
+        return out
 
 
 @dataclass(frozen=True)
@@ -46,11 +64,20 @@ class AnswerItem:
     source: Provenance | None = None
     flags: tuple[str, ...] = ()
     candidates: tuple[Decimal, ...] = ()
+    agency_id: int | None = None  # carried so a chart never looks an agency up by its name
+    printed: str = ""  # the report's own text when it differs from value + unit (251000元)
+    computation: str = ""  # "" for a printed figure, else what was computed (yoy, sum, …)
+    formula: str = ""
+    parts: tuple[AnswerItem, ...] = ()
 
     def json_value(self) -> int | float | None:
         if self.value is None:
             return None
-        if self.unit == "件" and self.value == self.value.to_integral_value():
+        if (
+            self.unit != "万元"
+            and self.unit != "%"
+            and self.value == self.value.to_integral_value()
+        ):
             return int(self.value)
         return float(self.value)
 
@@ -65,6 +92,16 @@ class AnswerItem:
             "unit": self.unit,
             "source": self.source.to_json() if self.source else {},
             "flags": list(self.flags),
+            **({"printed": self.printed} if self.printed else {}),
+            **(
+                {
+                    "intent": self.computation,
+                    "formula": self.formula,
+                    "parts": [p.to_json() for p in self.parts],
+                }
+                if self.computation
+                else {}
+            ),
         }
 
 

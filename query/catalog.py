@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from parsers.fields import FIELDS, FieldDef, TemplateVersion, template_fields
-
-CATALOG_VERSION = "2021.1"  # bump when the template or the word lists change
+from parsers.fields import TemplateVersion, template_fields
 
 
 @dataclass(frozen=True)
@@ -469,10 +467,6 @@ def short_label(key: str) -> str:
     if column == "total" or column in row.defaults[:1]:
         return row.name
     return f"{row.name}·{column_name(key)}"
-
-
-def field_def(key: str) -> FieldDef | None:
-    return FIELDS.get(key)
 
 
 @lru_cache(maxsize=8)

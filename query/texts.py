@@ -1,37 +1,116 @@
-"""Reply wording. Every Chinese sentence the asker sends is written here."""
+"""Reply wording. Every Chinese sentence the question layer sends is written here."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT
+from parsers.prose import APPROXIMATE, TEXT_FACTS
 from query.answer import AnswerItem
 
 EXAMPLES = ("金安区 2020 申请数量", "平潭 近三年 行政复议", "淮安市 2024 年报概况", "有哪些年报")
 
 NOT_UNDERSTOOD = "抱歉，没看懂这个问题。可以这样问：{examples}。发送“帮助”查看更多问法。"
+NOT_UNDERSTOOD_ERROR = "抱歉，这个问题暂时无法回答，请换一种问法，例如：“金安区 2020 申请数量”。"
 EMPTY = "请输入问题，例如：{examples}。"
 BAD_TOKEN = "这个按钮已失效，请重新提问，例如：{examples}。"
-NO_FIELD = "请说明想查哪一项数据，例如“申请数量”“行政复议”“予以公开”。"
 NO_PLACE = "请说明是哪个单位或地区，例如“{example}”。"
 UNKNOWN_PLACE = "数据库里没有“{place}”的年报。"
 NOT_FOUND = "没有找到“{place}”。"
+NEAREST = "相近的有：{names}"
 NO_AGENCY_IN_REGION = "“{place}”下没有找到{department}的年报。"
+NO_DEPARTMENT = "数据库里没有“{place}{department}”的年报，不能用同一地区其他单位的数字代替。"
 CHOOSE_AGENCY = "“{place}”有多个单位的年报，请选择："
+MORE_AGENCIES = "（共 {count} 个，可写出单位全称）"
 NO_YEAR = "{agency}没有 {years} 年度的年报（已有：{have}）。"
 NO_KEY_IN_REPORT = "{agency} {year}年度年报中没有“{label}”这一项。"
 NO_KEY_IN_TEMPLATE = "{year}年度年报用的是 {template} 版模板，没有“{label}”这一项。"
+NO_FACT = "{agency} {year}年度年报的正文没有写“{label}”的数字。"
+NOT_IN_REPORTS = "年报里没有“{word}”这一项。"
+NEAREST_FIELDS = "年报里有的相近项目：{names}"
 LATEST = "未指定年份，按最新的 {year} 年度。"
+PREVIOUS_YEAR = "“上一年度”按 {year} 年度理解（{agency}有年报的最近一年是 {latest} 年度）。"
 ALTERNATIVES = "您是不是想问：{options}"
+DEPARTMENT_REPORT = "注意：这是{agency}（部门）的年报数字，不是{region}人民政府的年报。"
+TYPO = "按“{name}”理解（问题里写的是“{typed}”）。"
+FACT_SOURCE = "出处：《{title}》（{file}）{section}：“{sentence}”"
+APPROXIMATE_NOTE = "年报正文只给了约数（“{raw}”）"
+PROSE_DISAGREES = "年报正文写 {stated}（“{sentence}”），与表格不一致"
+SERIES_MISSING_REPORT = "无年报"
+SERIES_MISSING_KEY = "年报中无此项"
+SERIES_SOURCE_TABLE = "出处：各年度年报 表{table}“{row}”行"
+SERIES_SOURCE_FACT = "出处：各年度年报正文"
+COMPARE_MISSING_REPORT = "无该年度年报"
+RANK_HEADER = "{region} · {year}年度 · {label} 排名（{order}，共 {count} 个单位）"
+RANK_ORDER = ("从多到少", "从少到多")
+RANK_MINE = "{agency} 排第 {position} 位。"
+RANK_UNCLEAR = "另有 {count} 个单位此项数值有歧义，未参与排名。"
+NO_ACROSS = "{region}没有 {year} 年度“{label}”的数据。"
+TOTAL_LINE = "{count} 个单位合计：{amount}"
+TOTAL_UNCLEAR = "另有 {count} 个单位此项数值有歧义，未计入。"
+TOTAL_SOURCE = "出处：各单位同年度年报的同一格相加（不去重，政府与部门可能重复统计）。"
+ALL_AGENCIES = "全部单位"
+OVERVIEW_TITLE = "{agency} · {year}年度 年报概况"
+OVERVIEW_EMPTY = "这份年报没有可用的表格数据。"
+OVERVIEW_FACTS = "正文所述："
+REPORT_SOURCE = "出处：《{title}》（{file}）"
+CHECKS_NONE = "勾稽关系：没有检查记录。"
+CHECKS_ALL_OK = "勾稽关系：{count} 项检查全部通过。"
+CHECKS_FAILED = "勾稽关系：{count} 项检查，{failed} 项未通过：\n{details}"
+CHECKS_TITLE = "{agency} · {year}年度 年报检查{file}"
+FAILED_CHECK = "勾稽关系未通过：{message}"
+AVAILABILITY_ALL = "共收录 {agencies} 个单位的年报，{reports} 份："
+AVAILABILITY_MANY = "共收录 {agencies} 个单位的年报（前 200 个单位 {reports} 份）"
+AVAILABILITY_MORE = "……另有 {count} 个单位，请加上地区名称查询。"
+AVAILABILITY_AGENCY = "{agency} 已收录 {count} 份年报："
+AVAILABILITY_REPORT = "· {year}年度（{template} 版模板）：{file}"
+OVERVIEW_CHOICE = "{year}年度概况"
+YEAR_CHOICE = "{year}年度"
+
+# computed figures (shared/fields.md "Derived figures")
+COMPUTED_SOURCE = "计算：{formula}"
+PART_LINE = "· {name}：{amount}（{source}）"
+SMALL_BASE = "基数只有 {base} 件（少于 30），比率仅供参考。"
+ZERO_BASE = "{label}为 0，无法计算比率。"
+YOY_TITLE = "{agency} · {label} · {year}年度同比"
+YOY_LINE = "{year}年度 {now}，{previous}年度 {before}：{change}"
+YOY_UP = "增加 {diff}（{share}）"
+YOY_DOWN = "减少 {diff}（{share}）"
+YOY_SAME = "持平"
+YOY_NO_SHARE = "上年为 0，无法计算增幅"
+YOY_NO_PREVIOUS = "{agency}没有 {year} 年度的年报，无法计算同比（已有：{have}）。"
+SUM_TITLE = "{agency} · {year}年度 · {label}"
+SUM_YEARS_TITLE = "{agency} · {label} · {first}—{last}年度合计"
+AVERAGE_YEARS_TITLE = "{agency} · {label} · {first}—{last}年度平均"
+AVERAGE_LINE = "{count} 个年度平均：{amount}"
+EXTREME_TITLE = "{agency} · {label} · 哪一年最{word}"
+EXTREME_LINE = "{year}年度最{word}：{amount}"
+ORDER_TITLE = "{agency} · {label} · 各年度{order}"
+RATE_TITLE = "{agency} · {year}年度 · {label}"
+SHARE_TITLE = "{agency} · {year}年度 · {part}占{whole}的比例"
+CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
+AMBIGUOUS_PART = "“{label}”数值有歧义，无法计算。"
+
 HELP = (
     "我可以回答政府信息公开工作年度报告里的数字，并说明出处。例如：\n"
     "· 金安区 2020 申请数量\n"
     "· 平潭 2023 企业申请了多少\n"
+    "· 金安区 2020 主动公开了多少条信息（正文里的数字）\n"
     "· 平潭 近三年 行政复议（历年变化）\n"
+    "· 淮安市 2024 申请数量 同比 / 公开率 / 复议纠错率\n"
     "· 淮安市 和 洪泽区 2024 申请数量 对比\n"
     "· 淮安市 申请数量 排名 / 淮安市 申请数量 合计\n"
     "· 淮安市 2024 年报概况 / 洪泽区 2023 有没有问题\n"
-    "· 有哪些年报"
+    "· 有哪些年报 / 列出所有单位 / 怎么上传年报 / 如何导出数据"
+)
+HOW_TO_UPLOAD = (
+    "上传年报：管理员（ADMIN_IDS 中的用户）把 PDF、Word、HTML 或文本文件直接发给机器人，"
+    "机器人解析、校验后入库并回复摘要；任何人发送文件并附言 /check，只检查、不入库。\n"
+    "命令行：python bot.py ingest 文件或文件夹"
+)
+HOW_TO_EXPORT = (
+    "导出数据：在命令行运行 python bot.py export 输出文件 [--format csv|xlsx] "
+    "[--region 地区] [--year 年度]，每份年报一行、每个字段一列（金额单位：万元）。"
 )
 
 _FLAG_TEXT = {
@@ -39,10 +118,16 @@ _FLAG_TEXT = {
     DERIVED: "原表未印此格，由分项相加得出",
     UNIT: "原表写有单位，已换算",
 }
+_FACT_WORDS = {"free": "正文所述"}
 
 
 def examples() -> str:
     return "、".join(f"“{e}”" for e in EXAMPLES[:3])
+
+
+def fact_label(key: str) -> str:
+    """What a prose fact is called: 政策解读, 主动公开政府信息总数 …"""
+    return TEXT_FACTS.get(key, _FACT_WORDS["free"])
 
 
 def number(value: Decimal) -> str:
@@ -55,12 +140,18 @@ def amount(item: AnswerItem) -> str:
     if item.value is None:
         options = " / ".join(number(c) for c in item.candidates) or "无法确定"
         return f"数值有歧义（可能是 {options}），不给出确定数值"
-    return f"{number(item.value)} {item.unit}"
+    shown = f"{number(item.value)} {item.unit}" if item.unit != "%" else f"{number(item.value)}%"
+    if APPROXIMATE in item.flags:
+        shown = f"约 {shown}（原文为约数）"
+    if item.printed:
+        shown += f"（原表：{item.printed}）" if item.source and item.source.table else ""
+        shown += f"（原文：{item.printed}）" if item.source and not item.source.table else ""
+    return shown
 
 
 def flag_notes(item: AnswerItem) -> list[str]:
     flags = [f for f in item.flags if not (f == BLANK and DERIVED in item.flags)]
-    notes = [_FLAG_TEXT[f] for f in flags if f in _FLAG_TEXT]
+    notes = [_FLAG_TEXT[f] for f in flags if f in _FLAG_TEXT and not (f == UNIT and item.printed)]
     if AMBIGUOUS in item.flags and item.value is not None:
         notes.append("原表数字有歧义")
     return notes
@@ -70,15 +161,38 @@ def provenance(item: AnswerItem) -> str:
     src = item.source
     if src is None:
         return ""
+    if src.sentence:
+        section = src.section.split(" · ")[0] if src.section else "正文"
+        return FACT_SOURCE.format(
+            title=src.title, file=src.file, section=section, sentence=src.sentence
+        )
     return f"出处：《{src.title}》（{src.file}）表{src.table}“{src.row}”行“{src.column}”列"
 
 
-def value_text(item: AnswerItem, *, notes: list[str], failed: list[str], alts: list[str]) -> str:
+def source_short(item: AnswerItem) -> str:
+    """A part's source in one line: the file and the cell or the sentence."""
+    src = item.source
+    if src is None:
+        return ""
+    if src.sentence:
+        return f"{src.file} 正文“{src.sentence[:40]}”"
+    return f"{src.file} 表{src.table}“{src.row}”行“{src.column}”列"
+
+
+def value_text(
+    item: AnswerItem,
+    *,
+    notes: list[str],
+    failed: list[str],
+    alts: list[str],
+    warnings: list[str] = (),  # type: ignore[assignment]
+) -> str:
     lines = [f"{item.agency} · {item.year}年度 · {item.label}", amount(item)]
+    lines += [f"⚠ {w}" for w in warnings]
     lines += notes
     lines.append(provenance(item))
     lines += [f"⚠ {n}" for n in flag_notes(item)]
-    lines += [f"⚠ 勾稽关系未通过：{m}" for m in failed]
+    lines += [f"⚠ {FAILED_CHECK.format(message=m)}" for m in failed]
     if alts:
         lines.append(ALTERNATIVES.format(options="、".join(alts)))
     return "\n".join(line for line in lines if line)

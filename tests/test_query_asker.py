@@ -291,3 +291,31 @@ def test_bare_alias_names_a_department_not_every_agency() -> None:
     asker = make_asker(MemorySource([_report(agency, 2023, {"apply.new.total": figure})]))
     assert asker.ask("示例县政务服务管理局 2023 申请数量").answers[0].json_value() == 2
     assert asker.index().names.get("政务服务管理局") is None
+
+
+def test_chart_plots_the_agency_the_text_answered_when_two_share_a_name() -> None:
+    """Two 鼓楼区人民政府 (南京 and 福州): the chart follows the answer's agency id, never
+    a look-up of the display name."""
+    nanjing = _agency(1, "鼓楼区人民政府", "江苏省南京市鼓楼区", "government")
+    fuzhou = _agency(2, "鼓楼区人民政府", "福建省福州市鼓楼区", "government")
+    reports = [
+        _report(agency, year, {"apply.new.total": FigureInfo("apply.new.total", Decimal(v))})
+        for agency, values in ((nanjing, (11, 12)), (fuzhou, (71, 72)))
+        for year, v in zip((2022, 2023), values, strict=True)
+    ]
+    asker = make_asker(MemorySource(reports))
+    answer = asker.ask("福州市鼓楼区 申请数量 趋势")
+    assert [a.json_value() for a in answer.answers] == [71, 72]
+    spec = asker.chart("福州市鼓楼区 申请数量 趋势")
+    assert isinstance(spec, ChartSpec) and spec.series[0][1] == [71.0, 72.0]
+
+
+def test_an_amount_printed_in_yuan_is_answered_in_wan_yuan_with_the_printed_form() -> None:
+    agency = _agency(1, "示例市人民政府办公厅", "示例省示例市", "department")
+    cell = FigureInfo("proactive.procurement.amount", Decimal("25.1"), "元", "251000元", ("unit",))
+    info = ReportInfo(1, 2019, "示例市2019年报", "r1.html", "html", "2019")
+    asker = make_asker(MemorySource([MemoryReport(agency, info, {cell.key: cell})]))
+    answer = asker.ask("示例市人民政府办公厅 2019 采购金额")
+    assert "25.1 万元（原表：251000元）" in answer.text
+    item = answer.to_json()["answers"][0]
+    assert (item["value"], item["unit"], item["printed"]) == (25.1, "万元", "251000元")

@@ -1,0 +1,54 @@
+"""One figure of several agencies side by side, in one year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from query import texts
+from query.agencies import Place
+from query.answer import Answer, AnswerItem, Status
+from query.common import Context, default_key, label, pick
+from query.understand import Detection
+
+MAX_COMPARE = 10
+
+
+def resolve_many(places: Sequence[Place]) -> list[int]:
+    """One agency per place named (a region's first when it has several)."""
+    out: list[int] = []
+    for place in places:
+        picked = pick(place)
+        if picked is None and place.agencies:
+            picked = place.agencies[0]
+        if picked is not None and picked not in out:
+            out.append(picked)
+    return out
+
+
+def answer(ctx: Context, det: Detection, ids: list[int] | None = None) -> Answer:
+    ids = ids or resolve_many(det.scan.places)
+    if not ids:
+        return ctx.reply("not_understood", "compare", texts.NOT_UNDERSTOOD)
+    key = default_key(det)
+    have = {a: ctx.source.years(a) for a in ids}
+    notes: list[str] = []
+    if det.years.years:
+        year = det.years.years[-1]
+    else:
+        common = set.intersection(*(set(v) for v in have.values()))
+        year = max(common) if common else max(max(v) for v in have.values() if v)
+        notes.append(texts.LATEST.format(year=year))
+    found: list[AnswerItem] = []
+    lines = [f"{label(key)} · {year}年度", *notes]
+    for a in ids:
+        agency = ctx.index.info[a]
+        report, full, figure = ctx.figure(a, year, key)
+        if report is None or full is None or figure is None:
+            reason = texts.COMPARE_MISSING_REPORT if report is None else texts.SERIES_MISSING_KEY
+            lines.append(f"{agency.name}：{reason}")
+            continue
+        item = ctx.item(agency, report, full, figure)
+        found.append(item)
+        lines.append(f"{agency.name}：{texts.amount(item)}（{report.source_name}）")
+    status: Status = "answer" if found else "no_data"
+    return ctx.reply(status, "compare", "\n".join(lines), found)

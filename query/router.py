@@ -1,0 +1,133 @@
+"""The router: one question's detection in, the one intent module that answers it out.
+
+The order of the checks is the policy: say what is not understood or not there before anything
+else, never answer for an agency or year the question did not name, and ask when the words
+name several agencies.
+"""
+
+from __future__ import annotations
+
+from query import availability, checks, compare, help, overview, rank, series, texts, value
+from query.agencies import Place
+from query.answer import Answer, Choice, Intent
+from query.common import DEFAULT_KEY, MAX_CHOICES, Context, pick, row_key, token, with_nearest
+from query.source import AgencyInfo
+from query.understand import Detection, detect_question
+
+
+def route(ctx: Context) -> Answer:
+    question = ctx.question
+    if not question or not question.strip():
+        return ctx.reply("not_understood", None, texts.EMPTY)
+    det = detect_question(question, index=ctx.index, today=ctx.today)
+    hints = det.hints
+    if det.empty or (not det.has_cjk and not hints.has("help") and not det.years.years):
+        return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
+    places = det.scan.places
+    about = help.topic(det.text)
+    if about is not None:
+        return help.answer(ctx, about)
+    if hints.has("help") and not places and det.field is None:
+        return help.answer(ctx)
+    if hints.has("availability") and det.field is None:
+        return availability.answer(ctx, places)
+    if det.scan.unknown and not any(p.by_name for p in places):
+        unknown = det.scan.unknown or ""
+        text = texts.UNKNOWN_PLACE.format(place=unknown)
+        return with_nearest(ctx, det, text, unknown, intent_of(det))
+    if hints.has("rank") and (places or det.field is not None):
+        return rank.answer(ctx, det)
+    if not places:
+        if det.field is None:
+            return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
+        if len(det.leftover) >= 2 and ctx.index.nearest(det.leftover):
+            text = texts.NOT_FOUND.format(place=det.leftover)
+            return with_nearest(ctx, det, text, det.leftover, intent_of(det))
+        example = f"{ctx.example_place()} {det.field.row.name}"
+        return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
+    if len(places) >= 2:
+        return compare.answer(ctx, det)
+    place = places[0]
+    several = len(place.agencies) > 1 and place.department is None and not place.by_name
+    if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
+        return compare.answer(ctx, det, list(place.agencies[: compare.MAX_COMPARE]))
+    if hints.has("total") and several:
+        return rank.total(ctx, det, place)
+    intent = intent_of(det)
+    if not place.agencies:
+        text = texts.NO_AGENCY_IN_REGION.format(
+            place=place.text, department=place.department or ""
+        )
+        return with_nearest(ctx, det, text, place.text, intent)
+    agency_id = pick(place)
+    if agency_id is None:
+        return choose_agency(ctx, intent, det, place)
+    agency = ctx.index.info[agency_id]
+    key = None if det.field is None else row_key_of(det)
+    return for_agency(ctx, intent, agency, None, key, det, [])
+
+
+def row_key_of(det: Detection) -> str | None:
+    return row_key(det.field) if det.field else None
+
+
+def intent_of(det: Detection) -> Intent:
+    hints, years = det.hints, det.years
+    if hints.has("checks"):
+        return "checks"
+    if hints.has("overview") or (det.field is None and not hints.words - {"total"}):
+        return "overview" if not hints.has("series") else "series"
+    if years.recent or years.every or len(years.years) >= 2 or hints.has("series"):
+        return "series"
+    if hints.has("compare"):
+        return "series"
+    return "value"
+
+
+def choose_agency(ctx: Context, intent: Intent, det: Detection, place: Place) -> Answer:
+    key = row_key_of(det)
+    year = det.years.years[0] if len(det.years.years) == 1 else None
+    info = ctx.index.info
+    choices = [
+        Choice(info[a].name[:30], token(intent, a, year, key), info[a].name, year, key or "")
+        for a in place.agencies[:MAX_CHOICES]
+    ]
+    text = texts.CHOOSE_AGENCY.format(place=place.text)
+    if len(place.agencies) > MAX_CHOICES:
+        text += texts.MORE_AGENCIES.format(count=len(place.agencies))
+    return ctx.reply("choose", intent, text, choices=choices)
+
+
+def for_agency(
+    ctx: Context,
+    intent: Intent,
+    agency: AgencyInfo,
+    year: int | None,
+    key: str | None,
+    det: Detection | None,
+    notes: list[str],
+) -> Answer:
+    """An answer about one agency: the year is the one asked, or the latest (said so)."""
+    have = ctx.source.years(agency.id)
+    if not have:
+        return ctx.reply("no_data", intent, texts.UNKNOWN_PLACE.format(place=agency.name))
+    if intent == "availability":
+        return availability.for_agency(ctx, agency, have)
+    if intent == "series":
+        return series.answer(ctx, agency, have, key or DEFAULT_KEY, det)
+    asked = det.years.years if det else ((year,) if year else ())
+    if len(asked) > 1:
+        return series.answer(ctx, agency, have, key or DEFAULT_KEY, det)
+    if asked:
+        year = asked[0]
+        if year not in have:
+            return ctx.no_year(intent, agency, have, (year,), key)
+    else:
+        year = have[-1]
+        if det is not None:
+            notes = [*notes, texts.LATEST.format(year=year)]
+    if intent == "overview":
+        return overview.answer(ctx, agency, year, notes)
+    if intent == "checks":
+        return checks.answer(ctx, agency, year, notes)
+    return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

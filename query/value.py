@@ -1,0 +1,91 @@
+"""One figure of one report: a table cell or a fact of the prose, with its source."""
+
+from __future__ import annotations
+
+from query import texts
+from query.answer import Answer, AnswerItem, Choice
+from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
+from query.common import Context, label, other_years, report_key, token
+from query.source import AgencyInfo, is_fact_key
+from query.understand import Detection
+
+
+def answer(
+    ctx: Context,
+    agency: AgencyInfo,
+    year: int,
+    key: str,
+    det: Detection | None,
+    notes: list[str],
+) -> Answer:
+    report = ctx.source.report(agency.id, year)
+    if report is None:
+        return ctx.no_year("value", agency, ctx.source.years(agency.id), (year,), key)
+    full = report_key(report, key)
+    name = label(key)
+    if full is None:
+        text = texts.NO_KEY_IN_TEMPLATE.format(year=year, template=report.template, label=name)
+        return ctx.reply("no_data", "value", text, choices=other_years(ctx, agency, key, year))
+    figure = ctx.source.figures(agency.id, year, [full]).get(full)
+    if figure is None:
+        template = texts.NO_FACT if is_fact_key(full) else texts.NO_KEY_IN_REPORT
+        text = template.format(agency=agency.name, year=year, label=name)
+        related = [
+            c
+            for c in alternatives(ctx, agency, year, full, det)
+            if ctx.source.figures(agency.id, year, [c.key])
+        ]
+        choices = (related + other_years(ctx, agency, key, year))[:6]
+        if choices:
+            text += "\n" + texts.ALTERNATIVES.format(options="、".join(c.label for c in choices))
+        return ctx.reply("no_data", "value", text, choices=choices)
+    item = ctx.item(agency, report, full, figure)
+    failed = [c.message for c in ctx.source.checks(agency.id, year) if not c.ok and full in c.keys]
+    failed = [m for m in failed if not m.startswith("正文")]  # W2 is said with the sentence
+    choices = alternatives(ctx, agency, year, full, det)
+    text = texts.value_text(
+        item,
+        notes=notes,
+        failed=failed,
+        alts=[c.label for c in choices],
+        warnings=prose_warnings(ctx, agency.id, year, item),
+    )
+    return ctx.reply("answer", "value", text, [item], choices)
+
+
+def prose_warnings(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:
+    """W2 in the answer: the report's own prose states this cell with another figure."""
+    if is_fact_key(item.key) or item.value is None:
+        return []
+    stated = ctx.source.facts(agency_id, year).get(item.key)
+    if stated is None or stated.value is None or stated.value == item.value:
+        return []
+    said = f"{texts.number(stated.value)} {stated.unit or item.unit}"
+    return [texts.PROSE_DISAGREES.format(stated=said, sentence=stated.sentence)]
+
+
+def alternatives(
+    ctx: Context, agency: AgencyInfo, year: int, key: str, det: Detection | None
+) -> list[Choice]:
+    """Other cells the same words may have meant (申请数量: 新收, 上年结转, 办理结果)."""
+    if det is None or det.field is None or is_fact_key(key):
+        return []
+    row = det.field.row
+    column = key.rpartition(".")[2]
+    rows: list[RowEntry] = [*det.field.others]
+    rows += [ROW_BY_PREFIX[p] for p in row.alternatives if p in ROW_BY_PREFIX]
+    report = ctx.source.report(agency.id, year)
+    if report is None:
+        return []
+    available = template_keys(report.template)
+    choices = []
+    for other in dict.fromkeys(rows):
+        alt = resolve_key(f"{other.prefix}.{column}", available)
+        alt = alt or key_for(other, None, available)
+        if alt and alt != key:
+            choices.append(
+                Choice(
+                    short_label(alt), token("value", agency.id, year, alt), agency.name, year, alt
+                )
+            )
+    return choices[:3]
