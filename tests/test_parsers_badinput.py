@@ -134,7 +134,8 @@ def test_scanned_pages_with_only_page_numbers_as_text_are_refused_as_a_scan() ->
 
 
 def test_pdf_whose_font_cannot_be_mapped_to_text_is_refused() -> None:
-    """A CID font re-labelled Identity-H without a ToUnicode map: pdfminer yields (cid:N)."""
+    """A CID font re-labelled Identity-H without a ToUnicode map: its glyph numbers come out as
+    rare code points (㩾䅍㪦…), not as the text."""
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     out = BytesIO()

@@ -1,0 +1,475 @@
+"""Pages of positioned words and ruling lines → Document.
+
+Both PDF readers end here: the text layer read by PDFium (`parsers.pdf`) and the words OCR finds
+on a page image (`parsers.ocr`). Nothing uses the content-stream order, which is unreliable in
+published reports (淮安 2024 lists 复议后起诉 before 未经复议直接起诉): words are placed by their
+coordinates, and table cells come from the ruling lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from parsers.detect import join_lines
+from parsers.fields import TEMPLATES, apply_rows
+
+EDGE_GAP = 3.0  # points: rules closer than this are one rule; ends this close meet
+_MIN_RULE = 3.0  # points: shorter strokes are glyph parts or dots, not ruling
+_MAX_EDGE_PAIRS = 250_000  # rule pairs examined when closing open tables (a page of charts)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Every row label of 表三, group and item (（四）无法提供, 2.重复申请…): for mending cut labels.
+_TEMPLATE_LABELS = frozenset(
+    part for template in TEMPLATES for row in apply_rows(template) for part in row.label.split(" ")
+) | {"三、本年度办理结果"}
+
+
+class Word(NamedTuple):
+    """A run of characters on one line, in page points measured from the top-left corner."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Rule(NamedTuple):
+    """A horizontal (top == bottom) or vertical (x0 == x1) ruling line, top-left origin."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass
+class Page:
+    """What a reader found on one page: its words, its ruling and its size."""
+
+    words: list[Word]
+    horizontal: list[Rule]
+    vertical: list[Rule]
+    width: float
+    height: float
+    ocr: bool = False  # the words were read from an image
+
+
+@dataclass
+class Grid:
+    """A ruled table as cells on a grid: each cell's text and the rows/columns it covers."""
+
+    bbox: tuple[float, float, float, float]
+    columns: list[float]  # x boundaries
+    cells: list[tuple[int, int, int, int, str]]  # row0, row1 (exclusive), col0, col1, text
+    n_rows: int
+
+    def rows(self) -> list[list[str]]:
+        """One list per grid row: a cell merged across rows repeats in each, a cell merged
+        across columns appears once."""
+        out: list[list[tuple[int, str]]] = [[] for _ in range(self.n_rows)]
+        for r0, r1, c0, _c1, text in self.cells:
+            for r in range(r0, r1):
+                out[r].append((c0, text))
+        return [[text for _, text in sorted(row)] for row in out if row]
+
+
+@dataclass
+class Block:
+    """A piece of a page in reading order: a text line (with its gap-separated cells, used when
+    the document has no ruled table) or a table."""
+
+    top: float
+    lines: list[str]
+    rows: list[list[str]]
+    cells: list[str] | None = None
+
+
+@dataclass
+class Laid:
+    """The document's pages as blocks in reading order, ready to become a Document."""
+
+    lines: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+# --- words ------------------------------------------------------------------------------------
+Char = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom (as a Word)
+
+
+def words_from_chars(chars: Sequence[Char], *, tolerance: float = EDGE_GAP) -> list[Word]:
+    """Characters (whitespace ends a word) joined into words.
+
+    Lines are chains of characters whose tops lie within `tolerance` of the next; within a line
+    a word ends at a gap wider than `tolerance`, a step back, or a top more than `tolerance`
+    away from the last character's (a vertical label beside a cell's text)."""
+    ordered = sorted(chars, key=_by_top)
+    words: list[Word] = []
+    i, n = 0, len(ordered)
+    while i < n:
+        j, last = i + 1, ordered[i][2]
+        while j < n and ordered[j][2] - last <= tolerance:
+            last = ordered[j][2]
+            j += 1
+        _line_words(sorted(ordered[i:j], key=_by_x), tolerance, words)
+        i = j
+    return words
+
+
+def _by_top(ch: Char) -> float:
+    return ch[2]
+
+
+def _by_x(ch: Char) -> float:
+    return ch[1]
+
+
+def _line_words(line: Sequence[Char], tolerance: float, out: list[Word]) -> None:
+    text: list[str] = []
+    x0 = top = x1 = bottom = last_x0 = last_x1 = last_top = 0.0
+    for t, cx0, ctop, cx1, cbottom in line:
+        if t.isspace():
+            if text:
+                out.append(Word("".join(text), x0, top, x1, bottom))
+                text = []
+            continue
+        if text and (
+            cx0 < last_x0 or cx0 > last_x1 + tolerance or abs(ctop - last_top) > tolerance
+        ):
+            out.append(Word("".join(text), x0, top, x1, bottom))
+            text = []
+        if text:
+            text.append(t)
+            top, x1, bottom = min(top, ctop), max(x1, cx1), max(bottom, cbottom)
+        else:
+            text, x0, top, x1, bottom = [t], cx0, ctop, cx1, cbottom
+        last_x0, last_x1, last_top = cx0, cx1, ctop
+    if text:
+        out.append(Word("".join(text), x0, top, x1, bottom))
+
+
+def _line_groups(words: Sequence[Word]) -> list[tuple[float, list[Word]]]:
+    out: list[tuple[float, list[Word]]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if out and abs(w.top - out[-1][0]) <= max(2.0, (w.bottom - w.top) * 0.5):
+            out[-1][1].append(w)
+        else:
+            out.append((w.top, [w]))
+    return [(top, sorted(ws, key=lambda w: w.x0)) for top, ws in out]
+
+
+def _join(words: Sequence[Word]) -> str:
+    """Words of one line: Chinese needs no spaces; Latin words and numbers keep one."""
+    text = ""
+    for w in words:
+        t = w.text
+        if text and text[-1].isascii() and t[0].isascii() and text[-1] != " ":
+            text += " "
+        text += t
+    return text
+
+
+def _join_lines(words: Sequence[Word]) -> str:
+    """A cell's words as one line (see `join_lines`)."""
+    return join_lines(_join(line_words) for _, line_words in _line_groups(words))
+
+
+# --- ruling -----------------------------------------------------------------------------------
+def closed_ruling(horizontal: list[Rule], vertical: list[Rule]) -> list[Rule]:
+    """The horizontal rules plus the ones a table cut by a page break lacks.
+
+    A table continued from the previous page has no top rule; its vertical rules still show
+    where the first row starts, so the missing rule is added there (and likewise at the bottom).
+    """
+    closing: list[Rule] = []
+    if len(vertical) * len(horizontal) > _MAX_EDGE_PAIRS:  # a drawing, not a table
+        return horizontal
+    for v in vertical:
+        crossing = [
+            h.top
+            for h in horizontal
+            if h.x0 - EDGE_GAP <= v.x0 <= h.x1 + EDGE_GAP
+            and v.top - EDGE_GAP <= h.top <= v.bottom + EDGE_GAP
+        ]
+        if not crossing:
+            continue
+        for y, open_end in ((v.top, min(crossing) - v.top), (v.bottom, v.bottom - max(crossing))):
+            if open_end > 2 * EDGE_GAP:
+                closing.append(_horizontal_at(y, horizontal, v.x0))
+    return horizontal + closing
+
+
+def _horizontal_at(y: float, horizontal: Sequence[Rule], x: float) -> Rule:
+    """A synthetic rule at height `y` as wide as the widest rule through `x`."""
+    through = [h for h in horizontal if h.x0 - EDGE_GAP <= x <= h.x1 + EDGE_GAP]
+    return Rule(min(h.x0 for h in through), y, max(h.x1 for h in through), y)
+
+
+def _snap(values: list[float]) -> dict[float, float]:
+    """Positions within EDGE_GAP of their neighbour snapped to their cluster's mean."""
+    out: dict[float, float] = {}
+    cluster: list[float] = []
+    for v in sorted(set(values)):
+        if cluster and v - cluster[-1] > EDGE_GAP:
+            mean = sum(cluster) / len(cluster)
+            out.update(dict.fromkeys(cluster, mean))
+            cluster = []
+        cluster.append(v)
+    if cluster:
+        out.update(dict.fromkeys(cluster, sum(cluster) / len(cluster)))
+    return out
+
+
+_Edge = tuple[float, float, float]  # position, start, end
+
+
+def _joined(spans: dict[float, list[tuple[float, float]]]) -> list[_Edge]:
+    """Collinear pieces at each position joined where they overlap or nearly touch, as
+    (position, start, end); pieces shorter than a rule dropped."""
+    out: list[_Edge] = []
+    for pos, pieces in spans.items():
+        pieces.sort()
+        start, end = pieces[0]
+        for a, b in pieces[1:]:
+            if a <= end + EDGE_GAP:
+                end = max(end, b)
+            else:
+                out.append((pos, start, end))
+                start, end = a, b
+        out.append((pos, start, end))
+    return [e for e in out if e[2] - e[1] >= _MIN_RULE]
+
+
+@dataclass
+class _Shape:
+    """A table's geometry: boundary positions and its cells as index rectangles."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[tuple[int, int, int, int]]  # row0, row1, col0, col1 (exclusive ends)
+
+
+def table_shapes(horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> list[_Shape]:
+    """The ruled tables of a page: cells are the regions the rules close off."""
+    if not horizontal or not vertical:
+        return []
+    ysnap = _snap([h.top for h in horizontal])
+    xsnap = _snap([v.x0 for v in vertical])
+    hspans: dict[float, list[tuple[float, float]]] = {}
+    for h in horizontal:
+        hspans.setdefault(ysnap[h.top], []).append((h.x0, h.x1))
+    vspans: dict[float, list[tuple[float, float]]] = {}
+    for v in vertical:
+        vspans.setdefault(xsnap[v.x0], []).append((v.top, v.bottom))
+    hs, vs = _joined(hspans), _joined(vspans)
+    if len(hs) * len(vs) > _MAX_EDGE_PAIRS:
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, x0, x1) in enumerate(hs):
+        for j, (x, y0, y1) in enumerate(vs):
+            if x0 - EDGE_GAP <= x <= x1 + EDGE_GAP and y0 - EDGE_GAP <= y <= y1 + EDGE_GAP:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[_Edge], list[_Edge]]] = {}
+    for i, edge in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(edge)
+    for j, edge in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(edge)
+    shapes = [_shape(h, v) for h, v in groups.values() if len(h) >= 2 and len(v) >= 2]
+    return sorted((s for s in shapes if s.cells), key=lambda s: s.ys[0])
+
+
+def _covered(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
+    return any(s - EDGE_GAP <= a and b <= e + EDGE_GAP for s, e in spans)
+
+
+def _shape(hs: list[_Edge], vs: list[_Edge]) -> _Shape:
+    """Cells of one connected set of rules: grid squares joined across every side that no rule
+    closes; a region open to the outside is no cell."""
+    ys = sorted({h[0] for h in hs})
+    xs = sorted({v[0] for v in vs})
+    hat: dict[float, list[tuple[float, float]]] = {}
+    for y, x0, x1 in hs:
+        hat.setdefault(y, []).append((x0, x1))
+    vat: dict[float, list[tuple[float, float]]] = {}
+    for x, y0, y1 in vs:
+        vat.setdefault(x, []).append((y0, y1))
+    n_r, n_c = len(ys) - 1, len(xs) - 1
+    # closed[r][c] for the rule below row r (h) / right of column c (v); edges of the grid too.
+    h_rule = [[_covered(hat[ys[i]], xs[c], xs[c + 1]) for c in range(n_c)] for i in range(n_r + 1)]
+    v_rule = [[_covered(vat[xs[j]], ys[r], ys[r + 1]) for j in range(n_c + 1)] for r in range(n_r)]
+    seen = [[False] * n_c for _ in range(n_r)]
+    cells: list[tuple[int, int, int, int]] = []
+    for r in range(n_r):
+        for c in range(n_c):
+            if seen[r][c]:
+                continue
+            stack, region, open_side = [(r, c)], [], False
+            seen[r][c] = True
+            while stack:
+                rr, cc = stack.pop()
+                region.append((rr, cc))
+                steps = (
+                    (rr - 1, cc, h_rule[rr][cc]),
+                    (rr + 1, cc, h_rule[rr + 1][cc]),
+                    (rr, cc - 1, v_rule[rr][cc]),
+                    (rr, cc + 1, v_rule[rr][cc + 1]),
+                )
+                for nr, nc, closed in steps:
+                    if closed:
+                        continue
+                    if not (0 <= nr < n_r and 0 <= nc < n_c):
+                        open_side = True
+                    elif not seen[nr][nc]:
+                        seen[nr][nc] = True
+                        stack.append((nr, nc))
+            if open_side:
+                continue
+            rows = [p[0] for p in region]
+            cols = [p[1] for p in region]
+            cells.append((min(rows), max(rows) + 1, min(cols), max(cols) + 1))
+    used_x = sorted({xs[i] for _, _, c0, c1 in cells for i in (c0, c1)})
+    used_y = sorted({ys[i] for r0, r1, _, _ in cells for i in (r0, r1)})
+    xi = {x: i for i, x in enumerate(used_x)}
+    yi = {y: i for i, y in enumerate(used_y)}
+    return _Shape(
+        used_x,
+        used_y,
+        [(yi[ys[r0]], yi[ys[r1]], xi[xs[c0]], xi[xs[c1]]) for r0, r1, c0, c1 in cells],
+    )
+
+
+def grids(page: Page) -> list[Grid]:
+    """The page's ruled tables with at least two columns, each cell holding its words' text."""
+    horizontal = closed_ruling(page.horizontal, page.vertical)
+    out: list[Grid] = []
+    for shape in table_shapes(horizontal, page.vertical):
+        if len({c0 for _, _, c0, _ in shape.cells}) >= 2:
+            out.append(_fill(shape, page.words))
+    return out
+
+
+def _fill(shape: _Shape, words: Sequence[Word]) -> Grid:
+    xs, ys = shape.xs, shape.ys
+    at: dict[tuple[int, int], int] = {}
+    for i, (r0, r1, c0, c1) in enumerate(shape.cells):
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                at.setdefault((r, c), i)
+    texts: list[list[Word]] = [[] for _ in shape.cells]
+    x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            cell = at.get((bisect.bisect(ys, cy) - 1, bisect.bisect(xs, cx) - 1))
+            if cell is not None:
+                texts[cell].append(w)
+    return Grid(
+        bbox=(x0, top, x1, bottom),
+        columns=list(xs),
+        cells=[(*cell, _join_lines(ws)) for cell, ws in zip(shape.cells, texts, strict=True)],
+        n_rows=len(ys) - 1,
+    )
+
+
+# --- across pages -----------------------------------------------------------------------------
+def _continues(before: Grid, after: Grid, height: float) -> bool:
+    """A table at the top of a page with the same columns as the one that ended the last page
+    is that table's continuation."""
+    near_top = after.bbox[1] < height * 0.2
+    same_columns = len(before.columns) == len(after.columns) and all(
+        abs(a - b) < EDGE_GAP for a, b in zip(before.columns, after.columns, strict=True)
+    )
+    return near_top and same_columns
+
+
+def _carry_merged_labels(before: Grid, after: Grid) -> None:
+    """Mend label cells cut by a page break.
+
+    A group label merged down the rows (三、本年度办理结果) is printed once, on the first page:
+    an empty cell in its place at the top of the next page inherits it. A label whose text wraps
+    over the break (（四）无 | 法提供) is joined on both sides, but only when the two halves make a
+    label of the template.
+    """
+    last_row = before.n_rows - 1
+    labels = {c0: text for _r0, r1, c0, _c1, text in before.cells if r1 - 1 == last_row}
+    joined: dict[int, str] = {}
+    mended: list[tuple[int, int, int, int, str]] = []
+    for r0, r1, c0, c1, text in after.cells:
+        above = labels.get(c0)
+        if r0 == 0 and above and _is_label(above):
+            if not text:
+                text = above
+            elif above + text in _TEMPLATE_LABELS and text not in _TEMPLATE_LABELS:
+                text = joined[c0] = above + text
+        mended.append((r0, r1, c0, c1, text))
+    after.cells = mended
+    before.cells = [
+        (r0, r1, c0, c1, joined[c0] if r1 - 1 == last_row and c0 in joined else text)
+        for r0, r1, c0, c1, text in before.cells
+    ]
+
+
+def _is_label(text: str | None) -> bool:
+    return bool(text) and _CJK.search(text or "") is not None
+
+
+# --- reading order ----------------------------------------------------------------------------
+def lay_out(pages: Sequence[Page]) -> Laid:
+    """Every page's text lines and table rows in reading order, tables continued across page
+    breaks mended."""
+    laid: list[tuple[Page, list[Grid]]] = []
+    previous: Grid | None = None
+    for page in pages:
+        found = grids(page)
+        if found and previous is not None and _continues(previous, found[0], page.height):
+            _carry_merged_labels(previous, found[0])
+        laid.append((page, found))
+        previous = found[-1] if found else None
+        if previous is not None and page.height - previous.bbox[3] > page.height * 0.2:
+            previous = None  # the table ended well before the page did
+    blocks = [block for page, found in laid for block in _page_blocks(page.words, found)]
+    out = Laid(
+        lines=[line for block in blocks for line in block.lines],
+        rows=[row for block in blocks for row in block.rows],
+    )
+    if not out.rows:  # no ruling at all: read tables from the gaps between words
+        out.rows = [block.cells for block in blocks if block.cells and len(block.cells) > 1]
+    return out
+
+
+def _page_blocks(words: Sequence[Word], found: Sequence[Grid]) -> list[Block]:
+    """Text lines outside the tables and the tables themselves, ordered top to bottom."""
+
+    def inside(w: Word) -> bool:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        return any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in found)
+
+    free = [w for w in words if not inside(w)] if found else list(words)
+    blocks = [Block(top, [_join(ws)], [], cells=_gap_cells(ws)) for top, ws in _line_groups(free)]
+    for g in found:
+        rows = g.rows()
+        blocks.append(Block(g.bbox[1], ["\t".join(row) for row in rows], rows))
+    blocks.sort(key=lambda b: b.top)
+    return blocks
+
+
+def _gap_cells(words: Sequence[Word]) -> list[str]:
+    """A line split into cells where words stand further apart than a character's height: the
+    columns of a table drawn without rules."""
+    cells: list[list[Word]] = []
+    for w in words:
+        if cells and w.x0 - cells[-1][-1].x1 <= w.bottom - w.top:
+            cells[-1].append(w)
+        else:
+            cells.append([w])
+    return [_join(ws) for ws in cells]
