@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import docx
 import lxml.html
-import pdfplumber
+import pypdfium2
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -303,8 +303,11 @@ _PAGE_FOOTER = re.compile(r"^[-—－]\s*\d+\s*[-—－]$")
 def _pdf_paragraphs(path: Path) -> list[str]:
     """A published PDF's prose as paragraphs: wrapped lines joined, page footers dropped; the
     two title lines stay apart. Table lines come along and are cut away by the caller."""
-    with pdfplumber.open(path) as pdf:
-        raw = [line for page in pdf.pages for line in (page.extract_text() or "").split("\n")]
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        raw = [line for page in pdf for line in page.get_textpage().get_text_range().splitlines()]
+    finally:
+        pdf.close()
     lines = [line.strip() for line in raw if line.strip() and not _PAGE_FOOTER.match(line)]
     paragraphs = [*lines[:2], lines[2]]
     for line in lines[3:]:
