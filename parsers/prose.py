@@ -159,7 +159,7 @@ _TAIL_FILLER = re.compile(r"(?:共计|合计|累计|总计|共|达到|达|为|�
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,40}》|〈[^〉]{0,40}〉|[（(][^）)]{0,40}[）)]")
 _CLAUSE_START = re.compile(r"[，,：:；;（(]")
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
-_PAGE_NUMBER = re.compile(r"-\d{1,3}-")
+_PAGE_NUMBER = re.compile(r"(?m)^\s*[-—－]\s*\d{1,3}\s*[-—－]\s*$")  # a page foot: - 1 -
 
 
 def prose_text(text: str) -> str:

@@ -210,7 +210,7 @@ def pick(place: Place) -> int | None:
 
 def with_nearest(ctx: Context, det: Detection, text: str, place: str, intent: Intent) -> Answer:
     """A place we do not have: say so and offer the nearest agencies (never an answer)."""
-    key = None if det.field is None else det.field.row.prefix
+    key = det.key
     year = det.years.years[0] if len(det.years.years) == 1 else None
     choices = [
         Choice(
@@ -259,9 +259,7 @@ def other_columns(ctx: Context, agency: AgencyInfo, key: str, year: int) -> list
 
 
 def default_key(det: Detection | None) -> str:
-    if det is None or det.field is None:
-        return DEFAULT_KEY
-    return row_key(det.field)
+    return (det.key if det else None) or DEFAULT_KEY
 
 
 def first_key(row_prefix: str, available: frozenset[str]) -> str | None:

@@ -9,6 +9,7 @@ from query.agencies import Place
 from query.answer import Answer, AnswerItem, Status
 from query.common import Context, default_key, label, pick
 from query.understand import Detection
+from query.value import checked
 
 MAX_COMPARE = 10
 
@@ -47,8 +48,8 @@ def answer(ctx: Context, det: Detection, ids: list[int] | None = None) -> Answer
             reason = texts.COMPARE_MISSING_REPORT if report is None else texts.SERIES_MISSING_KEY
             lines.append(f"{agency.name}：{reason}")
             continue
-        item = ctx.item(agency, report, full, figure)
+        item, warning = checked(ctx, ctx.item(agency, report, full, figure))
         found.append(item)
-        lines.append(f"{agency.name}：{texts.amount(item)}（{report.source_name}）")
+        lines.append(f"{agency.name}：{texts.amount(item)}（{report.source_name}）{warning}")
     status: Status = "answer" if found else "no_data"
     return ctx.reply(status, "compare", "\n".join(lines), found)

@@ -17,6 +17,8 @@ from query.catalog import COLUMNS, ROW_BY_PREFIX, ROWS, ColumnEntry, RowEntry
 
 FUZZY_CUTOFF = 74.0
 GENERIC_ROW = "apply.new"
+# Rows whose words also occur in questions about something else (申请, 公开了多少).
+GENERIC_ROWS = frozenset({GENERIC_ROW, "result.public"})
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
 

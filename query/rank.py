@@ -14,6 +14,7 @@ from query.common import Context, default_key, for_year, label, pick, region_nam
 from query.source import FigureInfo, is_fact_key
 from query.understand import Detection
 from query.units import canonical
+from query.value import checked
 from query.years import FIRST_YEAR
 
 RANK_DEFAULT = 10
@@ -94,9 +95,9 @@ def answer(ctx: Context, det: Detection) -> Answer:
         report = ctx.source.report(a, year)
         if report is None:
             continue
-        item = ctx.item(agency, report, key, figures[a])
+        item, warning = checked(ctx, ctx.item(agency, report, key, figures[a]))
         found.append(item)
-        lines.append(f"{position}. {agency.name}：{texts.amount(item)}")
+        lines.append(f"{position}. {agency.name}：{texts.amount(item)}{warning}")
     mine_value = figures[mine].value if mine in figures else None
     if mine is not None and mine_value is not None:
         ahead = sum(1 for _, v in valued if (v < mine_value if ascending else v > mine_value))

@@ -7,10 +7,21 @@ name several agencies.
 
 from __future__ import annotations
 
-from query import availability, checks, compare, help, overview, rank, series, texts, value
+from query import (
+    absent,
+    availability,
+    checks,
+    compare,
+    help,
+    overview,
+    rank,
+    series,
+    texts,
+    value,
+)
 from query.agencies import Place
 from query.answer import Answer, Choice, Intent
-from query.common import DEFAULT_KEY, MAX_CHOICES, Context, pick, row_key, token, with_nearest
+from query.common import DEFAULT_KEY, MAX_CHOICES, Context, label, pick, token, with_nearest
 from query.source import AgencyInfo
 from query.understand import Detection, detect_question
 
@@ -27,23 +38,23 @@ def route(ctx: Context) -> Answer:
     about = help.topic(det.text)
     if about is not None:
         return help.answer(ctx, about)
-    if hints.has("help") and not places and det.field is None:
+    if hints.has("help") and not places and det.key is None:
         return help.answer(ctx)
-    if hints.has("availability") and det.field is None:
+    if hints.has("availability") and det.key is None:
         return availability.answer(ctx, places)
     if det.scan.unknown and not any(p.by_name for p in places):
         unknown = det.scan.unknown or ""
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
-    if hints.has("rank") and (places or det.field is not None):
+    if hints.has("rank") and (places or det.key is not None):
         return rank.answer(ctx, det)
     if not places:
-        if det.field is None:
+        if det.key is None:
             return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
         if len(det.leftover) >= 2 and ctx.index.nearest(det.leftover):
             text = texts.NOT_FOUND.format(place=det.leftover)
             return with_nearest(ctx, det, text, det.leftover, intent_of(det))
-        example = f"{ctx.example_place()} {det.field.row.name}"
+        example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
     if len(places) >= 2:
         return compare.answer(ctx, det)
@@ -63,19 +74,19 @@ def route(ctx: Context) -> Answer:
     if agency_id is None:
         return choose_agency(ctx, intent, det, place)
     agency = ctx.index.info[agency_id]
-    key = None if det.field is None else row_key_of(det)
-    return for_agency(ctx, intent, agency, None, key, det, [])
+    return for_agency(ctx, intent, agency, None, det.key, det, [])
 
 
 def row_key_of(det: Detection) -> str | None:
-    return row_key(det.field) if det.field else None
+    return det.key
 
 
 def intent_of(det: Detection) -> Intent:
     hints, years = det.hints, det.years
     if hints.has("checks"):
         return "checks"
-    if hints.has("overview") or (det.field is None and not hints.words - {"total"}):
+    named_only = det.key is None and not det.asked and not hints.words - {"total"}
+    if hints.has("overview") or named_only:
         return "overview" if not hints.has("series") else "series"
     if years.recent or years.every or len(years.years) >= 2 or hints.has("series"):
         return "series"
@@ -130,4 +141,6 @@ def for_agency(
         return overview.answer(ctx, agency, year, notes)
     if intent == "checks":
         return checks.answer(ctx, agency, year, notes)
+    if key is None and det is not None and det.asked:
+        return absent.answer(ctx, agency, year, det, notes)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

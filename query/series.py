@@ -8,6 +8,7 @@ from query.answer import Answer, AnswerItem
 from query.common import Context, label
 from query.source import AgencyInfo, is_fact_key
 from query.understand import Detection
+from query.value import checked
 
 
 def years_asked(have: list[int], det: Detection | None) -> list[int]:
@@ -32,9 +33,9 @@ def items(
             reason = texts.SERIES_MISSING_REPORT if report is None else texts.SERIES_MISSING_KEY
             lines.append(f"{year}年度：{reason}")
             continue
-        item = ctx.item(agency, report, full, figure)
+        item, warning = checked(ctx, ctx.item(agency, report, full, figure))
         found.append(item)
-        lines.append(f"{year}年度：{texts.amount(item)}（{report.source_name}）")
+        lines.append(f"{year}年度：{texts.amount(item)}（{report.source_name}）{warning}")
     return found, lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT
@@ -28,6 +29,7 @@ NO_KEY_IN_TEMPLATE = "{year}年度年报用的是 {template} 版模板，没有�
 NO_FACT = "{agency} {year}年度年报的正文没有写“{label}”的数字。"
 NOT_IN_REPORTS = "年报里没有“{word}”这一项。"
 NEAREST_FIELDS = "年报里有的相近项目：{names}"
+FREE_CANDIDATES = "年报正文里相近的说法：{names}"
 LATEST = "未指定年份，按最新的 {year} 年度。"
 PREVIOUS_YEAR = "“上一年度”按 {year} 年度理解（{agency}有年报的最近一年是 {latest} 年度）。"
 ALTERNATIVES = "您是不是想问：{options}"
@@ -161,12 +163,22 @@ def provenance(item: AnswerItem) -> str:
     src = item.source
     if src is None:
         return ""
-    if src.sentence:
+    if src.sentence or not src.table:
         section = src.section.split(" · ")[0] if src.section else "正文"
         return FACT_SOURCE.format(
-            title=src.title, file=src.file, section=section, sentence=src.sentence
+            title=src.title, file=src.file, section=section, sentence=quote(src.sentence, item)
         )
     return f"出处：《{src.title}》（{src.file}）表{src.table}“{src.row}”行“{src.column}”列"
+
+
+def quote(sentence: str, item: AnswerItem) -> str:
+    """The clause of the sentence that states the figure (the whole sentence if not found)."""
+    printed = item.printed or (number(item.value) if item.value is not None else "")
+    clauses = re.split(r"(?<=[，,；;])", sentence)
+    for clause in clauses:
+        if printed and printed.rstrip("元万条件") in clause.replace(" ", ""):
+            return clause.rstrip("，,；;")
+    return sentence if len(sentence) <= 80 else sentence[:80] + "…"
 
 
 def source_short(item: AnswerItem) -> str:

@@ -12,7 +12,8 @@ from datetime import date
 
 from names import looks_like_place
 from query.agencies import AgencyIndex, PlaceScan
-from query.fieldmatch import FieldMatch, literal_spans, match_field
+from query.facts import FactMatch, fact_spans, match_fact
+from query.fieldmatch import GENERIC_ROWS, FieldMatch, literal_spans, match_field
 from query.intents import Hints, detect, strip_noise
 from query.normalize import MAX_MATCH, normalize
 from query.years import YearSpec, extract_years
@@ -30,6 +31,18 @@ class Detection:
     field: FieldMatch | None
     has_cjk: bool
     leftover: str = ""  # Chinese words nothing recognised: maybe a misspelt name
+    fact: FactMatch | None = None  # a fact of the prose named (主动公开, 政策解读 …)
+    asked: str = ""  # every word nothing recognised (GDP, 财政预算): what is not there
+
+    @property
+    def key(self) -> str | None:
+        """The fact's key, or the row (and column) the words name; None when neither."""
+        if self.fact is not None:
+            return self.fact.key
+        if self.field is None:
+            return None
+        row = self.field.row.prefix
+        return f"{row}.{self.field.column}" if self.field.column else row
 
     @property
     def empty(self) -> bool:
@@ -41,11 +54,14 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     hints, rest = detect(text)
     years, rest = extract_years(rest, today=today)
     rest = rest[:MAX_MATCH]
-    scan = index.scan(rest, masked=literal_spans(rest))
+    scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
+    fact = match_fact(scan.rest)
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
+    if fact is not None and field is not None:
+        fact, field = _one_of(fact, field, scan.rest)
     leftover = scan.rest
-    for start, end in literal_spans(leftover, min_len=2):  # every catalog word, not a place
-        leftover = leftover[:start] + " " * (end - start) + leftover[end:]
+    for start, end in literal_spans(leftover, min_len=2) + fact_spans(leftover):
+        leftover = _blank(leftover, start, end)  # every catalog word, not a place
     if field is not None and not field.exact:
         leftover = leftover.replace(field.matched, " ")
     words = strip_noise(leftover).split()
@@ -55,4 +71,27 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
             scan.unknown = place
             break
     rest_words = "".join(w for w in words if _CJK.search(w))
-    return Detection(text, hints, years, scan, field, bool(_CJK.search(text)), rest_words)
+    asked = "".join(w for w in words if not w.isdigit())
+    return Detection(
+        text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked
+    )
+
+
+def _one_of(
+    fact: FactMatch, field: FieldMatch, text: str
+) -> tuple[FactMatch | None, FieldMatch | None]:
+    """A fact word and a table word both found: overlapping, the longer word wins (复议案件
+    is a table row, not a 议案; 主动公开了多少 is the prose total, not 公开了多少); apart, a
+    specific table row wins (主动公开规章 is 表二's 规章), a generic one (申请) loses."""
+    compact = text.replace(" ", "")
+    at = compact.find(field.matched) if field.exact else -1
+    fact_at = compact.find(fact.word)
+    if at >= 0 and at < fact_at + len(fact.word) and fact_at < at + len(field.matched):
+        return (fact, None) if len(fact.word) > len(field.matched) else (None, field)
+    if field.exact and field.row.prefix not in GENERIC_ROWS:
+        return None, field
+    return fact, None
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]

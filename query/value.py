@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from query import texts
 from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
@@ -40,6 +42,9 @@ def answer(
             text += "\n" + texts.ALTERNATIVES.format(options="、".join(c.label for c in choices))
         return ctx.reply("no_data", "value", text, choices=choices)
     item = ctx.item(agency, report, full, figure)
+    warnings = prose_warnings(ctx, agency.id, year, item)
+    if warnings:
+        item = replace(item, flags=(*item.flags, PROSE_DIFFERS))
     failed = [c.message for c in ctx.source.checks(agency.id, year) if not c.ok and full in c.keys]
     failed = [m for m in failed if not m.startswith("正文")]  # W2 is said with the sentence
     choices = alternatives(ctx, agency, year, full, det)
@@ -48,9 +53,22 @@ def answer(
         notes=notes,
         failed=failed,
         alts=[c.label for c in choices],
-        warnings=prose_warnings(ctx, agency.id, year, item),
+        warnings=warnings,
     )
     return ctx.reply("answer", "value", text, [item], choices)
+
+
+PROSE_DIFFERS = "prose_differs"  # an answer flag: the report's prose states another figure
+
+
+def checked(ctx: Context, item: AnswerItem) -> tuple[AnswerItem, str]:
+    """The item flagged when its report's prose contradicts it, and the "⚠ …" to say so."""
+    if item.agency_id is None:
+        return item, ""
+    warnings = prose_warnings(ctx, item.agency_id, item.year, item)
+    if not warnings:
+        return item, ""
+    return replace(item, flags=(*item.flags, PROSE_DIFFERS)), "（⚠ " + warnings[0] + "）"
 
 
 def prose_warnings(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:

@@ -138,8 +138,18 @@ def gold_source(entries: Iterable[dict[str, Any]] | None = None) -> MemorySource
             _FORMATS.get(Path(entry["file"]).suffix, "text"),
             entry["template"],
         )
-        items.append(MemoryReport(agency, report, figures, gold_checks(values)))
+        facts = gold_facts(entry["file"])
+        items.append(MemoryReport(agency, report, figures, gold_checks(values), facts))
     return MemorySource(items, version="gold")
+
+
+def gold_facts(file: str) -> dict[str, FigureInfo]:
+    """The prose facts read by hand from one report (tests/data/gold_prose.json)."""
+    entry = json.loads((DATA / "gold_prose.json").read_text("utf-8")).get(file, {})
+    return {
+        key: FigureInfo(key, Decimal(value), unit, f"{value}{unit}", tuple(flags))
+        for key, (value, unit, *flags) in entry.items()
+    }
 
 
 def make_asker(source: ReportSource, today: date = TODAY) -> Asker:

@@ -1,0 +1,79 @@
+"""Words that name no table cell and no set fact of the prose: a free fact of the report that
+the words pick, or "年报里没有“财政预算”这一项" with the nearest real fields as choices.
+
+Never the overview card full of numbers nobody asked for.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from parsers.prose import TEXT_FACTS
+from query import texts, value
+from query.answer import Answer, Choice
+from query.catalog import ROWS, key_for, template_keys
+from query.common import Context, token
+from query.facts import content_words, find_free
+from query.source import AgencyInfo
+from query.understand import Detection
+
+_NEAREST_CUTOFF = 40.0
+_FALLBACK = ("apply.new", "text.proactive.total", "review")
+# (what a choice is called, the key it asks for)
+_NAMES: list[tuple[str, str]] = [(row.name, row.prefix) for row in ROWS] + [
+    (name, key) for key, name in TEXT_FACTS.items()
+]
+
+
+def answer(
+    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
+) -> Answer:
+    report = ctx.source.report(agency.id, year)
+    if report is None:
+        return ctx.no_year("value", agency, ctx.source.years(agency.id), (year,), None)
+    facts = ctx.source.facts(agency.id, year)
+    picked, candidates = find_free(det.asked, facts)
+    if picked is not None:
+        return value.answer(ctx, agency, year, picked, det, notes)
+    word = content_words(det.asked) or det.asked
+    lines = [texts.NOT_IN_REPORTS.format(word=word)]
+    choices = [
+        Choice(
+            (facts[k].phrase or texts.fact_label(k))[:30],
+            token("value", agency.id, year, k),
+            agency.name,
+            year,
+            k,
+        )
+        for k, _score in candidates
+    ]
+    if choices:
+        lines.append(texts.FREE_CANDIDATES.format(names="、".join(c.label for c in choices)))
+    else:
+        available = template_keys(report.template)
+        for name, key in nearest_fields(word):
+            row = next((r for r in ROWS if r.prefix == key), None)
+            full = key if row is None else key_for(row, None, available)
+            if full:
+                choices.append(
+                    Choice(name, token("value", agency.id, year, full), agency.name, year, full)
+                )
+        lines.append(texts.NEAREST_FIELDS.format(names="、".join(c.label for c in choices)))
+    return ctx.reply("no_data", "value", "\n".join(lines), choices=choices)
+
+
+def nearest_fields(word: str, *, limit: int = 3) -> list[tuple[str, str]]:
+    """(name, key) of the fields whose names are closest to the words, else common ones."""
+    hits = process.extract(
+        word,
+        [name for name, _ in _NAMES],
+        scorer=fuzz.partial_ratio,
+        processor=None,
+        score_cutoff=_NEAREST_CUTOFF,
+        limit=limit,
+    )
+    found = [_NAMES[i] for _name, _score, i in hits]
+    if not found:
+        by_key = {key: name for name, key in _NAMES}
+        found = [(by_key[k], k) for k in _FALLBACK]
+    return found

@@ -1,0 +1,129 @@
+"""Facts stated in the prose: the words for each `text.*` fact, and finding a free fact of one
+report by the words a question uses.
+
+A fact is never confused with a table cell: 主动公开 (proactive disclosure, prose) is not
+（一）予以公开 (an application granted, 表三). A free fact is only answered when the question's
+words clearly pick one sentence of the report; otherwise the candidates are offered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from query.source import FigureInfo
+
+# Words people use for each prose fact of shared/fields.md, longest first when matched.
+FACT_WORDS: dict[str, tuple[str, ...]] = {
+    "text.proactive.total": (
+        "主动公开政府信息",
+        "主动公开的政府信息",
+        "主动公开信息",
+        "主动公开的信息",
+        "主动公开了多少",
+        "主动公开多少",
+        "主动发布政府信息",
+        "主动发布信息",
+        "主动公开总数",
+        "主动公开数量",
+        "主动公开量",
+        "公开政府信息总数",
+        "公布政府信息",
+        "主动公开",
+        "主动发布",
+    ),
+    "text.proactive.key_areas": ("重点领域信息", "重点领域"),
+    "text.interpretations": ("政策解读", "解读政策", "政策文件解读", "解读材料", "解读"),
+    "text.press_conferences": ("新闻发布会", "发布会"),
+    "text.opinion_responses": ("舆情回应", "回应舆情", "舆情"),
+    "text.new_media": ("政务新媒体", "新媒体账号", "新媒体"),
+    "text.proposals": (
+        "建议提案办理",
+        "议案提案",
+        "建议提案",
+        "人大建议",
+        "政协提案",
+        "提案",
+        "议案",
+    ),
+    "text.fees_collected": ("收取信息处理费", "信息处理费", "处理费"),
+    "text.other_channels": ("其他方式发布信息", "其他方式发布"),
+}
+_WORDS = sorted(((w, k) for k, ws in FACT_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
+_UNIT_TAIL = re.compile(r"[条件篇次场个期项份家起元]+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+FREE_SCORE = 0.7  # below: not the same words
+FREE_MARGIN = 0.15  # the best must beat the next sentence by this much
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    key: str
+    word: str
+    start: int
+
+
+def match_fact(text: str) -> FactMatch | None:
+    """The prose fact a question's words name literally (the longest word wins)."""
+    for word, key in _WORDS:
+        at = text.find(word)
+        if at >= 0:
+            return FactMatch(key, word, at)
+    return None
+
+
+def fact_spans(text: str) -> list[tuple[int, int]]:
+    """Where fact words occur, so that no place is read inside them (主动公开政府信息)."""
+    spans: list[tuple[int, int]] = []
+    for word, _key in _WORDS:
+        at = text.find(word)
+        while at >= 0:
+            if not any(s <= at < e for s, e in spans):
+                spans.append((at, at + len(word)))
+            at = text.find(word, at + len(word))
+    return spans
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _score(asked: str, phrase: str) -> float:
+    chars = set(_CJK.findall(asked))
+    if not chars:
+        return 0.0
+    coverage = len(chars & set(phrase)) / len(chars)
+    grams = _bigrams(asked)
+    pairs = len(grams & _bigrams(phrase)) / len(grams) if grams else coverage
+    return (coverage + pairs) / 2
+
+
+def content_words(asked: str) -> str:
+    """What a question asks about, for a free fact: no unit at the end (…多少次 → …)."""
+    return _UNIT_TAIL.sub("", asked.replace(" ", ""))
+
+
+def find_free(
+    asked: str, facts: Mapping[str, FigureInfo]
+) -> tuple[str | None, list[tuple[str, float]]]:
+    """(the one fact the words pick, or None; the candidates by score, best first)."""
+    words = content_words(asked)
+    if len(set(_CJK.findall(words))) < 2:
+        return None, []
+    scored = sorted(
+        ((key, _score(words, fact.phrase or fact.sentence)) for key, fact in facts.items()),
+        key=lambda item: -item[1],
+    )
+    scored = [
+        (k, s) for k, s in scored if s >= FREE_SCORE / 2 and k.startswith(("free.", "text."))
+    ]
+    if not scored or scored[0][1] < FREE_SCORE:
+        return None, scored[:3]
+    best_key, best = scored[0]
+    rivals = [
+        s
+        for k, s in scored[1:]
+        if facts[k].value != facts[best_key].value and best - s < FREE_MARGIN
+    ]
+    return (None if rivals else best_key), scored[:3]
