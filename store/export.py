@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine, Table, select
 
@@ -33,7 +33,10 @@ def export_reports(
         raise ValueError(f"不支持的导出格式：{fmt}（可用 csv 或 xlsx）")
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = _rows(engine, region=region, year=year)
-    return _write_xlsx(out, rows) if fmt == "xlsx" else _write_csv(out, rows)
+    if fmt == "xlsx":
+        return write_xlsx(out, HEADER, rows, sheet="年报")
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        return write_csv(handle, HEADER, rows)
 
 
 def _rows(engine: Engine, *, region: str | None, year: int | None) -> Iterator[list[Any]]:
@@ -79,26 +82,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _write_csv(out: Path, rows: Iterator[list[Any]]) -> int:
+def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """CSV for Excel (the caller opens `handle` as utf-8-sig: the BOM makes Excel read UTF-8);
+    returns the number of data rows."""
     count = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-            count += 1
+    writer = csv.writer(handle)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+        count += 1
     return count
 
 
-def _write_xlsx(out: Path, rows: Iterator[list[Any]]) -> int:
+def write_xlsx(
+    out: Path | IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str
+) -> int:
+    """One sheet, written row by row (openpyxl write-only); returns the number of data rows."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("年报")
-    sheet.append(list(HEADER))
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(list(header))
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        worksheet.append([_cell(v) for v in row])
         count += 1
     workbook.save(out)
     return count

@@ -1,0 +1,418 @@
+"""Read-only queries for browsing the store page by page (the public web site).
+
+Rows and plain values only, no display text. Every list is bounded by the caller's `limit`, so
+a page over a national store (100,000 agencies) reads a page's worth of rows, not the country.
+Like `store.reader`, core statements over indexed columns and short connections, so one
+`Browser` is shared by every request thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, Select, Table, and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from query.source import CheckInfo, FigureInfo
+from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
+from store.reader import (
+    _CURRENT,
+    _FIGURE_COLUMNS,
+    StoreReader,
+    _figure,
+    no_gc_pause,
+    stored_value,
+)
+
+_FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
+_REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
+_AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
+_REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
+_ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
+_CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
+_PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
+_F, _R, _A, _G, _AL, _C, _P = (
+    t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS, _PROSE)
+)
+_REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
+
+# A region level the caller fixed: a name, or None for "this level itself" (a province's own
+# departments have no city). Absent levels are simply not passed.
+Level = str | None
+
+
+@dataclass(frozen=True)
+class RegionPath:
+    """Which part of the region tree to look at: each level fixed or left open."""
+
+    province: Level = None
+    city: Level = None
+    county: Level = None
+    fixed: int = 0  # how many levels (province, city, county) are fixed, in order
+
+    @classmethod
+    def of(cls, *levels: Level) -> RegionPath:
+        """`RegionPath.of("江苏省", "淮安市")`; a None level means "the level itself"."""
+        padded = (*levels, None, None, None)[:3]
+        return cls(padded[0], padded[1], padded[2], min(len(levels), 3))
+
+    def levels(self) -> tuple[Level, ...]:
+        return (self.province, self.city, self.county)[: self.fixed]
+
+    def where(self) -> ColumnElement[bool] | None:
+        columns = (_G.province, _G.city, _G.county)
+        parts = [
+            column.is_(None) if value is None else column == value
+            for column, value in zip(columns, self.levels(), strict=False)
+        ]
+        return and_(*parts) if parts else None
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    name: str | None  # the next level's name; None: agencies at the fixed level itself
+    agencies: int
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    id: int
+    name: str
+    region: str
+    province: str | None
+    city: str | None
+    county: str | None
+    level: str | None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    id: int
+    agency_id: int
+    agency: str
+    region: str
+    year: int
+    template: str
+    title: str
+    source_name: str
+    format: str
+    sha256: str
+    published_on: date | None
+    ingested_at: datetime
+    superseded: bool
+    cell_count: int
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """How many checks a report has and how many failed."""
+
+    checks: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class RankRow:
+    agency_id: int
+    agency: str
+    region: str
+    report_id: int
+    figure: FigureInfo
+
+
+@dataclass(frozen=True)
+class Ranking:
+    total: int  # agencies with this cell in scope (ambiguous ones included, ranked last)
+    rows: list[RankRow]
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    agency_id: int
+    year: int
+    report_id: int
+    figure: FigureInfo
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_REPORT_COLUMNS = (
+    _R.id,
+    _R.agency_id,
+    _A.name,
+    _G.name,
+    _R.year,
+    _R.template,
+    _R.title,
+    _R.source_name,
+    _R.format,
+    _R.sha256,
+    _R.published_on,
+    _R.ingested_at,
+    _R.superseded,
+    _R.cell_count,
+)
+_AGENCY_COLUMNS = (_A.id, _A.name, _G.name, _G.province, _G.city, _G.county, _A.level)
+
+
+def _report_row(row: Sequence[object]) -> ReportRow:
+    values = list(row)
+    values[3] = values[3] or ""
+    return ReportRow(*values)  # type: ignore[arg-type]
+
+
+def _agency_row(row: Sequence[object]) -> AgencyRow:
+    values = list(row)
+    values[2] = values[2] or ""
+    return AgencyRow(*values)  # type: ignore[arg-type]
+
+
+class Browser:
+    """Read-only, bounded queries behind the web pages."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._reader = StoreReader(engine)
+
+    def version(self) -> str:
+        """Changes whenever reports change (as `StoreReader.version`), for caches."""
+        return self._reader.version()
+
+    # --- agencies ---------------------------------------------------------------------------
+
+    def region_counts(self, path: RegionPath) -> list[RegionCount]:
+        """Agencies per region one level below `path` (all of them under a county)."""
+        if path.fixed >= 3:
+            return []
+        column = (_G.province, _G.city, _G.county)[path.fixed]
+        # agencies per region id on the region_id index, then summed by the next level's name
+        per_region = (
+            select(_A.region_id, func.count().label("n")).group_by(_A.region_id).subquery()
+        )
+        query = select(column, per_region.c.n).join_from(
+            per_region, _REGIONS, per_region.c.region_id == _G.id
+        )
+        where = path.where()
+        if where is not None:
+            query = query.where(where)
+        counts: Counter[str | None] = Counter()
+        with self._engine.connect() as conn:
+            for name, n in conn.execute(query):
+                counts[name] += n
+        return [
+            RegionCount(name, n)
+            for name, n in sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
+        ]
+
+    def agencies(
+        self, path: RegionPath, *, search: str = "", limit: int, offset: int = 0
+    ) -> list[AgencyRow]:
+        """Agencies in `path` whose name, a former name or region contains `search`, by region
+        then name; ask for one more than a page to know whether another page follows."""
+        query: Select[tuple[object, ...]] = select(*_AGENCY_COLUMNS).join_from(
+            _AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True
+        )
+        where = path.where()
+        if where is not None:
+            query = query.where(where)
+        if search:
+            pattern = f"%{_escape_like(search)}%"
+            alias = select(_AL.agency_id).where(_AL.alias.like(pattern, escape="\\"))
+            query = query.where(
+                or_(
+                    _A.name.like(pattern, escape="\\"),
+                    _G.name.like(pattern, escape="\\"),
+                    _A.id.in_(alias),
+                )
+            )
+        query = query.order_by(_G.name, _A.name, _A.id).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [_agency_row(row) for row in conn.execute(query)]
+
+    def agency(self, agency_id: int) -> AgencyRow | None:
+        query = (
+            select(*_AGENCY_COLUMNS)
+            .join_from(_AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True)
+            .where(_A.id == agency_id)
+        )
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _agency_row(row)
+
+    def aliases(self, agency_id: int) -> list[str]:
+        """Every title the agency was seen under, oldest first."""
+        with self._engine.connect() as conn:
+            return list(
+                conn.scalars(select(_AL.alias).where(_AL.agency_id == agency_id).order_by(_AL.id))
+            )
+
+    def agencies_by_id(self, ids: Sequence[int]) -> dict[int, AgencyRow]:
+        if not ids:
+            return {}
+        query = (
+            select(*_AGENCY_COLUMNS)
+            .join_from(_AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True)
+            .where(_A.id.in_(list(ids)))
+        )
+        with self._engine.connect() as conn:
+            return {row[0]: _agency_row(row) for row in conn.execute(query)}
+
+    # --- reports ----------------------------------------------------------------------------
+
+    def _reports_query(self) -> Select[tuple[object, ...]]:
+        return (
+            select(*_REPORT_COLUMNS)
+            .join_from(_REPORTS, _AGENCIES, _R.agency_id == _A.id)
+            .join(_REGIONS, _A.region_id == _G.id, isouter=True)
+        )
+
+    def reports_of(self, agency_id: int) -> list[ReportRow]:
+        """Every report of the agency, current and superseded, by year then newest first."""
+        query = (
+            self._reports_query()
+            .where(_R.agency_id == agency_id)
+            .order_by(_R.year, _R.superseded, _R.id.desc())
+        )
+        with self._engine.connect() as conn:
+            return [_report_row(row) for row in conn.execute(query)]
+
+    def report(self, report_id: int) -> ReportRow | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(self._reports_query().where(_R.id == report_id)).first()
+        return None if row is None else _report_row(row)
+
+    def current_report_id(self, agency_id: int, year: int) -> int | None:
+        with self._engine.connect() as conn:
+            found: int | None = conn.scalar(
+                select(_R.id).where(_R.agency_id == agency_id, _R.year == year, _CURRENT)
+            )
+        return found
+
+    def cells(self, report_id: int) -> dict[str, FigureInfo]:
+        """Every stored cell of one report."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(*_FIGURE_COLUMNS).where(_F.report_id == report_id)).all()
+        return {row[0]: _figure(*row) for row in rows}
+
+    def checks(self, report_id: int) -> list[CheckInfo]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_C.rule, _C.ok, _C.message, _C["keys"])
+                .where(_C.report_id == report_id)
+                .order_by(_C.id)
+            ).all()
+        return [
+            CheckInfo(rule, ok, message, tuple(keys.split(",")) if keys else ())
+            for rule, ok, message, keys in rows
+        ]
+
+    def prose(self, report_id: int) -> dict[str, Decimal | None]:
+        """Figures the report states in its sentences, by `text.*` key."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_P.key, _P.value).where(_P.report_id == report_id).order_by(_P.key)
+            ).all()
+        return {key: stored_value(value) for key, value in rows}
+
+    def check_summaries(self, report_ids: Sequence[int]) -> dict[int, CheckSummary]:
+        if not report_ids:
+            return {}
+        failed = func.sum(case((_C.ok.is_(False), 1), else_=0))
+        query = (
+            select(_C.report_id, func.count(), failed)
+            .where(_C.report_id.in_(list(report_ids)))
+            .group_by(_C.report_id)
+        )
+        with self._engine.connect() as conn:
+            return {rid: CheckSummary(n, int(bad or 0)) for rid, n, bad in conn.execute(query)}
+
+    def figures_of(
+        self, report_ids: Sequence[int], keys: Sequence[str]
+    ) -> dict[int, dict[str, FigureInfo]]:
+        """{report id: {key: figure}} for a few keys of a few reports (an agency's years)."""
+        if not report_ids or not keys:
+            return {}
+        query = select(_F.report_id, *_FIGURE_COLUMNS).where(
+            _F.report_id.in_(list(report_ids)), _F.key.in_(list(keys))
+        )
+        out: dict[int, dict[str, FigureInfo]] = {rid: {} for rid in report_ids}
+        with self._engine.connect() as conn:
+            for report_id, *cells in conn.execute(query):
+                out[report_id][cells[0]] = _figure(*cells)
+        return out
+
+    # --- across agencies --------------------------------------------------------------------
+
+    def years(self) -> list[int]:
+        """Years with at least one current report, newest first."""
+        with self._engine.connect() as conn:
+            return list(conn.scalars(select(_R.year).distinct().order_by(_R.year.desc())))
+
+    def ranking(
+        self, key: str, year: int, path: RegionPath, *, limit: int, offset: int = 0
+    ) -> Ranking:
+        """One cell of one year across the agencies of `path`, largest first (ambiguous cells
+        last, ties by agency id), a page at a time, with the count of agencies in scope."""
+        scope = and_(_R.year == year, _CURRENT, _F.key == key)
+        query = (
+            select(_R.agency_id, _A.name, _G.name, _R.id, *_FIGURE_COLUMNS)
+            .select_from(_REPORT_FIGURES.join(_AGENCIES, _R.agency_id == _A.id))
+            .join(_REGIONS, _A.region_id == _G.id, isouter=True)
+            .where(scope)
+        )
+        count = (
+            select(func.count())
+            .select_from(_REPORT_FIGURES.join(_AGENCIES, _R.agency_id == _A.id))
+            .join(_REGIONS, _A.region_id == _G.id, isouter=True)
+            .where(scope)
+        )
+        where = path.where()
+        if where is not None:
+            query, count = query.where(where), count.where(where)
+        query = (
+            query.order_by(_F.value.is_(None), _F.value.desc(), _R.agency_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with no_gc_pause(), self._engine.connect() as conn:
+            total = int(conn.scalar(count) or 0)
+            rows = [
+                RankRow(agency_id, name, region or "", report_id, _figure(*cells))
+                for agency_id, name, region, report_id, *cells in conn.execute(query)
+            ]
+        return Ranking(total, rows)
+
+    def series(self, agency_ids: Sequence[int], key: str) -> list[SeriesPoint]:
+        """One cell across every year of a few agencies' current reports."""
+        if not agency_ids:
+            return []
+        query = (
+            select(_R.agency_id, _R.year, _R.id, *_FIGURE_COLUMNS)
+            .select_from(_REPORT_FIGURES)
+            .where(_R.agency_id.in_(list(agency_ids)), _F.key == key, _CURRENT)
+            .order_by(_R.agency_id, _R.year)
+        )
+        with self._engine.connect() as conn:
+            return [
+                SeriesPoint(agency_id, year, report_id, _figure(*cells))
+                for agency_id, year, report_id, *cells in conn.execute(query)
+            ]
+
+    def report_years(self, agency_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+        """{agency id: {year: current report id}} for a few agencies."""
+        if not agency_ids:
+            return {}
+        query = select(_R.agency_id, _R.year, _R.id).where(
+            _R.agency_id.in_(list(agency_ids)), _CURRENT
+        )
+        out: dict[int, dict[int, int]] = {a: {} for a in agency_ids}
+        with self._engine.connect() as conn:
+            for agency_id, year, report_id in conn.execute(query):
+                out[agency_id][year] = report_id
+        return out
