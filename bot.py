@@ -1,7 +1,8 @@
 """nianbao: wiring and the command line. No SQL, no scoring, no reply texts here.
 
 python bot.py chat                       the conversation in this terminal
-python bot.py run                        the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+python bot.py run                        the Telegram bot and/or the web site (WEB_PORT)
+python bot.py web [--host H] [--port P]  the public web site
 python bot.py ingest PATH...             parse and store reports (files or folders)
 python bot.py parse FILE [--json]        parse one report, store nothing
 python bot.py ask QUESTION... [--json]   answer questions from the database
@@ -105,15 +106,53 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     return run_console(_services(settings), stdin=sys.stdin, stdout=sys.stdout)
 
 
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from handlers.app import build_application, run_application
+def _web_server(settings: Settings, services, host: str, port: int):  # type: ignore[no-untyped-def]
+    """The public site over the same use cases as the chat channels."""
+    from store.browse import Browser
+    from web.app import build_app
+    from web.server import WebServer
 
-    if settings.telegram_bot_token is None:
-        hint = "错误：未设置 TELEGRAM_BOT_TOKEN；不接 Telegram 时请用 python bot.py chat"
+    app = build_app(services, Browser(services.engine), rate_limit=settings.web_rate_limit)
+    return WebServer(
+        app, host=host, port=port, forwarded_allow_ips=settings.web_forwarded_allow_ips
+    )
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Every configured channel in one process: Telegram when its token is set, the web site
+    when WEB_PORT is set (on a thread of its own beside the bot)."""
+    if settings.telegram_bot_token is None and settings.web_port is None:
+        hint = (
+            "错误：未设置 TELEGRAM_BOT_TOKEN 或 WEB_PORT；"
+            "不接 Telegram 时请用 python bot.py chat 或 python bot.py web"
+        )
         print(hint, file=sys.stderr)
         return 2
-    application = build_application(settings, _engine(settings))
-    run_application(application, settings)
+    services = _services(settings)
+    web = None
+    if settings.web_port is not None:
+        web = _web_server(settings, services, settings.web_host, settings.web_port)
+    if settings.telegram_bot_token is None:
+        assert web is not None
+        web.run()
+        return 0
+    from handlers.app import build_application, run_application
+
+    application = build_application(settings, services.engine)
+    if web is not None:
+        web.start()
+    try:
+        run_application(application, settings)
+    finally:
+        if web is not None:
+            web.stop()
+    return 0
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    host = args.host or settings.web_host
+    port = args.port or settings.web_port or 8000
+    _web_server(settings, _services(settings), host, port).run()
     return 0
 
 
@@ -136,7 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     add("chat", cmd_chat, "在终端里对话（与 Telegram 中相同的问答）")
-    add("run", cmd_run, "启动 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
+    add("run", cmd_run, "启动 Telegram 机器人（TELEGRAM_BOT_TOKEN）和/或网页（WEB_PORT）")
+
+    web = add("web", cmd_web, "启动公众查询网页（只读）")
+    web.add_argument("--host", default=None, help="监听地址（默认 WEB_HOST，即 127.0.0.1）")
+    web.add_argument("--port", type=int, default=None, help="端口（默认 WEB_PORT，或 8000）")
 
     ingest = add("ingest", cmd_ingest, "解析并入库年报文件或文件夹（递归）")
     ingest.add_argument("paths", nargs="+", metavar="PATH")

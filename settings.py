@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
     seed_samples: bool = True
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_rate_limit: str = "120/minute"
+    web_forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import Engine, Select, Table, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,11 +20,12 @@ from query.source import CheckInfo, FigureInfo
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
 from store.reader import (
     _CURRENT,
+    _FACT_COLUMNS,
     _FIGURE_COLUMNS,
     StoreReader,
+    _fact,
     _figure,
     no_gc_pause,
-    stored_value,
 )
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
@@ -312,13 +312,14 @@ class Browser:
             for rule, ok, message, keys in rows
         ]
 
-    def prose(self, report_id: int) -> dict[str, Decimal | None]:
-        """Figures the report states in its sentences, by `text.*` key."""
+    def prose(self, report_id: int) -> dict[str, FigureInfo]:
+        """Figures the report states in its sentences (table keys for W2, `text.*` facts and
+        free facts), each with its sentence, section and unit, in the order they were read."""
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(_P.key, _P.value).where(_P.report_id == report_id).order_by(_P.key)
+                select(*_FACT_COLUMNS).where(_P.report_id == report_id).order_by(_P.id)
             ).all()
-        return {key: stored_value(value) for key, value in rows}
+        return {row[0]: _fact(*row) for row in rows}
 
     def check_summaries(self, report_ids: Sequence[int]) -> dict[int, CheckSummary]:
         if not report_ids:

@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures_query",
     "tests.fixtures_bot",
     "tests.fixtures_reminders",
+    "tests.fixtures_web",
 ]

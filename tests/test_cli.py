@@ -12,7 +12,7 @@ from bot import build_parser
 from tests import botcli
 
 DATA = Path(__file__).resolve().parent / "data"
-SUBCOMMANDS = ("chat", "run", "ingest", "parse", "ask", "export", "reminders")
+SUBCOMMANDS = ("chat", "run", "web", "ingest", "parse", "ask", "export", "reminders")
 
 
 def run_bot(*args: str, db: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
