@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=None, ge=1, le=65535)
     web_rate_limit: str = "120/minute"
     web_forwarded_allow_ips: str = "127.0.0.1"
+    # WeCom (企业微信 / 政务微信) self-built app; group robots need none of these.
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+    wecom_callback_listen: str = "0.0.0.0"
+    wecom_callback_port: int = 8080
+    wecom_admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -41,6 +51,36 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return value
+
+    @field_validator("wecom_admin_ids", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        """WECOM_ADMIN_IDS is a comma- or space-separated list of WeCom user ids (账号)."""
+        if isinstance(value, str):
+            return frozenset(value.replace(",", " ").split())
+        return value
+
+    @field_validator("wecom_aes_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse a mistyped EncodingAESKey at start, not at the first callback."""
+        if value is not None and value.get_secret_value():
+            from wecom.crypto import aes_key
+
+            aes_key(value.get_secret_value())
+        return value
+
+    @property
+    def wecom_app_configured(self) -> bool:
+        """Every value the app's callback and its replies need is set."""
+        values = (
+            self.wecom_corp_id,
+            self.wecom_agent_id,
+            self.wecom_secret,
+            self.wecom_token,
+            self.wecom_aes_key,
+        )
+        return all(value not in (None, "") for value in values)
 
     def secrets(self) -> list[str]:
         """Every secret value set, for the log redactor (see logs.py)."""
