@@ -18,6 +18,10 @@ from urllib.parse import quote
 # A Telegram bot token: the bot's numeric id, a colon (URL-quoted in file URLs), 30+ URL-safe
 # characters.
 _BOT_TOKEN = re.compile(r"\d{5,}(?::|%3A)[A-Za-z0-9_-]{30,}", re.IGNORECASE)
+# WeCom's credentials travel as query parameters: an app's access token and corp secret, a
+# group robot's webhook key (tokens are fetched at run time and keys live in the database, so
+# no list of secrets can name them).
+_QUERY_SECRET = re.compile(r"((?:access_token|corpsecret|key)=)[^&\s\"'#<>]+", re.IGNORECASE)
 REDACTED = "«secret»"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -36,6 +40,7 @@ class RedactingFormatter(logging.Formatter):
     def redact(self, line: str) -> str:
         for secret in self._secrets:
             line = line.replace(secret, REDACTED)
+        line = _QUERY_SECRET.sub(rf"\g<1>{REDACTED}", line)
         return _BOT_TOKEN.sub(REDACTED, line)
 
 

@@ -54,3 +54,17 @@ def test_a_token_not_in_the_settings_is_still_redacted_by_its_shape() -> None:
 def test_http_client_request_lines_are_quiet_below_debug() -> None:
     logs.configure("INFO", stream=io.StringIO())
     assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+
+
+def test_wecom_query_secrets_are_redacted_whatever_their_value() -> None:
+    out = io.StringIO()
+    logs.configure("DEBUG", stream=out)
+    log = logging.getLogger("tests.logs")
+    log.debug('HTTP Request: POST http://h/cgi-bin/message/send?access_token=tok-77abc "200"')
+    log.debug("GET http://h/cgi-bin/gettoken?corpid=ww1&corpsecret=s3cr3t-value&x=1")
+    log.debug("POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7a4b-4bc4")
+    text = out.getvalue()
+    for secret in ("tok-77abc", "s3cr3t-value", "693a91f6-7a4b-4bc4"):
+        assert secret not in text
+    assert "corpid=ww1" in text and "&x=1" in text
+    assert text.count(f"={logs.REDACTED}") == 3
