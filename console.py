@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -36,13 +35,6 @@ def console_help() -> str:
         if c.name in CONSOLE_COMMANDS
     ]
     lines += ["出现候选项时输入编号选择；Ctrl-D 或 /quit 退出。"]
-    return "\n".join(lines)
-
-
-def choices_text(choices: Sequence[Choice]) -> str:
-    """Numbered alternatives; typing a number picks one."""
-    lines = ["输入编号选择："]
-    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(choices, start=1)]
     return "\n".join(lines)
 
 
@@ -97,7 +89,7 @@ class Conversation:
         self.choices = list(answer.choices)
         if not self.choices:
             return answer.text
-        return f"{answer.text}\n{choices_text(self.choices)}"
+        return f"{answer.text}\n{replies.choices_text(self.choices)}"
 
     def _command(self, line: str) -> str:
         name, _, args = line[1:].partition(" ")

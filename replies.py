@@ -3,12 +3,14 @@ the web page, the terminal): uploads and checks, file sizes, the generic error."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from parsers.summary import summary_text
 
 if TYPE_CHECKING:
     from parsers.model import ParsedReport
+    from query import Choice
     from store.writer import IngestOutcome
 
 ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。"
@@ -52,3 +54,11 @@ def unreadable_text(file_name: str, reason: str) -> str:
 def too_big_text(*, size: int | None, max_upload_mb: int) -> str:
     got = f"（{size / 1024 / 1024:.1f} MB）" if size else ""
     return f"文件太大{got}：上传上限为 {max_upload_mb} MB。请压缩或拆分后再发。"
+
+
+def choices_text(choices: Sequence[Choice]) -> str:
+    """Numbered alternatives for channels without buttons (terminal, WeCom): typing a number
+    picks one."""
+    lines = ["输入编号选择："]
+    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(choices, start=1)]
+    return "\n".join(lines)
