@@ -1,0 +1,31 @@
+"""What the WeCom app says that the other channels do not: its help, and its file notes."""
+
+from __future__ import annotations
+
+from commands import COMMANDS, EXAMPLE_QUESTIONS
+
+APP_COMMANDS = ("report", "compare", "rank", "chart", "sources")
+UNKNOWN_COMMAND = "未知命令。发送 /help 查看用法。"
+UNSUPPORTED = "暂时只能处理文字问题和年报文件（PDF、Word、HTML、文本）。"
+RECEIVED = "已收到文件，正在解析……"
+NOT_ADMIN_NOTE = "（您不在 WECOM_ADMIN_IDS 中，文件只做发布前校验，未入库。）"
+
+
+def help_text(*, max_upload_mb: int) -> str:
+    """The app's /help: questions, the commands that work here, numbered choices, files."""
+    lines = ["直接发问题即可，例如："]
+    lines += [f"• {q}" for q in EXAMPLE_QUESTIONS]
+    lines += ["", "命令："]
+    lines += [
+        f"/{c.name} {c.usage}".rstrip() + f" — {c.help}"
+        for c in COMMANDS
+        if c.name in APP_COMMANDS
+    ]
+    lines += [
+        "",
+        "回答列出候选项时，发送编号即可选择。",
+        f"发送年报文件（PDF/Word/HTML/文本，不超过 {max_upload_mb} MB）：管理员的文件解析入库，"
+        "其他人的文件只做发布前校验，不入库。",
+        "数据来自各单位公开的政府信息公开工作年度报告，回答会注明出处。",
+    ]
+    return "\n".join(lines)
