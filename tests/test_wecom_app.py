@@ -187,9 +187,10 @@ async def test_expired_token_is_renewed_and_no_secret_is_logged(
     app: App, wecom: FakeWeCom, bot_db_url: str
 ) -> None:
     out = io.StringIO()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    root, client_log = logging.getLogger(), logging.getLogger("httpx")
+    handlers, level, client_level = list(root.handlers), root.level, client_log.level
     logs.configure("DEBUG", secrets=app_settings(wecom, bot_db_url).secrets(), stream=out)
+    client_log.setLevel(logging.DEBUG)  # an earlier test may have quieted it
     try:
         await app.say("淮安市 2024 年行政复议多少件")
         app.wecom.expire_tokens()
@@ -197,6 +198,7 @@ async def test_expired_token_is_renewed_and_no_secret_is_logged(
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+        client_log.setLevel(client_level)
     assert rejected == text and "351 件" in text  # the same message, sent again
     tokens = {c.params["access_token"] for c in app.wecom.calls("message/send")}
     logged = out.getvalue()
