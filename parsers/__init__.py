@@ -66,6 +66,10 @@ def parse_document(doc: Document) -> ParsedReport:
     facts = prose_facts(doc.text)
     prose = keyed_figures(facts)
     layout = map_document(doc, year=meta.year, prose=prose)
+    if doc.by_order:
+        from parsers.sequence import place_by_order
+
+        place_by_order(layout, doc.text, prose)
     if not layout.cells:
         raise ParseError(NOT_A_REPORT)
     if meta.year is None:

@@ -14,10 +14,13 @@ class Document:
     (merged cells appear once, empty cells as ""). `text` is the whole document as lines, used for
     metadata (title, year, dates) and prose figures. `runs_together` marks text whose table cells
     were concatenated without separators (the 平潭 crawl), so digit runs must be split.
+    `by_order` marks second-hand text (a viewer's copy, a conversion) whose numbers may have lost
+    their labels, so they are placed by their order (`parsers.sequence`).
     """
 
     format: str
     text: str
     rows: list[list[str]] = field(default_factory=list)
     runs_together: bool = False
+    by_order: bool = False
     warnings: list[str] = field(default_factory=list)

@@ -203,11 +203,14 @@ def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
     return label, [c.strip() for c in row[last_label + 1 :]]
 
 
-def _match(label: str, group: str | None) -> tuple[str | None, str | None]:
+def _match(
+    label: str, group: str | None, *, ordinals: bool = True
+) -> tuple[str | None, str | None]:
     """(row key, current group) for a label text; the match ending last wins.
 
     A sub-row whose words are garbled (PDF text loses characters: 其他法律行政止公开) is still
-    placed by its ordinal within the current group.
+    placed by its ordinal within the current group, unless `ordinals` is off: in second-hand
+    text the group label may be printed after its sub-rows, so the current group is unknown.
     """
     words = norm(label)[-_LABEL_TAIL:]
     best: re.Match[str] | None = None
@@ -223,7 +226,8 @@ def _match(label: str, group: str | None) -> tuple[str | None, str | None]:
         tail = words[max(group_end, 0) :]
         ordinal = _ORDINAL.match(tail)
         subs = _SUBROWS[group]
-        if ordinal and 1 <= int(ordinal.group(1)) <= len(subs):
+        trusted = ordinals or (group == "other" and tail[1:] == "其他")  # （六）3.其他
+        if trusted and ordinal and 1 <= int(ordinal.group(1)) <= len(subs):
             return subs[int(ordinal.group(1)) - 1], group
         if group == "other" and tail == "其他":
             return "result.other.misc", group
@@ -256,7 +260,7 @@ def _collect(doc: Document) -> _Printed:
             if "复议" in words and ("诉讼" in words or "起诉" in words):
                 out.runs.setdefault(REVIEW_ALL, values[0])
                 continue
-            key, group = _match(label, group)
+            key, group = _match(label, group, ordinals=not doc.by_order)
             if key and key not in out.runs:
                 out.runs[key] = values[0]
                 out.other_subrows |= key.startswith("result.other.")
@@ -269,7 +273,7 @@ def _collect(doc: Document) -> _Printed:
             continue
         if not words:
             continue
-        key, group = _match(label, group)
+        key, group = _match(label, group, ordinals=not doc.by_order)
         if key is None or (not any(values) and not key.startswith(("apply.", "result.", "pro"))):
             continue
         # A row broken across lines: its remaining numbers on the next, label-less row.
@@ -315,8 +319,7 @@ def map_document(
         for key, values in printed.values.items():
             if key in specs:
                 _cells_from_values(layout, specs[key], values)
-    layout.sections = _sections(layout.cells)
-    _derive(layout, template, single_other)
+    derive(layout)
     return layout
 
 
@@ -493,9 +496,10 @@ def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequenc
     )
 
 
-def _derive(layout: Layout, template: TemplateVersion, single_other: bool) -> None:
-    """Blank totals from their parts, then group sums and litigation.total."""
-    cells = layout.cells
+def derive(layout: Layout) -> None:
+    """The sections found; blank totals from their parts, then group sums and litigation.total."""
+    layout.sections = _sections(layout.cells)
+    cells, template, single_other = layout.cells, layout.template, layout.single_other
     rows = apply_rows(template, single_other=single_other)
     cols = [c for c, _ in APPLICANT_COLUMNS]
     for row in rows:

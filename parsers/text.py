@@ -18,7 +18,7 @@ _HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
 # A digit run: digits, decimal points, single minus signs and spaces between digit groups,
 # with an optional money unit glued to the end.
 _RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?:万元|元)?")
-_TABLE_START = re.compile(r"第二十条第[（(][一二三四五六七八九十]+[)）]项")
+_TABLE_START = re.compile(r"第二十条\s*第[（(][一二三四五六七八九十]+[)）]项")
 _GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
 _MIN_GLUED = 3  # glued labels needed before a text counts as run together
 _TABLE_END = "存在的主要问题"
@@ -38,8 +38,10 @@ def text_document(text: str) -> Document:
     if numeric_rows < 3 and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
         run_rows = _run_rows(text)
         if run_rows:
-            return Document(format="text", text=text, rows=run_rows, runs_together=True)
-    return Document(format="text", text=text, rows=rows)
+            return Document(
+                format="text", text=text, rows=run_rows, runs_together=True, by_order=True
+            )
+    return Document(format="text", text=text, rows=rows, by_order=True)
 
 
 def _separated_rows(text: str) -> list[list[str]]:
@@ -90,9 +92,18 @@ def _run_rows(text: str) -> list[list[str]]:
             ordinal_start = run_start + len(run)
             if not run:
                 continue  # only an ordinal: part of the label text
-            rows.append([region[label_start:run_start].strip(), run.strip()])
+            rows.append(_run_row(region, label_start, run_start, run))
             label_start = ordinal_start
             continue
-        rows.append([region[label_start:run_start].strip(), run.strip()])
+        rows.append(_run_row(region, label_start, run_start, run))
         label_start = run_end
     return [row for row in rows if row[0]]
+
+
+def _run_row(region: str, label_start: int, run_start: int, run: str) -> list[str]:
+    """[label, run], the label being the text before the run on its own line. Crawled pages
+    glue a row's label to its run on one line; PDF text puts labels on lines above or below
+    their numbers (labels are centred vertically), so a label on another line may be the next
+    row's: such runs are left for the template order to place (`parsers.sequence`)."""
+    line_start = max(label_start, region.rfind("\n", label_start, run_start) + 1)
+    return [region[line_start:run_start].strip(), run.strip()]
