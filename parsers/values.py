@@ -100,8 +100,11 @@ def to_wan(value: Number, unit: str | None) -> Decimal:
     return tidy_decimal(Decimal(value) * factor)
 
 
+@lru_cache(maxsize=8192)
 def make_cell(raw: str, *, amount: bool) -> Cell | None:
-    """A template Cell from printed text, or None when the text is not a number."""
+    """A template Cell from printed text, or None when the text is not a number.
+
+    Cached: cells are frozen, and a report repeats the same few cell texts."""
     parsed = parse_number(raw)
     if parsed is None:
         return None
