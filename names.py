@@ -143,6 +143,7 @@ def is_agency_name(name: str) -> bool:
     return (
         2 <= len(name) <= MAX_AGENCY_CHARS
         and name.endswith(AGENCY_ENDINGS)
+        and not name.startswith(("我", "本", "该", "全", "各", "其"))  # 我市, 本局: not a name
         and _NOT_IN_NAMES.search(name) is None
     )
 

@@ -8,6 +8,7 @@ matched against the agency name, so 淮安市洪泽区人民政府 and 洪泽区
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -22,11 +23,24 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _REPORT_WORDS = ("年度报告", "年报")
 _BRACKETS = re.compile(r"[（(【〔]([^（）()【】〔〕]{1,30})[)）】〕]")
 _INNER_SPACE = re.compile(r"(?<=[^\x00-\x7f\d])\s+|\s+(?=[^\x00-\x7f])|(?<=\d)\s+(?=\d)")
-_SENTENCE = re.compile(r"[。，,；;！!？?]|《[^》]*条例")
+_SENTENCE = re.compile(r"[。，,；;！!？?：:|｜>]|《[^》]*条例")  # sentences, fields, menus
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LONE_YEAR = re.compile(r"(?:19|20)\d{2}年?度?")
 _STARTS_BARE = re.compile(r"^(?:(?:19|20)?\d{0,4}年|度|政府信息公开|关于)")  # no agency before
 _DISCLOSURE = re.compile(r"(?:政.|.府)?信息公开")  # 政府信息公开, also as OCR misreads it
+# Sentences that name the agency whose report it is; True where they name the compiling
+# office, which for a government is its 办公室 (本报告由淮安市人民政府办公室根据…编制).
+_NAME = r"([^，。,；;《\s]{2,30}?)"
+_BODY_AGENCY = (
+    (re.compile(rf"汇总{_NAME}(?:各有关单位|各部门|所属各|各单位)"), False),
+    (re.compile(rf"编制了?\s*(?:\d{{4}}\s*年度?)?{_NAME}(?:政府)?信息公开(?:工作)?年度报告"),
+     False),
+    (re.compile(rf"\d{{4}}\s*年\s*[，,]\s*{_NAME}(?:坚持|认真|深入|严格|全面|始终|紧紧|围绕)"),
+     False),
+    (re.compile(rf"本报告(?:由|是){_NAME}(?:根据|依据|按照|依照)"), True),
+    (re.compile(r"(?:来源|发布机构|发文机关)\s*[:：]\s*([^\s，。,；;]{2,30})"), True),
+)  # fmt: skip
+_OFFICE_OF_GOVERNMENT = re.compile(r"^(.+(?:人民政府|管委会|管理委员会))办公(?:室|厅)$")
 _MAX_TITLE = 80
 _TITLE_LINES = 80
 _PUBLISHED = re.compile(
@@ -49,19 +63,16 @@ class Meta:
 
 
 def read_meta(text: str) -> Meta:
-    """Agency, aliases, title, year, publication date, region and level of a report's text."""
-    meta = Meta()
-    title, before = _find_title(text)
-    meta.title = title
-    if title:
-        words = tidy(title)
-        meta.agency, meta.aliases = _agency(words, tidy(before))
-        if before and meta.agency and meta.agency in tidy(before) and meta.agency not in words:
-            meta.title = before + title
-        year = _YEAR.search(words)
-        meta.year = int(year.group(1)) if year else None
-    if meta.agency and not is_agency_name(meta.agency):
-        meta.agency, meta.not_an_agency, meta.aliases = None, meta.agency, []
+    """Agency, aliases, title, year, publication date, region and level of a report's text.
+
+    The title is the first title-like line that names an agency and a year; failing that, one
+    that names an agency; failing that, the first (its name is then reported as no agency's).
+    """
+    candidates = [_titled(title, before) for title, before in _find_titles(text)]
+    meta = next(
+        (m for m in candidates if m.agency and m.year),
+        next((m for m in candidates if m.agency), None),
+    ) or _untitled(candidates, text)
     if meta.year is None:
         period = _PERIOD_YEAR.search(text)
         meta.year = int(period.group(1)) if period else None
@@ -69,6 +80,30 @@ def read_meta(text: str) -> Meta:
     if meta.agency:
         meta.agency, meta.aliases, meta.region = _placed(meta.agency, meta.aliases)
         meta.level = agency_level(meta.agency)
+    return meta
+
+
+def _untitled(candidates: list[Meta], text: str) -> Meta:
+    """No title names an agency: the first title with the agency the body names, else the first
+    title as it is (its name, if any, is then reported as no agency's)."""
+    titled = next((m for m in candidates if m.year), candidates[0] if candidates else Meta())
+    body = _agency_from_body(text)
+    if body is None:
+        return titled
+    return Meta(title=titled.title, agency=body, year=titled.year)
+
+
+def _titled(title: str, before: str) -> Meta:
+    """What one title line says: agency (checked to read as one), aliases and year."""
+    meta = Meta(title=title)
+    words = tidy(title)
+    meta.agency, meta.aliases = _agency(words, tidy(before))
+    if before and meta.agency and meta.agency in tidy(before) and meta.agency not in words:
+        meta.title = before + title
+    year = _YEAR.search(words)
+    meta.year = int(year.group(1)) if year else None
+    if meta.agency and not is_agency_name(meta.agency):
+        meta.agency, meta.not_an_agency, meta.aliases = None, meta.agency, []
     return meta
 
 
@@ -100,12 +135,12 @@ def _title_piece(line: str) -> bool:
     )
 
 
-def _find_title(text: str) -> tuple[str, str]:
-    """The title (joined when broken over lines) and the non-empty line just above it (some
-    titles put the agency there)."""
+def _find_titles(text: str) -> Iterator[tuple[str, str]]:
+    """Title-like lines (joined when broken over lines), each with the non-empty line just
+    above it (some titles put the agency there)."""
     field_match = _TITLE_FIELD.search(text[:2000])
     if field_match:
-        return field_match.group(1).strip(), ""
+        yield field_match.group(1).strip(), ""
     lines = [line.strip() for line in text.split("\n")[:_TITLE_LINES] if line.strip()]
     for i, line in enumerate(lines):
         title, end = line, i
@@ -119,9 +154,7 @@ def _find_title(text: str) -> tuple[str, str]:
             if not _title_piece(lines[start - 1]):
                 break
             start -= 1
-        joined = "".join(lines[start : end + 1])
-        return joined, (lines[start - 1] if start > 0 else "")
-    return "", ""
+        yield "".join(lines[start : end + 1]), (lines[start - 1] if start > 0 else "")
 
 
 def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
@@ -134,13 +167,27 @@ def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
     else:
         name = _DISCLOSURE.split(re.sub(r"^度?", "", title[year.end() :]))[0]
     name = re.sub(r"(?:关于)?$", "", name.strip(" 　:：-—《》"))
-    if not name and before and len(before) <= 40 and "报告" not in before:
+    if not name and _title_piece(before):
         name = before
     aliases = [
         a.strip() for m in _BRACKETS.finditer(name) for a in re.split("[、,，]", m.group(1))
     ]
     name = _BRACKETS.sub("", name).strip()
     return (name or None), [a for a in aliases if a]
+
+
+def _agency_from_body(text: str) -> str | None:
+    """The agency the opening sentences name: 汇总平潭综合实验区各有关单位…, 本报告由淮安市人民
+    政府办公室根据… (a government's office compiles the government's report), 来源：…"""
+    head = text[:4000]
+    for pattern, compiler in _BODY_AGENCY:
+        for match in pattern.finditer(head):
+            name = tidy(match.group(1))
+            if compiler:
+                name = _OFFICE_OF_GOVERNMENT.sub(r"\1", name)
+            if is_agency_name(name):
+                return name
+    return None
 
 
 def _placed(agency: str, aliases: list[str]) -> tuple[str, list[str], Region]:
