@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, Select, Table, and_, case, func, or_, select
+from sqlalchemy import Engine, Select, Table, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from query.source import CheckInfo, FigureInfo
@@ -62,6 +62,11 @@ class RegionPath:
 
     def levels(self) -> tuple[Level, ...]:
         return (self.province, self.city, self.county)[: self.fixed]
+
+    def holds(self, agency: AgencyRow) -> bool:
+        """Whether the agency sits in this part of the tree (as `where` selects)."""
+        own = (agency.province, agency.city, agency.county)
+        return all(own[i] == level for i, level in enumerate(self.levels()))
 
     def where(self) -> ColumnElement[bool] | None:
         columns = (_G.province, _G.city, _G.county)
@@ -138,10 +143,6 @@ class SeriesPoint:
     figure: FigureInfo
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 _REPORT_COLUMNS = (
     _R.id,
     _R.agency_id,
@@ -210,30 +211,33 @@ class Browser:
             for name, n in sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
         ]
 
-    def agencies(
-        self, path: RegionPath, *, search: str = "", limit: int, offset: int = 0
-    ) -> list[AgencyRow]:
-        """Agencies in `path` whose name, a former name or region contains `search`, by region
-        then name; ask for one more than a page to know whether another page follows."""
+    def agencies(self, path: RegionPath, *, limit: int, offset: int = 0) -> list[AgencyRow]:
+        """Agencies in `path` by region then name; ask for one more than a page to know
+        whether another page follows. (Searching by name is `directory`'s, in memory.)"""
         query: Select[tuple[object, ...]] = select(*_AGENCY_COLUMNS).join_from(
             _AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True
         )
         where = path.where()
         if where is not None:
             query = query.where(where)
-        if search:
-            pattern = f"%{_escape_like(search)}%"
-            alias = select(_AL.agency_id).where(_AL.alias.like(pattern, escape="\\"))
-            query = query.where(
-                or_(
-                    _A.name.like(pattern, escape="\\"),
-                    _G.name.like(pattern, escape="\\"),
-                    _A.id.in_(alias),
-                )
-            )
         query = query.order_by(_G.name, _A.name, _A.id).limit(limit).offset(offset)
         with self._engine.connect() as conn:
             return [_agency_row(row) for row in conn.execute(query)]
+
+    def directory(self) -> list[tuple[AgencyRow, tuple[str, ...]]]:
+        """Every agency with the other titles it was seen under, by region then name (for an
+        in-memory search: one pass over two tables)."""
+        query = (
+            select(*_AGENCY_COLUMNS)
+            .join_from(_AGENCIES, _REGIONS, _A.region_id == _G.id, isouter=True)
+            .order_by(_G.name, _A.name, _A.id)
+        )
+        with no_gc_pause(), self._engine.connect() as conn:
+            aliases: dict[int, list[str]] = {}
+            for agency_id, alias in conn.execute(select(_AL.agency_id, _AL.alias)):
+                aliases.setdefault(agency_id, []).append(alias)
+            rows = [_agency_row(row) for row in conn.execute(query)]
+        return [(row, tuple(a for a in aliases.get(row.id, ()) if a != row.name)) for row in rows]
 
     def agency(self, agency_id: int) -> AgencyRow | None:
         query = (
@@ -359,35 +363,51 @@ class Browser:
         self, key: str, year: int, path: RegionPath, *, limit: int, offset: int = 0
     ) -> Ranking:
         """One cell of one year across the agencies of `path`, largest first (ambiguous cells
-        last, ties by agency id), a page at a time, with the count of agencies in scope."""
-        scope = and_(_R.year == year, _CURRENT, _F.key == key)
+        last, ties by agency id), a page at a time, with the count of agencies in scope.
+
+        The cells are read in one pass (the count rides along as a window), and names are
+        fetched for the page's rows only: a national ranking reads 100,000 cells, not 100,000
+        agency and region rows as well."""
         query = (
-            select(_R.agency_id, _A.name, _G.name, _R.id, *_FIGURE_COLUMNS)
-            .select_from(_REPORT_FIGURES.join(_AGENCIES, _R.agency_id == _A.id))
-            .join(_REGIONS, _A.region_id == _G.id, isouter=True)
-            .where(scope)
-        )
-        count = (
-            select(func.count())
-            .select_from(_REPORT_FIGURES.join(_AGENCIES, _R.agency_id == _A.id))
-            .join(_REGIONS, _A.region_id == _G.id, isouter=True)
-            .where(scope)
+            select(_R.agency_id, _R.id, func.count().over(), *_FIGURE_COLUMNS)
+            .select_from(_REPORT_FIGURES)
+            .where(_R.year == year, _CURRENT, _F.key == key)
         )
         where = path.where()
         if where is not None:
-            query, count = query.where(where), count.where(where)
+            in_region = select(_A.id).where(_A.region_id.in_(select(_G.id).where(where)))
+            query = query.where(_R.agency_id.in_(in_region))
         query = (
             query.order_by(_F.value.is_(None), _F.value.desc(), _R.agency_id)
             .limit(limit)
             .offset(offset)
         )
         with no_gc_pause(), self._engine.connect() as conn:
-            total = int(conn.scalar(count) or 0)
-            rows = [
-                RankRow(agency_id, name, region or "", report_id, _figure(*cells))
-                for agency_id, name, region, report_id, *cells in conn.execute(query)
-            ]
-        return Ranking(total, rows)
+            rows = conn.execute(query).all()
+        names = self.agencies_by_id([row[0] for row in rows])
+        total = int(rows[0][2]) if rows else self._count(key, year, path) if offset else 0
+        return Ranking(
+            total,
+            [
+                RankRow(agency_id, names[agency_id].name, names[agency_id].region, report_id,
+                        _figure(*cells))
+                for agency_id, report_id, _total, *cells in rows
+            ],
+        )  # fmt: skip
+
+    def _count(self, key: str, year: int, path: RegionPath) -> int:
+        """Agencies with the cell in scope (for a page past the end, which has no rows)."""
+        query = (
+            select(func.count())
+            .select_from(_REPORT_FIGURES)
+            .where(_R.year == year, _CURRENT, _F.key == key)
+        )
+        where = path.where()
+        if where is not None:
+            in_region = select(_A.id).where(_A.region_id.in_(select(_G.id).where(where)))
+            query = query.where(_R.agency_id.in_(in_region))
+        with self._engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
 
     def series(self, agency_ids: Sequence[int], key: str) -> list[SeriesPoint]:
         """One cell across every year of a few agencies' current reports."""

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from services import Services
-from store.browse import Browser, RegionPath
+from store.browse import AgencyRow, Browser, RegionPath
 from web.layout import printed_keys
 from web.site import number
 
@@ -28,14 +28,14 @@ def soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
     return BeautifulSoup(response.text, "lxml")
 
 
+def agency(engine: Engine, part: str) -> AgencyRow:
+    """The one agency whose name holds `part`."""
+    (row,) = [row for row, _ in Browser(engine).directory() if part in row.name]
+    return row
+
+
 def report_id(engine: Engine, agency_part: str, year: int) -> int:
-    browser = Browser(engine)
-    (row,) = [
-        a
-        for a in browser.agencies(RegionPath.of(), search=agency_part, limit=50)
-        if agency_part in a.name and a.level == "government"
-    ] or browser.agencies(RegionPath.of(), search=agency_part, limit=1)
-    found = browser.current_report_id(row.id, year)
+    found = Browser(engine).current_report_id(agency(engine, agency_part).id, year)
     assert found is not None
     return found
 
@@ -169,7 +169,7 @@ def test_agency_page_lists_every_year_with_key_figures_linked_to_the_cells(
     web_client: TestClient, web_engine: Engine
 ) -> None:
     browser = Browser(web_engine)
-    (pingtan,) = browser.agencies(RegionPath.of(), search="平潭", limit=5)
+    pingtan = agency(web_engine, "平潭")
     page = soup(web_client.get(f"/agencies/{pingtan.id}"))
     assert page.select_one("h1").get_text() == "平潭综合实验区"
     years = [tr["id"] for tr in page.select("table.years tbody tr")]
@@ -185,8 +185,7 @@ def test_agency_page_lists_every_year_with_key_figures_linked_to_the_cells(
 def test_agency_page_lists_failed_checks_and_downloads(
     web_client: TestClient, web_engine: Engine
 ) -> None:
-    browser = Browser(web_engine)
-    (hongze,) = browser.agencies(RegionPath.of(), search="洪泽区人民政府", limit=5)
+    hongze = agency(web_engine, "洪泽区人民政府")
     page = soup(web_client.get(f"/agencies/{hongze.id}"))
     failed = [li.get_text() for li in page.select("ul.checks li.bad")]
     assert any("V4" in text for text in failed)
@@ -375,8 +374,8 @@ def test_compare_puts_agencies_side_by_side_over_the_years(
     web_client: TestClient, web_engine: Engine
 ) -> None:
     browser = Browser(web_engine)
-    (pingtan,) = browser.agencies(RegionPath.of(), search="平潭", limit=5)
-    (hongze,) = browser.agencies(RegionPath.of(), search="洪泽区人民政府", limit=5)
+    pingtan = agency(web_engine, "平潭")
+    hongze = agency(web_engine, "洪泽区人民政府")
     page = soup(
         web_client.get("/compare", params={"a": [pingtan.id, hongze.id], "key": "review.total"})
     )

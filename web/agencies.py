@@ -65,22 +65,22 @@ def agencies(request: Request) -> Response:
     page = int_param(request, "page", 1, 1, MAX_PAGE)
     fmt = wanted_format(request.query_params.get("format"))
     listed = path.fixed > 0 or bool(search)
+
+    def listing(limit: int, offset: int = 0) -> list[AgencyRow]:
+        if search:
+            return site.directory().search(search, path, limit=limit, offset=offset)
+        return site.browser.agencies(path, limit=limit, offset=offset) if listed else []
+
     if fmt:
-        rows = (
-            site.browser.agencies(path, search=search, limit=MAX_DOWNLOAD_ROWS) if listed else []
-        )
-        return download(_list_table(rows, f"单位-{region_label(path)}{search}"), fmt)
-    rows = []
-    if listed:
-        rows = site.browser.agencies(
-            path, search=search, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-        )
+        table = _list_table(listing(MAX_DOWNLOAD_ROWS), f"单位-{region_label(path)}{search}")
+        return download(table, fmt)
+    rows = listing(PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     here = path_params(path)
     query = {"q": search or None}
     children = []
     if not search and path.fixed < 3:
         next_level = LEVEL_PARAMS[path.fixed]
-        for count in site.browser.region_counts(path):
+        for count in site.region_counts(path):
             narrower = {**here, next_level: count.name or ""}
             link = url("/agencies", **narrower)
             children.append((count.name or texts.OWN_LEVEL, count.agencies, link))

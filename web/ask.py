@@ -141,7 +141,7 @@ def chart_png(request: Request) -> Response:
         made = site.core.chart(question)
         return None if isinstance(made, Answer) else made.png
 
-    png = site.charts.get(("ask", question, site.browser.version()), draw)
+    png = site.chart(("ask", question), draw)
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})

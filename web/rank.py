@@ -12,7 +12,7 @@ from parsers.fields import FIELDS
 from query import ChartSpec
 from query.catalog import short_label
 from query.source import FigureInfo
-from store.browse import AgencyRow, RegionPath
+from store.browse import AgencyRow, Ranking, RegionPath
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import (
@@ -51,8 +51,18 @@ def _key(request: Request) -> str:
     return key
 
 
+def _ranked(site: Site, key: str, year: int, path: RegionPath) -> Ranking:
+    """The whole ranking of a scope (as far as pages and downloads go), read once per store
+    version: a province's takes ~50 ms to read and the country's ~0.7 s (bench/web.py), a
+    page of it then costs a slice."""
+    return site.cache.get(
+        ("rank", key, year, path),
+        lambda: site.browser.ranking(key, year, path, limit=MAX_DOWNLOAD_ROWS),
+    )
+
+
 def _year(request: Request, site: Site) -> tuple[int | None, list[int]]:
-    years = site.browser.years()
+    years = site.years()
     year = int_param(request, "year", years[0] if years else 0, 1990, 2100)
     return (year if years else None), years
 
@@ -62,8 +72,8 @@ def _label(key: str) -> str:
 
 
 def _rank_chart(site: Site, key: str, year: int, path: RegionPath) -> ChartSpec | None:
-    ranking = site.browser.ranking(key, year, path, limit=CHART_BARS)
-    rows = [r for r in ranking.rows if r.figure.value is not None]
+    ranking = _ranked(site, key, year, path)
+    rows = [r for r in ranking.rows[:CHART_BARS] if r.figure.value is not None]
     if not rows:
         return None
     title = f"{region_label(path)} · {year}年度 · {short_label(key)}（前 {len(rows)} 名）"
@@ -84,7 +94,7 @@ def rank(request: Request) -> Response:
     fmt = wanted_format(request.query_params.get("format"))
     here = path_params(path)
     if fmt:
-        ranking = site.browser.ranking(key, year or 0, path, limit=MAX_DOWNLOAD_ROWS)
+        ranking = _ranked(site, key, year or 0, path)
         rows = [
             (i, r.agency_id, r.agency, r.region, year, key, r.figure.value,
              r.figure.unit or FIELDS[key].unit, r.report_id, ",".join(r.figure.flags))
@@ -93,11 +103,12 @@ def rank(request: Request) -> Response:
         name = f"排名-{region_label(path)}-{year}-{key}"
         return download(Table(name, texts.RANK_COLUMNS, rows), fmt)
     offset = (page - 1) * PAGE_SIZE
-    ranking = site.browser.ranking(key, year or 0, path, limit=PAGE_SIZE, offset=offset)
+    ranking = _ranked(site, key, year or 0, path)
+    shown = ranking.rows[offset : offset + PAGE_SIZE]
     children = []
     if path.fixed < 3:
         next_level = LEVEL_PARAMS[path.fixed]
-        for count in site.browser.region_counts(path):
+        for count in site.region_counts(path):
             narrower = {**here, next_level: count.name or ""}
             link = url("/rank", key=key, year=year, **narrower)
             children.append((count.name or texts.OWN_LEVEL, link))
@@ -115,13 +126,14 @@ def rank(request: Request) -> Response:
         "crumbs": breadcrumb(path, "/rank", key=key, year=year),
         "children": children,
         "ranking": ranking,
+        "rows": shown,
         "offset": offset,
         "groups": field_groups(),
         "prev_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1)
         if offset + PAGE_SIZE < ranking.total and page < MAX_PAGE
         else None,
-        "chart_url": url("/rank.png", key=key, year=year, **here) if ranking.rows else None,
+        "chart_url": url("/rank.png", key=key, year=year, **here) if shown else None,
         "downloads": {
             f: url("/rank", key=key, year=year, **here, format=f) for f in ("csv", "xlsx")
         },
@@ -136,8 +148,7 @@ def rank_png(request: Request) -> Response:
     path = region_path(request)
     if year is None:
         raise HTTPException(404)
-    cache_key = ("rank", key, year, path, site.browser.version())
-    png = site.charts.get(cache_key, lambda: _png(_rank_chart(site, key, year, path)))
+    png = site.chart(("rank", key, year, path), lambda: _png(_rank_chart(site, key, year, path)))
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})
@@ -212,7 +223,7 @@ def compare(request: Request) -> Response:
     matches = []
     if add:
         root = RegionPath.of()
-        for row in site.browser.agencies(root, search=add, limit=MAX_COMPARE + 1):
+        for row in site.directory().search(add, root, limit=MAX_COMPARE + 1):
             if row.id not in kept:
                 matches.append((row, url("/compare", key=key, a=[*kept, row.id])))
     reports = site.browser.report_years(kept)
@@ -243,8 +254,7 @@ def compare_png(request: Request) -> Response:
     site = site_of(request)
     key = _key(request)
     ids = _agency_ids(request)
-    cache_key = ("compare", key, tuple(ids), site.browser.version())
-    png = site.charts.get(cache_key, lambda: _png(_compare_chart(site, ids, key)))
+    png = site.chart(("compare", key, tuple(ids)), lambda: _png(_compare_chart(site, ids, key)))
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})

@@ -4,9 +4,7 @@ the region path carried in the query string."""
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,8 +19,10 @@ from parsers.fields import FIELDS
 from query import Answer
 from query.source import FigureInfo
 from services import Chart
-from store.browse import Browser, RegionPath
+from store.browse import Browser, RegionCount, RegionPath
 from web import texts
+from web.cache import VersionCache
+from web.directory import Directory
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -40,36 +40,34 @@ class Core(Protocol):
     def chart(self, question: str) -> Chart | Answer: ...
 
 
-class ChartCache:
-    """PNGs by (what, store version): matplotlib takes ~100 ms a chart and its rc_context is
-    process-global, so charts are drawn one at a time and kept."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...], draw: Callable[[], bytes | None]) -> bytes | None:
-        """The cached PNG for `key`, else what `draw` makes (None: no chart)."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-            png = draw()
-            if png is None:
-                return None
-            self._items[key] = png
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-            return png
-
-
-@dataclass
 class Site:
-    core: Core
-    browser: Browser
-    templates: Jinja2Templates
-    charts: ChartCache = field(default_factory=ChartCache)
+    """The core, the store and the templates, plus what is cached until the store changes."""
+
+    def __init__(self, core: Core, browser: Browser, templates: Jinja2Templates) -> None:
+        self.core = core
+        self.browser = browser
+        self.templates = templates
+        self.cache = VersionCache(browser.version)
+        self._drawing = threading.Lock()
+
+    def directory(self) -> Directory:
+        return self.cache.get(("directory",), lambda: Directory(self.browser))
+
+    def years(self) -> list[int]:
+        return self.cache.get(("years",), self.browser.years)
+
+    def region_counts(self, path: RegionPath) -> list[RegionCount]:
+        return self.cache.get(("regions", path), lambda: self.browser.region_counts(path))
+
+    def chart(self, key: tuple[object, ...], draw: Callable[[], bytes | None]) -> bytes | None:
+        """A PNG drawn once per store version. matplotlib's rc_context is process-global, so
+        charts are drawn one at a time."""
+
+        def locked() -> bytes | None:
+            with self._drawing:
+                return draw()
+
+        return self.cache.get(("chart", *key), locked)
 
     def render(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200
