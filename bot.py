@@ -8,34 +8,49 @@ python bot.py parse FILE [--json]        parse one report, store nothing
 python bot.py ask QUESTION... [--json]   answer questions from the database
 python bot.py export OUT [--format csv|xlsx] [--region R] [--year Y]
 python bot.py reminders --at 2027-01-24T09:00 [--send]
+
+Settings → engine → services → the subcommand (cli/*) or a channel (handlers/, console.py).
+Modules are imported inside the subcommand that needs them, so `bot.py parse` does not load the
+database and `bot.py chat` does not load Telegram.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 import logs
 from settings import SAMPLES_DIR, Settings
 
-log = logging.getLogger("nianbao")
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from services import Services
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    """Open the database, upgrade its schema, and fill an empty default database with samples."""
+def open_engine(settings: Settings, *, seed: bool = True) -> Engine:
+    """Open the database and upgrade its schema; fill an empty one with the samples unless
+    SEED_SAMPLES=false (or `seed` is off: `ingest` fills it with what it is given)."""
     from store.db import make_engine, upgrade
-    from store.ingest import seed_if_empty
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    if settings.seed_samples:
-        seed_if_empty(engine, SAMPLES_DIR)
+    if seed and settings.seed_samples:
+        _services(settings, engine).seed_if_empty(SAMPLES_DIR)
     return engine
+
+
+def _services(settings: Settings, engine: Engine) -> Services:
+    from services import Services
+
+    return Services(engine, max_upload_mb=settings.max_upload_mb)
+
+
+def open_services(settings: Settings) -> Services:
+    return _services(settings, open_engine(settings))
 
 
 def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
@@ -58,39 +73,28 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from store.db import make_engine, upgrade
-    from store.ingest import ingest_paths
+    from cli.ingest import ingest_paths
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_engine(settings, seed=False)
     return ingest_paths(engine, [Path(p) for p in args.paths], workers=args.workers)
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from store.export import export_reports
+    from cli import export
 
-    engine = _engine(settings)
-    try:
-        count = export_reports(
-            engine, Path(args.out), fmt=args.format, region=args.region, year=args.year
-        )
-    except (ValueError, OSError) as err:  # unknown format, unwritable path
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    print(f"已导出 {count} 份年报到 {args.out}")
-    return 0
-
-
-def _services(settings: Settings):  # type: ignore[no-untyped-def]
-    from services import Services
-
-    return Services(_engine(settings), max_upload_mb=settings.max_upload_mb)
+    return export.run(
+        lambda: open_engine(settings),
+        Path(args.out),
+        fmt=args.format,
+        region=args.region,
+        year=args.year,
+    )
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
-    services = _services(settings)
+    services = open_services(settings)
     for question in args.question:
         answer = services.ask(question)
         if args.json:
@@ -103,7 +107,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from console import run_console
 
-    return run_console(_services(settings), stdin=sys.stdin, stdout=sys.stdout)
+    return run_console(open_services(settings), stdin=sys.stdin, stdout=sys.stdout)
 
 
 def _web_server(settings: Settings, services, host: str, port: int):  # type: ignore[no-untyped-def]
@@ -128,7 +132,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         )
         print(hint, file=sys.stderr)
         return 2
-    services = _services(settings)
+    services = open_services(settings)
     web = None
     if settings.web_port is not None:
         web = _web_server(settings, services, settings.web_host, settings.web_port)
@@ -138,7 +142,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     from handlers.app import build_application, run_application
 
-    application = build_application(settings, services.engine)
+    application = build_application(settings, services)
     if web is not None:
         web.start()
     try:
@@ -152,24 +156,23 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.web_host
     port = args.port or settings.web_port or 8000
-    _web_server(settings, _services(settings), host, port).run()
+    _web_server(settings, open_services(settings), host, port).run()
     return 0
 
 
 def cmd_reminders(settings: Settings, args: argparse.Namespace) -> int:
-    from reminders.cli import due_report
+    from cli import reminders
 
-    tz = ZoneInfo(settings.tz)
-    at = datetime.fromisoformat(args.at)
-    at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
-    return due_report(settings, _engine(settings), at=at, send=args.send, out=sys.stdout)
+    return reminders.run(settings, lambda: open_services(settings), at=args.at, send=args.send)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="政府信息公开年度报告问答机器人")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, func: Callable[[Settings, argparse.Namespace], int], text: str):  # type: ignore[no-untyped-def]
+    def add(
+        name: str, func: Callable[[Settings, argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text, description=text)
         cmd.set_defaults(func=func)
         return cmd
@@ -205,12 +208,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def dispatch(argv: Sequence[str], settings: Settings) -> int:
+    """Run one subcommand with these settings (tests call this in-process)."""
     args = build_parser().parse_args(argv)
-    settings = Settings()
-    logs.configure(settings.log_level, secrets=settings.secrets())
     result: int = args.func(settings, args)
     return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    build_parser().parse_args(argv)  # --help and usage errors before reading the environment
+    settings = Settings()
+    logs.configure(settings.log_level, secrets=settings.secrets())
+    return dispatch(argv, settings)
 
 
 if __name__ == "__main__":

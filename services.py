@@ -11,17 +11,36 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 import replies
 from parsers import parse_bytes
 from parsers.model import ParsedReport, ParseError
 from query import Answer, Asker, ChartSpec
+from reminders import texts as reminder_texts
+from reminders.parse import SubscribeError, SubscribeRequest, parse_subscribe
+from reminders.schedule import (
+    DEFAULT_LEADS,
+    KIND_DATES,
+    KIND_LEVELS,
+    Due,
+    Plan,
+    Reminder,
+    current_deadline,
+    due,
+    latest_past,
+    upcoming,
+)
+from reminders.texts import Failing, ScopeStatus, SubscriptionView
+from store import subscriptions as store
+from store.models import Subscription
 from store.reader import StoreReader
 from store.writer import IngestOutcome
 
@@ -61,6 +80,22 @@ class UploadResult:
         return self.error is None
 
 
+@dataclass(frozen=True)
+class Subscribed:
+    """The reply to a subscription request; `view` is None when the request was refused."""
+
+    text: str
+    view: SubscriptionView | None = None
+
+
+@dataclass(frozen=True)
+class RenderedReminder:
+    """A due reminder ready to send: where it goes (a migrated group's new id) and its text."""
+
+    chat_id: int
+    text: str
+
+
 class Services:
     """The use cases over one database. Build one per process (bot.py does) and share it:
     every call opens its own short database session."""
@@ -75,6 +110,7 @@ class Services:
         self.engine = engine
         self.max_upload_mb = max_upload_mb
         self.asker = Asker(StoreReader(engine), tz=SHANGHAI, today=today)
+        self._leader = store.LeaderLock(engine)
 
     # --- questions --------------------------------------------------------------------------
 
@@ -143,8 +179,236 @@ class Services:
         text = replies.ingest_text(report, outcome.status, name)
         return UploadResult(name, text, report=report, outcome=outcome)
 
-    # --- lifecycle --------------------------------------------------------------------------
+    def seed_if_empty(self, samples_dir: Path) -> int:
+        """Fill a database that holds no report with the bundled samples (one by one: a
+        handful of files, not worth a process pool); returns how many were stored."""
+        from store.ingest import has_reports
+
+        if has_reports(self.engine):
+            return 0
+        files = sorted(p for p in samples_dir.iterdir() if p.is_file() and p.name[0] != ".")
+        log.info("数据库为空，导入 %d 份示例年报", len(files))
+        stored = 0
+        for path in files:
+            result = self.ingest_upload(path.read_bytes(), path.name)
+            if result.ok:
+                stored += 1
+            else:
+                log.warning("示例年报 %s 未能导入：%s", path.name, result.error)
+        log.info("示例年报导入完成：%d 份", stored)
+        return stored
+
+    # --- reminder subscriptions -------------------------------------------------------------
+
+    @staticmethod
+    def now() -> datetime:
+        """Beijing time: every deadline is, whatever the host's time zone."""
+        return datetime.now(SHANGHAI)
+
+    def subscribe_text(
+        self, chat_id: int, text: str, *, user_id: int | None, now: datetime | None = None
+    ) -> Subscribed:
+        """`/subscribe 部门 淮安市 [提前 30,14]` typed in a chat: the subscription, or why not."""
+        try:
+            request = parse_subscribe(text)
+        except SubscribeError as err:
+            return Subscribed(f"{err}\n\n{reminder_texts.USAGE}")
+        return self.subscribe(chat_id, request, user_id=user_id, now=now)
+
+    def subscribe_region(
+        self, chat_id: int, kind: str, region_id: int, *, user_id: int | None
+    ) -> Subscribed:
+        """A subscription to a region picked from `region_choices` (the default lead days)."""
+        with Session(self.engine) as session:
+            region = store.region_name(session=session, region_id=region_id)
+        if region is None or kind not in KIND_DATES:
+            return Subscribed(reminder_texts.NO_REGIONS)
+        month, day = KIND_DATES[kind]
+        request = SubscribeRequest(kind, month, day, region, (), DEFAULT_LEADS)
+        return self.subscribe(chat_id, request, user_id=user_id)
+
+    def subscribe(
+        self,
+        chat_id: int,
+        request: SubscribeRequest,
+        *,
+        user_id: int | None,
+        now: datetime | None = None,
+    ) -> Subscribed:
+        now = now or self.now()
+        with Session(self.engine) as session:
+            sub = store.add_subscription(
+                session=session,
+                chat_id=chat_id,
+                kind=request.kind,
+                month=request.month,
+                day=request.day,
+                scope_region=request.region,
+                scope_agencies=request.agencies,
+                leads=request.leads,
+                created_by=user_id,
+                now=now,
+            )
+            view = _view(sub, now)
+        return Subscribed(reminder_texts.subscribed_text(view), view)
+
+    def deadlines(self, chat_id: int, *, now: datetime | None = None) -> list[SubscriptionView]:
+        """A chat's subscriptions with their next deadline and the reminders still ahead."""
+        now = now or self.now()
+        with Session(self.engine) as session:
+            subs = store.chat_subscriptions(session=session, chat_id=chat_id)
+            return [_view(sub, now) for sub in subs]
+
+    def unsubscribe(self, chat_id: int, ids: Sequence[int] | None) -> int:
+        """Delete the chat's subscriptions with these ids (all of them for None); how many."""
+        with Session(self.engine) as session:
+            return store.delete_subscriptions(session=session, chat_id=chat_id, ids=ids)
+
+    def region_choices(self, *, limit: int) -> list[tuple[int, str]]:
+        """(id, name) of the regions with the most agencies, to offer as choices."""
+        with Session(self.engine) as session:
+            return store.known_regions(session=session, limit=limit)
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group got a new id (Telegram's supergroup upgrade): its subscriptions follow."""
+        with Session(self.engine) as session:
+            count = store.migrate_chat(
+                session=session, old_chat_id=old_chat_id, new_chat_id=new_chat_id
+            )
+        if count:
+            moved = (old_chat_id, new_chat_id, count)
+            log.info("chat %s is now %s: %d subscription(s) moved", *moved)
+        return count
+
+    def pause_chat(self, chat_id: int, reason: str) -> int:
+        """The bot can no longer write to a chat: pause its subscriptions, saying why."""
+        with Session(self.engine) as session:
+            return store.pause_chat(session=session, chat_id=chat_id, reason=reason)
+
+    # --- reminders due -------------------------------------------------------------------
+
+    def plans(self) -> list[Plan]:
+        """The schedule of every active subscription (the jobs a scheduler arms)."""
+        with Session(self.engine) as session:
+            return [plan_of(sub) for sub in store.active_subscriptions(session=session)]
+
+    def due_reminders(self, now: datetime) -> list[Due]:
+        """What a bot running at `now` sends: per subscription, the latest reminder whose
+        time has come and that nobody has claimed (late ones marked so)."""
+        items = (due(plan, now) for plan in self.plans())
+        return [item for item in items if item is not None and not self.is_claimed(item.reminder)]
+
+    def missed_reminders(self, now: datetime) -> list[Reminder]:
+        """Reminders whose time came while nobody was running and that are too late to send."""
+        missed = (latest_past(plan, now) for plan in self.plans() if due(plan, now) is None)
+        return [r for r in missed if r is not None and not self.is_claimed(r)]
+
+    def render_reminder(self, item: Due, now: datetime) -> RenderedReminder | None:
+        """The text of a due reminder and its chat; None once its subscription is gone or
+        paused. Days left count from the reminder's own day, or from `now` when late."""
+        r = item.reminder
+        year = r.deadline.year - 1  # the report year a deadline is for
+        with Session(self.engine) as session:
+            sub = store.get_subscription(session=session, subscription_id=r.subscription_id)
+            if sub is None or sub.paused:
+                return None
+            found = store.scope_reports(
+                session=session, sub=sub, year=year, level=KIND_LEVELS.get(sub.kind)
+            )
+        status = ScopeStatus(
+            scope=reminder_texts.scope_label(sub.scope_region, store.scope_agencies(sub)),
+            year=year,
+            loaded=found.loaded,
+            missing=found.missing,
+            failing=[Failing(agency, rule, message) for agency, rule, message in found.failing],
+        )
+        if r.is_summary:
+            text = reminder_texts.summary_text(
+                kind=sub.kind, deadline=r.deadline, status=status, late=item.late
+            )
+        else:
+            today = now.date() if item.late else r.at.date()
+            text = reminder_texts.reminder_text(
+                kind=sub.kind, deadline=r.deadline, today=today, status=status, late=item.late
+            )
+        return RenderedReminder(sub.chat_id, text)
+
+    def claim_reminder(self, item: Due, now: datetime) -> bool:
+        """Commit the reminder's sent-key before sending; False when someone holds it already
+        (another process, an earlier run) or the subscription is paused or gone."""
+        r = item.reminder
+        with Session(self.engine) as session:
+            return store.claim_reminder(
+                session=session,
+                subscription_id=r.subscription_id,
+                deadline=r.deadline,
+                lead_days=r.lead_days,
+                late=item.late,
+                now=now,
+            )
+
+    def finish_reminder(self, reminder: Reminder, now: datetime, error: str | None) -> None:
+        """Record a claimed reminder as sent, or the error that stopped it."""
+        with Session(self.engine) as session:
+            store.finish_reminder(
+                session=session,
+                subscription_id=reminder.subscription_id,
+                deadline=reminder.deadline,
+                lead_days=reminder.lead_days,
+                now=now,
+                error=error,
+            )
+
+    def is_claimed(self, reminder: Reminder) -> bool:
+        with Session(self.engine) as session:
+            return store.is_claimed(
+                session=session,
+                subscription_id=reminder.subscription_id,
+                deadline=reminder.deadline,
+                lead_days=reminder.lead_days,
+            )
+
+    def lead(self) -> bool:
+        """True while this process runs the reminder scheduler (on PostgreSQL one process
+        holds an advisory lock; SQLite deployments are one process and always lead)."""
+        return self._leader.acquire()
+
+    # --- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Give the database connections back (at the end of the process)."""
+        """Release the scheduler's lock and give the database connections back (at the end
+        of the process: another process may then take over the reminders)."""
+        self._leader.release()
         self.engine.dispose()
+
+
+def plan_of(sub: Subscription) -> Plan:
+    """The schedule part of a subscription row."""
+    assert sub.id is not None
+    return Plan(
+        id=sub.id,
+        chat_id=sub.chat_id,
+        kind=sub.kind,
+        month=sub.deadline_month,
+        day=sub.deadline_day,
+        leads=store.lead_days_of(sub),
+        hour=sub.send_hour,
+        minute=sub.send_minute,
+        since=sub.created_at,  # SQLModel returns aware UTC
+    )
+
+
+def _view(sub: Subscription, now: datetime) -> SubscriptionView:
+    """What /deadlines says about a subscription: its next deadline and reminders ahead."""
+    plan = plan_of(sub)
+    ahead = upcoming(plan, now)
+    deadline = ahead[0].deadline if ahead else current_deadline(plan, now)
+    return SubscriptionView(
+        id=plan.id,
+        kind=plan.kind,
+        deadline=deadline,
+        scope=reminder_texts.scope_label(sub.scope_region, store.scope_agencies(sub)),
+        upcoming=[r for r in ahead if r.deadline == deadline],
+        paused=sub.paused,
+        paused_reason=sub.paused_reason,
+    )

@@ -8,26 +8,31 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from parsers import MAX_FILE_BYTES
+
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "nianbao.sqlite3"
 SAMPLES_DIR = PROJECT_DIR / "samples"
+MAX_UPLOAD_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)  # the parser reads no more than this
 
 
 class Settings(BaseSettings):
-    """Every knob of the bot. Tests construct `Settings(...)` directly."""
+    """Every knob of the bot. Tests construct `Settings(...)` directly.
+
+    No generic variable is read: a container's TZ=UTC must not move Beijing's deadlines
+    (services.SHANGHAI is the one time zone of every date and deadline)."""
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     telegram_bot_token: SecretStr | None = None
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    tz: str = "Asia/Shanghai"
     log_level: str = "INFO"
     telegram_api_base_url: str | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    max_upload_mb: int = Field(default=20, ge=1, le=2000)
+    max_upload_mb: int = Field(default=20, ge=1, le=MAX_UPLOAD_LIMIT_MB)
     seed_samples: bool = True
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(default=None, ge=1, le=65535)

@@ -1,5 +1,6 @@
 """Building and running the Telegram Application: rate limiting with retries, the command menu,
-reminders re-armed at start, the error handler, polling or webhook."""
+reminders re-armed at start, the error handler, polling or webhook, and a clean stop that
+releases the reminder scheduler's lock and the database connections."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, Defaults
 
 import handlers.documents
 import handlers.questions
@@ -21,6 +21,8 @@ import handlers.reminders
 import handlers.reports
 import replies
 from commands import menu_entries
+from handlers import jobs
+from handlers.context import CONTEXT_TYPES, BotApplication, BotContext
 from services import Services
 from settings import Settings
 
@@ -64,7 +66,7 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")  # the loop returns or raises
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the traceback; tell the user something went wrong, without any details."""
     if update is None and isinstance(context.error, NetworkError):
         # polling hiccups: PTB retries getUpdates itself, a traceback would only be noise
@@ -78,34 +80,41 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("Could not tell the user about the error")
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: BotApplication) -> None:
     """At start: the command menu from the registry, then the reminders from the database."""
     await application.bot.set_my_commands(menu_entries())
-    await handlers.reminders.rearm(application)
+    await jobs.rearm(application, now=application.bot_data.services.now())
 
 
-def build_application(settings: Settings, engine: Engine) -> Application:
-    """The bot with every handler registered; `bot_data` holds settings, engine and asker."""
+async def post_shutdown(application: BotApplication) -> None:
+    """After the last update and job: let another process take over the reminders (the
+    PostgreSQL advisory lock) and close the database connections."""
+    await asyncio.to_thread(application.bot_data.services.close)
+
+
+def build_application(settings: Settings, services: Services) -> BotApplication:
+    """The bot with every handler registered; `bot_data` (a BotData) holds the services."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(RetryingRateLimiter())
         # a group question deleted before the answer arrives must not fail the answer
         .defaults(Defaults(allow_sending_without_reply=True))
         # a slow upload being parsed must not hold up everyone else's questions
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(
             str(settings.telegram_file_base_url)
         )
-    application = builder.build()
-    application.bot_data["settings"] = settings
-    application.bot_data["engine"] = engine
-    application.bot_data["services"] = Services(engine, max_upload_mb=settings.max_upload_mb)
+    application: BotApplication = builder.build()
+    application.bot_data.services = services
+    application.bot_data.settings = settings
     for module in (handlers.questions, handlers.reports, handlers.documents, handlers.reminders):
         module.register(application)
     handlers.questions.register_fallback(application)
@@ -133,7 +142,7 @@ def webhook_options(settings: Settings, token: str) -> dict[str, Any]:
     }
 
 
-def run_application(application: Application, settings: Settings) -> None:
+def run_application(application: BotApplication, settings: Settings) -> None:
     """Long polling, or a webhook server when WEBHOOK_URL is set (blocks until stopped)."""
     if settings.webhook_url:
         options = webhook_options(settings, application.bot.token)

@@ -9,9 +9,9 @@ import logging
 from telegram import Document, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from handlers.questions import services_of, settings_of
+from handlers.context import BotApplication, BotContext
 from handlers.replies import reply_text
 
 log = logging.getLogger(__name__)
@@ -34,11 +34,9 @@ def is_check_caption(caption: str | None) -> bool:
     return caption.split()[0].split("@")[0].lower() == "/check"
 
 
-async def _download(
-    message: Message, document: Document, context: ContextTypes.DEFAULT_TYPE
-) -> bytes | None:
+async def _download(message: Message, document: Document, context: BotContext) -> bytes | None:
     """The file's bytes, or None after telling the user why not (too big, not downloadable)."""
-    services = services_of(context)
+    services = context.bot_data.services
     refused = services.too_big(document.file_size)
     if refused is not None:
         await message.reply_text(refused)
@@ -53,20 +51,20 @@ async def _download(
 
 
 async def process_document(
-    message: Message, document: Document, context: ContextTypes.DEFAULT_TYPE, *, store: bool
+    message: Message, document: Document, context: BotContext, *, store: bool
 ) -> None:
     """Download, then check (or store, when `store` is set) through the services, off the
     event loop."""
     data = await _download(message, document, context)
     if data is None:
         return
-    services = services_of(context)
+    services = context.bot_data.services
     use_case = services.ingest_upload if store else services.check_upload
     result = await asyncio.to_thread(use_case, data, document.file_name)
     await reply_text(message, result.text)
 
 
-async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document_received(update: Update, context: BotContext) -> None:
     """A file: checked when captioned /check, stored when an admin sent it, else refused
     (in private chats; in groups other people's files are none of the bot's business)."""
     message = update.effective_message
@@ -75,26 +73,26 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     if is_check_caption(message.caption):
         await process_document(message, message.document, context, store=False)
-    elif user.id in settings_of(context).admin_ids:
+    elif user.id in context.bot_data.settings.admin_ids:
         await process_document(message, message.document, context, store=True)
     elif message.chat.type == ChatType.PRIVATE:
         await message.reply_text(NOT_ADMIN)
 
 
-async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check_command(update: Update, context: BotContext) -> None:
     """/check replying to a file: the same parse and validation as an upload, nothing stored."""
     message = update.effective_message
     if message is None:
         return
     replied = message.reply_to_message
     if replied is None or replied.document is None:
-        limit = services_of(context).max_upload_mb
+        limit = context.bot_data.services.max_upload_mb
         await message.reply_text(CHECK_USAGE.format(limit=limit))
         return
     await process_document(message, replied.document, context, store=False)
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     """File uploads and /check."""
     application.add_handler(CommandHandler("check", check_command))
     application.add_handler(MessageHandler(filters.Document.ALL, document_received))

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from telegram import MessageEntity, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
 from commands import help_text, question_for, start_text, usage_text
+from handlers.context import BotApplication, BotContext
 from handlers.replies import (
     ANSWER_PREFIX,
     choice_keyboard,
@@ -29,8 +28,6 @@ from handlers.replies import (
 
 if TYPE_CHECKING:
     from query import Answer
-    from services import Services
-    from settings import Settings
 
 
 log = logging.getLogger(__name__)
@@ -38,20 +35,12 @@ log = logging.getLogger(__name__)
 UNKNOWN_COMMAND_TEXT = "没有这个命令。发送 /help 查看可用命令，或直接输入问题。"
 
 
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return cast("Services", context.bot_data["services"])
-
-
-def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return cast("Settings", context.bot_data["settings"])
-
-
-async def ask(context: ContextTypes.DEFAULT_TYPE, question: str) -> Answer:
+async def ask(context: BotContext, question: str) -> Answer:
     """Run the question use case off the event loop (it reads the database)."""
-    return await asyncio.to_thread(services_of(context).ask, question)
+    return await asyncio.to_thread(context.bot_data.services.ask, question)
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def answer_question(update: Update, context: BotContext, text: str) -> None:
     """Ask `text` and reply with the answer and its alternatives as buttons."""
     message = update.effective_message
     if message is None:
@@ -59,27 +48,27 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     await reply_answer(message, await ask(context, text))
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """What the bot does, the commands and example questions."""
     if update.effective_message:
-        text = start_text(max_upload_mb=services_of(context).max_upload_mb)
+        text = start_text(max_upload_mb=context.bot_data.services.max_upload_mb)
         await update.effective_message.reply_text(text)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Every command with its help line, example questions, group use and the upload limit."""
     if update.effective_message:
-        text = help_text(max_upload_mb=services_of(context).max_upload_mb)
+        text = help_text(max_upload_mb=context.bot_data.services.max_upload_mb)
         await update.effective_message.reply_text(text)
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: BotContext) -> None:
     """The answer to a question typed in a private chat."""
     if update.effective_message and update.effective_message.text:
         await answer_question(update, context, update.effective_message.text)
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_command(update: Update, context: BotContext) -> None:
     """The answer to `/ask 问题` (how groups ask), or how to use /ask."""
     message = update.effective_message
     if message is None:
@@ -91,7 +80,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await answer_question(update, context, question)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """In a private chat, a command the bot does not know: point to /help."""
     if update.effective_message:
         await update.effective_message.reply_text(UNKNOWN_COMMAND_TEXT)
@@ -111,7 +100,7 @@ def addressed_question(text: str, *, username: str, replying_to_bot: bool) -> st
     return " ".join(text.split())
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_text(update: Update, context: BotContext) -> None:
     """In groups, the answer to a message that mentions the bot or replies to it."""
     message = update.effective_message
     if message is None or not message.text:
@@ -127,13 +116,13 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await answer_question(update, context, question)
 
 
-async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choice_pressed(update: Update, context: BotContext) -> None:
     """A pressed alternative: the message is edited in place into that answer."""
     query = update.callback_query
     if query is None or not query.data:
         return
     token = query.data.removeprefix(ANSWER_PREFIX)
-    answer = await asyncio.to_thread(services_of(context).resolve, token)
+    answer = await asyncio.to_thread(context.bot_data.services.resolve, token)
     await query.answer()
     parts = split_message(answer.text)
     keyboard = choice_keyboard(answer.choices)
@@ -149,7 +138,7 @@ async def choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await send_text(context.bot, update.effective_chat.id, "\n".join(rest), keyboard)
 
 
-def register_fallback(application: Application) -> None:
+def register_fallback(application: BotApplication) -> None:
     """Unknown commands in private chats; registered after every other module, so that it only
     sees the commands no handler took (handlers of one group are tried in order)."""
     application.add_handler(
@@ -157,7 +146,7 @@ def register_fallback(application: Application) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: BotApplication) -> None:
     """Questions, /start, /help, /ask and the answer buttons."""
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

@@ -1,28 +1,20 @@
-"""Deadline reminders in Telegram: /subscribe, /unsubscribe, /deadlines, group migrations, and
-re-arming the reminder jobs at start. Database work lives in store/subscriptions.py via
-reminders.service."""
+"""Deadline reminders in Telegram: /subscribe, /unsubscribe, /deadlines, their buttons and group
+migrations. Every database call goes through the services, off the event loop; the jobs that
+send the reminders live in handlers/jobs.py."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from reminders import replies, service
-from reminders.message import KIND_LABELS
-from reminders.parse import SubscribeError, SubscribeRequest, parse_subscribe
-from reminders.schedule import DEFAULT_LEADS, DEPARTMENT, GOVERNMENT, KIND_DATES
+from handlers import jobs
+from handlers.context import BotApplication, BotContext
+from reminders import texts
+from reminders.schedule import DEPARTMENT, GOVERNMENT, KIND_DATES
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +25,7 @@ MIGRATION_GROUP = 7  # a handler group of its own, so that no catch-all handler 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
-def _now(context: ContextTypes.DEFAULT_TYPE) -> datetime:
-    return datetime.now(service.tz_of(context.application))
-
-
-async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _may_change(update: Update, context: BotContext) -> bool:
     """Private chats belong to their user; in groups only admins (getChatMember) may change."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
@@ -51,159 +39,140 @@ async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     return member.status in ADMIN_STATUSES
 
 
-async def _subscribed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, request: SubscribeRequest
-) -> str:
-    """Store the subscription, arm its jobs, and say when the reminders come."""
-    assert update.effective_chat is not None
-    user = update.effective_user
-    now = _now(context)
-    view = service.subscribe(
-        context.bot_data["engine"],
-        request,
-        chat_id=update.effective_chat.id,
-        user_id=user.id if user else None,
-        now=now,
-    )
-    await service.rearm(context.application, now=now)
-    return replies.subscribed_text(view)
+async def _rearm(context: BotContext) -> None:
+    """A subscription changed: arm its jobs now rather than at the next sync."""
+    await jobs.rearm(context.application, now=context.bot_data.services.now())
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: BotContext) -> None:
     """/subscribe [类型 范围 [提前 天数]]: subscribes the chat, or offers buttons to choose."""
-    message = update.effective_message
-    if message is None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None:
         return
     if not await _may_change(update, context):
-        await message.reply_text(replies.NOT_ADMIN)
+        await message.reply_text(texts.NOT_ADMIN)
         return
     text = " ".join(context.args or [])
     if not text:
         buttons = [
-            InlineKeyboardButton(
-                f"{KIND_LABELS[kind]}（{KIND_DATES[kind][0]}月{KIND_DATES[kind][1]}日）",
-                callback_data=f"{SUBSCRIBE_DATA}:{kind}",
-            )
+            InlineKeyboardButton(texts.kind_choice(kind), callback_data=f"{SUBSCRIBE_DATA}:{kind}")
             for kind in (DEPARTMENT, GOVERNMENT)
         ]
-        await message.reply_text(replies.CHOOSE_KIND, reply_markup=InlineKeyboardMarkup([buttons]))
+        await message.reply_text(texts.CHOOSE_KIND, reply_markup=InlineKeyboardMarkup([buttons]))
         return
-    try:
-        request = parse_subscribe(text)
-    except SubscribeError as err:
-        await message.reply_text(f"{err}\n\n{replies.USAGE}")
-        return
-    await message.reply_text(await _subscribed(update, context, request))
+    services = context.bot_data.services
+    result = await asyncio.to_thread(
+        services.subscribe_text, chat.id, text, user_id=user.id if user else None
+    )
+    if result.view is not None:
+        await _rearm(context)
+    await message.reply_text(result.text)
 
 
-async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe_button(update: Update, context: BotContext) -> None:
     """A /subscribe button: first the kind, then a region; the last press subscribes."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or query.data is None or chat is None:
         return
     if not await _may_change(update, context):
-        await query.answer(replies.NOT_ADMIN, show_alert=True)
+        await query.answer(texts.NOT_ADMIN, show_alert=True)
         return
     await query.answer()
     parts = query.data.split(":")
     kind = parts[1]
     if kind not in KIND_DATES:
         return
-    engine = context.bot_data["engine"]
+    services = context.bot_data.services
     if len(parts) == 2:
-        regions = service.region_choices(engine, limit=REGION_BUTTONS)
+        regions = await asyncio.to_thread(services.region_choices, limit=REGION_BUTTONS)
         if not regions:
-            await query.edit_message_text(replies.NO_REGIONS)
+            await query.edit_message_text(texts.NO_REGIONS)
             return
         rows = [
             [InlineKeyboardButton(name, callback_data=f"{SUBSCRIBE_DATA}:{kind}:{region_id}")]
             for region_id, name in regions
         ]
-        await query.edit_message_text(
-            replies.CHOOSE_REGION, reply_markup=InlineKeyboardMarkup(rows)
-        )
+        await query.edit_message_text(texts.CHOOSE_REGION, reply_markup=InlineKeyboardMarkup(rows))
         return
-    region = service.region_of(engine, int(parts[2]))
-    if region is None:
-        await query.edit_message_text(replies.NO_REGIONS)
-        return
-    month, day = KIND_DATES[kind]
-    request = SubscribeRequest(kind, month, day, region, (), DEFAULT_LEADS)
-    await query.edit_message_text(await _subscribed(update, context, request))
+    result = await asyncio.to_thread(
+        services.subscribe_region, chat.id, kind, int(parts[2]), user_id=user.id if user else None
+    )
+    if result.view is not None:
+        await _rearm(context)
+    await query.edit_message_text(result.text)
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe [编号… | 全部]: removes subscriptions, or offers a button for each."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
     if not await _may_change(update, context):
-        await message.reply_text(replies.NOT_ADMIN)
+        await message.reply_text(texts.NOT_ADMIN)
         return
-    engine = context.bot_data["engine"]
+    services = context.bot_data.services
     args = [a.lstrip("#") for a in context.args or []]
     if not args:
-        views = service.chat_views(engine, chat.id, now=_now(context))
+        views = await asyncio.to_thread(services.deadlines, chat.id)
         if not views:
-            await message.reply_text(replies.NOTHING_SUBSCRIBED)
+            await message.reply_text(texts.NOTHING_SUBSCRIBED)
             return
         rows = [
-            [
-                InlineKeyboardButton(
-                    replies.kind_line(v), callback_data=f"{UNSUBSCRIBE_DATA}:{v.id}"
-                )
-            ]
+            [InlineKeyboardButton(texts.kind_line(v), callback_data=f"{UNSUBSCRIBE_DATA}:{v.id}")]
             for v in views
         ]
-        rows.append([InlineKeyboardButton("全部取消", callback_data=f"{UNSUBSCRIBE_DATA}:all")])
-        await message.reply_text(
-            replies.CHOOSE_UNSUBSCRIBE, reply_markup=InlineKeyboardMarkup(rows)
+        every = InlineKeyboardButton(
+            texts.UNSUBSCRIBE_ALL, callback_data=f"{UNSUBSCRIBE_DATA}:all"
         )
+        rows.append([every])
+        markup = InlineKeyboardMarkup(rows)
+        await message.reply_text(texts.CHOOSE_UNSUBSCRIBE, reply_markup=markup)
         return
     ids = None if args == ["全部"] else [int(a) for a in args if a.isdigit()]
-    count = service.unsubscribe(engine, chat.id, ids)
-    await service.rearm(context.application, now=_now(context))
-    await message.reply_text(replies.unsubscribed_text(count))
+    count = await asyncio.to_thread(services.unsubscribe, chat.id, ids)
+    await _rearm(context)
+    await message.reply_text(texts.unsubscribed_text(count))
 
 
-async def unsubscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe_button(update: Update, context: BotContext) -> None:
     """An /unsubscribe button: removes that subscription (or all of the chat's)."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or query.data is None or chat is None:
         return
     if not await _may_change(update, context):
-        await query.answer(replies.NOT_ADMIN, show_alert=True)
+        await query.answer(texts.NOT_ADMIN, show_alert=True)
         return
     await query.answer()
     choice = query.data.split(":")[1]
     ids = None if choice == "all" else [int(choice)]
-    count = service.unsubscribe(context.bot_data["engine"], chat.id, ids)
-    await service.rearm(context.application, now=_now(context))
-    await query.edit_message_text(replies.unsubscribed_text(count))
+    count = await asyncio.to_thread(context.bot_data.services.unsubscribe, chat.id, ids)
+    await _rearm(context)
+    await query.edit_message_text(texts.unsubscribed_text(count))
 
 
-async def deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def deadlines(update: Update, context: BotContext) -> None:
     """/deadlines: this chat's subscriptions, their next deadline and when each reminder comes."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    views = service.chat_views(context.bot_data["engine"], chat.id, now=_now(context))
-    await message.reply_text(replies.deadlines_text(views))
+    views = await asyncio.to_thread(context.bot_data.services.deadlines, chat.id)
+    await message.reply_text(texts.deadlines_text(views))
 
 
-async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def migrated(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions follow the new chat id (no reply)."""
     message = update.effective_message
     if message is None:
         return
-    engine = context.bot_data["engine"]
+    services = context.bot_data.services
     if message.migrate_to_chat_id:
-        service.migrate(engine, message.chat.id, message.migrate_to_chat_id)
+        await asyncio.to_thread(services.migrate_chat, message.chat.id, message.migrate_to_chat_id)
     elif message.migrate_from_chat_id:
-        service.migrate(engine, message.migrate_from_chat_id, message.chat.id)
+        old = message.migrate_from_chat_id
+        await asyncio.to_thread(services.migrate_chat, old, message.chat.id)
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: BotApplication) -> None:
     """/subscribe, /unsubscribe, /deadlines, their buttons, migrations, the periodic re-arm."""
     application.add_handler(CommandHandler("subscribe", subscribe))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))
@@ -216,9 +185,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(filters.StatusUpdate.MIGRATE, migrated), group=MIGRATION_GROUP
     )
     if application.job_queue is not None:
-        service.start_sync(application.job_queue)
-
-
-async def rearm(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start (post_init): rebuild the reminder jobs from the database, send late ones."""
-    await service.rearm(application, now=datetime.now(service.tz_of(application)))
+        jobs.start_sync(application.job_queue)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from names import is_region_name
+from reminders import texts
 from reminders.schedule import CUSTOM, DEFAULT_LEADS, DEPARTMENT, GOVERNMENT, KIND_DATES
 from reminders.schedule import parse_leads as _parse_leads
 
@@ -40,19 +41,17 @@ def parse_subscribe(text: str) -> SubscribeRequest:
     head, _, lead_part = text.strip().partition(LEAD_WORD)
     tokens = head.split()
     if not tokens:
-        raise SubscribeError("请写明截止类型和范围，例如：/subscribe 部门 淮安市")
+        raise SubscribeError(texts.NO_ARGUMENTS)
     kind, month, day = _kind(tokens[0])
     names = [n for n in _SEPARATORS.split(" ".join(tokens[1:])) if n]
     if not names:
-        raise SubscribeError("请写明范围：一个地区（如 淮安市）或若干单位名称（用逗号分隔）")
+        raise SubscribeError(texts.NO_SCOPE)
     leads: tuple[int, ...] = DEFAULT_LEADS
     if lead_part.strip():
         try:
             leads = _parse_leads(lead_part.replace("天", " "))
         except ValueError:
-            raise SubscribeError(
-                "提前天数应为 0–366 的整数，用逗号分隔，例如：提前 30,14,7"
-            ) from None
+            raise SubscribeError(texts.BAD_LEADS) from None
     if len(names) == 1 and is_region_name(names[0]):
         return SubscribeRequest(kind, month, day, names[0], (), leads)
     return SubscribeRequest(kind, month, day, None, tuple(dict.fromkeys(names)), leads)
@@ -65,10 +64,10 @@ def _kind(token: str) -> tuple[str, int, int]:
         return kind, month, day
     found = _DATE.fullmatch(token)
     if found is None:
-        raise SubscribeError("截止类型应为 部门（1月31日）、政府（3月31日）或一个日期，如 1月26日")
+        raise SubscribeError(texts.BAD_KIND)
     month, day = int(found.group(1)), int(found.group(2))
     try:
         date(2024, month, day)  # a leap year, so that 2月29日 is accepted
     except ValueError:
-        raise SubscribeError(f"没有 {month}月{day}日 这个日期") from None
+        raise SubscribeError(texts.NO_SUCH_DATE.format(month=month, day=day)) from None
     return CUSTOM, month, day

@@ -18,6 +18,8 @@ DEPARTMENT = "department"
 GOVERNMENT = "government"
 CUSTOM = "custom"
 KIND_DATES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}  # 条例第四十九条
+# 部门年报 concern the departments of a region, 政府年报 its governments (an agency's level).
+KIND_LEVELS = {DEPARTMENT: "department", GOVERNMENT: "government"}
 DEFAULT_LEADS = (30, 14, 7, 3, 1)
 SUMMARY = -1  # lead_days of the summary sent the day after the deadline
 MAX_LEAD = 366

@@ -21,16 +21,23 @@ _REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
 _AGENCIES: Table = Agency.__table__  # type: ignore[attr-defined]
 _REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
 HEADER = ("agency", "region", "year", "template", "source", *FIELDS)
+FORMATS = ("csv", "xlsx")
 _BATCH = 500  # reports whose figures are fetched per query
+
+
+def export_format(out: Path, fmt: str | None) -> str:
+    """`fmt`, else the file's suffix, else csv; ValueError (one Chinese line) when unknown."""
+    chosen = (fmt or out.suffix.lstrip(".") or "csv").lower()
+    if chosen not in FORMATS:
+        raise ValueError(f"不支持的导出格式：{chosen}（可用 {' 或 '.join(FORMATS)}）")
+    return chosen
 
 
 def export_reports(
     engine: Engine, out: Path, *, fmt: str | None, region: str | None, year: int | None
 ) -> int:
     """Write the export and return how many reports it holds. `fmt` None: from the suffix."""
-    fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
-    if fmt not in ("csv", "xlsx"):
-        raise ValueError(f"不支持的导出格式：{fmt}（可用 csv 或 xlsx）")
+    fmt = export_format(out, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = _rows(engine, region=region, year=year)
     if fmt == "xlsx":

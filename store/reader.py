@@ -10,8 +10,6 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Engine, Table, func, or_, select, type_coerce
@@ -44,18 +42,6 @@ _FACT_COLUMNS = (
     _P.section,
     _P.phrase,
 )
-
-
-@dataclass(frozen=True)
-class LoadedReport:
-    """One current report, for the bot's /sources."""
-
-    agency_id: int
-    agency: str
-    year: int
-    source_name: str
-    format: str
-    ingested_at: datetime
 
 
 def plain(value: Decimal) -> Decimal:
@@ -300,27 +286,6 @@ class StoreReader:
                 ok=row.ok,
                 message=row.message,
                 keys=tuple(row.keys.split(",")) if row.keys else (),
-            )
-            for row in rows
-        ]
-
-    def loaded_reports(self) -> list[LoadedReport]:
-        """Every current report with where it came from, by agency name then year."""
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(_R.agency_id, _A.name, _R.year, _R.source_name, _R.format, _R.ingested_at)
-                .join_from(_REPORTS, _AGENCIES, _R.agency_id == _A.id)
-                .where(_CURRENT)
-                .order_by(_A.name, _R.year)
-            ).all()
-        return [
-            LoadedReport(
-                agency_id=row.agency_id,
-                agency=row.name,
-                year=row.year,
-                source_name=row.source_name,
-                format=row.format,
-                ingested_at=row.ingested_at,
             )
             for row in rows
         ]

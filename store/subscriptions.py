@@ -1,23 +1,22 @@
-"""Every database access of reminders: subscriptions, sent reminders, the scope's report status.
+"""Every database access of reminders: subscriptions, sent reminders, the reports of a scope.
 
-Exactly-once sending rests on `claim_reminder`: the SentReminder row with its unique key is
-committed before the message goes out, so whichever process (or restart) inserts it first is the
-only one that sends.
+Rows and plain values in and out: when reminders are due and what they say is decided in
+reminders/ and services.py. Exactly-once sending rests on `claim_reminder`: the SentReminder row
+with its unique key is committed before the message goes out, so whichever process (or restart)
+inserts it first is the only one that sends.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, literal, or_, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
-from reminders.message import Failing, ScopeStatus
-from reminders.replies import scope_label
-from reminders.schedule import DEPARTMENT, GOVERNMENT, Plan, Reminder, parse_leads
 from store.db import WRITE
 from store.models import (
     Agency,
@@ -36,19 +35,19 @@ log = logging.getLogger(__name__)
 LEADER_LOCK_KEY = 0x6E6272656D696E64
 
 
-def to_plan(sub: Subscription) -> Plan:
-    assert sub.id is not None
-    return Plan(
-        id=sub.id,
-        chat_id=sub.chat_id,
-        kind=sub.kind,
-        month=sub.deadline_month,
-        day=sub.deadline_day,
-        leads=parse_leads(sub.lead_days),
-        hour=sub.send_hour,
-        minute=sub.send_minute,
-        since=sub.created_at,  # SQLModel returns aware UTC
-    )
+@dataclass(frozen=True)
+class ScopeReports:
+    """Who in a scope has a current report of the year, who has not, and the failed checks
+    of the reports there are (agency, rule, message), one per agency and rule."""
+
+    loaded: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    failing: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def lead_days_of(sub: Subscription) -> tuple[int, ...]:
+    """The stored lead days, "30,14,7" → (30, 14, 7)."""
+    return tuple(int(part) for part in sub.lead_days.split(",") if part)
 
 
 def scope_agencies(sub: Subscription) -> list[str]:
@@ -142,7 +141,15 @@ def migrate_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> int
     return int(result.rowcount)
 
 
-def claim_reminder(*, session: Session, reminder: Reminder, late: bool, now: datetime) -> bool:
+def claim_reminder(
+    *,
+    session: Session,
+    subscription_id: int,
+    deadline: date,
+    lead_days: int,
+    late: bool,
+    now: datetime,
+) -> bool:
     """Insert and commit the sent-reminder key; False when someone already holds it.
 
     The chat id is read from the subscription in the same transaction, so a migrated chat keeps
@@ -150,15 +157,15 @@ def claim_reminder(*, session: Session, reminder: Reminder, late: bool, now: dat
     """
     session.commit()  # end any read transaction, so that the next one can begin as a writer
     session.connection(execution_options=WRITE)  # SQLite: take the write lock at BEGIN
-    sub = session.get(Subscription, reminder.subscription_id)
+    sub = session.get(Subscription, subscription_id)
     if sub is None or sub.paused:
         return False
     session.add(
         SentReminder(
             chat_id=sub.chat_id,
-            subscription_id=reminder.subscription_id,
-            deadline=reminder.deadline,
-            lead_days=reminder.lead_days,
+            subscription_id=subscription_id,
+            deadline=deadline,
+            lead_days=lead_days,
             claimed_at=now,
             late=late,
         )
@@ -172,15 +179,21 @@ def claim_reminder(*, session: Session, reminder: Reminder, late: bool, now: dat
 
 
 def finish_reminder(
-    *, session: Session, reminder: Reminder, now: datetime, error: str | None = None
+    *,
+    session: Session,
+    subscription_id: int,
+    deadline: date,
+    lead_days: int,
+    now: datetime,
+    error: str | None = None,
 ) -> None:
     """Record the outcome of a claimed reminder: sent, or the error that stopped it."""
     session.exec(
         update(SentReminder)
         .where(
-            col(SentReminder.subscription_id) == reminder.subscription_id,
-            col(SentReminder.deadline) == reminder.deadline,
-            col(SentReminder.lead_days) == reminder.lead_days,
+            col(SentReminder.subscription_id) == subscription_id,
+            col(SentReminder.deadline) == deadline,
+            col(SentReminder.lead_days) == lead_days,
         )
         .values(sent_at=None if error else now, error=error)
     )
@@ -218,37 +231,37 @@ def region_name(*, session: Session, region_id: int) -> str | None:
     return region.name if region else None
 
 
-def scope_status(*, session: Session, sub: Subscription, year: int) -> ScopeStatus:
-    """Loaded, missing and failing agencies of the subscription's scope for report `year`."""
+def scope_reports(
+    *, session: Session, sub: Subscription, year: int, level: str | None
+) -> ScopeReports:
+    """Loaded, missing and failing agencies of the subscription's scope for report `year`;
+    a region scope counts the agencies of `level` (and those of unknown level), or all."""
     if sub.scope_region:
-        return _region_status(session, sub.scope_region, sub.kind, year)
-    return _list_status(session, scope_agencies(sub), year)
+        return _region_reports(session, sub.scope_region, level, year)
+    return _list_reports(session, scope_agencies(sub), year)
 
 
-def _region_status(session: Session, scope: str, kind: str, year: int) -> ScopeStatus:
-    agencies = _region_agencies(session, scope, kind)
+def _region_reports(session: Session, scope: str, level: str | None, year: int) -> ScopeReports:
+    agencies = _region_agencies(session, scope, level)
     with_report = _current_reports(session, [a.id for a in agencies if a.id is not None], year)
     loaded = sorted(a.name for a in agencies if a.id in with_report)
     missing = sorted(a.name for a in agencies if a.id not in with_report)
     names = {a.id: a.name for a in agencies}
     failing = _failing(session, {rid: names[aid] for aid, rid in with_report.items()})
-    return ScopeStatus(scope=scope, year=year, loaded=loaded, missing=missing, failing=failing)
+    return ScopeReports(loaded=loaded, missing=missing, failing=failing)
 
 
-def _list_status(session: Session, wanted: list[str], year: int) -> ScopeStatus:
+def _list_reports(session: Session, wanted: list[str], year: int) -> ScopeReports:
     matched = {name: _match_agency(session, name) for name in wanted}
     ids = [aid for aid in matched.values() if aid is not None]
     with_report = _current_reports(session, ids, year)
     loaded = [n for n in wanted if matched[n] in with_report]
     missing = [n for n in wanted if matched[n] not in with_report]
     report_names = {with_report[aid]: n for n, aid in matched.items() if aid in with_report}
-    failing = _failing(session, report_names)
-    return ScopeStatus(
-        scope=scope_label(None, wanted), year=year, loaded=loaded, missing=missing, failing=failing
-    )
+    return ScopeReports(loaded=loaded, missing=missing, failing=_failing(session, report_names))
 
 
-def _region_agencies(session: Session, scope: str, kind: str) -> list[Agency]:
+def _region_agencies(session: Session, scope: str, level: str | None) -> list[Agency]:
     """Agencies of every region named `scope` (by full name, part or tail) and below it."""
     match = select(col(Region.name)).where(
         or_(
@@ -267,11 +280,8 @@ def _region_agencies(session: Session, scope: str, kind: str) -> list[Agency]:
         .join(Region, col(Agency.region_id) == col(Region.id))
         .where(or_(*(col(Region.name).startswith(root) for root in roots)))
     )
-    # 部门年报 concern departments, 政府年报 the governments; agencies of unknown level count.
-    if kind == DEPARTMENT:
-        query = query.where(or_(col(Agency.level).is_(None), col(Agency.level) != GOVERNMENT))
-    elif kind == GOVERNMENT:
-        query = query.where(or_(col(Agency.level).is_(None), col(Agency.level) != DEPARTMENT))
+    if level is not None:  # agencies of unknown level count
+        query = query.where(or_(col(Agency.level).is_(None), col(Agency.level) == level))
     return list(session.exec(query.order_by(col(Agency.name))))
 
 
@@ -314,7 +324,7 @@ def _current_reports(session: Session, agency_ids: list[int], year: int) -> dict
     return {agency_id: report_id for agency_id, report_id in session.exec(query) if report_id}
 
 
-def _failing(session: Session, report_names: dict[int, str]) -> list[Failing]:
+def _failing(session: Session, report_names: dict[int, str]) -> list[tuple[str, str, str]]:
     """One line per (agency, rule) of the failed checks of these reports."""
     if not report_names:
         return []
@@ -323,11 +333,11 @@ def _failing(session: Session, report_names: dict[int, str]) -> list[Failing]:
         .where(col(CheckResult.report_id).in_(report_names), col(CheckResult.ok).is_(False))
         .order_by(col(CheckResult.id))
     )
-    seen: dict[tuple[str, str], Failing] = {}
+    seen: dict[tuple[str, str], tuple[str, str, str]] = {}
     for report_id, rule, message in session.exec(query):
         name = report_names[report_id]
-        seen.setdefault((name, rule), Failing(agency=name, rule=rule, message=message))
-    return sorted(seen.values(), key=lambda f: (f.agency, f.rule))
+        seen.setdefault((name, rule), (name, rule, message))
+    return sorted(seen.values(), key=lambda f: (f[0], f[1]))
 
 
 class LeaderLock:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from telegram.ext import Application
 
+    from services import Services
+
 DATA_DIR = Path(__file__).parent / "data"
 USER_ID = 1001  # an ordinary user (private chat id == user id)
 ADMIN_ID = 4242  # listed in ADMIN_IDS
@@ -94,18 +96,25 @@ def bot_settings(fake_bot_api: FakeBotApi, bot_db_url: str) -> Settings:
         telegram_api_base_url=fake_bot_api.base_url,
         database_url=bot_db_url,
         admin_ids=frozenset({ADMIN_ID}),
-        tz="Asia/Shanghai",
         max_upload_mb=5,
         seed_samples=False,
     )
 
 
 @pytest.fixture
-async def bot_app(bot_settings: Settings, bot_engine: Engine) -> AsyncIterator[Application]:
+def bot_services(bot_settings: Settings, bot_engine: Engine) -> Services:
+    """The use cases over the seeded database, with the bot's upload limit."""
+    from services import Services
+
+    return Services(bot_engine, max_upload_mb=bot_settings.max_upload_mb)
+
+
+@pytest.fixture
+async def bot_app(bot_settings: Settings, bot_services: Services) -> AsyncIterator[Application]:
     """The real Application from `build_application`, initialised (getMe done), not polling."""
     from handlers.app import build_application
 
-    application = build_application(bot_settings, bot_engine)
+    application = build_application(bot_settings, bot_services)
     await application.initialize()
     yield application
     await application.shutdown()

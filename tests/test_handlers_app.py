@@ -13,17 +13,23 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from commands import COMMANDS, help_text
 from handlers.app import build_application, webhook_options, webhook_secret
 from handlers.questions import UNKNOWN_COMMAND_TEXT
 from replies import ERROR
+from services import Services
 from settings import Settings
+from store.db import make_engine, upgrade
+from store.subscriptions import LeaderLock
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_bot import ADMIN_ID, DATA_DIR, UPLOAD_FILE, USER_ID, BotDriver
+from tests.fixtures_store import PostgresServer
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -94,9 +100,9 @@ async def test_a_bad_request_is_not_retried_and_becomes_the_error_message(
 
 
 async def test_long_polling_receives_updates_and_replies_over_http(
-    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_services: Services, fake_bot_api: FakeBotApi
 ) -> None:
-    application = build_application(bot_settings, bot_engine)
+    application = build_application(bot_settings, bot_services)
     driver = BotDriver(application, fake_bot_api)
     fake_bot_api.queue_update({"message": driver.message("/help")})
     fake_bot_api.fail_next("getUpdates", status=502)  # a network hiccup is retried
@@ -135,7 +141,7 @@ def test_webhook_options_listen_on_the_urls_path_with_a_secret() -> None:
 
 
 async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
-    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_services: Services, fake_bot_api: FakeBotApi
 ) -> None:
     port = free_port()
     settings = bot_settings.model_copy(
@@ -145,7 +151,7 @@ async def test_webhook_mode_registers_the_url_and_answers_posted_updates(
             "webhook_port": port,
         }
     )
-    application = build_application(settings, bot_engine)
+    application = build_application(settings, bot_services)
     driver = BotDriver(application, fake_bot_api)
     options = webhook_options(settings, fake_bot_api.token)
     async with application:
@@ -248,9 +254,9 @@ def test_no_log_line_of_a_real_run_contains_the_token(
 
 
 async def test_a_slow_upload_does_not_hold_up_other_questions(
-    bot_settings: Settings, bot_engine: Engine, fake_bot_api: FakeBotApi
+    bot_settings: Settings, bot_services: Services, fake_bot_api: FakeBotApi
 ) -> None:
-    application = build_application(bot_settings, bot_engine)
+    application = build_application(bot_settings, bot_services)
     driver = BotDriver(application, fake_bot_api)
     data = (DATA_DIR / UPLOAD_FILE).read_bytes()
     upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))
@@ -269,3 +275,54 @@ async def test_a_slow_upload_does_not_hold_up_other_questions(
         await application.stop()
     assert stored[1].params["chat_id"] == ADMIN_ID
     assert stored[1].params["text"].startswith(f"已入库（新增）：{UPLOAD_FILE}")
+
+
+def test_a_clean_stop_releases_the_reminder_lock_and_the_database(
+    postgres_server: PostgresServer | None, fake_bot_api: FakeBotApi
+) -> None:
+    """`run_polling` as `bot.py run` does, on PostgreSQL: at start this process leads the
+    reminders (advisory lock); after a clean stop another process can lead at once, and no
+    connection of the stopped bot is left on the server."""
+    if postgres_server is None:
+        pytest.skip("PostgreSQL is not available")
+    url = postgres_server.fresh_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    watcher = create_engine(url, poolclass=NullPool)  # another process: holds nothing idle
+    settings = Settings(
+        telegram_bot_token=SecretStr(fake_bot_api.token),
+        telegram_api_base_url=fake_bot_api.base_url,
+        database_url=url,
+    )
+    application = build_application(settings, Services(engine))
+    seen: dict[str, object] = {}
+
+    async def stop_after_the_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen["others_may_lead"] = LeaderLock(watcher).acquire()
+        seen["connections"] = _connections(watcher)
+        context.application.stop_running()
+
+    application.add_handler(MessageHandler(filters.ALL, stop_after_the_reply), group=99)
+    fake_bot_api.queue_update({"message": BotDriver(None, fake_bot_api).message("/help")})
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    try:
+        application.run_polling(stop_signals=None, timeout=1)
+    finally:
+        asyncio.set_event_loop(None)
+    assert seen["others_may_lead"] is False  # while running, this bot led
+    assert int(seen["connections"]) >= 1  # type: ignore[call-overload]
+    successor = LeaderLock(watcher)
+    assert successor.acquire() is True  # released at the stop, not when the process exits
+    successor.release()
+    assert _connections(watcher) == 0
+    watcher.dispose()
+
+
+def _connections(watcher: Engine) -> int:
+    """Connections to the watched database other than the watcher's own."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with watcher.connect() as conn:
+        return int(conn.execute(query).scalar_one())

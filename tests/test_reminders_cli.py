@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from reminders.cli import due_report
+from cli.reminders import due_report, run
+from services import Services
 from settings import Settings
 from store import subscriptions as store
 from tests.botcli import run_bot
@@ -65,14 +67,14 @@ def subscribe_two(engine: Engine) -> None:
 def test_dry_run_prints_each_due_reminder_with_chat_and_text(rem_engine: Engine) -> None:
     subscribe_two(rem_engine)
     out = io.StringIO()
-    assert due_report(Settings(), rem_engine, at=AT, send=False, out=out) == 0
+    assert due_report(Settings(), Services(rem_engine), at=AT, send=False, out=out) == 0
     assert out.getvalue() == EXPECTED
 
 
 def test_on_time_reminder_is_not_marked_late(rem_engine: Engine) -> None:
     subscribe_two(rem_engine)
     out = io.StringIO()
-    due_report(Settings(), rem_engine, at=shanghai(2027, 1, 22, 9), send=False, out=out)
+    due_report(Settings(), Services(rem_engine), at=shanghai(2027, 1, 22, 9), send=False, out=out)
     lines = out.getvalue().splitlines()
     assert lines[2] == (
         "— 订阅 #1 → 聊天 -1001：截止 2027-01-31，提前 7 天，计划 2027-01-22 09:00"
@@ -85,22 +87,26 @@ def test_send_delivers_once_through_the_configured_api(rem_engine: Engine) -> No
     with FakeBotApi() as api:
         settings = Settings(telegram_bot_token=api.token, telegram_api_base_url=api.base_url)
         out = io.StringIO()
-        assert due_report(settings, rem_engine, at=AT, send=True, out=out) == 0
+        assert due_report(settings, Services(rem_engine), at=AT, send=True, out=out) == 0
         assert out.getvalue().splitlines()[-2:] == [
             "reminder:1:2027-01-31:7：已发送",
             "reminder:2:2027-01-26:7：已发送",
         ]
         assert [c.params["chat_id"] for c in api.calls("sendMessage")] == [-1001, -1002]
         again = io.StringIO()
-        due_report(settings, rem_engine, at=AT, send=True, out=again)
+        due_report(settings, Services(rem_engine), at=AT, send=True, out=again)
         assert again.getvalue() == "2027-01-24 09:00 没有到期的提醒（发送）。\n"
         assert len(api.calls("sendMessage")) == 2
 
 
-def test_send_without_token_is_refused(rem_engine: Engine) -> None:
-    out = io.StringIO()
-    assert due_report(Settings(), rem_engine, at=AT, send=True, out=out) == 2
-    assert out.getvalue() == ""
+def test_send_without_token_is_refused_before_the_database_is_opened(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def must_not_open() -> Services:
+        raise AssertionError("the database was opened")
+
+    assert run(Settings(), must_not_open, at="2027-01-24T09:00", send=True) == 2
+    assert capsys.readouterr().err == "错误：--send 需要 TELEGRAM_BOT_TOKEN\n"
 
 
 def test_bot_py_reminders_command(rem_engine: Engine, rem_db_path: Path) -> None:

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram.ext import Application
 
-from reminders.replies import CHOOSE_KIND, CHOOSE_REGION, NOT_ADMIN, NOTHING_SUBSCRIBED
 from reminders.schedule import upcoming
+from reminders.texts import CHOOSE_KIND, CHOOSE_REGION, NOT_ADMIN, NOTHING_SUBSCRIBED
+from services import plan_of
 from store import subscriptions as store
 from tests.fake_bot_api import FakeBotApi, Request
 from tests.fixtures_bot import GROUP_ID, USER_ID, BotDriver
@@ -44,7 +45,7 @@ async def test_group_admin_subscribes_and_the_reminder_arrives_over_http(
     [reply] = texts(requests)
     with Session(bot_engine) as session:
         [sub] = store.chat_subscriptions(session=session, chat_id=GROUP_ID)
-    plan = store.to_plan(sub)
+    plan = plan_of(sub)
     assert (plan.kind, sub.scope_region, plan.leads, sub.created_by) == (
         "department",
         "淮安市",

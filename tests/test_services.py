@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import parsers
 import services as services_module
@@ -87,3 +88,17 @@ def test_a_chart_is_a_png_with_its_source_and_a_question_it_cannot_chart_is_an_a
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
     assert chart.caption == f"{chart.spec.title}\n{chart.spec.source}"
     assert isinstance(services.chart("今天天气怎么样"), Answer)
+
+
+def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    shutil.copy(TEXT_REPORT, samples)
+    assert Services(engine).seed_if_empty(samples) == 1
+    seeded = dump(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT source_name, year FROM reports")).all()
+    assert rows == [("luan_jinan_data_bureau_2020.txt", 2020)]
+    shutil.copy(DATA / "pingtan_2019.txt", samples)
+    assert Services(engine).seed_if_empty(samples) == 0
+    assert dump(engine) == seeded

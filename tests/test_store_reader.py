@@ -150,21 +150,6 @@ def test_version_moves_on_every_change_and_only_then(engine: Engine) -> None:
     assert reader.version() == "2"
 
 
-def test_loaded_reports_list_current_sources_by_agency_and_year(
-    loaded: tuple[StoreReader, dict[str, int]],
-) -> None:
-    reader, _ = loaded
-    listed = [(r.agency, r.year, r.source_name, r.format) for r in reader.loaded_reports()]
-    assert sorted(listed) == listed
-    assert sorted(listed) == sorted([
-        ("六安市金安区数据资源管理局", 2024, "jinan_2024.txt", "text"),
-        ("淮安市人民政府", 2024, "huaian_city_2024.pdf", "text"),
-        ("淮安市洪泽区人民政府", 2023, "hongze_2023.pdf", "text"),
-        ("淮安市洪泽区人民政府", 2024, "hz_2024.pdf", "text"),
-    ])  # fmt: skip
-    assert all(r.ingested_at.tzinfo is not None for r in reader.loaded_reports())
-
-
 def test_checks_keep_the_keys_of_failed_rules_only(engine: Engine) -> None:
     report = make_report()
     report.checks = [

@@ -1,4 +1,4 @@
-"""Folders and bytes: real reports parsed in worker processes, one transaction per report."""
+"""`bot.py ingest`: real reports parsed in worker processes, one transaction per report."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 import parsers
+from cli.ingest import ingest_paths
 from parsers.model import ParsedReport
-from store.ingest import ingest_paths, seed_if_empty
 from store.reader import StoreReader
 from tests.fixtures_store import dump
 
@@ -79,17 +79,3 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     assert "missing.pdf：文件或文件夹不存在" in out
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
-
-
-def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) -> None:
-    samples = tmp_path / "samples"
-    samples.mkdir()
-    shutil.copy(TEXT_REPORT, samples)
-    seed_if_empty(engine, samples)
-    seeded = dump(engine)
-    assert [(r.agency, r.year, r.source_name) for r in StoreReader(engine).loaded_reports()] == [
-        ("六安市金安区数据资源管理局", 2020, "luan_jinan_data_bureau_2020.txt")
-    ]
-    shutil.copy(DATA / "pingtan_2019.txt", samples)
-    seed_if_empty(engine, samples)
-    assert dump(engine) == seeded

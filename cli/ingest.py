@@ -1,0 +1,232 @@
+"""`bot.py ingest PATH...`: find report files, parse them in worker processes, store each in its
+own transaction, show progress on a terminal and a summary table at the end.
+
+Parsing is the slow part (PDFs, scans), so it runs in a process pool while the main process
+writes, in input order so that replacements are deterministic. A worker that crashes (segfault,
+out of memory) costs only the files it held: they are parsed again one by one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from sqlalchemy import Engine
+
+from parsers.model import ParsedReport, ParseError
+from store.ingest import all_shas, stored_outcome, write_report
+from store.writer import IngestOutcome
+
+log = logging.getLogger(__name__)
+
+STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "unchanged": "未变"}
+# Extensions looked at inside folders (a file named on the command line is always tried).
+REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht", ".mhtml",
+                             ".pdf", ".doc", ".docx", ".wps", ".rtf"})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A file that could not be parsed; `reason` is one Chinese line."""
+
+    reason: str
+
+
+@dataclass
+class Tally:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_LABELS, 0))
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, outcome: IngestOutcome) -> None:
+        self.counts[outcome.status] += 1
+
+    def fail(self, name: str, reason: str) -> None:
+        self.failures.append((name, reason))
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(report files, missing paths). Folders are walked recursively, skipping hidden entries
+    and files whose extension is not a report format; a file named explicitly is always kept."""
+    files: list[Path] = []
+    missing: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                relative = found.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if found.is_file() and found.suffix.lower() in REPORT_SUFFIXES:
+                    files.append(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return unique, missing
+
+
+def _parse_worker(data: bytes, filename: str) -> ParsedReport | Failed:
+    """Runs in a worker process: never raises, so one bad file cannot stop the others."""
+    from parsers import parse_bytes
+
+    try:
+        return parse_bytes(data, filename=filename)
+    except ParseError as err:
+        return Failed(str(err))
+    except Exception as err:
+        return Failed(f"解析出错（{type(err).__name__}）：{err}")
+
+
+def _parse_alone(data: bytes, filename: str) -> ParsedReport | Failed:
+    """Parse in a pool of its own, so that a crash is attributed to this file only."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_parse_worker, data, filename).result()
+        except BrokenProcessPool:
+            return Failed("解析进程意外退出（文件可能已损坏）")
+
+
+def parse_in_order(
+    jobs: Iterable[tuple[Path, bytes]], *, workers: int
+) -> Iterator[tuple[Path, bytes, ParsedReport | Failed]]:
+    """Parse in worker processes, yielding in input order (so replacements are deterministic).
+
+    A worker that dies (segfault, out of memory) breaks the whole pool; the files that were in
+    flight are then parsed one by one in fresh pools and the run goes on.
+    """
+    window = max(1, workers) * 2
+    source = iter(jobs)
+    pending: deque[tuple[Path, bytes, Future[ParsedReport | Failed]]] = deque()
+    pool = ProcessPoolExecutor(max_workers=max(1, workers))
+    try:
+        while True:
+            while len(pending) < window and (job := next(source, None)) is not None:
+                pending.append((job[0], job[1], pool.submit(_parse_worker, job[1], job[0].name)))
+            if not pending:
+                return
+            path, data, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                retry = [(path, data), *((p, d) for p, d, _ in pending)]
+                pending.clear()
+                log.warning("解析进程意外退出，逐个重试 %d 个文件", len(retry))
+                for retry_path, retry_data in retry:
+                    yield retry_path, retry_data, _parse_alone(retry_data, retry_path.name)
+                pool = ProcessPoolExecutor(max_workers=max(1, workers))
+                continue
+            yield path, data, result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _store_all(
+    engine: Engine, files: list[Path], *, workers: int | None, progress: Progress | None
+) -> Tally:
+    tally = Tally()
+    known_shas = all_shas(engine)
+    task = progress.add_task("入库", total=len(files)) if progress else None
+
+    def jobs() -> Iterator[tuple[Path, bytes]]:
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                tally.fail(_shown(path), f"无法读取：{err.strerror}")
+                _advance()
+                continue
+            if hashlib.sha256(data).hexdigest() in known_shas:
+                _record_known(path, data)
+                continue
+            yield path, data
+
+    def _advance() -> None:
+        if progress is not None and task is not None:
+            progress.advance(task)
+
+    def _record_known(path: Path, data: bytes) -> None:
+        outcome = stored_outcome(engine, hashlib.sha256(data).hexdigest())
+        assert outcome is not None
+        _done(path, outcome)
+
+    def _done(path: Path, outcome: IngestOutcome) -> None:
+        tally.add(outcome)
+        log.log(
+            logging.DEBUG if progress else logging.INFO,  # the bar shows progress on a terminal
+            "%s：%s %s %d 年",
+            path.name,
+            STATUS_LABELS[outcome.status],
+            outcome.agency,
+            outcome.year,
+        )
+        _advance()
+
+    count = workers or os.cpu_count() or 1
+    for path, data, result in parse_in_order(jobs(), workers=min(count, max(1, len(files)))):
+        if isinstance(result, Failed):
+            tally.fail(_shown(path), result.reason)
+            log.warning("%s：失败 %s", path.name, result.reason)
+            _advance()
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            outcome = write_report(engine, result, source_name=path.name, data_sha256=sha)
+        except ParseError as err:
+            tally.fail(_shown(path), str(err))
+            log.warning("%s：失败 %s", path.name, err)
+            _advance()
+            continue
+        known_shas.add(sha)
+        _done(path, outcome)
+    return tally
+
+
+def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> int:
+    """`bot.py ingest`: parse in parallel, store each report in its own transaction, print a
+    summary. Exit code 0 when every file was stored (or already was), 1 otherwise."""
+    files, missing = discover(paths)
+    err_console = Console(stderr=True)
+    if err_console.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())  # fmt: skip
+        with Progress(*columns, console=err_console, transient=True) as progress:
+            tally = _store_all(engine, files, workers=workers, progress=progress)
+    else:
+        tally = _store_all(engine, files, workers=workers, progress=None)
+    for path in missing:
+        tally.fail(_shown(path), "文件或文件夹不存在")
+    Console(highlight=False).print(summary_table(tally))
+    return 1 if tally.failures else 0
+
+
+def summary_table(tally: Tally) -> RichTable:
+    """The closing table: one row per status, then each failed file with its reason."""
+    table = RichTable(title="入库结果")
+    table.add_column("结果", no_wrap=True)
+    table.add_column("份数", justify="right", no_wrap=True)
+    table.add_column("失败的文件及原因", overflow="fold")
+    for status, label in STATUS_LABELS.items():
+        table.add_row(label, str(tally.counts[status]), "")
+    table.add_row("失败", str(len(tally.failures)), "")
+    for name, reason in tally.failures:
+        table.add_row("", "", f"{name}：{reason}")
+    return table
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
