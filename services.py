@@ -151,8 +151,11 @@ class Services:
         refused = self.too_big(len(data))
         if refused is not None:
             return UploadResult(name, refused, error=refused)
+        from store.schemas import validate_report
+
         try:
             report = parse_bytes(data, filename=name)
+            validate_report(report)  # what upload would refuse, /check refuses too
         except ParseError as err:
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))
         return UploadResult(name, replies.check_text(report, name), report=report)

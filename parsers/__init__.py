@@ -57,6 +57,7 @@ def parse_bytes(data: bytes, *, filename: str | None = None) -> ParsedReport:
 
 def parse_document(doc: Document) -> ParsedReport:
     """The report a Document holds (the format-neutral half of parsing)."""
+    from parsers.accept import refusal_text, refusals, within_bounds
     from parsers.layout import map_document
     from parsers.meta import read_meta
     from parsers.prose import keyed_figures, prose_facts
@@ -74,7 +75,7 @@ def parse_document(doc: Document) -> ParsedReport:
         raise ParseError(NOT_A_REPORT)
     if meta.year is None:
         raise ParseError("找到了年报表格，但无法确定报告年度（标题中应有“20XX年”）")
-    if not meta.agency:
+    if not meta.agency and meta.not_an_agency is None:
         raise ParseError("找到了年报表格，但无法从标题中识别发布机关")
     warnings = [*doc.warnings, *layout.warnings]
     for section, name in _SECTION_NAMES.items():
@@ -87,8 +88,8 @@ def parse_document(doc: Document) -> ParsedReport:
         warnings.append(f"正文所述 {key}={prose[key]} 与表格数字串不符，未用于拆分")
     checks = validate(layout.cells, layout.template, single_other=layout.single_other)
     checks += prose_checks(layout.cells, prose)
-    return ParsedReport(
-        agency=meta.agency,
+    report = ParsedReport(
+        agency=meta.agency or "",
         year=meta.year,
         template=layout.template,
         format=doc.format,
@@ -104,3 +105,8 @@ def parse_document(doc: Document) -> ParsedReport:
         checks=checks,
         warnings=warnings,
     )
+    within_bounds(report)
+    problems = refusals(report, meta, doc.text + "\n".join("\t".join(r) for r in doc.rows))
+    if problems:
+        raise ParseError(refusal_text(problems))
+    return report

@@ -213,7 +213,10 @@ def solve(
     for key, splits in domains.items():
         chosen = [splits[i] for i in sorted(used.get(key, range(len(splits))))]
         row = by_row[key]
-        if len(chosen) == 1 and not any(_long_fraction(t) for _, t in chosen[0]):
+        # A long fraction may hide the next cell ("5949.088667" = 5949.08 | 8667), but a row of
+        # one cell (the 2021 template's 本年收费金额) has no next cell: it is one number.
+        alone = len(row.cells) == 1
+        if len(chosen) == 1 and (alone or not any(_long_fraction(t) for _, t in chosen[0])):
             for cell, (value, token) in zip(row.cells, chosen[0], strict=True):
                 solution.values[cell] = value
                 solution.tokens[cell] = token
@@ -221,7 +224,7 @@ def solve(
         for idx, cell in enumerate(row.cells):
             readings = {split[idx] for split in chosen}
             values = sorted({v for v, _ in readings})
-            if len(values) == 1 and not any(_long_fraction(t) for _, t in readings):
+            if len(values) == 1 and (alone or not any(_long_fraction(t) for _, t in readings)):
                 solution.values[cell] = values[0]
                 solution.tokens[cell] = next(iter(readings))[1]
             else:

@@ -107,6 +107,11 @@ _MARKER_RES = {
 }
 
 
+def row_words() -> re.Pattern[str]:
+    """The distinctive words of every template row label (after `norm_text`)."""
+    return _ROW_PATTERN
+
+
 def norm_text(text: str) -> str:
     """Text reduced to its words: NFKC, no spaces, no punctuation or quotes."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text))

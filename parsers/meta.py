@@ -41,7 +41,7 @@ _BODY_AGENCY = (
     (re.compile(r"(?:来源|发布机构|发文机关)\s*[:：]\s*([^\s，。,；;]{2,30})"), True),
 )  # fmt: skip
 _OFFICE_OF_GOVERNMENT = re.compile(r"^(.+(?:人民政府|管委会|管理委员会))办公(?:室|厅)$")
-_MAX_TITLE = 80
+_MAX_TITLE = 160  # a longer "title" is a paragraph; a long agency part is refused by name
 _TITLE_LINES = 80
 _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"

@@ -50,7 +50,8 @@ def _number(value: object) -> Number:
             return value
     else:
         raise ValueError(f"数值类型不对：{value!r}")
-    raise ValueError(f"数值无法保存：{value}")
+    shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:8]}…（{len(str(value))} 位）"
+    raise ValueError(f"数值无法保存（过大或无效）：{shown}")
 
 
 def is_whole(value: Number) -> bool:
@@ -163,7 +164,7 @@ class ReportIn(BaseModel):
             try:
                 out[key] = checked_cell(cell)
             except (ValueError, AttributeError) as err:
-                raise ValueError(f"{key}：{err}") from err
+                raise ValueError(f"{FIELDS[key].label}（{key}）：{err}") from err
         if isinstance(info.context, dict):
             info.context[_V5_CELLS] = others
         return out
@@ -207,10 +208,43 @@ class ReportIn(BaseModel):
 
 
 def validate_report(parsed: ParsedReport) -> ReportIn:
-    """`ReportIn` for a parsed report, or InvalidReport naming the first problem."""
+    """`ReportIn` for a parsed report, or InvalidReport naming the first problem in Chinese."""
     try:
         return ReportIn.model_validate(parsed, from_attributes=True, context={})
     except ValidationError as err:
         first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidReport(f"解析结果不完整，未入库（{where}：{first['msg']}）") from err
+        raise InvalidReport(f"解析结果无法入库：{_where(first['loc'])}{_why(first)}") from err
+
+
+_FIELD_NAMES = {
+    "agency": "机关名称", "year": "年度", "template": "模板版本", "format": "格式",
+    "cells": "表格", "agency_aliases": "机关别名", "region": "地区", "level": "层级",
+    "title": "标题", "published_on": "发布日期", "prose": "正文数字", "facts": "正文事实",
+    "checks": "校验结果",
+}  # fmt: skip
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """The field (a template cell by its label) an error is about."""
+    parts = [str(p) for p in loc]
+    if not parts:
+        return ""
+    if parts[0] == "cells" and len(parts) > 1 and parts[1] in FIELDS:
+        return f"{FIELDS[parts[1]].label}："
+    return f"{_FIELD_NAMES.get(parts[0], parts[0])}："
+
+
+def _why(error: Any) -> str:
+    """pydantic's reason in Chinese; our own validators' messages are Chinese already."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    reasons = {
+        "string_too_long": f"超过 {ctx.get('max_length')} 个字符",
+        "string_too_short": f"少于 {ctx.get('min_length')} 个字符",
+        "greater_than_equal": f"应不小于 {ctx.get('ge')}",
+        "less_than_equal": f"应不大于 {ctx.get('le')}",
+        "string_pattern_mismatch": "格式不对",
+        "literal_error": f"应为 {ctx.get('expected')}",
+    }
+    return reasons.get(kind, "数值或类型不对")

@@ -111,11 +111,9 @@ def test_ambiguous_runs_are_offered_not_guessed() -> None:
         assert cell.value is None and AMBIGUOUS in cell.flags
         assert cell.raw == "693665"
     assert report.cells["proactive.normative.issued"].candidates == (6, 69, 693, 6936)
-    fees = report.cells["proactive.fees.amount"]
-    assert fees.value is None
-    assert fees.candidates == (Decimal("24252.31"), Decimal("24252.311082"))
-    assert "proactive.fees.amount" not in report.figures
-    assert "4 个单元格的数字串有多种拆分方式，未取值" in report.warnings
+    # The fee row has one cell: "24252.311082" is one number, not a run to split (#14).
+    assert report.cells["proactive.fees.amount"].value == Decimal("24252.311082")
+    assert "3 个单元格的数字串有多种拆分方式，未取值" in report.warnings
 
 
 def test_prose_fixes_one_cell_of_a_run_and_a_contradicting_figure_is_dropped() -> None:
@@ -241,7 +239,7 @@ def test_summary_names_agency_ambiguous_cells_and_warnings() -> None:
         "模板：2021 版",
         "格式：纯文本",
         "发布日期：2024-03-08",
-        "单元格：229 个（已取值 226 个）",
+        "单元格：229 个（已取值 227 个）",
     ]
     assert "  - proactive.normative.valid：候选 0、70、470、2470、32470" in lines
     assert "校验：通过 V1、V2、V3、V4、V5、W2；未通过 0 项" in lines
