@@ -17,6 +17,7 @@ ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 OUTCOME_WORDS = {
     "new": "已入库（新增）",
     "replaced": "已入库，替换了同单位同年度的旧版本",
+    "archived": "已存档：同单位同年度已有读得更好或更新的版本，问答仍用那一份",
     "unchanged": "与已入库的文件相同，未作改动",
 }
 UNNAMED_FILE = "未命名文件"
@@ -42,7 +43,7 @@ def ingest_text(report: ParsedReport, status: str, file_name: str) -> str:
 
 def unchanged_text(outcome: IngestOutcome, file_name: str) -> str:
     """The reply to bytes stored before: which report they are, and whether still current."""
-    later = "" if outcome.current else "（此后已有更新的版本替换它）"
+    later = "" if outcome.current else "（问答用的是同单位同年度的另一版本）"
     head = f"{OUTCOME_WORDS['unchanged']}：{file_name}"
     return f"{head}\n{outcome.agency} {outcome.year} 年度年报{later}"
 

@@ -2,7 +2,7 @@
 own transaction, show progress on a terminal and a summary table at the end.
 
 Parsing is the slow part (PDFs, scans), so it runs in a process pool while the main process
-writes, in input order so that replacements are deterministic. A worker that crashes (segfault,
+writes, in input order. A worker that crashes (segfault,
 out of memory) costs only the files it held: they are parsed again one by one.
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -29,7 +30,9 @@ from store.writer import IngestOutcome
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "unchanged": "未变"}
+# "存档": stored as a superseded version, since the current one is the better (store.writer).
+STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "archived": "存档",
+                                 "unchanged": "未变"}  # fmt: skip
 # Extensions looked at inside folders (a file named on the command line is always tried).
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht", ".mhtml",
                              ".pdf", ".doc", ".docx", ".wps", ".rtf"})  # fmt: skip
@@ -99,7 +102,7 @@ def _parse_alone(data: bytes, filename: str) -> ParsedReport | Failed:
 def parse_in_order(
     jobs: Iterable[tuple[Path, bytes]], *, workers: int
 ) -> Iterator[tuple[Path, bytes, ParsedReport | Failed]]:
-    """Parse in worker processes, yielding in input order (so replacements are deterministic).
+    """Parse in worker processes, yielding in input order (so that the log reads in order).
 
     A worker that dies (segfault, out of memory) breaks the whole pool; the files that were in
     flight are then parsed one by one in fresh pools and the run goes on.
@@ -181,7 +184,9 @@ def _store_all(
             continue
         sha = hashlib.sha256(data).hexdigest()
         try:
-            outcome = write_report(engine, result, source_name=path.name, data_sha256=sha)
+            outcome = write_report(
+                engine, result, source_name=path.name, data_sha256=sha, file_time=_mtime(path)
+            )
         except ParseError as err:
             tally.fail(_shown(path), str(err))
             log.warning("%s：失败 %s", path.name, err)
@@ -222,6 +227,14 @@ def summary_table(tally: Tally) -> RichTable:
     for name, reason in tally.failures:
         table.add_row("", "", f"{name}：{reason}")
     return table
+
+
+def _mtime(path: Path) -> datetime | None:
+    """The file's modification time: between equal readings, the newer file is current."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return None
 
 
 def _shown(path: Path) -> str:

@@ -22,6 +22,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 # pg_advisory_lock key held while migrating, so that bot processes starting together queue up.
 _UPGRADE_LOCK_KEY = 0x6E69616E62616F  # "nianbao"
+# pg_advisory_xact_lock key held by a transaction that writes reports (see `serialise_writes`).
+_REPORTS_LOCK_KEY = _UPGRADE_LOCK_KEY + 1
 # Execution options for a transaction that will write (ignored outside SQLite).
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 
@@ -63,6 +65,15 @@ def _sqlite_engine(url: Any) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def serialise_writes(conn: Connection) -> None:
+    """Make this transaction's report writes wait for every other one, before it reads what it
+    decides on (stored hashes, current versions). SQLite's BEGIN IMMEDIATE (`WRITE`) does so
+    already; on PostgreSQL, under READ COMMITTED, two loaders otherwise both miss the other's
+    uncommitted bytes and store them twice. The lock goes with the transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REPORTS_LOCK_KEY})
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from parsers.model import ParsedReport
-from store.db import WRITE
+from store.db import WRITE, serialise_writes
 from store.models import Report
 from store.reader import no_gc_pause
 from store.schemas import InvalidReport, ReportIn, validate_report
@@ -31,16 +32,23 @@ T = TypeVar("T")
 
 
 def ingest_report(
-    *, session: Session, parsed: ParsedReport, source_name: str, data_sha256: str
+    *,
+    session: Session,
+    parsed: ParsedReport,
+    source_name: str,
+    data_sha256: str,
+    file_time: datetime | None = None,
 ) -> IngestOutcome:
     """Write one parsed report inside the caller's transaction (the caller commits)."""
+    serialise_writes(session.connection())  # before looking: another loader may be writing
     known = known_outcome(session=session, data_sha256=data_sha256)
     if known is not None:
         return known
     writer = ReportWriter(session)
     outcome = writer.write(
-        validate_report(parsed), source_name=source_name, data_sha256=data_sha256
-    )
+        validate_report(parsed), source_name=source_name, data_sha256=data_sha256,
+        file_time=file_time,
+    )  # fmt: skip
     writer.flush()
     return outcome
 
@@ -71,15 +79,21 @@ def _retrying(engine: Engine, work: Callable[[Session], T]) -> T:
 
 
 def write_report(
-    engine: Engine, parsed: ParsedReport, *, source_name: str, data_sha256: str
+    engine: Engine,
+    parsed: ParsedReport,
+    *,
+    source_name: str,
+    data_sha256: str,
+    file_time: datetime | None = None,
 ) -> IngestOutcome:
     """`ingest_report` in a transaction of its own."""
     return _retrying(
         engine,
         lambda session: ingest_report(
-            session=session, parsed=parsed, source_name=source_name, data_sha256=data_sha256
+            session=session, parsed=parsed, source_name=source_name, data_sha256=data_sha256,
+            file_time=file_time,
         ),
-    )
+    )  # fmt: skip
 
 
 def write_reports(
@@ -109,6 +123,7 @@ def _write_batch(
     checked: Sequence[ReportIn | InvalidReport],
     items: Sequence[tuple[ParsedReport, str, str]],
 ) -> list[IngestOutcome | InvalidReport]:
+    serialise_writes(session.connection())
     known = stored_shas(session=session, shas=[sha for _, _, sha in items])
     writer = ReportWriter(session, known_shas=known)
     writer.prepare(

@@ -47,7 +47,8 @@ class AgencyAlias(SQLModel, table=True):
 
 
 class Report(SQLModel, table=True):
-    """One ingested document. Only one report per (agency, year) is current (not superseded)."""
+    """One ingested document. Only one report per (agency, year) is current (not superseded):
+    the best of its stored versions (see `store.writer.version_rank`)."""
 
     __tablename__ = "reports"
     __table_args__ = (
@@ -69,11 +70,16 @@ class Report(SQLModel, table=True):
     title: str = ""
     source_name: str
     format: str
-    sha256: str = Field(index=True)
+    sha256: str = Field(index=True, unique=True)  # the same bytes are stored once
     published_on: date | None = None
     ingested_at: datetime
     superseded: bool = False
     cell_count: int = 0
+    # What orders the versions of an agency-year (`store.writer.version_rank`), besides the
+    # publication date and the hash: the best stored version is the current one.
+    failed_checks: int = 0  # failed V rules of the report itself (not W1/W2, not neighbours)
+    ambiguous_cells: int = 0
+    file_time: datetime | None = None  # the file's modification time, else the ingest time
 
 
 class Figure(SQLModel, table=True):

@@ -1,8 +1,11 @@
 """`ReportWriter`: the one place that decides what a validated report does to the database.
 
 A report is new, replaces the current version of its agency and year (which is kept, marked
-superseded), or changes nothing because its bytes are stored already. Everything happens in
-the caller's transaction.
+superseded), is kept as a superseded version because the current one is better, or changes
+nothing because its bytes are stored already. The current version is always the best stored
+one by `version_rank`, so the result does not depend on the order reports arrive in: several
+loaders at once end where one loader would. Everything happens in the caller's transaction,
+which the writer first serialises with every other report writer (`store.db.serialise_writes`).
 
 Bulk loads are dominated by per-row and per-statement costs, so the writer works in sets:
 `prepare` reads what a batch needs (agencies, aliases, current reports, carry-over cells) in a
@@ -19,15 +22,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from parsers.fields import APPLICANT_COLUMNS, FIELDS
-from parsers.model import Cell, Number
+from parsers.model import AMBIGUOUS, Cell, Number
 from parsers.model import CheckResult as ParsedCheck  # store.models has a CheckResult too
 from parsers.validate import carry_over_check
 from store.agencies import (
@@ -42,11 +46,32 @@ from store.agencies import (
     rename_agency,
     resolve_region,
 )
+from store.db import serialise_writes
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
 from store.reader import DRIVER_VALUE, stored_value
 from store.schemas import CheckIn, ReportIn, is_whole
 
-Status = Literal["new", "replaced", "unchanged"]
+Status = Literal["new", "replaced", "archived", "unchanged"]
+# (−failed V rules, −ambiguous cells, publication date, file time, sha256): greater is better.
+Rank = tuple[int, int, date, datetime, str]
+
+
+def version_rank(
+    *,
+    failed_checks: int,
+    ambiguous_cells: int,
+    published_on: date | None,
+    file_time: datetime,
+    sha256: str,
+) -> Rank:
+    """The order of the versions of one agency-year; the greatest stored one is current.
+
+    The better reading first: a failed V rule is a figure that is probably wrong and would be
+    answered as if right, an ambiguous cell is one the bot declines to answer. (W2, prose
+    against tables, is left out: a reading that found more sentences would lose by it; W1
+    depends on the neighbouring years.) Then what a correction has: the later publication
+    date, then the later file. The hash breaks the last tie, so that the order is total."""
+    return (-failed_checks, -ambiguous_cells, published_on or date.min, file_time, sha256)
 
 
 @dataclass(frozen=True)
@@ -56,7 +81,7 @@ class IngestOutcome:
     agency_id: int
     agency: str
     year: int
-    current: bool = True  # False when the same bytes were stored before and later replaced
+    current: bool = True  # False when archived, or stored before and replaced since
 
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
@@ -88,6 +113,10 @@ _MAX_REPORT_ID = select(func.max(_R.id))
 _NEXT_REPORT_IDS = select(func.nextval(func.pg_get_serial_sequence("reports", "id"))).select_from(
     func.generate_series(1, bindparam("n"))
 )
+_CURRENT_VERSIONS = sa.select(
+    _R.agency_id, _R.year, _R.id,
+    _R.failed_checks, _R.ambiguous_cells, _R.published_on, _R.file_time, _R.sha256,
+).where(_R.agency_id.in_(bindparam("ids", expanding=True)), _R.superseded.is_(False))  # fmt: skip
 _SUPERSEDE_REPORT = update(_REPORTS).where(_R.id == bindparam("rid")).values(superseded=True)
 _DELETE_W1 = delete(_CHECKS).where(_CHECKS.c.report_id == bindparam("rid"), _CHECKS.c.rule == "W1")
 
@@ -111,6 +140,7 @@ class ReportWriter:
         self._session = session
         self._conn = session.connection()
         self._sqlite = self._conn.dialect.name == "sqlite"
+        serialise_writes(self._conn)  # again, if the caller did: the lock is re-entrant
         # When set: the only stored shas worth looking up (the caller checked the rest).
         self._known_shas = known_shas
         self._shas: set[str] = set()  # written by this writer
@@ -123,6 +153,7 @@ class ReportWriter:
         self._agencies: dict[tuple[str, str], StoredAgency] = {}  # (region, title) → agency
         self._aliases: dict[int, set[str]] = {}
         self._current: dict[int, dict[int, int]] = {}  # agency id → year → current report id
+        self._ranks: dict[int, Rank] = {}  # current report id → its version rank
         self._carry: dict[int, dict[str, Number]] = {}  # report id → W1 cells
         self._written: set[int] = set()  # report ids written by this writer
 
@@ -190,11 +221,13 @@ class ReportWriter:
         for agency_id in missing:
             self._current[agency_id] = {}
         for part in chunks(missing):
-            query = select(_R.agency_id, _R.year, _R.id).where(
-                _R.agency_id.in_(part), _R.superseded.is_(False)
-            )
-            for agency_id, year, report_id in self._conn.execute(query).all():
+            rows = self._conn.execute(_CURRENT_VERSIONS, {"ids": list(part)}).all()
+            for agency_id, year, report_id, failed, ambiguous, published, file_time, sha in rows:
                 self._current[agency_id][year] = report_id
+                self._ranks[report_id] = version_rank(
+                    failed_checks=failed, ambiguous_cells=ambiguous, published_on=published,
+                    file_time=file_time, sha256=sha,
+                )  # fmt: skip
 
     def _load_aliases(self, agency_ids: Sequence[int]) -> None:
         missing = [a for a in agency_ids if a not in self._aliases]
@@ -217,8 +250,18 @@ class ReportWriter:
 
     # --- writing -------------------------------------------------------------------------
 
-    def write(self, report_in: ReportIn, *, source_name: str, data_sha256: str) -> IngestOutcome:
-        """Store one report unless its bytes are known; replaces the current version."""
+    def write(
+        self,
+        report_in: ReportIn,
+        *,
+        source_name: str,
+        data_sha256: str,
+        file_time: datetime | None = None,
+    ) -> IngestOutcome:
+        """Store one report unless its bytes are known. It becomes the current version of its
+        agency and year when it ranks above the current one (`version_rank`); else it is kept
+        as a superseded version. `file_time`: the file's modification time (UTC), when known;
+        by default the ingest time, so that of two equal versions the later one wins."""
         if (
             self._known_shas is None
             or data_sha256 in self._known_shas
@@ -236,9 +279,20 @@ class ReportWriter:
         year = report_in.year
         current = self._current[agency.id]
         previous = current.get(year)
-        if previous is not None:
-            self.flush()  # the superseded report's cells may still be buffered
+        now = datetime.now(UTC)
+        checks: list[CheckIn | ParsedCheck] = [*report_in.checks, *report_in.v5_findings()]
+        failed = sum(1 for c in checks if not c.ok and c.rule.startswith("V"))
+        ambiguous = sum(1 for c in report_in.cells.values() if AMBIGUOUS in c.flags)
+        rank = version_rank(
+            failed_checks=failed, ambiguous_cells=ambiguous, published_on=report_in.published_on,
+            file_time=file_time or now, sha256=data_sha256,
+        )  # fmt: skip
+        archived = previous is not None and self._ranks[previous] > rank
+        if previous is not None and not archived:
+            self.flush()  # the superseded report's rows may still be buffered
             self._conn.execute(_SUPERSEDE_REPORT, {"rid": previous})
+            self._conn.execute(_DELETE_W1, {"rid": previous})  # W1 is between current ones
+            del self._ranks[previous]
         report_id = self._new_report_id()
         self._reports.append(
             {
@@ -251,27 +305,34 @@ class ReportWriter:
                 "format": report_in.format,
                 "sha256": data_sha256,
                 "published_on": report_in.published_on,
-                "ingested_at": datetime.now(UTC),
-                "superseded": False,
+                "ingested_at": now,
+                "superseded": archived,
                 "cell_count": len(report_in.cells),
+                "failed_checks": failed,
+                "ambiguous_cells": ambiguous,
+                "file_time": file_time or now,
             }
         )
-        newest = max(current, default=year)
-        current[year] = report_id
-        self._written.add(report_id)
         self._buffer(report_id, report_in)
-        checks: list[CheckIn | ParsedCheck] = [*report_in.checks, *report_in.v5_findings()]
-        checks += self._carry_over(current, year)
         self._rows["checks"] += [_check_row(report_id, c) for c in checks]
-        if year >= newest:
-            self._rename(agency, report_in)
-        return IngestOutcome(
-            status="replaced" if previous is not None else "new",
+        outcome = IngestOutcome(
+            status="archived" if archived else "replaced" if previous is not None else "new",
             report_id=report_id,
             agency_id=agency.id,
             agency=agency.name,
             year=year,
+            current=not archived,
         )
+        if archived:
+            return outcome
+        newest = max(current, default=year)
+        current[year] = report_id
+        self._ranks[report_id] = rank
+        self._written.add(report_id)
+        self._rows["checks"] += [_check_row(report_id, c) for c in self._carry_over(current, year)]
+        if year >= newest:
+            self._rename(agency, report_in)
+        return outcome
 
     def _new_report_id(self) -> int:
         """Report ids are handed out here so that reports can be inserted in bulk with their

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Table, insert, inspect, text
+from sqlalchemy import Table, bindparam, insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from store.db import WRITE, alembic_config, current_revision, make_engine, upgrade
@@ -16,11 +16,18 @@ from store.models import Agency, Figure, Region, Report, Subscription
 from store.reader import StoreReader
 from tests.fixtures_store import make_report
 
-HEAD = "0006_prose_facts"
+HEAD = "0007_version_order"
 TABLES: dict[str, Table] = {
     model.__name__: model.__table__  # type: ignore[attr-defined]
     for model in (Region, Agency, Report, Figure, Subscription)
 }
+
+# A report row as the first schemas had it (today's model has more columns).
+FIRST_REPORT = text(
+    "INSERT INTO reports (agency_id, year, template, title, source_name, format, sha256, "
+    "ingested_at, superseded, cell_count) VALUES (:agency_id, :year, '2021', '', :source_name, "
+    "'pdf', :sha256, :ingested_at, :superseded, 1)"
+).bindparams(bindparam("ingested_at", type_=TABLES["Report"].c.ingested_at.type))
 
 
 def test_sqlite_engine_creates_its_folder_and_sets_pragmas_on_every_connection(
@@ -84,10 +91,9 @@ def test_a_database_at_the_first_revision_keeps_its_data_when_upgraded(db_url: s
         # The first schema did not stop two current reports of one year: the upgrade must.
         for report_id in (1, 2):
             conn.execute(
-                insert(TABLES['Report']),
-                {"agency_id": 1, "year": 2023, "template": "2021", "source_name": f"v{report_id}",
-                 "format": "pdf", "sha256": f"s{report_id}", "ingested_at": now,
-                 "superseded": False, "cell_count": 1},
+                FIRST_REPORT,
+                {"agency_id": 1, "year": 2023, "source_name": f"v{report_id}",
+                 "sha256": f"s{report_id}", "ingested_at": now, "superseded": False},
             )  # fmt: skip
             conn.execute(  # the first schema's figures, which today's model no longer has
                 text("INSERT INTO figures (report_id, agency_id, year, current, key, value, raw, "
@@ -149,4 +155,56 @@ def test_downgrading_the_cells_only_figures_restores_the_copied_columns(db_url: 
     ]  # fmt: skip
     upgrade(engine)
     assert StoreReader(engine).figures(1, 2023, ["apply.new.total"])["apply.new.total"].value == 2
+    engine.dispose()
+
+
+def test_the_version_order_upgrade_keeps_one_copy_of_each_bytes_and_the_best_version_current(
+    db_url: str,
+) -> None:
+    """At 0006, 2023 has a current version with an ambiguous cell and a superseded one without;
+    2024 holds the same bytes twice (two loaders on PostgreSQL did that)."""
+    engine = make_engine(db_url)
+    upgrade(engine, "0006_prose_facts")
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    rows = [  # id, year, sha, superseded, flags of its one cell
+        (1, 2023, "clean", True, ""),
+        (2, 2023, "misread", False, "ambiguous"),
+        (3, 2024, "twice", True, ""),
+        (4, 2024, "twice", False, ""),
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(TABLES["Region"]), {"name": "江苏省淮安市", "province": "江苏省"})
+        conn.execute(insert(TABLES["Agency"]), {"region_id": 1, "name": "淮安市人民政府",
+                                                "norm_name": "人民政府"})  # fmt: skip
+        for report_id, year, sha, superseded, flags in rows:
+            conn.execute(
+                FIRST_REPORT,
+                {"agency_id": 1, "year": year, "source_name": f"v{report_id}", "sha256": sha,
+                 "ingested_at": now, "superseded": superseded},
+            )  # fmt: skip
+            conn.execute(
+                text("INSERT INTO figures (report_id, key, value, raw, flags, candidates) "
+                     "VALUES (:r, 'apply.new.total', 1, '', :flags, '')"),
+                {"r": report_id, "flags": flags},
+            )  # fmt: skip
+            conn.execute(
+                text("INSERT INTO check_results (report_id, rule, ok, message, keys) "
+                     "VALUES (:r, 'W1', TRUE, '一致', '')"),
+                {"r": report_id},
+            )  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        reports = conn.execute(
+            text("SELECT id, superseded, ambiguous_cells, file_time FROM reports ORDER BY id")
+        ).all()
+        figures = conn.execute(text("SELECT report_id FROM figures ORDER BY report_id")).all()
+        w1 = conn.execute(text("SELECT report_id FROM check_results ORDER BY report_id")).all()
+    assert [(i, bool(s), a) for i, s, a, _ in reports] == [(1, False, 0), (2, True, 1),
+                                                          (4, False, 0)]  # fmt: skip
+    assert all(t is not None for *_, t in reports)
+    assert [r for (r,) in figures] == [1, 2, 4]
+    assert [r for (r,) in w1] == []  # 2023 switched: the agency's W1 rows go, to be redone
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        again = {"agency_id": 1, "year": 2022, "source_name": "again", "sha256": "twice"}
+        conn.execute(FIRST_REPORT, {**again, "ingested_at": now, "superseded": True})
     engine.dispose()
