@@ -87,6 +87,27 @@ def match_column(text: str, row: RowEntry) -> str | None:
     return None
 
 
+def match_columns(text: str, row: RowEntry) -> list[str]:
+    """Every column of the row's family named literally, in the order they are written
+    (自然人和企业加起来 → natural, business)."""
+    text = text.replace(" ", "")
+    taken = [False] * len(text)
+    found: list[tuple[int, str]] = []
+    for word, col in _COLUMN_WORDS:
+        if col.family != row.family:
+            continue
+        start = text.find(word)
+        while start >= 0:
+            span = range(start, start + len(word))
+            if not any(taken[i] for i in span):
+                for i in span:
+                    taken[i] = True
+                found.append((start, col.column))
+                break
+            start = text.find(word, start + 1)
+    return list(dict.fromkeys(column for _, column in sorted(found)))
+
+
 def _one_slip(word: str, text: str) -> bool:
     """The word occurs in the text with at most one typo per five characters (申清数量).
 

@@ -64,6 +64,70 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "年报情况",
         "整体情况",
     ),
+    "max_year": (
+        "哪一年最多",
+        "哪年最多",
+        "哪个年度最多",
+        "哪一年度最多",
+        "最多的是哪一年",
+        "最多的一年",
+        "最多是哪一年",
+        "最多是哪年",
+        "哪一年最高",
+        "哪年最高",
+        "最高的一年",
+    ),
+    "min_year": (
+        "哪一年最少",
+        "哪年最少",
+        "哪个年度最少",
+        "哪一年度最少",
+        "最少的是哪一年",
+        "最少的一年",
+        "最少是哪一年",
+        "最少是哪年",
+        "哪一年最低",
+        "哪年最低",
+        "最低的一年",
+    ),
+    "ascending": ("从少到多", "由少到多", "从低到高", "由低到高", "从小到大", "升序"),
+    "descending": ("从多到少", "由多到少", "从高到低", "由高到低", "从大到小", "降序"),
+    "yoy": (
+        "同比",
+        "比上年",
+        "比去年",
+        "较上年",
+        "较去年",
+        "与上年相比",
+        "和上年比",
+        "比上一年",
+        "较上一年",
+        "增加了多少",
+        "增长了多少",
+        "减少了多少",
+        "下降了多少",
+        "多了多少",
+        "少了多少",
+        "增减了多少",
+        "变化了多少",
+        "增幅",
+        "增长率",
+        "增速",
+        "降幅",
+        "增长幅度",
+    ),
+    "average": ("平均每年", "平均每个", "年均", "平均", "均值"),
+    "rate": (
+        "不予公开率",
+        "公开率",
+        "复议纠错率",
+        "诉讼纠错率",
+        "行政诉讼纠错率",
+        "行政复议纠错率",
+        "纠错率",
+        "败诉率",
+    ),
+    "share": ("所占比例", "占比", "比例", "百分比", "比重", "占多少", "占总数", "占了多少"),
     "rank": (
         "排名",
         "排行",
@@ -84,7 +148,16 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "series": ("趋势", "变化", "走势", "增长", "下降", "历年", "逐年", "每年", "同比"),
     "compare": ("对比", "比较", "相比", "哪个多", "谁多", "差多少", "比一比", "vs", "pk"),
 }
-_ASCENDING = ("最少", "最低", "倒数")
+_ASCENDING = ("最少", "最低", "倒数", "从少到多", "由少到多", "从低到高", "由低到高", "从小到大",
+              "升序")  # fmt: skip
+# Which rate of shared/fields.md a word names; the first that occurs wins.
+_RATES = (
+    ("不予公开率", "rate.withheld"),
+    ("公开率", "rate.public"),
+    ("诉讼纠错率", "rate.litigation_corrected"),
+    ("败诉率", "rate.litigation_corrected"),
+    ("纠错率", "rate.review_corrected"),
+)
 _TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})\s*(?:名|位|个)?")
 _NOISE = re.compile(
     r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
@@ -98,15 +171,37 @@ class Hints:
     words: frozenset[str]  # intents whose words occur
     top: int | None = None  # 前N
     ascending: bool = False
+    rate: str | None = None  # the rate named (rate.public …), see query.computed.RATES
 
     def has(self, intent: str) -> bool:
         return intent in self.words
 
 
+_WHICH_YEAR = re.compile(
+    r"(哪一?(?:年度?|个年度))([^，,。?？]{0,12}?)最(多|高|少|低)"
+    r"|最(多|高|少|低)的?(?:是|为)?(哪一?(?:年度?|个年度)|年份|一年)"
+)
+
+
+def _which_year(text: str, found: set[str]) -> str:
+    """哪一年申请最多 → max_year, keeping the words between (申请) for the field match."""
+
+    def take(m: re.Match[str]) -> str:
+        word = m.group(3) or m.group(4)
+        found.add("max_year" if word in ("多", "高") else "min_year")
+        return f" {m.group(2) or ''} "
+
+    return _WHICH_YEAR.sub(take, text)
+
+
 def detect(text: str) -> tuple[Hints, str]:
     """(intent words found, text without them). `text` is normalised."""
     found: set[str] = set()
+    text = _which_year(text, found)
     ascending = any(w in text for w in _ASCENDING)
+    rate = next((name for word, name in _RATES if word in text), None)
+    if rate == "rate.review_corrected" and "诉讼" in text and "复议" not in text:
+        rate = "rate.litigation_corrected"
     top = None
     match = _TOP_N.search(text)
     if match:
@@ -118,7 +213,9 @@ def detect(text: str) -> tuple[Hints, str]:
             if word in text:
                 found.add(intent)
                 text = text.replace(word, " ")
-    return Hints(frozenset(found), top, ascending), re.sub(r"\s+", " ", text).strip()
+    if found & {"max_year", "min_year"}:
+        found.discard("rank")  # 哪一年最多 is about years, not agencies
+    return Hints(frozenset(found), top, ascending, rate), re.sub(r"\s+", " ", text).strip()
 
 
 def strip_noise(text: str) -> str:

@@ -12,6 +12,7 @@ from query import (
     availability,
     checks,
     compare,
+    computed,
     help,
     overview,
     rank,
@@ -57,6 +58,11 @@ def route(ctx: Context) -> Answer:
         example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
     if len(places) >= 2:
+        how = computed.over_agencies_asked(det)
+        if how is not None:
+            ids = compare.resolve_many(places)
+            year = det.years.years[-1] if det.years.years else None
+            return computed.over_agencies(ctx, ids, year, det.key or DEFAULT_KEY, how)
         return compare.answer(ctx, det)
     place = places[0]
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
@@ -124,6 +130,8 @@ def for_agency(
         return ctx.reply("no_data", intent, texts.UNKNOWN_PLACE.format(place=agency.name))
     if intent == "availability":
         return availability.for_agency(ctx, agency, have)
+    if det is not None and (over := computed.over_years_asked(det)) is not None:
+        return computed.for_years(ctx, agency, have, det, over)
     if intent == "series":
         return series.answer(ctx, agency, have, key or DEFAULT_KEY, det)
     asked = det.years.years if det else ((year,) if year else ())
@@ -141,6 +149,8 @@ def for_agency(
         return overview.answer(ctx, agency, year, notes)
     if intent == "checks":
         return checks.answer(ctx, agency, year, notes)
+    if det is not None and computed.in_report_asked(det):
+        return computed.in_report(ctx, agency, year, det, notes)
     if key is None and det is not None and det.asked:
         return absent.answer(ctx, agency, year, det, notes)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT
 from parsers.prose import APPROXIMATE, TEXT_FACTS
 from query.answer import AnswerItem
+from query.catalog import short_label
 
 EXAMPLES = ("金安区 2020 申请数量", "平潭 近三年 行政复议", "淮安市 2024 年报概况", "有哪些年报")
 
@@ -90,6 +91,11 @@ EXTREME_LINE = "{year}年度最{word}：{amount}"
 ORDER_TITLE = "{agency} · {label} · 各年度{order}"
 RATE_TITLE = "{agency} · {year}年度 · {label}"
 SHARE_TITLE = "{agency} · {year}年度 · {part}占{whole}的比例"
+SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年度的数字代替）。"
+AMBIGUOUS_YEARS = "有的年度数值有歧义"
+EXTREME_GAPS = "（{years} 年度没有数据，未参与比较）"
+NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
+SHARE_BASE = "可作分母的总数"
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
 AMBIGUOUS_PART = "“{label}”数值有歧义，无法计算。"
 
@@ -179,6 +185,13 @@ def quote(sentence: str, item: AnswerItem) -> str:
         if printed and printed.rstrip("元万条件") in clause.replace(" ", ""):
             return clause.rstrip("，,；;")
     return sentence if len(sentence) <= 80 else sentence[:80] + "…"
+
+
+def short(item: AnswerItem) -> str:
+    """A part's name in a formula: 予以公开, 行政复议·结果纠正, 政策解读."""
+    if item.source is not None and not item.source.table:
+        return item.label
+    return short_label(item.key)
 
 
 def source_short(item: AnswerItem) -> str:

@@ -1,0 +1,441 @@
+"""Computed figures (shared/fields.md "Derived figures"): 同比, 合计 and 平均 over rows, columns,
+years or agencies, 法人或其他组织, 公开率 / 不予公开率 / 纠错率, a share (占比), the year with
+the most or least, and years in order.
+
+Every answer says it was computed and shows its formula with each printed part and where the
+part is printed. A part that is missing or ambiguous stops the computation: it is said, and no
+figure is given. Never another year's figure in place of a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from query import series, texts
+from query.answer import Answer, AnswerItem
+from query.catalog import short_label
+from query.common import Context, label, report_key
+from query.fieldmatch import match_columns
+from query.source import AgencyInfo
+from query.understand import Detection
+
+SMALL_BASE = 30
+PERCENT = Decimal("0.01")
+ORG_COLUMNS = ("business", "research", "nonprofit", "legal", "other")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate of fields.md: parts over a base, each a sum of cells."""
+
+    name: str
+    title: str
+    top: tuple[str, ...]
+    base: tuple[str, ...]
+
+
+RATES: dict[str, Rate] = {
+    "rate.public": Rate(
+        "rate.public",
+        "公开率",
+        ("result.public.total", "result.partial.total"),
+        ("result.total.total",),
+    ),
+    "rate.withheld": Rate(
+        "rate.withheld", "不予公开率", ("result.withheld.total",), ("result.total.total",)
+    ),
+    "rate.review_corrected": Rate(
+        "rate.review_corrected", "行政复议纠错率", ("review.corrected",), ("review.total",)
+    ),
+    "rate.litigation_corrected": Rate(
+        "rate.litigation_corrected",
+        "行政诉讼纠错率",
+        ("litigation.direct.corrected", "litigation.after_review.corrected"),
+        ("litigation.direct.total", "litigation.after_review.total"),
+    ),
+}
+
+
+def percent(top: Decimal, base: Decimal) -> Decimal:
+    return (top * 100 / base).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+def computed_item(
+    first: AnswerItem, value: Decimal | None, unit: str, name: str, how: str, formula: str,
+    parts: Sequence[AnswerItem], *, key: str | None = None, year: int | None = None,
+) -> AnswerItem:  # fmt: skip
+    """An answer item for a computed figure: no source of its own, its parts carry theirs."""
+    return AnswerItem(
+        first.agency,
+        first.region,
+        year or first.year,
+        key or first.key,
+        name,
+        value,
+        unit,
+        None,
+        agency_id=first.agency_id,
+        computation=how,
+        formula=formula,
+        parts=tuple(parts),
+    )
+
+
+def _cells(
+    ctx: Context, agency: AgencyInfo, year: int, keys: Sequence[str]
+) -> tuple[list[AnswerItem], str | None]:
+    """The printed parts, or the label of the first part that is missing or ambiguous."""
+    report = ctx.source.report(agency.id, year)
+    if report is None:
+        return [], None
+    fulls = [(k, report_key(report, k)) for k in keys]
+    wanted = [full for _, full in fulls if full]
+    figures = ctx.source.figures(agency.id, year, wanted)
+    out = []
+    for key, full in fulls:
+        figure = figures.get(full) if full else None
+        if figure is None or figure.value is None:
+            return [], label(full or key)
+        out.append(ctx.item(agency, report, full, figure))  # type: ignore[arg-type]
+    return out, None
+
+
+def _terms(parts: Sequence[AnswerItem]) -> str:
+    return " + ".join(f"{texts.short(p)} {texts.number(p.value or Decimal(0))}" for p in parts)
+
+
+def _plus(parts: Sequence[AnswerItem]) -> str:
+    return " + ".join(texts.number(p.value or Decimal(0)) for p in parts)
+
+
+def _total(parts: Sequence[AnswerItem]) -> Decimal:
+    return sum((p.value or Decimal(0) for p in parts), Decimal(0))
+
+
+def _reply(ctx: Context, title: str, item: AnswerItem, extra: Sequence[str] = ()) -> Answer:
+    lines = [title, texts.amount(item), *extra, texts.COMPUTED_SOURCE.format(formula=item.formula)]
+    lines += [
+        texts.PART_LINE.format(
+            name=texts.short(p), amount=texts.amount(p), source=texts.source_short(p)
+        )
+        for p in item.parts
+    ]
+    return ctx.reply("answer", "computed", "\n".join(lines), [item])
+
+
+def missing(ctx: Context, agency: AgencyInfo, year: int, what: str) -> Answer:
+    text = texts.CANNOT_COMPUTE.format(agency=agency.name, year=year, label=what)
+    return ctx.reply("no_data", "computed", text)
+
+
+# --- one report --------------------------------------------------------------------------
+
+
+def rate(ctx: Context, agency: AgencyInfo, year: int, which: str, notes: list[str]) -> Answer:
+    spec = RATES[which]
+    parts, lacking = _cells(ctx, agency, year, (*spec.top, *spec.base))
+    if lacking is not None or not parts:
+        return missing(ctx, agency, year, lacking or spec.title)
+    top, base = parts[: len(spec.top)], parts[len(spec.top) :]
+    top_sum, base_sum = _total(top), _total(base)
+    lines = list(notes)
+    if base_sum == 0:
+        text = texts.ZERO_BASE.format(label=" + ".join(texts.short(p) for p in base))
+        return ctx.reply("no_data", "computed", "\n".join([*lines, text]))
+    value = percent(top_sum, base_sum)
+    formula = f"（{_terms(top)}）÷（{_terms(base)}）= {texts.number(value)}%"
+    item = computed_item(top[0], value, "%", spec.title, which, formula, parts, key=which)
+    if base_sum < SMALL_BASE:
+        lines.append(texts.SMALL_BASE.format(base=texts.number(base_sum)))
+    title = texts.RATE_TITLE.format(agency=agency.name, year=year, label=spec.title)
+    return _reply(ctx, title, item, lines)
+
+
+def share(
+    ctx: Context, agency: AgencyInfo, year: int, part_key: str, whole_key: str, notes: list[str]
+) -> Answer:
+    parts, lacking = _cells(ctx, agency, year, (part_key, whole_key))
+    if lacking is not None or not parts:
+        return missing(ctx, agency, year, lacking or label(part_key))
+    part, whole = parts
+    lines = list(notes)
+    if not whole.value:
+        return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=texts.short(whole)))
+    value = percent(part.value or Decimal(0), whole.value)
+    formula = f"{_terms([part])} ÷ {_terms([whole])} = {texts.number(value)}%"
+    item = computed_item(part, value, "%", f"{texts.short(part)}占比", "share", formula, parts)
+    if whole.value < SMALL_BASE:
+        lines.append(texts.SMALL_BASE.format(base=texts.number(whole.value)))
+    title = texts.SHARE_TITLE.format(
+        agency=agency.name, year=year, part=texts.short(part), whole=texts.short(whole)
+    )
+    return _reply(ctx, title, item, lines)
+
+
+def sum_cells(
+    ctx: Context, agency: AgencyInfo, year: int, keys: Sequence[str], how: str, name: str,
+    notes: list[str], *, key: str | None = None,
+) -> Answer:  # fmt: skip
+    """合计 over rows or columns of one report (法人或其他组织 = five columns)."""
+    parts, lacking = _cells(ctx, agency, year, keys)
+    if lacking is not None or not parts:
+        return missing(ctx, agency, year, lacking or name)
+    value = _total(parts)
+    formula = f"{_terms(parts)} = {texts.number(value)}"
+    item = computed_item(parts[0], value, parts[0].unit, name, how, formula, parts, key=key)
+    title = texts.SUM_TITLE.format(agency=agency.name, year=year, label=name)
+    return _reply(ctx, title, item, notes)
+
+
+# --- several years of one agency ------------------------------------------------------------
+
+
+def yoy(
+    ctx: Context, agency: AgencyInfo, have: list[int], key: str, years: Sequence[int]
+) -> Answer:
+    """同比: this year's figure minus the previous year's, and the change as a share."""
+    now_year = max(years) if years else have[-1]
+    before_year = min(years) if len(years) >= 2 else now_year - 1
+    missing_years = [y for y in (before_year, now_year) if y not in have]
+    if missing_years:
+        text = texts.YOY_NO_PREVIOUS.format(
+            agency=agency.name,
+            year="、".join(map(str, missing_years)),
+            have="、".join(map(str, have)),
+        )
+        return ctx.reply("no_data", "computed", text)
+    found, _lines = series.items(ctx, agency, [before_year, now_year], key)
+    if len(found) < 2 or any(p.value is None for p in found):
+        return missing(ctx, agency, now_year, label(key))
+    before, now = found
+    diff = (now.value or Decimal(0)) - (before.value or Decimal(0))
+    if diff == 0:
+        change = texts.YOY_SAME
+    elif not before.value:
+        change = texts.YOY_NO_SHARE
+    else:
+        rel = percent(abs(diff), before.value)
+        template = texts.YOY_UP if diff > 0 else texts.YOY_DOWN
+        change = template.format(
+            diff=f"{texts.number(abs(diff))} {now.unit}", share=f"{texts.number(rel)}%"
+        )
+    formula = (
+        f"{now_year}年度 {texts.number(now.value or Decimal(0))} − {before_year}年度 "
+        f"{texts.number(before.value or Decimal(0))} = {texts.number(diff)}"
+    )
+    item = computed_item(now, diff, now.unit, f"{label(key)}同比变化", "yoy", formula, found)
+    title = texts.YOY_TITLE.format(agency=agency.name, label=label(key), year=now_year)
+    line = texts.YOY_LINE.format(
+        year=now_year, now=texts.amount(now), previous=before_year, before=texts.amount(before),
+        change=change,
+    )  # fmt: skip
+    return _reply(ctx, title, item, [line])
+
+
+def over_years(
+    ctx: Context, agency: AgencyInfo, have: list[int], key: str, det: Detection, how: str
+) -> Answer:
+    """合计 / 平均 over the years named, the year with the most or least, or years in order."""
+    years = series.years_asked(have, det)
+    found, lines = series.items(ctx, agency, years, key)
+    gaps = [y for y in years if y not in {p.year for p in found}]
+    valued = [p for p in found if p.value is not None]
+    if not valued:
+        return ctx.no_year("computed", agency, have, years, key)
+    if how in ("sum", "average") and (gaps or len(valued) < len(found)):
+        # a sum with a year missing is not the sum asked for: show the years, give no total
+        text = "\n".join([f"{agency.name} · {label(key)}", *lines, texts.SUM_GAPS.format(
+            years="、".join(map(str, gaps)) or texts.AMBIGUOUS_YEARS)])  # fmt: skip
+        return ctx.reply("no_data", "computed", text)
+    name = label(key)
+    first, last = valued[0].year, valued[-1].year
+    if how == "sum":
+        value = _total(valued)
+        formula = f"{_plus(valued)} = {texts.number(value)}"
+        item = computed_item(
+            valued[-1], value, valued[0].unit, f"{name}合计", "sum", formula, valued
+        )
+        title = texts.SUM_YEARS_TITLE.format(
+            agency=agency.name, label=name, first=first, last=last
+        )
+        return _reply(ctx, title, item)
+    if how == "average":
+        total = _total(valued)
+        value = (total / len(valued)).quantize(PERCENT, rounding=ROUND_HALF_UP).normalize()
+        formula = f"（{_plus(valued)}）÷ {len(valued)} = {texts.number(value)}"
+        item = computed_item(
+            valued[-1], value, valued[0].unit, f"{name}年均", "average", formula, valued
+        )
+        title = texts.AVERAGE_YEARS_TITLE.format(
+            agency=agency.name, label=name, first=first, last=last
+        )
+        return _reply(
+            ctx,
+            title,
+            item,
+            [texts.AVERAGE_LINE.format(count=len(valued), amount=texts.amount(item))],
+        )
+    ordered = sorted(
+        valued, key=lambda p: (p.value, p.year), reverse=how != "min_year" and how != "ascending"
+    )
+    if how in ("max_year", "min_year"):
+        best = ordered[0]
+        tied = [p for p in ordered if p.value == best.value]
+        word = "多" if how == "max_year" else "少"
+        formula = "；".join(f"{p.year}年度 {texts.number(p.value or Decimal(0))}" for p in valued)
+        item = computed_item(
+            best, best.value, best.unit, name, how, formula, valued, year=best.year
+        )
+        title = texts.EXTREME_TITLE.format(agency=agency.name, label=name, word=word)
+        extra = [
+            texts.EXTREME_LINE.format(
+                year="、".join(str(p.year) for p in tied), word=word, amount=texts.amount(best)
+            )
+        ]
+        if gaps:
+            extra.append(texts.EXTREME_GAPS.format(years="、".join(map(str, gaps))))
+        return _reply(ctx, title, item, extra)
+    order = texts.RANK_ORDER[how == "ascending"]
+    lines = [f"{p.year}年度：{texts.amount(p)}" for p in ordered]
+    title = texts.ORDER_TITLE.format(agency=agency.name, label=name, order=order)
+    text = "\n".join([title, *lines, series.source_line(valued[0].key)])
+    return ctx.reply("answer", "series", text, ordered)
+
+
+# --- several agencies -----------------------------------------------------------------------
+
+
+def over_agencies(
+    ctx: Context, ids: Sequence[int], year: int | None, key: str, how: str
+) -> Answer:
+    """合计 / 平均 of one figure over the agencies named, in one year."""
+    have = {a: ctx.source.years(a) for a in ids}
+    if year is None:
+        common = set.intersection(*(set(v) for v in have.values())) if have else set()
+        if not common:
+            return ctx.reply("no_data", "computed", texts.NO_COMMON_YEAR)
+        year = max(common)
+    parts: list[AnswerItem] = []
+    for a in ids:
+        agency = ctx.index.info[a]
+        found, lacking = _cells(ctx, agency, year, (key,))
+        if lacking is not None or not found:
+            return missing(ctx, agency, year, lacking or label(key))
+        parts += found
+    value = _total(parts)
+    name = label(key)
+    if how == "average":
+        value = (value / len(parts)).quantize(PERCENT, rounding=ROUND_HALF_UP).normalize()
+    terms = " + ".join(f"{p.agency} {texts.number(p.value or Decimal(0))}" for p in parts)
+    formula = f"{terms} = {texts.number(_total(parts))}" + (
+        f"，÷ {len(parts)} = {texts.number(value)}" if how == "average" else ""
+    )
+    item = computed_item(parts[0], value, parts[0].unit, name, how, formula, parts)
+    item = AnswerItem(
+        "、".join(p.agency for p in parts), "", year, parts[0].key, name, value, parts[0].unit,
+        computation=how, formula=formula, parts=tuple(parts),
+    )  # fmt: skip
+    title = f"{item.agency} · {year}年度 · {name}（{'合计' if how == 'sum' else '平均'}）"
+    return _reply(ctx, title, item)
+
+
+# --- what was asked ------------------------------------------------------------------------
+
+_OVER_YEARS = ("yoy", "max_year", "min_year")
+_ORDER = ("ascending", "descending")
+
+
+def over_agencies_asked(det: Detection) -> str | None:
+    """ "sum" or "average" when several agencies are named with 合计 / 平均."""
+    if det.hints.has("average"):
+        return "average"
+    if det.hints.has("total"):
+        return "sum"
+    return None
+
+
+def over_years_asked(det: Detection) -> str | None:
+    """The computation over the years of one agency the words ask for, if any."""
+    hints, years = det.hints, det.years
+    for how in _OVER_YEARS:
+        if hints.has(how):
+            return how
+    several = len(years.years) >= 2 or years.recent or years.every
+    if several and hints.has("average"):
+        return "average"
+    if several and hints.has("total") and not _rows_or_columns(det):
+        return "sum"
+    if hints.has("ascending") or hints.has("descending"):
+        return "ascending" if hints.has("ascending") else "descending"
+    return None
+
+
+def for_years(
+    ctx: Context, agency: AgencyInfo, have: list[int], det: Detection, how: str
+) -> Answer:
+    key = det.key or "apply.new.total"
+    if how == "yoy":
+        return yoy(ctx, agency, have, key, det.years.years)
+    return over_years(ctx, agency, have, key, det, how)
+
+
+def _rows_or_columns(det: Detection) -> list[str]:
+    """Full keys to add up in one report: several rows (same column) or several columns."""
+    field = det.field
+    if field is None:
+        return []
+    columns = match_columns(det.scan.rest, field.row)
+    if field.others and not field.row.prefix.startswith("apply.new"):
+        rows = [field.row, *field.others]
+        return [
+            f"{r.prefix}.{field.column or 'total'}" for r in rows if r.family == field.row.family
+        ]
+    if len(columns) >= 2:
+        return [f"{field.row.prefix}.{c}" for c in columns if c != "org"]
+    return []
+
+
+def in_report_asked(det: Detection) -> bool:
+    field = det.field
+    if det.hints.rate or det.hints.has("share"):
+        return True
+    if field is not None and field.column == "org":
+        return True
+    return det.hints.has("total") and len(_rows_or_columns(det)) >= 2
+
+
+def in_report(
+    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
+) -> Answer:
+    """A figure computed from cells of one report."""
+    field = det.field
+    if det.hints.rate:
+        return rate(ctx, agency, year, det.hints.rate, notes)
+    if field is not None and field.column == "org":
+        keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
+        name = f"{field.row.name}·法人或其他组织"
+        return sum_cells(
+            ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
+        )
+    if det.hints.has("share") and field is not None:
+        part, whole = share_keys(field.row.prefix, field.column)
+        if whole is None:
+            return missing(ctx, agency, year, texts.SHARE_BASE)
+        return share(ctx, agency, year, part, whole, notes)
+    keys = _rows_or_columns(det)
+    name = "＋".join(short_label(k) for k in keys)
+    return sum_cells(ctx, agency, year, keys, "sum", name, notes)
+
+
+def share_keys(row: str, column: str | None) -> tuple[str, str | None]:
+    """(part, whole) of a share: a column of its row's total, a row of the results' total."""
+    if column and column != "total":
+        return f"{row}.{column}", f"{row}.total"
+    part = f"{row}.total"
+    if row.startswith("result.") and row != "result.total":
+        return part, "result.total.total"
+    if row.startswith("litigation."):
+        return part, "litigation.total"
+    return part, None
