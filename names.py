@@ -80,6 +80,63 @@ DEPARTMENT_SHORT: dict[str, tuple[str, ...]] = {
 }
 
 
+# The standard names of local government departments (the county, city and provincial offices
+# that publish annual reports). The short forms of each are made by `department_forms`'s rules,
+# so 科委, 人社局, 市监局 are known words even for an office no report of which is loaded.
+STANDARD_DEPARTMENTS = (
+    "人民政府办公室", "人民政府办公厅", "发展和改革委员会", "发展和改革局", "教育局",
+    "教育委员会", "教育体育局", "科学技术局", "科学技术委员会", "工业和信息化局",
+    "经济和信息化局", "民族宗教事务局", "公安局", "民政局", "司法局", "财政局",
+    "人力资源和社会保障局", "自然资源和规划局", "自然资源局", "生态环境局",
+    "住房和城乡建设局", "交通运输局", "水利局", "水务局", "农业农村局", "商务局",
+    "文化和旅游局", "文化广电和旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局",
+    "审计局", "国有资产监督管理委员会", "市场监督管理局", "广播电视局", "体育局", "统计局",
+    "医疗保障局", "林业局", "城市管理局", "城市管理综合执法局", "行政审批局",
+    "政务服务管理局", "数据资源管理局", "大数据管理局", "信访局", "人民防空办公室",
+    "机关事务管理局", "地方金融监督管理局", "粮食和物资储备局", "乡村振兴局", "档案局",
+    "外事办公室", "民族事务委员会", "公共资源交易中心", "住房公积金管理中心",
+)  # fmt: skip
+_SUFFIX_SHORT = (("委员会", "委"), ("办公室", "办"), ("办公厅", "办"), ("局", "局"), ("厅", "厅"),
+                 ("中心", "中心"))  # fmt: skip
+_DROPPED = ("资源管理", "监督管理", "管理", "事务", "综合执法")
+
+
+def _initials(department: str) -> list[str]:
+    """Abbreviations by the rules people use: the first character of each two-character word
+    (卫生健康委员会 → 卫健委, 科学技术局 → 科技局, 市场监督管理局 → 市监局), of each part
+    joined by 和 (发展和改革委员会 → 发改委, 人力资源和社会保障局 → 人社局), or of its last
+    word (住房和城乡建设局 → 住建局); a four-character committee's first (科学技术委员会 → 科委);
+    a name without 管理 / 事务 (应急管理局 → 应急局, 退役军人事务局 → 退役军人局)."""
+    found = next(
+        (
+            (department[: -len(suffix)], short)
+            for suffix, short in _SUFFIX_SHORT
+            if department.endswith(suffix) and len(department) > len(suffix) + 1
+        ),
+        None,
+    )
+    if found is None:
+        return []
+    head, short = found
+    out: list[str] = []
+    parts = re.split("[和与及]", head)
+    words = [[p[i : i + 2] for i in range(0, len(p), 2)] for p in parts]
+    if len(parts) > 1:
+        out.append("".join(w[0][0] for w in words if w) + short)
+        out.append("".join(w[-1][0] if len(w) > 1 else w[0][0] for w in words if w) + short)
+    else:
+        chunks = words[0]
+        if len(chunks) >= 2:
+            out.append("".join(c[0] for c in chunks) + short)
+            out.append(chunks[0][0] + chunks[1][0] + short)
+        if short == "委" and len(head) == 4:
+            out.append(head[0] + short)
+    for word in _DROPPED:
+        if word in head and head != word:
+            out.append(head.replace(word, "") + short)
+    return [f for f in out if len(f) >= 2 and f != department]
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
@@ -156,6 +213,9 @@ def department_forms(department: str) -> list[str]:
         forms.append(department.replace("和", ""))
     if department.endswith("委员会"):
         forms.append(department[: -len("委员会")] + "委")
+    if department.startswith(GOVERNMENT) and department != GOVERNMENT:
+        forms.append("府" + department[len(GOVERNMENT) :][:1])  # 人民政府办公室 → 府办
+    forms += _initials(department)
     return [f for f in dict.fromkeys(forms) if len(f) >= 2]
 
 

@@ -15,11 +15,21 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from names import DEPARTMENT_SHORT, GOVERNMENT, department_forms, split_region, written_forms
+from names import (
+    DEPARTMENT_SHORT,
+    GOVERNMENT,
+    STANDARD_DEPARTMENTS,
+    department_forms,
+    split_region,
+    written_forms,
+)
 from query.normalize import compact
 from query.source import AgencyInfo
+from query.typos import slip_in
 
 MAX_FUZZY_CANDIDATES = 200
+_DIVISION_CHARS = frozenset("省市区县州旗盟")
+_DIVISION_ENDS = tuple(_DIVISION_CHARS)  # a short form (淮安) ends with none of them
 _COMMON_CHAR = 5000  # characters in more names than this do not pick candidates
 
 
@@ -87,6 +97,10 @@ class AgencyIndex:
         self.governments: dict[str, list[int]] = defaultdict(list)  # exact region → governments
         for agency in agencies:
             self._add(agency)
+        for standard in STANDARD_DEPARTMENTS:  # 科委 is an office even when none is loaded
+            for form in department_forms(standard):
+                if form not in self.regions:
+                    self.departments[form] |= set()
         self.max_len = max(
             (len(k) for k in (*self.names, *self.regions, *self.departments)), default=0
         )
@@ -188,6 +202,13 @@ class AgencyIndex:
             if form in self.names:
                 return "name", form
             if form in self.regions:
+                after = text[j : j + 1]
+                if (
+                    after in _DIVISION_CHARS
+                    and not form.endswith(_DIVISION_ENDS)
+                    and not any(r.endswith(after) for r in self.regions[form])
+                ):
+                    return None  # 淮安区 is not 淮安市 (平潭区 is 平潭综合实验区)
                 return "region", form
             if form in self.departments:
                 return "department", form
@@ -263,6 +284,22 @@ class AgencyIndex:
             for agency in self._agencies_of(written):
                 out[agency] = max(out.get(agency, 0.0), score)
         return sorted(out.items(), key=lambda item: -item[1])[:limit]
+
+    def sound_alike(self, text: str) -> list[tuple[str, str]]:
+        """(what was typed, the known name or place) for every known name or place that occurs
+        in `text` with one sound-alike slip (平谭 → 平潭, 淮按市 → 淮安市)."""
+        counts: Counter[int] = Counter()
+        for char in set(text):
+            posting = self._chars.get(char, ())
+            if len(posting) <= _COMMON_CHAR:
+                counts.update(posting)
+        found: dict[str, str] = {}
+        for i, _ in counts.most_common(MAX_FUZZY_CANDIDATES):
+            known = self._fuzzy[i]
+            at = slip_in(text, known) if len(known) >= 2 else None
+            if at is not None:
+                found[text[at : at + len(known)]] = known
+        return sorted(found.items(), key=lambda item: -len(item[1]))
 
     def _agencies_of(self, written: str) -> list[int]:
         if written in self.names:

@@ -235,7 +235,11 @@ ROWS: tuple[RowEntry, ...] = (
         ("total",),
     ),
     RowEntry(
-        "result.other.misc", "其他处理·其他", _A, ("其他处理3其他", "其他处理中的其他"), ("total",)
+        "result.other.misc",
+        "其他处理·其他",
+        _A,
+        ("其他处理3其他", "其他处理中的其他", "其他处理-其他", "第3项其他"),
+        ("total",),
     ),
     RowEntry(
         "result.total",

@@ -107,6 +107,7 @@ class Context:
     index: AgencyIndex
     today: date
     question: str
+    corrected: str = ""  # a name read with a sound-alike slip fixed: "平谭 → 平潭"
 
     def reply(
         self,

@@ -9,14 +9,15 @@ figure is given. Never another year's figure in place of a missing one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from query import series, texts
-from query.answer import Answer, AnswerItem
+from query.answer import Answer, AnswerItem, Choice, Intent, Status
 from query.catalog import short_label
-from query.common import Context, label, report_key
+from query.common import Context, label, report_key, token
 from query.fieldmatch import match_columns
 from query.source import AgencyInfo
 from query.understand import Detection
@@ -153,6 +154,33 @@ def rate(ctx: Context, agency: AgencyInfo, year: int, which: str, notes: list[st
     return _reply(ctx, title, item, lines)
 
 
+def rate_item(ctx: Context, agency: AgencyInfo, year: int, which: str) -> AnswerItem | None:
+    """One rate as an answer item, or None when a part is missing or its base is 0."""
+    result = rate(ctx, agency, year, which, [])
+    return result.answers[0] if result.status == "answer" and result.answers else None
+
+
+def rates(
+    ctx: Context, agencies: Sequence[AgencyInfo], years: Sequence[int], which: str
+) -> Answer:
+    """A rate side by side: over the years of one agency, or over agencies in one year."""
+    spec = RATES[which]
+    found: list[AnswerItem] = []
+    lines = [spec.title]
+    for agency in agencies:
+        for year in years:
+            item = rate_item(ctx, agency, year, which)
+            where = f"{agency.name} {year}年度" if len(agencies) > 1 else f"{year}年度"
+            if item is None:
+                lines.append(f"{where}：{texts.SERIES_MISSING_KEY}")
+                continue
+            found.append(item)
+            lines.append(f"{where}：{texts.amount(item)}（{item.formula}）")
+    status: Status = "answer" if found else "no_data"
+    intent: Intent = "compare" if len(agencies) > 1 else "series"
+    return ctx.reply(status, intent, "\n".join(lines), found)
+
+
 def share(
     ctx: Context, agency: AgencyInfo, year: int, part_key: str, whole_key: str, notes: list[str]
 ) -> Answer:
@@ -193,9 +221,15 @@ def sum_cells(
 
 
 def yoy(
-    ctx: Context, agency: AgencyInfo, have: list[int], key: str, years: Sequence[int]
+    ctx: Context,
+    agency: AgencyInfo,
+    have: list[int],
+    key: str,
+    years: Sequence[int],
+    how: str = "yoy",
 ) -> Answer:
-    """同比: this year's figure minus the previous year's, and the change as a share."""
+    """同比: this year's figure minus the previous year's (yoy), the change as a share of the
+    previous year's (growth, %), or this year's as a multiple of it (ratio, 倍)."""
     now_year = max(years) if years else have[-1]
     before_year = min(years) if len(years) >= 2 else now_year - 1
     missing_years = [y for y in (before_year, now_year) if y not in have]
@@ -221,11 +255,21 @@ def yoy(
         change = template.format(
             diff=f"{texts.number(abs(diff))} {now.unit}", share=f"{texts.number(rel)}%"
         )
-    formula = (
-        f"{now_year}年度 {texts.number(now.value or Decimal(0))} − {before_year}年度 "
-        f"{texts.number(before.value or Decimal(0))} = {texts.number(diff)}"
-    )
-    item = computed_item(now, diff, now.unit, f"{label(key)}同比变化", "yoy", formula, found)
+    now_text = f"{now_year}年度 {texts.number(now.value or Decimal(0))}"
+    before_text = f"{before_year}年度 {texts.number(before.value or Decimal(0))}"
+    formula = f"{now_text} − {before_text} = {texts.number(diff)}"
+    value, unit = diff, now.unit
+    if how in ("growth", "ratio"):
+        if not before.value:
+            return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=before_text))
+        if how == "growth":
+            value, unit = percent(diff, before.value), "%"
+            formula = f"（{now_text} − {before_text}）÷ {before_text} = {texts.number(value)}%"
+        else:
+            ratio = (now.value or Decimal(0)) / before.value
+            value, unit = ratio.quantize(PERCENT, rounding=ROUND_HALF_UP).normalize(), "倍"
+            formula = f"{now_text} ÷ {before_text} = {texts.number(value)} 倍"
+    item = computed_item(now, value, unit, f"{label(key)}同比变化", how, formula, found)
     title = texts.YOY_TITLE.format(agency=agency.name, label=label(key), year=now_year)
     line = texts.YOY_LINE.format(
         year=now_year, now=texts.amount(now), previous=before_year, before=texts.amount(before),
@@ -341,9 +385,38 @@ def over_agencies(
     return _reply(ctx, title, item)
 
 
+def difference(ctx: Context, ids: Sequence[int], year: int | None, key: str) -> Answer:
+    """How much more the first agency named has than the second, in one year."""
+    have = [set(ctx.source.years(a)) for a in ids[:2]]
+    if year is None:
+        common = have[0] & have[1]
+        if not common:
+            return ctx.reply("no_data", "computed", texts.NO_COMMON_YEAR)
+        year = max(common)
+    parts: list[AnswerItem] = []
+    for a in ids[:2]:
+        agency = ctx.index.info[a]
+        found, lacking = _cells(ctx, agency, year, (key,))
+        if lacking is not None or not found:
+            return missing(ctx, agency, year, lacking or label(key))
+        parts += found
+    first, second = parts
+    value = (first.value or Decimal(0)) - (second.value or Decimal(0))
+    formula = (
+        f"{first.agency} {texts.number(first.value or Decimal(0))} − "
+        f"{second.agency} {texts.number(second.value or Decimal(0))} = {texts.number(value)}"
+    )
+    item = computed_item(
+        first, value, first.unit, f"{label(key)}之差", "difference", formula, parts
+    )
+    title = f"{first.agency} 比 {second.agency} · {year}年度 · {label(key)}"
+    return _reply(ctx, title, item)
+
+
 # --- what was asked ------------------------------------------------------------------------
 
-_OVER_YEARS = ("yoy", "max_year", "min_year")
+_OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
+_JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
 _ORDER = ("ascending", "descending")
 
 
@@ -351,9 +424,14 @@ def over_agencies_asked(det: Detection) -> str | None:
     """ "sum" or "average" when several agencies are named with 合计 / 平均."""
     if det.hints.has("average"):
         return "average"
-    if det.hints.has("total"):
+    if adds(det):
         return "sum"
     return None
+
+
+def adds(det: Detection) -> bool:
+    """合计 / 加起来 / 一共: add up what the question lists."""
+    return det.hints.has("total") or det.hints.has("together")
 
 
 def over_years_asked(det: Detection) -> str | None:
@@ -362,10 +440,10 @@ def over_years_asked(det: Detection) -> str | None:
     for how in _OVER_YEARS:
         if hints.has(how):
             return how
-    several = len(years.years) >= 2 or years.recent or years.every
-    if several and hints.has("average"):
-        return "average"
-    if several and hints.has("total") and not _rows_or_columns(det):
+    several = len(years.years) >= 2 or years.recent or years.every or hints.has("series")
+    if hints.has("average") and (several or not years.years):
+        return "average"  # 平均每年: over the years named, or every year with a report
+    if several and adds(det) and not _rows_or_columns(det):
         return "sum"
     if hints.has("ascending") or hints.has("descending"):
         return "ascending" if hints.has("ascending") else "descending"
@@ -376,8 +454,10 @@ def for_years(
     ctx: Context, agency: AgencyInfo, have: list[int], det: Detection, how: str
 ) -> Answer:
     key = det.key or "apply.new.total"
-    if how == "yoy":
-        return yoy(ctx, agency, have, key, det.years.years)
+    if key.endswith(".delta"):
+        key = key.rpartition(".")[0]  # 比上年增加多少: the change computed, not 本年增/减
+    if how in ("yoy", "growth", "ratio"):
+        return yoy(ctx, agency, have, key, det.years.years, how)
     return over_years(ctx, agency, have, key, det, how)
 
 
@@ -387,6 +467,8 @@ def _rows_or_columns(det: Detection) -> list[str]:
     if field is None:
         return []
     columns = match_columns(det.scan.rest, field.row)
+    if not _JOINED.search(det.scan.rest):
+        return []  # 申请办理结果合计 names one row: only 和 / 与 / 加 lists several
     if field.others and not field.row.prefix.startswith("apply.new"):
         rows = [field.row, *field.others]
         return [
@@ -399,11 +481,19 @@ def _rows_or_columns(det: Detection) -> list[str]:
 
 def in_report_asked(det: Detection) -> bool:
     field = det.field
+    if adds(det) and len(det.facts) >= 2:
+        return True
     if det.hints.rate or det.hints.has("share"):
         return True
+    if (
+        field is not None
+        and field.row.prefix == "litigation"
+        and field.column not in (None, "total")
+    ):
+        return True  # 行政诉讼·结果纠正: the two 行政诉讼 groups
     if field is not None and field.column == "org":
         return True
-    return det.hints.has("total") and len(_rows_or_columns(det)) >= 2
+    return adds(det) and len(_rows_or_columns(det)) >= 2
 
 
 def in_report(
@@ -411,8 +501,27 @@ def in_report(
 ) -> Answer:
     """A figure computed from cells of one report."""
     field = det.field
+    if adds(det) and len(det.facts) >= 2:
+        name = "＋".join(label(k) for k in det.facts)
+        return sum_cells(ctx, agency, year, det.facts, "sum", name, notes)
     if det.hints.rate:
         return rate(ctx, agency, year, det.hints.rate, notes)
+    if (
+        field is not None
+        and field.row.prefix == "litigation"
+        and field.column
+        not in (
+            None,
+            "total",
+        )
+    ):
+        if not adds(det):
+            return ctx.reply(
+                "choose", "value", texts.WHICH_LITIGATION, choices=litigation_choices(
+                    agency, year, field.column)
+            )  # fmt: skip
+        keys = [f"litigation.{group}.{field.column}" for group in ("direct", "after_review")]
+        return sum_cells(ctx, agency, year, keys, "sum", label(keys[0]), notes)
     if field is not None and field.column == "org":
         keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
         name = f"{field.row.name}·法人或其他组织"
@@ -421,12 +530,23 @@ def in_report(
         )
     if det.hints.has("share") and field is not None:
         part, whole = share_keys(field.row.prefix, field.column)
+        named = {rate.top: rate.name for rate in RATES.values() if len(rate.top) == 1}
+        if whole == "result.total.total" and (part,) in named:
+            return rate(ctx, agency, year, named[(part,)], notes)
         if whole is None:
             return missing(ctx, agency, year, texts.SHARE_BASE)
         return share(ctx, agency, year, part, whole, notes)
     keys = _rows_or_columns(det)
     name = "＋".join(short_label(k) for k in keys)
     return sum_cells(ctx, agency, year, keys, "sum", name, notes)
+
+
+def litigation_choices(agency: AgencyInfo, year: int, column: str) -> list[Choice]:
+    keys = [f"litigation.{group}.{column}" for group in ("direct", "after_review")]
+    return [
+        Choice(short_label(k), token("value", agency.id, year, k), agency.name, year, k)
+        for k in keys
+    ]
 
 
 def share_keys(row: str, column: str | None) -> tuple[str, str | None]:

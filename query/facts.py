@@ -50,8 +50,11 @@ FACT_WORDS: dict[str, tuple[str, ...]] = {
     "text.fees_collected": ("收取信息处理费", "信息处理费", "处理费"),
     "text.other_channels": ("其他方式发布信息", "其他方式发布"),
 }
+_KEY_OF = {w: k for k, ws in FACT_WORDS.items() for w in ws}
 _WORDS = sorted(((w, k) for k, ws in FACT_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
 _UNIT_TAIL = re.compile(r"[条件篇次场个期项份家起元]+$")
+_SEGMENT = re.compile(r"[，,；;。、：:]|\d[^\d，,；;。、：:]?")
+_HOW_MANY = re.compile(r"(?:几|多少)[条件篇次场个期项份家起]?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 FREE_SCORE = 0.7  # below: not the same words
 FREE_MARGIN = 0.15  # the best must beat the next sentence by this much
@@ -71,6 +74,15 @@ def match_fact(text: str) -> FactMatch | None:
         if at >= 0:
             return FactMatch(key, word, at)
     return None
+
+
+def match_facts(text: str) -> list[FactMatch]:
+    """Every prose fact named, in the order written (重点领域信息和政策解读)."""
+    found: list[FactMatch] = []
+    for start, end in sorted(fact_spans(text)):
+        word = text[start:end]
+        found.append(FactMatch(_KEY_OF[word], word, start))
+    return list({f.key: f for f in found}.values())
 
 
 def fact_spans(text: str) -> list[tuple[int, int]]:
@@ -100,8 +112,24 @@ def _score(asked: str, phrase: str) -> float:
 
 
 def content_words(asked: str) -> str:
-    """What a question asks about, for a free fact: no unit at the end (…多少次 → …)."""
-    return _UNIT_TAIL.sub("", asked.replace(" ", ""))
+    """What a question asks about, for a free fact: no 几期 / 多少个 / unit (编发几期公报 →
+    编发公报)."""
+    words = _HOW_MANY.sub("", asked.replace(" ", ""))
+    return _UNIT_TAIL.sub("", words)
+
+
+def _clause(fact: FigureInfo) -> str:
+    """The words around the fact's figure: from the previous figure or mark to the next mark
+    (全年开展季度通报3次、月通报7次: 月通报 for the 7), digits taken out."""
+    number = re.match(r"[\d.]+", fact.raw or "")
+    digits = number.group(0) if number else ""
+    at = fact.sentence.find(digits) if digits else -1
+    if at < 0:
+        return fact.phrase
+    before = fact.sentence[:at]
+    cut = max((m.end() for m in _SEGMENT.finditer(before)), default=0)
+    after = re.split(r"[，,；;。、：:]", fact.sentence[at + len(digits) :], maxsplit=1)[0]
+    return re.sub(r"[\d.]+", "", before[cut:] + after)
 
 
 def find_free(
@@ -112,7 +140,10 @@ def find_free(
     if len(set(_CJK.findall(words))) < 2:
         return None, []
     scored = sorted(
-        ((key, _score(words, fact.phrase or fact.sentence)) for key, fact in facts.items()),
+        (
+            (key, max(_score(words, fact.phrase or fact.sentence), _score(words, _clause(fact))))
+            for key, fact in facts.items()
+        ),
         key=lambda item: -item[1],
     )
     scored = [

@@ -8,17 +8,22 @@ the catalog word the text could cover, otherwise "复议" would fully match "复
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from query.catalog import COLUMNS, ROW_BY_PREFIX, ROWS, ColumnEntry, RowEntry
+from query.typos import homophones
 
 FUZZY_CUTOFF = 74.0
 GENERIC_ROW = "apply.new"
 # Rows whose words also occur in questions about something else (申请, 公开了多少).
 GENERIC_ROWS = frozenset({GENERIC_ROW, "result.public"})
+# Verbs that name 办理结果总计 only when no other row is named (行政许可处理了多少).
+_VERB_WORDS = frozenset({"处理了多少", "办理了多少", "答复了多少", "办结了多少", "办结", "答复",
+                         "公开了多少"})  # fmt: skip
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
 
@@ -39,6 +44,9 @@ class FieldMatch:
 _ROW_WORDS: list[tuple[str, RowEntry]] = sorted(
     ((word, row) for row in ROWS for word in row.words), key=lambda item: -len(item[0])
 )
+_ORDERED_WORDS = [w for w in _ROW_WORDS if w[0] not in _VERB_WORDS] + [
+    w for w in _ROW_WORDS if w[0] in _VERB_WORDS
+]
 _FUZZY_WORDS = [word for word, _ in _ROW_WORDS if len(word) >= 4]
 _FUZZY_ROWS = [row for word, row in _ROW_WORDS if len(word) >= 4]
 _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
@@ -47,10 +55,11 @@ _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
 
 
 def _literal_rows(text: str) -> list[tuple[str, RowEntry, int]]:
-    """Rows whose words occur literally, longest word first, overlapping shorter words dropped."""
+    """Rows whose words occur literally, longest word first, overlapping shorter words dropped;
+    the weak words (公开了多少, 处理了多少) only where no other word is (部分公开了多少)."""
     taken = [False] * len(text)
     found: list[tuple[str, RowEntry, int]] = []
-    for word, row in _ROW_WORDS:
+    for word, row in _ORDERED_WORDS:
         start = text.find(word)
         while start >= 0:
             span = range(start, start + len(word))
@@ -70,8 +79,9 @@ def _is_child(child: RowEntry, parent: RowEntry) -> bool:
 def _pick(found: list[tuple[str, RowEntry, int]]) -> tuple[str, RowEntry]:
     """Longest word wins, but a named sub-row is more specific than its group, and any other
     row beats the generic 申请 words (拒绝了多少申请 asks about refusals)."""
-    specific = [f for f in found if f[1].prefix != GENERIC_ROW]
-    found = specific or found
+    specific = [f for f in found if f[1].prefix != GENERIC_ROW and f[0] not in _VERB_WORDS]
+    verbs = [f for f in found if f[0] in _VERB_WORDS]  # 答复了多少件申请: the replies
+    found = specific or verbs or found
     word, row, _ = found[0]
     for other_word, other, _ in found[1:]:
         if _is_child(other, row):
@@ -109,22 +119,35 @@ def match_columns(text: str, row: RowEntry) -> list[str]:
 
 
 def _one_slip(word: str, text: str) -> bool:
-    """The word occurs in the text with at most one typo per five characters (申清数量).
-
-    partial_ratio alone also accepts two different characters in six (信息公开工作 for
-    信息公开申请), which is another phrase rather than a typo.
+    """The word occurs in the text with a slip a pinyin keyboard makes (申清数量): characters
+    replaced by sound-alike ones (one per five characters), or one character missing or extra
+    in a word of four or more. 行政编制 is not 行政强制 (编 and 强 do not sound alike), and
+    partial_ratio alone would also take 信息公开工作 for 信息公开申请.
     """
     allowed = max(1, len(word) // 5)
-    for size in (len(word) - 1, len(word), len(word) + 1):
-        for start in range(max(1, len(text) - size + 1)):
-            if Levenshtein.distance(word, text[start : start + size]) <= allowed:
+    size = len(word)
+    for start in range(max(1, len(text) - size + 1)):
+        window = text[start : start + size]
+        diffs = [(a, b) for a, b in zip(word, window, strict=False) if a != b]
+        if len(window) == size and len(diffs) <= allowed and all(homophones(*d) for d in diffs):
+            return True
+    if size < 4:
+        return False
+    for other in (size - 1, size + 1):
+        for start in range(max(1, len(text) - other + 1)):
+            if Levenshtein.distance(word, text[start : start + other]) <= 1:
                 return True
     return False
 
 
+_NOT_AN_AGENCY = re.compile(r"政府(?=信息|网站|门户|公报|常务|规章|文件|集中采购|公开)")
+
+
 def literal_spans(text: str, *, min_len: int = 4) -> list[tuple[int, int]]:
-    """Where long catalog words occur, so that names are not looked for inside them."""
-    return [(start, start + len(w)) for w, _, start in _literal_rows(text) if len(w) >= min_len]
+    """Where long catalog words occur, so that names are not looked for inside them; 政府 in
+    政府信息 (新收政府信息公开申请) is no agency either."""
+    spans = [(start, start + len(w)) for w, _, start in _literal_rows(text) if len(w) >= min_len]
+    return spans + [m.span() for m in _NOT_AN_AGENCY.finditer(text)]
 
 
 def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | None:

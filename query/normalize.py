@@ -23,6 +23,11 @@ _YEAR_RUN = re.compile(rf"[{_CN_DIGITS}]{{2,4}}(?=年)|[〇零一二三四五六
 _COUNT_RUN = re.compile(rf"(?<=[近前后最过去])[{_CN_DIGITS}]{{1,3}}(?=[年名位个])")
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff~-]+|_")
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
+# Single characters spaced out (洪 泽 区): one word. 淮安市 和 洪泽区 stays three words.
+_SPACED = re.compile(
+    r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff](?![\u4e00-\u9fff]))+"
+)
 
 
 @lru_cache(maxsize=1)
@@ -62,10 +67,12 @@ def normalize(text: str) -> str:
     """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
     text = text[:MAX_INPUT]
     text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)  # zero-width and other format characters split no word
     text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
     text = to_simplified(text)
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
+    text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
     text = _PUNCT.sub(" ", text.lower())
     return _SPACES.sub(" ", text).strip()
 

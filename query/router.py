@@ -7,6 +7,9 @@ name several agencies.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from names import DEPARTMENT_ENDINGS
 from query import (
     absent,
     availability,
@@ -22,9 +25,20 @@ from query import (
 )
 from query.agencies import Place
 from query.answer import Answer, Choice, Intent
-from query.common import DEFAULT_KEY, MAX_CHOICES, Context, label, pick, token, with_nearest
+from query.common import (
+    DEFAULT_KEY,
+    MAX_CHOICES,
+    Context,
+    label,
+    pick,
+    region_name,
+    token,
+    with_nearest,
+)
 from query.source import AgencyInfo
 from query.understand import Detection, detect_question
+
+OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
 
 def route(ctx: Context) -> Answer:
@@ -43,8 +57,12 @@ def route(ctx: Context) -> Answer:
         return help.answer(ctx)
     if hints.has("availability") and det.key is None:
         return availability.answer(ctx, places)
-    if det.scan.unknown and not any(p.by_name for p in places):
+    if det.scan.unknown and (
+        not any(p.by_name for p in places) or det.scan.unknown.endswith(OFFICE_ENDINGS)
+    ):
         unknown = det.scan.unknown or ""
+        if (fixed := sound_alike(ctx, det, unknown)) is not None:
+            return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
     if hints.has("rank") and (places or det.key is not None):
@@ -52,11 +70,26 @@ def route(ctx: Context) -> Answer:
     if not places:
         if det.key is None:
             return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
+        if len(det.leftover) >= 2 and (fixed := sound_alike(ctx, det, det.leftover)):
+            return fixed
         if len(det.leftover) >= 2 and ctx.index.nearest(det.leftover):
             text = texts.NOT_FOUND.format(place=det.leftover)
             return with_nearest(ctx, det, text, det.leftover, intent_of(det))
         example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
+    ids = compare.resolve_many(places) if len(places) >= 2 else []
+    if len(ids) == 1 and all(len(p.agencies) == 1 for p in places):
+        places = [places[0]]  # 《问政平潭有事你说》 names 平潭 again: still one agency
+    if len(places) >= 2 and len(ids) == 2 and (hints.has("difference") or hints.has("yoy")):
+        year = det.years.years[-1] if det.years.years else None
+        return computed.difference(ctx, ids, year, det.key or DEFAULT_KEY)
+    if len(places) >= 2 and hints.rate:
+        year = det.years.years[-1] if det.years.years else None
+        agencies = [ctx.index.info[a] for a in ids]
+        common = set.intersection(*(set(ctx.source.years(a.id)) for a in agencies))
+        year = year or (max(common) if common else None)
+        if year is not None:
+            return computed.rates(ctx, agencies, [year], hints.rate)
     if len(places) >= 2:
         how = computed.over_agencies_asked(det)
         if how is not None:
@@ -68,19 +101,51 @@ def route(ctx: Context) -> Answer:
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
     if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
         return compare.answer(ctx, det, list(place.agencies[: compare.MAX_COMPARE]))
-    if hints.has("total") and several:
-        return rank.total(ctx, det, place)
+    if hints.has("total") and (hints.has("every_agency") or (several and place.preferred is None)):
+        return rank.total(ctx, det, place)  # 各单位合计: every agency's same cell added
     intent = intent_of(det)
     if not place.agencies:
-        text = texts.NO_AGENCY_IN_REGION.format(
-            place=place.text, department=place.department or ""
-        )
+        if place.department:
+            text = texts.NO_DEPARTMENT.format(place=place.text)
+        else:
+            text = texts.NO_AGENCY_IN_REGION.format(place=place.text, department="")
         return with_nearest(ctx, det, text, place.text, intent)
     agency_id = pick(place)
     if agency_id is None:
         return choose_agency(ctx, intent, det, place)
     agency = ctx.index.info[agency_id]
-    return for_agency(ctx, intent, agency, None, det.key, det, [])
+    notes = []
+    if place.department is None and not place.by_name and agency.level != "government":
+        region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text
+        notes.append(texts.DEPARTMENT_REPORT.format(agency=agency.name, region=region))
+    return for_agency(ctx, intent, agency, None, det.key, det, notes)
+
+
+def sound_alike(ctx: Context, det: Detection, typed: str) -> Answer | None:
+    """The answer for the question with a misspelt name put right, when exactly one known name
+    or place sounds like what was typed (a pinyin slip); None otherwise (then we ask)."""
+    if ctx.corrected:
+        return None
+    slips = ctx.index.sound_alike(typed)
+    if not slips:
+        return None
+    wrong, known = slips[0]  # the longest; shorter ones inside it are the same name
+    if any(other not in known for _, other in slips[1:]):
+        return None  # sounds like two different names: ask
+    fixed = replace(ctx, question=det.text.replace(wrong, known), corrected=f"{wrong}→{known}")
+    answer = route(fixed)
+    if answer.status not in ("answer", "choose"):
+        return None
+    note = texts.TYPO.format(name=known, typed=wrong)
+    return replace(answer, question=ctx.question, text=f"{note}\n{answer.text}")
+
+
+def asked_year(det: Detection, have: list[int]) -> int | None:
+    """The one year asked, or the latest report's; None when the year asked has none."""
+    if det.years.years:
+        year = det.years.years[-1]
+        return year if year in have else None
+    return have[-1]
 
 
 def row_key_of(det: Detection) -> str | None:
@@ -132,6 +197,13 @@ def for_agency(
         return availability.for_agency(ctx, agency, have)
     if det is not None and (over := computed.over_years_asked(det)) is not None:
         return computed.for_years(ctx, agency, have, det, over)
+    if key is None and det is not None and det.asked and intent != "overview":
+        year = asked_year(det, have)
+        if year is None:
+            return ctx.no_year("value", agency, have, det.years.years, None)
+        return absent.answer(ctx, agency, year, det, notes)
+    if intent == "series" and det is not None and det.hints.rate:
+        return computed.rates(ctx, [agency], series.years_asked(have, det), det.hints.rate)
     if intent == "series":
         return series.answer(ctx, agency, have, key or DEFAULT_KEY, det)
     asked = det.years.years if det else ((year,) if year else ())
@@ -151,6 +223,4 @@ def for_agency(
         return checks.answer(ctx, agency, year, notes)
     if det is not None and computed.in_report_asked(det):
         return computed.in_report(ctx, agency, year, det, notes)
-    if key is None and det is not None and det.asked:
-        return absent.answer(ctx, agency, year, det, notes)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

@@ -21,7 +21,7 @@ UNKNOWN_PLACE = "数据库里没有“{place}”的年报。"
 NOT_FOUND = "没有找到“{place}”。"
 NEAREST = "相近的有：{names}"
 NO_AGENCY_IN_REGION = "“{place}”下没有找到{department}的年报。"
-NO_DEPARTMENT = "数据库里没有“{place}{department}”的年报，不能用同一地区其他单位的数字代替。"
+NO_DEPARTMENT = "数据库里没有“{place}”的年报，不能用同一地区其他单位的数字代替。"
 CHOOSE_AGENCY = "“{place}”有多个单位的年报，请选择："
 MORE_AGENCIES = "（共 {count} 个，可写出单位全称）"
 NO_YEAR = "{agency}没有 {years} 年度的年报（已有：{have}）。"
@@ -95,6 +95,7 @@ SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
 EXTREME_GAPS = "（{years} 年度没有数据，未参与比较）"
 NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
+WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
 AMBIGUOUS_PART = "“{label}”数值有歧义，无法计算。"
@@ -115,6 +116,10 @@ HOW_TO_UPLOAD = (
     "上传年报：管理员（ADMIN_IDS 中的用户）把 PDF、Word、HTML 或文本文件直接发给机器人，"
     "机器人解析、校验后入库并回复摘要；任何人发送文件并附言 /check，只检查、不入库。\n"
     "命令行：python bot.py ingest 文件或文件夹"
+)
+HOW_TO_SUBSCRIBE = (
+    "截止提醒：群管理员在群里发送 /subscribe（按钮选择部门年报 1月31日 或政府年报 3月31日，"
+    "再选地区），或 /subscribe 部门 淮安市；/deadlines 查看本群的提醒，/unsubscribe 取消。"
 )
 HOW_TO_EXPORT = (
     "导出数据：在命令行运行 python bot.py export 输出文件 [--format csv|xlsx] "

@@ -12,13 +12,15 @@ from datetime import date
 
 from names import looks_like_place
 from query.agencies import AgencyIndex, PlaceScan
-from query.facts import FactMatch, fact_spans, match_fact
+from query.facts import FactMatch, fact_spans, match_fact, match_facts
 from query.fieldmatch import GENERIC_ROWS, FieldMatch, literal_spans, match_field
 from query.intents import Hints, detect, strip_noise
 from query.normalize import MAX_MATCH, normalize
 from query.years import YearSpec, extract_years
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_AMOUNT = re.compile(r"金额|多少钱|万元|赔偿|罚款数|罚没")
+_AMOUNTS = frozenset({"fees", "procurement"})  # the row families with an amount column
 _NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
 
 
@@ -33,6 +35,7 @@ class Detection:
     leftover: str = ""  # Chinese words nothing recognised: maybe a misspelt name
     fact: FactMatch | None = None  # a fact of the prose named (主动公开, 政策解读 …)
     asked: str = ""  # every word nothing recognised (GDP, 财政预算): what is not there
+    facts: tuple[str, ...] = ()  # every prose fact named, for 重点领域信息和政策解读加起来
 
     @property
     def key(self) -> str | None:
@@ -70,10 +73,14 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
         if place and not place.startswith(_NOT_A_PLACE):
             scan.unknown = place
             break
+    if field is not None and _AMOUNT.search(scan.rest) and field.row.family not in _AMOUNTS:
+        asked_amount = field.row.name + "金额"  # 行政处罚罚款金额: the template counts decisions
+        return Detection(text, hints, years, scan, None, True, "", None, asked_amount)
     rest_words = "".join(w for w in words if _CJK.search(w))
-    asked = "".join(w for w in words if not w.isdigit())
+    asked = "".join(w for w in words if not w.isdigit() and len(w) > 1)  # 报, 条: no field
+    facts = tuple(f.key for f in match_facts(scan.rest)) if fact is not None else ()
     return Detection(
-        text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked
+        text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts
     )
 
 

@@ -31,6 +31,20 @@ _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*(?:-|~|到|至)\s*((?:19
 _FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
 _SHORT = re.compile(r"(?<![\d近前后过去最])(\d{2})\s*年度?")
 _RECENT = re.compile(r"(?:最近|近|过去|前)\s*(\d{1,2})\s*(?:个)?年(?:度)?")
+_COUNTED = re.compile(
+    r"(?<![\d年〇零一二三四五六七八九十])(?:这|近|最近)?([两二三四五六七八九十])个?年(?:度)?"
+    r"(?:里|内|间|来|中)?"
+)
+_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+_CARRIED = re.compile(
+    r"(结转|顺延)(?:到|至)\s*(?:19|20)\d{2}\s*年度?"
+)  # 结转至2026年: no year asked
+_THIS_YEAR = re.compile(r"[（(]?\s*今年(?:是|指|为)\s*((?:19|20)\d{2})\s*年?\s*[)）]?")
+# 上一年度 / 下一年 of the year named (or of today); not 上年结转, 上一年项目数量 (field labels)
+_PREVIOUS = re.compile(
+    r"的?(?:上一年度|上一年|上年度|前一年|上年)(?!结转|度结转|项目|的项目|数量)"
+)
+_NEXT = re.compile(r"(?<![到至转])的?(?:下一年度|下一年|次年|后一年|第二年)(?!结转)")
 _EVERY = re.compile(r"历年|每年|各年度?|逐年|所有年份|历史")
 _LATEST = re.compile(r"最新一年|最近一年|最新的?|最近的")
 _RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1))
@@ -65,14 +79,33 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
         recent = max(1, min(int(m.group(1)), 30))
         return " "
 
+    def take_counted(m: re.Match[str]) -> str:
+        nonlocal recent
+        recent = _NUMBERS[m.group(1)]
+        return " "
+
+    reference = today.year
+    said = _THIS_YEAR.search(text)
+    if said:
+        reference = int(said.group(1))
+        text = text[: said.start()] + " " + text[said.end() :]
+    shift = 0
+    if _PREVIOUS.search(text):
+        shift, text = -1, _PREVIOUS.sub(" ", text)
+    elif _NEXT.search(text):
+        shift, text = 1, _NEXT.sub(" ", text)
+    text = _CARRIED.sub(r"\1下年度", text)
+    text = _COUNTED.sub(take_counted, text)
     text = _RECENT.sub(take_recent, text)
     text = _RANGE.sub(take_range, text)
     text = _FULL.sub(take_full, text)
     text = _SHORT.sub(take_short, text)
     for word, delta in _RELATIVE:
         if word in text:
-            years.add(today.year + delta)
+            years.add(reference + delta)
             text = text.replace(word, " ")
+    if shift:
+        years = {y + shift for y in years} if years else {reference + shift}
     every = bool(_EVERY.search(text))
     text = _EVERY.sub(" ", text)
     latest = bool(_LATEST.search(text))

@@ -84,5 +84,5 @@ def test_yoy_names_the_missing_year(store_asker: Asker) -> None:
 
 
 def test_a_region_total_keeps_its_intent(asker: Asker) -> None:
-    answer = asker.ask("淮安市 2024 申请数量 合计")
+    answer = asker.ask("淮安市所有单位 2024 申请数量 合计")
     assert answer.intent == "total" and answer.answers[0].json_value() == 3214

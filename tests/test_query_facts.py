@@ -57,11 +57,11 @@ def test_proactive_disclosure_is_never_an_application_granted(asker: Asker) -> N
     assert asker.ask("上海2019年主动公开规章多少件").answers[0].key.startswith("proactive.rules")
 
 
-def test_information_fees_are_in_wan_yuan_with_the_printed_yuan(store_asker: Asker) -> None:
+def test_information_fees_are_in_yuan_as_fields_md_defines_them(store_asker: Asker) -> None:
     answer = store_asker.ask("淮安市2024年收取信息处理费多少")
     item = answer.to_json()["answers"][0]
-    assert (item["key"], item["value"], item["unit"]) == ("text.fees_collected", 0.394, "万元")
-    assert "0.394 万元（原文：3940元）" in answer.text
+    assert (item["key"], item["value"], item["unit"]) == ("text.fees_collected", 3940, "元")
+    assert "3940 元" in answer.text
 
 
 def test_an_approximate_figure_is_said_to_be_one(store_asker: Asker) -> None:

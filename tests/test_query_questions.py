@@ -42,7 +42,17 @@ def test_question_set_is_large_and_covers_every_intent() -> None:
         "availability",
         "help",
     }
-    assert {q["status"] for q in questions} == {"answer", "no_data", "not_understood"}
+    statuses = {q["status"] for q in questions}
+    assert (
+        {"answer", "no_data", "not_understood"}
+        <= statuses
+        <= {
+            "answer",
+            "choose",
+            "no_data",
+            "not_understood",
+        }
+    )
 
 
 def test_every_question_of_the_set_is_answered_right_except_the_known_misses(
@@ -58,7 +68,7 @@ def test_questions_without_an_answer_in_the_data_never_get_a_value(asker: Asker)
     assert len(unanswerable) >= 25
     for question in unanswerable:
         answer = asker.ask(question["q"])
-        assert answer.status in ("no_data", "not_understood"), question["q"]
+        assert answer.status in ("choose", "no_data", "not_understood"), question["q"]
         assert all(item.value is None for item in answer.answers), question["q"]
 
 

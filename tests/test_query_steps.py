@@ -219,7 +219,7 @@ def test_fuzzy_finds_a_misspelt_full_name(index: AgencyIndex) -> None:
         ("哪个单位最多", "rank"),
         ("前5名", "rank"),
         ("淮安市 合计", "total"),
-        ("一共多少", "total"),
+        ("一共多少", "together"),
         ("年报概况", "overview"),
         ("有没有问题", "checks"),
         ("勾稽关系", "checks"),
