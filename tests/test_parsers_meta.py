@@ -132,3 +132,54 @@ def test_approximate_prose_figures_are_skipped() -> None:
 def test_proactive_total_needs_the_word_information() -> None:
     text = "通过门户网站主动公开规章13件、行政规范性文件60件。答复政府信息公开申请805件。"
     assert prose_figures(text) == {"result.total.total": 805}
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "aliases", "year"),
+    [
+        ("2024 年上海市科委政府信息公开工作年度报告\n正文", "上海市科委", [], 2024),
+        ("洪泽区人民政 府\n2023\n年政府信息公开工作年度报告\n本报告", "洪泽区人民政府", [], 2023),
+        ("上海市科学技术委员会（上海市科委）\n2024年政府信息公开工作\n年度报告\n",
+         "上海市科学技术委员会", ["上海市科委"], 2024),
+        ("２０２２ 年度 淮安市财政局 政府信息公开工作年度报告", "淮安市财政局", [], 2022),
+    ],
+    ids=["space-before-year", "broken-over-lines", "bracketed-alias", "full-width-spaced"],
+)  # fmt: skip
+def test_title_despite_spaces_line_breaks_and_brackets(
+    text: str, agency: str, aliases: list[str], year: int
+) -> None:
+    from parsers.values import normalize_width
+
+    meta = read_meta(normalize_width(text))
+    assert (meta.agency, meta.aliases, meta.year) == (agency, aliases, year)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "首页 | 政务公开 | 政府信息公开年报\n本年度报告根据《中华人民共和国政府信息公开条例》编制。",
+        "关于做好2023年政府信息公开工作年度报告\n",
+        "平潭综合实验区管委会办公室，2023年政府信息公开工作年度报告\n",
+    ],
+    ids=["body-sentence", "no-agency-word", "sentence-punctuation"],
+)
+def test_a_name_that_reads_as_no_agency_is_not_taken(text: str) -> None:
+    assert read_meta(text).agency is None
+
+
+def test_ocr_lookalike_in_a_place_name_is_repaired_and_the_printed_name_kept() -> None:
+    meta = read_meta("沐阳县人民政府2023年政府信息公开工作年度报告\n")
+    assert meta.agency == "沭阳县人民政府"
+    assert meta.aliases == ["沐阳县人民政府"]
+    assert meta.region == Region("江苏省", "宿迁市", "沭阳县")
+    # A name the division tables know as printed is left alone (临沭县 is a real county).
+    assert read_meta("临沭县人民政府2023年政府信息公开工作年度报告").agency == "临沭县人民政府"
+
+
+def test_a_heading_without_the_agency_takes_it_from_the_opening_sentence() -> None:
+    text = (
+        "2024 年政府信息公开工作年度报告\n"
+        "本报告由淮安市人民政府办公室根据《中华人民共和国政府信息公开条例》要求编制。\n"
+    )
+    meta = read_meta(text)
+    assert (meta.agency, meta.year) == ("淮安市人民政府", 2024)
