@@ -7,6 +7,7 @@ from parsers.doc import doc_document
 from parsers.document import Document
 from parsers.docx import docx_document
 from parsers.html import html_document
+from parsers.markdown import is_markdown
 from parsers.model import ParseError
 from parsers.pdf import pdf_document
 from parsers.text import text_document
@@ -33,7 +34,10 @@ def extract(data: bytes) -> Document:
     if kind == "doc":
         return doc_document(data)
     if kind == "html":
-        return html_document(decode(data, html=True))
+        markup = decode(data, html=True)
+        if is_markdown(markup):  # markdown with <br> in its cells or MinerU's HTML tables
+            return text_document(markup)
+        return html_document(markup)
     text = decode(data)
     if not text.strip():
         raise ParseError(EMPTY)

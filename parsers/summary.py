@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from parsers.model import ParsedReport
 
-_FORMATS = {"text": "纯文本", "html": "网页", "docx": "Word", "doc": "Word 97", "pdf": "PDF"}
+_FORMATS = {
+    "text": "纯文本",
+    "markdown": "Markdown",
+    "html": "网页",
+    "docx": "Word",
+    "doc": "Word 97",
+    "pdf": "PDF",
+}
 _LEVELS = {"government": "政府", "department": "部门"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from parsers.document import Document
+from parsers.markdown import is_markdown, markdown_document
 from parsers.values import is_value_cell, normalize_width
 
 _SEPARATOR = re.compile(r"\t| {2,}")
@@ -31,8 +32,11 @@ def normalize_text(text: str) -> str:
 
 
 def text_document(text: str) -> Document:
-    """A Document from plain text; table rows from separators, or digit runs when glued."""
+    """A Document from plain text; table rows from separators, or digit runs when glued;
+    markdown conversions are read as tables (`parsers.markdown`)."""
     text = normalize_text(text)
+    if is_markdown(text):
+        return markdown_document(text)
     rows = _separated_rows(text)
     numeric_rows = sum(1 for row in rows if sum(1 for c in row if c and is_value_cell(c)) >= 2)
     if numeric_rows < 3 and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
