@@ -74,3 +74,42 @@ def test_reading_order_text_was_refused_before_and_reads_by_order_now(
     assert report.cells["result.unable.no_info.natural"].value == 31
     assert report.single_other_row
     assert not [c for c in report.checks if not c.ok and c.rule != "W2"]
+
+
+MARKDOWN = DATA_DIR / "markdown"
+# Written by hand from the real reports the way converters write them (tests/data/markdown):
+# pymupdf4llm (a table per page, Col1… headers, <br> in cells, page footers between tables),
+# marker (a table per row group, 数据1…数据6 headers, a header repeated above rows it does not
+# describe, a label cut across rows, "— 5 —" as a table row, a wrapped label pulled above its
+# table and its value row left bare, a value row detached from its label), and MinerU (HTML
+# tables with rowspan/colspan inside the markdown, 表三 split at the page).
+MARKDOWN_FILES = sorted(p.name for p in MARKDOWN.glob("*.md"))
+
+
+@pytest.mark.parametrize("name", MARKDOWN_FILES)
+def test_every_gold_figure_of_the_markdown_conversion(name: str) -> None:
+    pdf = name.split(".")[0] + ".pdf"
+    report = parse_bytes((MARKDOWN / name).read_bytes(), filename=name)
+    assert report.format == "markdown"
+    entry = load_gold()[pdf]
+    assert (report.agency, report.year, report.template) == (
+        entry["agency"],
+        entry["year"],
+        entry["template"],
+    )
+    wrong = {
+        key: (want, report.cells[key].value)
+        for key, want in gold_figures(pdf).items()
+        if report.cells[key].value != Decimal(str(want))
+    }
+    assert wrong == {}
+
+
+def test_markdown_quirks_are_the_ones_converters_make() -> None:
+    """The marker file holds each quirk of issue #14 (so the test above exercises them)."""
+    text = (MARKDOWN / "huaian_city_2024.marker.md").read_text("utf-8")
+    assert "| 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |" in text
+    assert "| — 5 — |" in text
+    assert "政府信息公 | 67 |" in text and "| 开申请 |" in text
+    assert "\n（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n\n|  | 447 |" in text
+    assert "| 3.要求提供公开出版物 |  |" in text and "\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" in text
