@@ -421,6 +421,7 @@ def test_api_ask_is_exactly_ask_json(web_client: TestClient, web_db_url: str) ->
         "火星市 2023 申请数量",  # unknown place
         "今天天气怎么样",  # not understood
         "",  # empty
+        "  平潭 2021 复议  ",  # spaces kept as sent
     ]
     result = run_bot("ask", "--json", *questions, database_url=web_db_url, SEED_SAMPLES="false")
     assert result.returncode == 0, result.stderr

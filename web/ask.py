@@ -123,8 +123,11 @@ def home(request: Request) -> Response:
 
 
 def api_ask(request: Request) -> Response:
-    """Exactly the object `python bot.py ask --json` prints for the same question."""
-    question = _question(request)
+    """Exactly the object `python bot.py ask --json` prints for the same question (the
+    question as sent, not stripped, so even its spaces come back the same)."""
+    question = request.query_params.get("q", "")
+    if len(question) > MAX_QUESTION:
+        raise HTTPException(400, texts.QUESTION_TOO_LONG.format(limit=MAX_QUESTION))
     answer = site_of(request).core.ask(question)
     body = json.dumps(answer.to_json(), ensure_ascii=False)
     return Response(body, media_type="application/json")
