@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Index, Numeric, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Numeric, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -136,12 +136,22 @@ class CheckResult(SQLModel, table=True):
 
 
 class Subscription(SQLModel, table=True):
-    """A chat's reminder subscription: which deadline, for which scope, how many days before."""
+    """A reminder subscription: which deadline, for which scope, how many days before, and
+    where it goes — a Telegram chat, or a WeCom group robot's webhook (exactly one of them)."""
 
     __tablename__ = "subscriptions"
+    __table_args__ = (
+        CheckConstraint(
+            "(chat_id IS NULL) <> (wecom_webhook IS NULL)", name="ck_subscription_target"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     # Telegram chat and user ids do not fit in 32 bits (supergroups are -100…).
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    chat_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True, index=True)
+    )
+    # The robot's URL holds its key, a credential: shown masked, never logged.
+    wecom_webhook: str | None = None
     kind: str  # "department" (1月31日), "government" (3月31日) or "custom"
     deadline_month: int
     deadline_day: int
@@ -161,12 +171,10 @@ class SentReminder(SQLModel, table=True):
 
     __tablename__ = "sent_reminders"
     __table_args__ = (
-        UniqueConstraint(
-            "chat_id", "subscription_id", "deadline", "lead_days", name="uq_sent_reminder"
-        ),
+        UniqueConstraint("subscription_id", "deadline", "lead_days", name="uq_sent_reminder"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     subscription_id: int = Field(foreign_key="subscriptions.id")
     deadline: date  # the deadline date, which fixes the report year
     lead_days: int  # -1 for the summary on the day after the deadline
