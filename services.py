@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,8 @@ from reminders.schedule import (
     DEFAULT_LEADS,
     KIND_DATES,
     KIND_LEVELS,
+    TELEGRAM,
+    WECOM,
     Due,
     Plan,
     Reminder,
@@ -90,10 +93,21 @@ class Subscribed:
 
 @dataclass(frozen=True)
 class RenderedReminder:
-    """A due reminder ready to send: where it goes (a migrated group's new id) and its text."""
+    """A due reminder ready to send: where it goes — a Telegram chat (a migrated group's new
+    id) or a WeCom robot's webhook — and its text."""
 
-    chat_id: int
+    chat_id: int | None
     text: str
+    wecom_webhook: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One subscription of any chat or robot, for the command line's `subscriptions`."""
+
+    view: SubscriptionView
+    chat_id: int | None
+    wecom_webhook: str | None
 
 
 class Services:
@@ -111,6 +125,9 @@ class Services:
         self.max_upload_mb = max_upload_mb
         self.asker = Asker(StoreReader(engine), tz=SHANGHAI, today=today)
         self._leader = store.LeaderLock(engine)
+        # Telegram's jobs and WeCom's robots ask from their own threads; the lock holds one
+        # connection, which two threads must not use at once.
+        self._leader_guard = threading.Lock()
 
     # --- questions --------------------------------------------------------------------------
 
@@ -232,17 +249,20 @@ class Services:
 
     def subscribe(
         self,
-        chat_id: int,
+        chat_id: int | None,
         request: SubscribeRequest,
         *,
         user_id: int | None,
         now: datetime | None = None,
+        wecom_webhook: str | None = None,
     ) -> Subscribed:
+        """Store a subscription for a chat, or (chat_id None) for a WeCom robot's webhook."""
         now = now or self.now()
         with Session(self.engine) as session:
             sub = store.add_subscription(
                 session=session,
                 chat_id=chat_id,
+                wecom_webhook=wecom_webhook,
                 kind=request.kind,
                 month=request.month,
                 day=request.day,
@@ -267,6 +287,27 @@ class Services:
         with Session(self.engine) as session:
             return store.delete_subscriptions(session=session, chat_id=chat_id, ids=ids)
 
+    def subscriptions(self, *, now: datetime | None = None) -> list[Listed]:
+        """Every subscription of every chat and robot, with the reminders still ahead."""
+        now = now or self.now()
+        with Session(self.engine) as session:
+            return [
+                Listed(_view(sub, now), sub.chat_id, sub.wecom_webhook)
+                for sub in store.all_subscriptions(session=session)
+            ]
+
+    def unsubscribe_ids(self, ids: Sequence[int]) -> int:
+        """Delete these subscriptions whatever their target; how many there were."""
+        with Session(self.engine) as session:
+            return store.delete_subscription_ids(session=session, ids=ids)
+
+    def pause_subscription(self, subscription_id: int, reason: str) -> bool:
+        """A WeCom robot is gone (removed from its group, disabled): pause, saying why."""
+        with Session(self.engine) as session:
+            return store.pause_subscription(
+                session=session, subscription_id=subscription_id, reason=reason
+            )
+
     def region_choices(self, *, limit: int) -> list[tuple[int, str]]:
         """(id, name) of the regions with the most agencies, to offer as choices."""
         with Session(self.engine) as session:
@@ -290,20 +331,23 @@ class Services:
 
     # --- reminders due -------------------------------------------------------------------
 
-    def plans(self) -> list[Plan]:
-        """The schedule of every active subscription (the jobs a scheduler arms)."""
+    def plans(self, channel: str | None = None) -> list[Plan]:
+        """The schedule of every active subscription (the jobs a scheduler arms), or of those
+        of one channel (TELEGRAM or WECOM)."""
         with Session(self.engine) as session:
-            return [plan_of(sub) for sub in store.active_subscriptions(session=session)]
+            plans = [plan_of(sub) for sub in store.active_subscriptions(session=session)]
+        return [p for p in plans if channel in (None, p.channel)]
 
-    def due_reminders(self, now: datetime) -> list[Due]:
+    def due_reminders(self, now: datetime, channel: str | None = None) -> list[Due]:
         """What a bot running at `now` sends: per subscription, the latest reminder whose
         time has come and that nobody has claimed (late ones marked so)."""
-        items = (due(plan, now) for plan in self.plans())
+        items = (due(plan, now) for plan in self.plans(channel))
         return [item for item in items if item is not None and not self.is_claimed(item.reminder)]
 
-    def missed_reminders(self, now: datetime) -> list[Reminder]:
+    def missed_reminders(self, now: datetime, channel: str | None = None) -> list[Reminder]:
         """Reminders whose time came while nobody was running and that are too late to send."""
-        missed = (latest_past(plan, now) for plan in self.plans() if due(plan, now) is None)
+        plans = self.plans(channel)
+        missed = (latest_past(plan, now) for plan in plans if due(plan, now) is None)
         return [r for r in missed if r is not None and not self.is_claimed(r)]
 
     def render_reminder(self, item: Due, now: datetime) -> RenderedReminder | None:
@@ -334,7 +378,7 @@ class Services:
             text = reminder_texts.reminder_text(
                 kind=sub.kind, deadline=r.deadline, today=today, status=status, late=item.late
             )
-        return RenderedReminder(sub.chat_id, text)
+        return RenderedReminder(sub.chat_id, text, sub.wecom_webhook)
 
     def claim_reminder(self, item: Due, now: datetime) -> bool:
         """Commit the reminder's sent-key before sending; False when someone holds it already
@@ -374,14 +418,16 @@ class Services:
     def lead(self) -> bool:
         """True while this process runs the reminder scheduler (on PostgreSQL one process
         holds an advisory lock; SQLite deployments are one process and always lead)."""
-        return self._leader.acquire()
+        with self._leader_guard:
+            return self._leader.acquire()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
         """Release the scheduler's lock and give the database connections back (at the end
         of the process: another process may then take over the reminders)."""
-        self._leader.release()
+        with self._leader_guard:
+            self._leader.release()
         self.engine.dispose()
 
 
@@ -398,6 +444,7 @@ def plan_of(sub: Subscription) -> Plan:
         hour=sub.send_hour,
         minute=sub.send_minute,
         since=sub.created_at,  # SQLModel returns aware UTC
+        channel=WECOM if sub.wecom_webhook else TELEGRAM,
     )
 
 

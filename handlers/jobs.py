@@ -22,7 +22,20 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from handlers.context import BotApplication, BotContext
-from reminders.schedule import GRACE, JOB_PREFIX, Due, Plan, Reminder, upcoming
+from reminders.schedule import (
+    DUPLICATE,
+    FAILED,
+    GRACE,
+    JOB_PREFIX,
+    PAUSED,
+    SENT,
+    SKIPPED,
+    TELEGRAM,
+    Due,
+    Plan,
+    Reminder,
+    upcoming,
+)
 from reminders.texts import CHAT_UNREACHABLE
 from services import Services
 
@@ -30,12 +43,6 @@ log = logging.getLogger(__name__)
 
 SYNC_INTERVAL = timedelta(minutes=5)
 SYNC_JOB = "reminders:sync"
-
-SENT = "sent"
-DUPLICATE = "duplicate"  # another process or an earlier run holds the key
-SKIPPED = "skipped"  # the subscription was deleted or paused meanwhile
-FAILED = "failed"
-PAUSED = "paused"  # the bot was removed from the chat
 
 
 class Sender(Protocol):
@@ -48,14 +55,14 @@ class Sender(Protocol):
 class Outcome:
     reminder: Reminder
     status: str  # SENT, DUPLICATE, SKIPPED, FAILED or PAUSED
-    chat_id: int  # where it went (a migrated group's new id)
+    chat_id: int | None  # where it went (a migrated group's new id)
 
 
 async def deliver(services: Services, bot: Sender, item: Due, *, now: datetime) -> Outcome:
     """Claim the reminder's key, then send it; never sends twice, even across processes."""
     r = item.reminder
     rendered = await asyncio.to_thread(services.render_reminder, item, now)
-    if rendered is None:
+    if rendered is None or rendered.chat_id is None:  # gone, paused, or a WeCom robot's
         return Outcome(r, SKIPPED, r.chat_id)
     if not await asyncio.to_thread(services.claim_reminder, item, now):
         log.info("reminder %s already claimed; not sending", r.name)
@@ -135,13 +142,13 @@ async def rearm(application: BotApplication, *, now: datetime) -> int:
         log.info("another process runs the reminders; this one stands by")
         arm(job_queue, [], now=now)  # a former leader drops its jobs
         return 0
-    arm(job_queue, await asyncio.to_thread(services.plans), now=now)
+    arm(job_queue, await asyncio.to_thread(services.plans, TELEGRAM), now=now)
     sent = 0
-    for item in await asyncio.to_thread(services.due_reminders, now):
+    for item in await asyncio.to_thread(services.due_reminders, now, TELEGRAM):
         outcome = await deliver(services, application.bot, item, now=now)
         sent += outcome.status == SENT
     logged = application.bot_data.missed_logged
-    for missed in await asyncio.to_thread(services.missed_reminders, now):
+    for missed in await asyncio.to_thread(services.missed_reminders, now, TELEGRAM):
         if missed.name not in logged:
             log.info("reminder %s was missed and is too late to send", missed.name)
             logged.add(missed.name)

@@ -27,6 +27,14 @@ MAX_LEAD = 366
 # misfire_grace_time uses the same figure); later sends are marked （补发）.
 GRACE = timedelta(hours=1)
 JOB_PREFIX = "reminder:"
+TELEGRAM = "telegram"  # a subscription's channel: a Telegram chat, or
+WECOM = "wecom"  # a WeCom group robot
+# What became of a due reminder (every channel's delivery says one of these).
+SENT = "sent"
+DUPLICATE = "duplicate"  # another process or an earlier run holds the key
+SKIPPED = "skipped"  # the subscription was deleted or paused meanwhile
+FAILED = "failed"
+PAUSED = "paused"  # the chat or robot cannot be reached any more: subscription paused
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class Plan:
     """The scheduling part of a subscription, free of the database."""
 
     id: int
-    chat_id: int
+    chat_id: int | None  # None for a WeCom robot
     kind: str
     month: int
     day: int
@@ -42,12 +50,13 @@ class Plan:
     hour: int = 9
     minute: int = 0
     since: datetime | None = None  # created at: reminders before it are never owed
+    channel: str = TELEGRAM
 
 
 @dataclass(frozen=True)
 class Reminder:
     subscription_id: int
-    chat_id: int
+    chat_id: int | None
     deadline: date
     lead_days: int  # SUMMARY for the day-after summary
     at: datetime  # aware

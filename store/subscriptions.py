@@ -57,7 +57,7 @@ def scope_agencies(sub: Subscription) -> list[str]:
 def add_subscription(
     *,
     session: Session,
-    chat_id: int,
+    chat_id: int | None,
     kind: str,
     month: int,
     day: int,
@@ -66,9 +66,11 @@ def add_subscription(
     leads: Sequence[int],
     created_by: int | None,
     now: datetime,
+    wecom_webhook: str | None = None,
 ) -> Subscription:
     sub = Subscription(
         chat_id=chat_id,
+        wecom_webhook=wecom_webhook,
         kind=kind,
         deadline_month=month,
         deadline_day=day,
@@ -101,12 +103,38 @@ def get_subscription(*, session: Session, subscription_id: int) -> Subscription 
     return session.get(Subscription, subscription_id)
 
 
+def all_subscriptions(*, session: Session) -> list[Subscription]:
+    """Every subscription of every chat and robot, paused ones included, oldest first."""
+    return list(session.exec(select(Subscription).order_by(col(Subscription.id))))
+
+
+def delete_subscription_ids(*, session: Session, ids: Sequence[int]) -> int:
+    """Delete these subscriptions, whatever their target (the command line's unsubscribe)."""
+    query = select(col(Subscription.id)).where(col(Subscription.id).in_(ids))
+    return _delete(session, list(session.exec(query)))
+
+
+def pause_subscription(*, session: Session, subscription_id: int, reason: str) -> bool:
+    """Pause one subscription (its robot is gone), saying why."""
+    result = session.exec(
+        update(Subscription)
+        .where(col(Subscription.id) == subscription_id, col(Subscription.paused).is_(False))
+        .values(paused=True, paused_reason=reason)
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
 def delete_subscriptions(*, session: Session, chat_id: int, ids: Sequence[int] | None) -> int:
     """Delete the chat's subscriptions with these ids (all of them when `ids` is None)."""
     query = select(col(Subscription.id)).where(Subscription.chat_id == chat_id)
     if ids is not None:
         query = query.where(col(Subscription.id).in_(ids))
-    found = list(session.exec(query))
+    return _delete(session, list(session.exec(query)))
+
+
+def _delete(session: Session, found: list[int | None]) -> int:
+    """Delete the subscriptions with these ids and their sent keys; how many."""
     if found:
         session.exec(delete(SentReminder).where(col(SentReminder.subscription_id).in_(found)))
         session.exec(delete(Subscription).where(col(Subscription.id).in_(found)))
