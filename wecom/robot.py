@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from wecom import texts
 from wecom.api import RATE_LIMITED, WeComError, call
 from wecom.markdown import ROBOT_MARKDOWN_BYTES, split_bytes
 
@@ -28,11 +29,6 @@ PER_MINUTE = 20
 WINDOW = 60.0  # seconds
 RATE_LIMIT_WAIT = 60.0  # seconds to wait after a 45009 before trying again
 ATTEMPTS = 3  # sends of one message in all, 45009 answers included
-GONE = {
-    93000: "机器人的 webhook 地址无效，或机器人已被移出群",
-    93004: "机器人已被停用",
-    93008: "机器人已不在群里",
-}
 
 
 class WebhookError(ValueError):
@@ -56,17 +52,9 @@ def parse_webhook(url: str) -> Webhook:
     parts = urlsplit(url.strip())
     keys = parse_qs(parts.query).get("key", [])
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise WebhookError(
-            "webhook 地址应以 https:// 开头，例如 https://qyapi.weixin.qq.com"
-            + WEBHOOK_PATH
-            + "?key=…"
-        )
+        raise WebhookError(texts.WEBHOOK_SCHEME)
     if not parts.path.endswith(WEBHOOK_PATH) or len(keys) != 1 or len(keys[0]) < 8:
-        raise WebhookError(
-            "这不是群机器人的 webhook 地址：应为 …"
-            + WEBHOOK_PATH
-            + "?key=…（在群机器人的详情页复制）"
-        )
+        raise WebhookError(texts.NOT_A_WEBHOOK)
     return Webhook(url=url.strip(), key=keys[0])
 
 
@@ -76,7 +64,7 @@ class RobotGone(Exception):
     def __init__(self, errcode: int) -> None:
         super().__init__(f"errcode {errcode}")
         self.errcode = errcode
-        self.reason = GONE[errcode]
+        self.reason = texts.ROBOT_GONE[errcode]
 
 
 class RobotPacer:
@@ -137,7 +125,7 @@ class RobotClient:
                 await call(self._http, "POST", webhook.url, json=payload)
                 return
             except WeComError as err:
-                if err.errcode in GONE:
+                if err.errcode in texts.ROBOT_GONE:
                     raise RobotGone(err.errcode) from None
                 if err.errcode != RATE_LIMITED or attempt == ATTEMPTS:
                     raise

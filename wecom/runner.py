@@ -1,6 +1,7 @@
-"""The WeCom side of `bot.py run`: the app's callback server (and, with it, every WeCom task)
-on an asyncio loop of its own — in the foreground when WeCom is the only chat channel, on a
-thread beside Telegram otherwise (as the web site runs)."""
+"""The WeCom side of `bot.py run` on an asyncio loop of its own — in the foreground when
+Telegram is not configured, on a thread beside it otherwise (as the web site runs): the group
+robots' reminders (they need no credentials, so they always run) and the app's callback
+server when WECOM_* are set."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import threading
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
+import httpx
+
+from wecom.api import TIMEOUT
 from wecom.channel import serve_app
+from wecom.delivery import RobotReminders
+from wecom.robot import RobotClient
 
 if TYPE_CHECKING:
     from services import Services
@@ -60,10 +66,12 @@ class WeComRunner:
             try:
                 if self.settings.wecom_app_configured:
                     await stack.enter_async_context(serve_app(self.settings, self.services))
+                http = await stack.enter_async_context(httpx.AsyncClient(timeout=TIMEOUT))
             except BaseException as err:  # e.g. the port is taken: say so to start()
                 self._failed = err
                 raise
             finally:
                 self._ready.set()
-            await self._stop.wait()
+            robots = RobotReminders(self.services, RobotClient(http), clock=self.services.now)
+            await robots.run(self._stop)
             log.info("WeCom channel stopping")

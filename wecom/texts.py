@@ -10,6 +10,19 @@ UNSUPPORTED = "暂时只能处理文字问题和年报文件（PDF、Word、HTML
 RECEIVED = "已收到文件，正在解析……"
 NOT_ADMIN_NOTE = "（您不在 WECOM_ADMIN_IDS 中，文件只做发布前校验，未入库。）"
 
+# Group robots (群机器人): their webhook URLs and why one can no longer be reached.
+WEBHOOK_SCHEME = (
+    "webhook 地址应以 https:// 开头，例如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+)
+NOT_A_WEBHOOK = (
+    "这不是群机器人的 webhook 地址：应为 …/cgi-bin/webhook/send?key=…（在群机器人的详情页复制）"
+)
+ROBOT_GONE = {
+    93000: "群机器人的 webhook 地址无效，或机器人已被移出群",
+    93004: "群机器人已被停用",
+    93008: "群机器人已不在群里",
+}
+
 
 def help_text(*, max_upload_mb: int) -> str:
     """The app's /help: questions, the commands that work here, numbered choices, files."""
