@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-# With TELEGRAM_BOT_TOKEN set: the Telegram bot. Without: the same conversation in this terminal.
+# With TELEGRAM_BOT_TOKEN or WECOM_SECRET set: every configured channel. Without: the terminal chat.
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(PY) bot.py run; else $(PY) bot.py chat; fi
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$WECOM_SECRET" ]; then $(PY) bot.py run; else $(PY) bot.py chat; fi
 
 chat: $(STAMP)
 	$(PY) bot.py chat

@@ -1,13 +1,16 @@
 """nianbao: wiring and the command line. No SQL, no scoring, no reply texts here.
 
 python bot.py chat                       the conversation in this terminal
-python bot.py run                        the Telegram bot and/or the web site (WEB_PORT)
+python bot.py run                        every configured channel: Telegram, WeCom, the web site
 python bot.py web [--host H] [--port P]  the public web site
 python bot.py ingest PATH...             parse and store reports (files or folders)
 python bot.py parse FILE [--json]        parse one report, store nothing
 python bot.py ask QUESTION... [--json]   answer questions from the database
 python bot.py export OUT [--format csv|xlsx] [--region R] [--year Y]
 python bot.py reminders --at 2027-01-24T09:00 [--send]
+python bot.py subscribe --wecom-webhook URL KIND SCOPE [--leads 30,14,7]
+python bot.py subscriptions              every chat's and robot's subscriptions
+python bot.py unsubscribe ID
 
 Settings → engine → services → the subcommand (cli/*) or a channel (handlers/, console.py).
 Modules are imported inside the subcommand that needs them, so `bot.py parse` does not load the
@@ -123,30 +126,39 @@ def _web_server(settings: Settings, services, host: str, port: int):  # type: ig
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Every configured channel in one process: Telegram when its token is set, the web site
-    when WEB_PORT is set (on a thread of its own beside the bot)."""
-    if settings.telegram_bot_token is None and settings.web_port is None:
+    """Every configured channel in one process: Telegram when its token is set, the WeCom app
+    when WECOM_* are set, the web site when WEB_PORT is set (on a thread of its own), and the
+    WeCom group robots' reminders always (they need no credentials)."""
+    from reminders.schedule import WECOM
+    from wecom.runner import WeComRunner
+
+    services = open_services(settings)
+    channels = (settings.telegram_bot_token, settings.web_port, settings.wecom_app_configured)
+    if not any(channels) and not services.plans(WECOM):
         hint = (
-            "错误：未设置 TELEGRAM_BOT_TOKEN 或 WEB_PORT；"
-            "不接 Telegram 时请用 python bot.py chat 或 python bot.py web"
+            "错误：未设置 TELEGRAM_BOT_TOKEN、WECOM_*（企业微信应用）或 WEB_PORT，"
+            "也没有群机器人订阅；不接聊天渠道时请用 python bot.py chat 或 python bot.py web"
         )
         print(hint, file=sys.stderr)
         return 2
-    services = open_services(settings)
     web = None
     if settings.web_port is not None:
         web = _web_server(settings, services, settings.web_host, settings.web_port)
-    if settings.telegram_bot_token is None:
-        assert web is not None
-        web.run()
-        return 0
-    from handlers.app import build_application, run_application
-
-    application = build_application(settings, services)
-    if web is not None:
         web.start()
+    wecom = WeComRunner(settings, services)
     try:
-        run_application(application, settings)
+        if settings.telegram_bot_token is None:
+            wecom.run()  # in the foreground, until SIGINT or SIGTERM
+            services.close()
+            return 0
+        from handlers.app import build_application, run_application
+
+        application = build_application(settings, services)
+        wecom.start()
+        try:
+            run_application(application, settings)  # its post_shutdown closes the services
+        finally:
+            wecom.stop()
     finally:
         if web is not None:
             web.stop()
@@ -166,6 +178,30 @@ def cmd_reminders(settings: Settings, args: argparse.Namespace) -> int:
     return reminders.run(settings, lambda: open_services(settings), at=args.at, send=args.send)
 
 
+def cmd_subscribe(settings: Settings, args: argparse.Namespace) -> int:
+    from cli import subscriptions
+
+    return subscriptions.subscribe(
+        lambda: open_services(settings),
+        webhook=args.wecom_webhook,
+        kind=args.kind,
+        scope=args.scope,
+        leads=args.leads,
+    )
+
+
+def cmd_subscriptions(settings: Settings, args: argparse.Namespace) -> int:
+    from cli import subscriptions
+
+    return subscriptions.listing(lambda: open_services(settings))
+
+
+def cmd_unsubscribe(settings: Settings, args: argparse.Namespace) -> int:
+    from cli import subscriptions
+
+    return subscriptions.unsubscribe(lambda: open_services(settings), args.id)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="政府信息公开年度报告问答机器人")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     add("chat", cmd_chat, "在终端里对话（与 Telegram 中相同的问答）")
-    add("run", cmd_run, "启动 Telegram 机器人（TELEGRAM_BOT_TOKEN）和/或网页（WEB_PORT）")
+    add("run", cmd_run, "启动已配置的渠道：Telegram、企业微信（应用与群机器人提醒）、网页")
 
     web = add("web", cmd_web, "启动公众查询网页（只读）")
     web.add_argument("--host", default=None, help="监听地址（默认 WEB_HOST，即 127.0.0.1）")
@@ -204,7 +240,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     reminders = add("reminders", cmd_reminders, "列出某一时刻到期的提醒（默认只预览）")
     reminders.add_argument("--at", required=True, help="时刻，如 2027-01-24T09:00（北京时间）")
-    reminders.add_argument("--send", action="store_true", help="真的发送（需要令牌）")
+    reminders.add_argument(
+        "--send", action="store_true", help="真的发送（只需所发渠道的凭据：群机器人不需要）"
+    )
+
+    subscribe = add("subscribe", cmd_subscribe, "为企业微信群机器人订阅截止提醒")
+    subscribe.add_argument(
+        "--wecom-webhook", required=True, metavar="URL", help="群机器人的 webhook 地址"
+    )
+    subscribe.add_argument("kind", metavar="KIND", help="部门 | 政府 | M月D日")
+    subscribe.add_argument("scope", metavar="SCOPE", help="一个地区，或用逗号分隔的单位名称")
+    subscribe.add_argument(
+        "--leads", default=None, help="提前天数，如 30,14,7（默认 30,14,7,3,1）"
+    )
+    add("subscriptions", cmd_subscriptions, "列出所有聊天和群机器人的订阅（含编号与下次提醒）")
+    unsubscribe = add("unsubscribe", cmd_unsubscribe, "按编号取消一项订阅")
+    unsubscribe.add_argument("id", type=int, metavar="ID")
     return parser
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
+from cli.subscriptions import target_of
 from reminders import texts
 from reminders.schedule import Due
 from services import SHANGHAI, Services
@@ -27,18 +28,20 @@ def moment(text: str) -> datetime:
 
 
 def run(settings: Settings, open_services: Callable[[], Services], *, at: str, send: bool) -> int:
-    if send and settings.telegram_bot_token is None:
-        print(texts.SEND_NEEDS_TOKEN, file=sys.stderr)
-        return 2
     return due_report(settings, open_services(), at=moment(at), send=send, out=sys.stdout)
 
 
 def due_report(
     settings: Settings, services: Services, *, at: datetime, send: bool, out: TextIO
 ) -> int:
-    """Print the reminders due at `at` (aware), with their chats and full texts; 0 on success.
-    `send` needs the token (checked by `run`)."""
+    """Print the reminders due at `at` (aware), with their chats or robots and full texts; 0 on
+    success. `send` needs the credentials of the channels it sends to, and only those: a
+    Telegram reminder without TELEGRAM_BOT_TOKEN stops it before anything is sent (2)."""
     items = services.due_reminders(at)
+    telegram = any(item.reminder.chat_id is not None for item in items)
+    if send and telegram and settings.telegram_bot_token is None:
+        print(texts.SEND_NEEDS_TOKEN, file=sys.stderr)
+        return 2
     if not items:
         print(texts.nothing_due_text(at, send=send), file=out)
         return 0
@@ -48,7 +51,8 @@ def due_report(
         if rendered is None:
             continue
         print("", file=out)
-        print(texts.due_line(item.reminder, rendered.chat_id, late=item.late), file=out)
+        target = target_of(rendered.chat_id, rendered.wecom_webhook)
+        print(texts.due_line(item.reminder, target, late=item.late), file=out)
         print(rendered.text, file=out)
     if send:
         outcomes = asyncio.run(_send_all(settings, services, items, at=at))
@@ -59,6 +63,19 @@ def due_report(
 
 
 async def _send_all(
+    settings: Settings, services: Services, items: list[Due], *, at: datetime
+) -> list[tuple[str, str]]:
+    """Each item through its channel: Telegram chats with the bot's token and rate limiter,
+    WeCom robots paced as the running bot paces them."""
+    chats = [item for item in items if item.reminder.chat_id is not None]
+    robots = [item for item in items if item.reminder.chat_id is None]
+    outcomes = await _send_telegram(settings, services, chats, at=at) if chats else []
+    if robots:
+        outcomes += await _send_wecom(services, robots, at=at)
+    return outcomes
+
+
+async def _send_telegram(
     settings: Settings, services: Services, items: list[Due], *, at: datetime
 ) -> list[tuple[str, str]]:
     from telegram.ext import ExtBot
@@ -73,3 +90,17 @@ async def _send_all(
     async with bot:
         outcomes = [await deliver(services, bot, item, now=at) for item in items]
     return [(o.reminder.name, o.status) for o in outcomes]
+
+
+async def _send_wecom(
+    services: Services, items: list[Due], *, at: datetime
+) -> list[tuple[str, str]]:
+    import httpx
+
+    from wecom.api import TIMEOUT
+    from wecom.delivery import deliver
+    from wecom.robot import RobotClient
+
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+        robots = RobotClient(http)
+        return [(i.reminder.name, await deliver(services, robots, i, now=at)) for i in items]

@@ -205,7 +205,7 @@ def unsubscribed_text(count: int) -> str:
 
 # --- `bot.py reminders --at …` --------------------------------------------------------------
 
-SEND_NEEDS_TOKEN = "错误：--send 需要 TELEGRAM_BOT_TOKEN"
+SEND_NEEDS_TOKEN = "错误：有发往 Telegram 的提醒，--send 需要 TELEGRAM_BOT_TOKEN（未发送任何提醒）"
 DELIVERY_STATUS = {
     "sent": "已发送",
     "duplicate": "已由他处发送，跳过",
@@ -227,9 +227,35 @@ def due_count_text(at: datetime, count: int, *, send: bool) -> str:
     return f"{at:%Y-%m-%d %H:%M} 到期提醒 {count} 条（{_mode(send)}）："
 
 
-def due_line(r: Reminder, chat_id: int, *, late: bool) -> str:
+def target_text(chat_id: int | None, robot: str | None) -> str:
+    """Where a subscription's reminders go: 聊天 -1001, or 群机器人 (its masked webhook)."""
+    return f"群机器人 {robot}" if robot is not None else f"聊天 {chat_id}"
+
+
+def due_line(r: Reminder, target: str, *, late: bool) -> str:
     """— 订阅 #1 → 聊天 -1001：截止 2027-01-31，提前 7 天，计划 2027-01-22 09:00（补发）"""
     return (
-        f"— 订阅 #{r.subscription_id} → 聊天 {chat_id}：截止 {r.deadline:%Y-%m-%d}，"
+        f"— 订阅 #{r.subscription_id} → {target}：截止 {r.deadline:%Y-%m-%d}，"
         f"{lead_text(r.lead_days)}，计划 {r.at:%Y-%m-%d %H:%M}{LATE_MARK if late else ''}"
     )
+
+
+# --- `bot.py subscribe / subscriptions / unsubscribe` ----------------------------------------
+
+NO_SUBSCRIPTIONS = (
+    "还没有任何订阅。群机器人用 python bot.py subscribe --wecom-webhook URL 类型 范围 订阅。"
+)
+
+
+def listed_text(view: SubscriptionView, target: str) -> str:
+    """One subscription in `bot.py subscriptions`: kind, deadline, scope, target, reminders."""
+    lines = [kind_line(view), f"  发往：{target}"]
+    if view.paused:
+        lines.append(f"  （已暂停：{view.paused_reason or '原因未知'}）")
+    else:
+        lines += reminder_lines(view.upcoming)
+    return "\n".join(lines)
+
+
+def no_such_subscription(subscription_id: int) -> str:
+    return f"没有编号为 #{subscription_id} 的订阅；python bot.py subscriptions 列出全部。"

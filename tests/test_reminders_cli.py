@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from cli.reminders import due_report, run
+from cli.reminders import due_report
 from services import Services
 from settings import Settings
 from store import subscriptions as store
@@ -99,14 +99,19 @@ def test_send_delivers_once_through_the_configured_api(rem_engine: Engine) -> No
         assert len(api.calls("sendMessage")) == 2
 
 
-def test_send_without_token_is_refused_before_the_database_is_opened(
-    capsys: pytest.CaptureFixture[str],
+def test_send_without_token_is_refused_when_a_telegram_reminder_is_due(
+    rem_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def must_not_open() -> Services:
-        raise AssertionError("the database was opened")
-
-    assert run(Settings(), must_not_open, at="2027-01-24T09:00", send=True) == 2
-    assert capsys.readouterr().err == "错误：--send 需要 TELEGRAM_BOT_TOKEN\n"
+    """--send needs the credentials of the channels it sends to: here Telegram's. Nothing is
+    sent or claimed (WeCom robots need none: tests/test_wecom_reminders.py)."""
+    subscribe_two(rem_engine)
+    out = io.StringIO()
+    assert due_report(Settings(), Services(rem_engine), at=AT, send=True, out=out) == 2
+    assert out.getvalue() == ""
+    assert capsys.readouterr().err == (
+        "错误：有发往 Telegram 的提醒，--send 需要 TELEGRAM_BOT_TOKEN（未发送任何提醒）\n"
+    )
+    assert len(Services(rem_engine).due_reminders(AT)) == 2
 
 
 def test_bot_py_reminders_command(rem_engine: Engine, rem_db_path: Path) -> None:
