@@ -33,13 +33,14 @@ def test_bot_run_serves_the_site_when_web_port_is_set_without_a_telegram_token(
         assert answer["status"] == "answer" and answer["answers"][0]["value"] == 0
     finally:
         code, err = stop_site(process)
-        assert code == -signal.SIGTERM and "Traceback" not in err, err
+        # the WeCom side (group robots' reminders) holds the foreground and stops cleanly
+        assert code == 0 and "Traceback" not in err, err
 
 
 def test_bot_run_without_any_channel_says_what_to_set(web_db_url: str) -> None:
     result = run_bot("run", database_url=web_db_url, SEED_SAMPLES="false")
     assert result.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN 或 WEB_PORT" in result.stderr
+    assert "TELEGRAM_BOT_TOKEN、WECOM_*（企业微信应用）或 WEB_PORT" in result.stderr
     assert "Traceback" not in result.stderr
 
 
