@@ -5,7 +5,11 @@
 Prints reports/s for text, HTML, generated .docx and PDF, and for each sample PDF its parse time
 beside PDFium's bare character read of the same file in the same process (the floor: every
 character's text and box, nothing else), with the ratio.
-Targets: text and HTML ≥ 200 reports/s; PDF parse within 3× of the floor.
+Then a row per text form (issue #14) made from the real reports: the published text files,
+text pasted from a PDF viewer in reading order (pdftotext, pdfplumber's words, PDFium) and with
+columns kept (pdftotext -layout, pdfplumber's text), and the markdown conversions.
+Targets: text and HTML ≥ 200 reports/s; PDF parse within 3× of the floor; each text form
+≥ 300 reports/s and the published text ≥ 500 reports/s.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pypdfium2.raw as pdfium_c  # noqa: E402
 from parsers import parse_bytes  # noqa: E402
 from tests.fixtures_parsers import load_gold  # noqa: E402
 from tests.make_docs import jinan_spec, pingtan_2023_spec, to_docx, to_pdf  # noqa: E402
+from tests.text_forms import pdfium_text, pdftotext, plumber_text, plumber_words  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 
@@ -83,6 +88,34 @@ def samples() -> dict[str, list[tuple[str, bytes]]]:
     return by_format
 
 
+PDFS = ("hongze_district_2023.pdf", "hongze_district_2024.pdf", "huaian_city_2024.pdf")
+TEXT_FORMS: dict[str, tuple[int, tuple[Callable[[Path], str], ...]]] = {
+    "pasted reading order": (300, (pdftotext, plumber_words, pdfium_text)),
+    "pasted layout": (300, (lambda pdf: pdftotext(pdf, "-layout"), plumber_text)),
+}
+
+
+def text_forms() -> dict[str, tuple[int, list[tuple[str, bytes]]]]:
+    """Form → (floor in reports/s, files)."""
+    out = {"published": (500, [(p.name, p.read_bytes()) for p in sorted(DATA.glob("*.txt"))])}
+    for form, (floor, makers) in TEXT_FORMS.items():
+        files = [(f"{pdf} #{i}", make(DATA / pdf).encode()) for pdf in PDFS
+                 for i, make in enumerate(makers)]  # fmt: skip
+        out[form] = (floor, files)
+    markdown = sorted((DATA / "markdown").glob("*.md"))
+    out["markdown"] = (300, [(p.name, p.read_bytes()) for p in markdown])
+    return out
+
+
+def rate(files: list[tuple[str, bytes]], seconds: float) -> tuple[float, str, float]:
+    """Reports/s over the files (mean of each file's best time), and the slowest file."""
+    times = [(name, best_time(lambda d=data: parse_bytes(d), seconds=seconds)[0])
+             for name, data in files]  # fmt: skip
+    mean = sum(t for _, t in times) / len(times)
+    slowest = max(times, key=lambda x: x[1])
+    return 1 / mean, slowest[0], slowest[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="time spent per file")
@@ -100,6 +133,16 @@ def main() -> int:
         slowest = max(times, key=lambda x: x[1])
         print(
             f"{fmt:<6} {len(files):>5} {1 / mean:>10.1f} {slowest[0]:<40} {slowest[1] * 1e3:>8.1f}"
+        )
+
+    print()
+    print(f"{'text form':<22} {'files':>5} {'reports/s':>10} {'floor':>6} {'slowest file':<32} "
+          f"{'ms':>6}")  # fmt: skip
+    for form, (floor, files) in text_forms().items():
+        per_second, slowest, ms = rate(files, args.seconds)
+        print(
+            f"{form:<22} {len(files):>5} {per_second:>10.1f} {floor:>6} {slowest:<32} "
+            f"{ms * 1e3:>6.2f}"
         )
 
     print()

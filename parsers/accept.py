@@ -17,7 +17,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from parsers.fields import FIELDS
-from parsers.layout import norm_text, row_words
+from parsers.layout import row_words
 from parsers.meta import Meta
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, Number, ParsedReport
 
@@ -29,6 +29,7 @@ MIN_LABELS = 8  # distinct template row labels a report prints (it prints about 
 MAX_LISTED = 3  # problems named in the refusal
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DIGIT = re.compile(r"\d")
+_LABEL_NOISE = re.compile(r"[\s（）()“”\"'、,，.．:：]+")  # what norm_text drops inside row words
 
 
 def bound(key: str) -> Number:
@@ -42,10 +43,13 @@ def fits(key: str, value: Number) -> bool:
     return -limit < value < limit
 
 
-def refusals(report: ParsedReport, meta: Meta, text: str) -> list[str]:
-    """Why the parsed document is not a storable report, one Chinese sentence each."""
+def refusals(report: ParsedReport, meta: Meta, text: str, rows: str = "") -> list[str]:
+    """Why the parsed document is not a storable report, one Chinese sentence each. `rows` is
+    the text of table rows the text lacks (looked at only when the text has too few labels)."""
     out: list[str] = []
-    found = len(set(row_words().findall(norm_text(text))))
+    found = _labels(text)
+    if found < MIN_LABELS and rows:
+        found = _labels(text + rows)
     if found < MIN_LABELS:
         out.append(
             f"只找到 {found} 个年报模板的行名（至少应有 {MIN_LABELS} 个），这似乎不是一份年报"
@@ -75,6 +79,10 @@ def refusals(report: ParsedReport, meta: Meta, text: str) -> list[str]:
         ):
             out.append(_too_large(key, max(cell.candidates)))
     return out
+
+
+def _labels(text: str) -> int:
+    return len(set(row_words().findall(_LABEL_NOISE.sub("", text))))
 
 
 def _too_large(key: str, value: Number) -> str:

@@ -68,11 +68,13 @@ def read_meta(text: str) -> Meta:
     The title is the first title-like line that names an agency and a year; failing that, one
     that names an agency; failing that, the first (its name is then reported as no agency's).
     """
-    candidates = [_titled(title, before) for title, before in _find_titles(text)]
-    meta = next(
-        (m for m in candidates if m.agency and m.year),
-        next((m for m in candidates if m.agency), None),
-    ) or _untitled(candidates, text)
+    candidates: list[Meta] = []
+    for title, before in _find_titles(text):
+        candidates.append(_titled(title, before))
+        if candidates[-1].agency and candidates[-1].year:
+            break
+    meta = next((m for m in reversed(candidates) if m.agency and m.year), None)
+    meta = meta or next((m for m in candidates if m.agency), None) or _untitled(candidates, text)
     if meta.year is None:
         period = _PERIOD_YEAR.search(text)
         meta.year = int(period.group(1)) if period else None
@@ -143,6 +145,8 @@ def _find_titles(text: str) -> Iterator[tuple[str, str]]:
         yield field_match.group(1).strip(), ""
     lines = [line.strip() for line in text.split("\n")[:_TITLE_LINES] if line.strip()]
     for i, line in enumerate(lines):
+        if "信息" not in line.replace(" ", ""):
+            continue  # most lines: no title, and no need to tidy them
         title, end = line, i
         if not _title_line(title) and i + 1 < len(lines) and "信息公开" in tidy(line):
             title, end = line + lines[i + 1], i + 1  # "…政府信息公开工作" / "年度报告"
