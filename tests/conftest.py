@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures_bot",
     "tests.fixtures_reminders",
     "tests.fixtures_web",
+    "tests.fixtures_wecom",
 ]

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from tests.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom
 from wecom.api import AppClient, WeComError
-
-
-@pytest.fixture
-def wecom() -> Iterator[FakeWeCom]:
-    with FakeWeCom() as fake:
-        yield fake
 
 
 class Clock:

@@ -8,7 +8,7 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -36,12 +36,6 @@ from wecom.channel import serve_app
 
 ADMIN = "WangAdmin"
 GOLD = {(r["file"]): r for r in json.loads((DATA_DIR / "gold.json").read_text())}
-
-
-@pytest.fixture
-def wecom() -> Iterator[FakeWeCom]:
-    with FakeWeCom() as fake:
-        yield fake
 
 
 def app_settings(wecom: FakeWeCom, database_url: str) -> Settings:

@@ -4,10 +4,8 @@ paused. No Telegram token anywhere; time is moved by hand (nothing sleeps)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -17,8 +15,9 @@ from services import Services
 from tests.botcli import run_bot
 from tests.fake_wecom import FakeWeCom
 from tests.fixtures_reminders import shanghai
+from tests.fixtures_wecom import Clock
 from wecom.delivery import RobotReminders, deliver
-from wecom.robot import RATE_LIMIT_WAIT, RobotClient, RobotPacer, parse_webhook
+from wecom.robot import RATE_LIMIT_WAIT, RobotClient, parse_webhook
 
 AT = shanghai(2025, 1, 24, 9)  # 7 days before 部门年报's 2025-01-31 (a Friday)
 CREATED = shanghai(2025, 1, 20, 12)  # after the 14-day reminder of 2025-01-17
@@ -35,38 +34,6 @@ REMINDER = """\
   · 淮安市教育局
 校验未通过 1 处：
   · 淮安市财政局：V2 办理结果总计 12 ≠ 各项之和 11"""
-
-
-class Clock:
-    """Monotonic seconds that move only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def wecom() -> Iterator[FakeWeCom]:
-    with FakeWeCom() as fake:
-        yield fake
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def robots(clock: Clock) -> AsyncIterator[RobotClient]:
-    async with httpx.AsyncClient() as http:
-        yield RobotClient(http, pacer=RobotPacer(clock=clock, sleep=clock.sleep))
 
 
 def subscribe(services: Services, url: str, text: str = "部门 淮安市 提前 30,14,7") -> int:

@@ -3,53 +3,18 @@ Time is a fake clock: waiting advances it, nothing sleeps."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-import httpx
 import pytest
 
 from tests.fake_wecom import FakeWeCom
+from tests.fixtures_wecom import Clock
 from wecom.api import WeComError
 from wecom.robot import (
     RATE_LIMIT_WAIT,
     RobotClient,
     RobotGone,
-    RobotPacer,
     WebhookError,
     parse_webhook,
 )
-
-
-class Clock:
-    """A monotonic clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def wecom() -> Iterator[FakeWeCom]:
-    with FakeWeCom() as fake:
-        yield fake
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def robots(clock: Clock) -> AsyncIterator[RobotClient]:
-    async with httpx.AsyncClient() as http:
-        yield RobotClient(http, pacer=RobotPacer(clock=clock, sleep=clock.sleep))
 
 
 def test_parse_webhook_accepts_wecom_and_private_servers() -> None:

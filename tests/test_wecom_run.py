@@ -10,12 +10,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import Engine
 
 from reminders.parse import parse_subscribe
@@ -37,12 +35,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def wecom() -> Iterator[FakeWeCom]:
-    with FakeWeCom() as fake:
-        yield fake
 
 
 def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 60) -> None:
