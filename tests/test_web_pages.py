@@ -362,6 +362,14 @@ def test_rank_downloads_match_the_page(web_client: TestClient) -> None:
     assert [r[2] for r in sheet[1:]] == shown
 
 
+def test_rank_without_a_year_shows_the_newest_year_the_region_has(web_client: TestClient) -> None:
+    page = soup(web_client.get("/rank", params={"province": "江苏省"}))
+    assert page.select_one("select[name=year] option[selected]").get_text() == "2024"
+    assert len(page.select("table.rank tbody tr")) == 2
+    shanghai = soup(web_client.get("/rank", params={"province": "上海市"}))
+    assert shanghai.select_one("select[name=year] option[selected]").get_text() == "2019"
+
+
 def test_rank_offers_every_field_and_year(web_client: TestClient) -> None:
     page = soup(web_client.get("/rank"))
     keys = [o["value"] for o in page.select("select[name=key] option")]

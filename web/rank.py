@@ -85,11 +85,25 @@ def _rank_chart(site: Site, key: str, year: int, path: RegionPath) -> ChartSpec 
                      source)  # fmt: skip
 
 
+def _scope_year(
+    request: Request, site: Site, key: str, path: RegionPath
+) -> tuple[int | None, list[int]]:
+    """The year asked for, else the newest year the scope has this cell for (a province that
+    has not published the newest year yet is shown its last one)."""
+    year, years = _year(request, site)
+    if request.query_params.get("year") or year is None:
+        return year, years
+    for candidate in years:
+        if _ranked(site, key, candidate, path).total:
+            return candidate, years
+    return year, years
+
+
 def rank(request: Request) -> Response:
     site = site_of(request)
     key = _key(request)
-    year, years = _year(request, site)
     path = region_path(request)
+    year, years = _scope_year(request, site, key, path)
     page = int_param(request, "page", 1, 1, MAX_PAGE)
     fmt = wanted_format(request.query_params.get("format"))
     here = path_params(path)
@@ -144,8 +158,8 @@ def rank(request: Request) -> Response:
 def rank_png(request: Request) -> Response:
     site = site_of(request)
     key = _key(request)
-    year, _years = _year(request, site)
     path = region_path(request)
+    year, _years = _scope_year(request, site, key, path)
     if year is None:
         raise HTTPException(404)
     png = site.chart(("rank", key, year, path), lambda: _png(_rank_chart(site, key, year, path)))
