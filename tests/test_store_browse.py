@@ -83,7 +83,7 @@ def test_a_corrected_report_keeps_the_old_version_listed_as_superseded(
     rows = [(r.year, r.source_name, r.superseded) for r in browse_store.reports_of(hongze.id)]
     assert rows == [(2023, "b1.pdf", False), (2024, "b3.pdf", False), (2024, "b2.pdf", True)]
     ranking = browse_store.ranking("apply.new.total", 2024, RegionPath.of("江苏省"), limit=10)
-    assert [(r.agency, r.figure.value) for r in ranking.rows][:1] == [("洪泽区人民政府", 41)]
+    assert [(r.agency_id, r.figure.value) for r in ranking.rows][:1] == [(hongze.id, 41)]
 
 
 def test_ranking_is_largest_first_within_the_region_a_page_at_a_time(
@@ -91,7 +91,8 @@ def test_ranking_is_largest_first_within_the_region_a_page_at_a_time(
 ) -> None:
     whole = browse_store.ranking("apply.new.total", 2024, RegionPath.of(), limit=10)
     assert whole.total == 5
-    assert [(r.agency, r.figure.value) for r in whole.rows] == [
+    names = browse_store.agencies_by_id([r.agency_id for r in whole.rows])
+    assert [(names[r.agency_id].name, r.figure.value) for r in whole.rows] == [
         ("金安区人民政府", 99), ("淮安市人民政府", 40), ("洪泽区人民政府", 40),
         ("洪泽区财政局", 7), ("清江浦区100%_局", 3),
     ]  # fmt: skip
@@ -99,7 +100,9 @@ def test_ranking_is_largest_first_within_the_region_a_page_at_a_time(
         "apply.new.total", 2024, RegionPath.of("江苏省"), limit=2, offset=2
     )
     assert page.total == 4
-    assert [r.agency for r in page.rows] == ["洪泽区财政局", "清江浦区100%_局"]
+    assert [names[r.agency_id].name for r in page.rows] == ["洪泽区财政局", "清江浦区100%_局"]
+    capped = browse_store.ranking("apply.new.total", 2024, RegionPath.of(), limit=2)
+    assert (capped.total, len(capped.rows)) == (5, 2)  # counted apart when the page is full
     assert browse_store.ranking("apply.new.total", 2019, RegionPath.of(), limit=10).rows == []
 
 

@@ -12,7 +12,7 @@ from parsers.fields import FIELDS
 from query import ChartSpec
 from query.catalog import short_label
 from query.source import FigureInfo
-from store.browse import AgencyRow, Ranking, RegionPath
+from store.browse import AgencyRow, Ranking, RankRow, RegionPath
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import (
@@ -51,7 +51,7 @@ def _key(request: Request) -> str:
     return key
 
 
-def _ranked(site: Site, key: str, year: int, path: RegionPath) -> Ranking:
+def ranked(site: Site, key: str, year: int, path: RegionPath) -> Ranking:
     """The whole ranking of a scope (as far as pages and downloads go), read once per store
     version: a province's takes ~50 ms to read and the country's ~0.7 s (bench/web.py), a
     page of it then costs a slice."""
@@ -71,17 +71,21 @@ def _label(key: str) -> str:
     return f"{short_label(key)}（{FIELDS[key].label}）"
 
 
+def _named(site: Site, rows: list[RankRow]) -> list[tuple[RankRow, AgencyRow]]:
+    names = site.browser.agencies_by_id([r.agency_id for r in rows])
+    return [(r, names[r.agency_id]) for r in rows]
+
+
 def _rank_chart(site: Site, key: str, year: int, path: RegionPath) -> ChartSpec | None:
-    ranking = _ranked(site, key, year, path)
-    rows = [r for r in ranking.rows[:CHART_BARS] if r.figure.value is not None]
-    if not rows:
+    ranking = ranked(site, key, year, path)
+    top = [r for r in ranking.rows[:CHART_BARS] if r.figure.value is not None]
+    if not top:
         return None
+    rows = _named(site, top)
     title = f"{region_label(path)} · {year}年度 · {short_label(key)}（前 {len(rows)} 名）"
-    values: list[float | None] = [
-        float(r.figure.value) for r in rows if r.figure.value is not None
-    ]
+    values: list[float | None] = [float(r.figure.value) for r in top if r.figure.value is not None]
     source = f"数据来源：各单位 {year} 年度年报 表{FIELDS[key].table}“{FIELDS[key].row}”"
-    return ChartSpec(title, "bar", [r.agency for r in rows], [(title, values)], FIELDS[key].unit,
+    return ChartSpec(title, "bar", [a.name for _, a in rows], [(title, values)], FIELDS[key].unit,
                      source)  # fmt: skip
 
 
@@ -94,7 +98,7 @@ def _scope_year(
     if request.query_params.get("year") or year is None:
         return year, years
     for candidate in years:
-        if _ranked(site, key, candidate, path).total:
+        if ranked(site, key, candidate, path).total:
             return candidate, years
     return year, years
 
@@ -108,17 +112,17 @@ def rank(request: Request) -> Response:
     fmt = wanted_format(request.query_params.get("format"))
     here = path_params(path)
     if fmt:
-        ranking = _ranked(site, key, year or 0, path)
+        ranking = ranked(site, key, year or 0, path)
         rows = [
-            (i, r.agency_id, r.agency, r.region, year, key, r.figure.value,
+            (i, r.agency_id, a.name, a.region, year, key, r.figure.value,
              r.figure.unit or FIELDS[key].unit, r.report_id, ",".join(r.figure.flags))
-            for i, r in enumerate(ranking.rows, 1)
+            for i, (r, a) in enumerate(_named(site, ranking.rows), 1)
         ]  # fmt: skip
         name = f"排名-{region_label(path)}-{year}-{key}"
         return download(Table(name, texts.RANK_COLUMNS, rows), fmt)
     offset = (page - 1) * PAGE_SIZE
-    ranking = _ranked(site, key, year or 0, path)
-    shown = ranking.rows[offset : offset + PAGE_SIZE]
+    ranking = ranked(site, key, year or 0, path)
+    shown = _named(site, ranking.rows[offset : offset + PAGE_SIZE])
     children = []
     if path.fixed < 3:
         next_level = LEVEL_PARAMS[path.fixed]
