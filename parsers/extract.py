@@ -13,7 +13,12 @@ from parsers.pdf import pdf_document
 from parsers.text import text_document
 
 MAX_BYTES = 50 * 1024 * 1024
+# A report's text is a few thousand characters (an 80-page PDF some 250,000); the mapper's cost
+# grows with the text, so a document beyond these is refused instead of read for minutes.
+MAX_TEXT_CHARS = 1_000_000
+MAX_HTML_TAGS = 500_000  # "<" in the markup; a report's page has a few thousand
 EMPTY = "文件是空的，没有可读取的内容"
+_TOO_LONG = "文本过长（{}），不像一份年报，未解析"
 
 
 def extract(data: bytes) -> Document:
@@ -28,17 +33,32 @@ def extract(data: bytes) -> Document:
         raise ParseError(EMPTY)
     kind = sniff(data)
     if kind == "pdf":
-        return pdf_document(data)
+        return _bounded(pdf_document(data))
     if kind == "docx":
-        return docx_document(data)
+        return _bounded(docx_document(data))
     if kind == "doc":
-        return doc_document(data)
+        return _bounded(doc_document(data))
     if kind == "html":
+        if (tags := data.count(b"<")) > MAX_HTML_TAGS:  # before decoding, before lxml's tree
+            raise ParseError(f"网页过于庞大（{tags:,} 个标签），不像一份年报，未解析")
         markup = decode(data, html=True)
         if is_markdown(markup):  # markdown with <br> in its cells or MinerU's HTML tables
-            return text_document(markup)
-        return html_document(markup)
+            return text_document(_checked_length(markup))
+        return _bounded(html_document(markup))
+    if len(data) > 4 * MAX_TEXT_CHARS:  # no character takes more than four bytes
+        raise ParseError(_TOO_LONG.format(f"{len(data) / 1024 / 1024:.1f} MB"))
     text = decode(data)
     if not text.strip():
         raise ParseError(EMPTY)
-    return text_document(text)
+    return text_document(_checked_length(text))
+
+
+def _bounded(doc: Document) -> Document:
+    _checked_length(doc.text)
+    return doc
+
+
+def _checked_length(text: str) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParseError(_TOO_LONG.format(f"约 {len(text) // 10_000:,} 万字"))
+    return text

@@ -7,7 +7,6 @@ import dataclasses
 import re
 import tracemalloc
 import zipfile
-import zlib
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +26,7 @@ from parsers.extract import EMPTY
 from parsers.model import ParseError
 from parsers.pdf import BROKEN, ENCRYPTED, NO_TEXT_LAYER, UNMAPPED_FONT
 from tests.fixtures_parsers import load_gold
+from tests.helpers.hostile import lying_docx
 from tests.make_docs import ReportSpec, cjk_font, pingtan_2023_spec, to_docx, to_html, to_pdf
 
 DATA = Path(__file__).parent / "data"
@@ -166,35 +166,6 @@ def test_zip_bomb_disguised_as_docx_is_refused_without_inflating() -> None:
     data = bomb.getvalue()
     assert len(data) < 1024 * 1024
     assert refusal(data) == TOO_LARGE
-
-
-def lying_docx(*, declared: int, actual: int) -> bytes:
-    """A real .docx whose document.xml inflates to `actual` bytes while its local header and
-    central directory declare `declared`, with the CRC of that prefix so zipfile's check passes."""
-    template = BytesIO()
-    docx.Document().save(template)
-    head = b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body>'
-    out = BytesIO()
-    with (
-        zipfile.ZipFile(template) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
-    ):
-        with archive.open("word/document.xml", "w") as member:
-            member.write(head)
-            chunk = b" " * (1 << 20)
-            for _ in range((actual - len(head)) // len(chunk)):
-                member.write(chunk)
-        for name in source.namelist():
-            if name != "word/document.xml":
-                archive.writestr(name, source.read(name))
-    data = bytearray(out.getvalue())
-    prefix = (head + b" " * declared)[:declared]
-    crc, size = zlib.crc32(prefix).to_bytes(4, "little"), declared.to_bytes(4, "little")
-    assert data[:4] == b"PK\x03\x04"  # document.xml is the first member
-    data[14:18], data[22:26] = crc, size  # its local header
-    central = data.index(b"PK\x01\x02")  # its central directory entry
-    data[central + 16 : central + 20], data[central + 24 : central + 28] = crc, size
-    return bytes(data)
 
 
 def test_zip_bomb_that_understates_its_sizes_is_never_inflated_beyond_the_claim() -> None:

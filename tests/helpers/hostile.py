@@ -1,0 +1,107 @@
+"""Hostile inputs of issue #11 and the peak memory of a child process, shared by the tests and
+bench/memory.py: a .docx whose zip directory understates a member, a 49.5 MB web page of table
+rows, 49.5 MB of text rows."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import docx
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HUGE = int(49.5 * 1024 * 1024)
+
+
+def lying_docx(*, declared: int, actual: int) -> bytes:
+    """A real .docx whose document.xml inflates to `actual` bytes while its local header and
+    central directory declare `declared`, with the CRC of that prefix so zipfile's check passes."""
+    template = BytesIO()
+    docx.Document().save(template)
+    head = b'<?xml version="1.0"?><w:document xmlns:w="x"><w:body>'
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+    ):
+        with archive.open("word/document.xml", "w") as member:
+            member.write(head)
+            chunk = b" " * (1 << 20)
+            for _ in range((actual - len(head)) // len(chunk)):
+                member.write(chunk)
+        for name in source.namelist():
+            if name != "word/document.xml":
+                archive.writestr(name, source.read(name))
+    data = bytearray(out.getvalue())
+    prefix = (head + b" " * declared)[:declared]
+    crc, size = zlib.crc32(prefix).to_bytes(4, "little"), declared.to_bytes(4, "little")
+    assert data[:4] == b"PK\x03\x04"  # document.xml is the first member
+    data[14:18], data[22:26] = crc, size  # its local header
+    central = data.index(b"PK\x01\x02")  # its central directory entry
+    data[central + 16 : central + 20], data[central + 24 : central + 28] = crc, size
+    return bytes(data)
+
+
+def table_page(size: int = HUGE) -> bytes:
+    """A web page that is one template-looking table of (for 49.5 MB) half a million rows."""
+    row = "<tr><td>予以公开</td>".encode() + b"<td>1</td>" * 8 + b"</tr>\n"
+    return b"<html><body><table>" + row * (size // len(row)) + b"</table></body></html>"
+
+
+def text_rows(size: int = HUGE) -> bytes:
+    """A real report's text followed by tab-separated rows of numbers."""
+    real = (DATA / "pingtan_2021.txt").read_bytes()
+    row = "予以公开\t".encode() + b"\t".join([b"12"] * 8) + b"\n"
+    return real + row * ((size - len(real)) // len(row))
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+    peak_mb: float  # the child's peak resident set (the kernel's ru_maxrss)
+
+
+def run_measured(
+    cmd: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float = 600
+) -> Run:
+    """Run `cmd` and return its exit code, output and peak memory. The child is reaped with
+    wait4, so the figure is that process's own (with its children's, if it waited for them)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
+        try:
+            _, status, usage = _wait4(child.pid, timeout)
+        except TimeoutError:
+            child.kill()
+            child.wait()
+            raise
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            child.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+        )
+
+
+def _wait4(pid: int, timeout: float):  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found, status, usage = os.wait4(pid, os.WNOHANG)
+        if found == pid:
+            return found, status, usage
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"process {pid} still running after {timeout} s")
+        time.sleep(0.05)
