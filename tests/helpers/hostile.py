@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -71,12 +72,20 @@ class Run:
 
 
 def run_measured(
-    cmd: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float = 600
+    cmd: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float = 600,
+    on_start: Callable[[int], None] | None = None,
 ) -> Run:
     """Run `cmd` and return its exit code, output and peak memory. The child is reaped with
-    wait4, so the figure is that process's own (with its children's, if it waited for them)."""
+    wait4, so the figure is that process's own (with its children's, if it waited for them).
+    `on_start(pid)` runs in a thread meanwhile (to drive a server, then stop it)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
+        if on_start is not None:
+            threading.Thread(target=on_start, args=(child.pid,), daemon=True).start()
         try:
             _, status, usage = _wait4(child.pid, timeout)
         except TimeoutError:
