@@ -128,6 +128,10 @@ class Services:
         # Telegram's jobs and WeCom's robots ask from their own threads; the lock holds one
         # connection, which two threads must not use at once.
         self._leader_guard = threading.Lock()
+        # One report file is parsed at a time, whatever the channel: parsing is CPU-bound (two
+        # at once are no faster under the GIL), and the process then holds one document's
+        # working memory, not one per user who sends a file at that moment.
+        self._parsing = threading.Lock()
 
     # --- questions --------------------------------------------------------------------------
 
@@ -171,7 +175,8 @@ class Services:
         from store.schemas import validate_report
 
         try:
-            report = parse_bytes(data, filename=name)
+            with self._parsing:
+                report = parse_bytes(data, filename=name)
             validate_report(report)  # what upload would refuse, /check refuses too
         except ParseError as err:
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))
@@ -192,7 +197,8 @@ class Services:
         if known is not None:  # not parsed again: a scanned report takes minutes to read
             return UploadResult(name, replies.unchanged_text(known, name), outcome=known)
         try:
-            report = parse_bytes(data, filename=name)
+            with self._parsing:
+                report = parse_bytes(data, filename=name)
             outcome = write_report(self.engine, report, source_name=name, data_sha256=sha)
         except ParseError as err:  # InvalidReport (cannot be stored) is a ParseError too
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))

@@ -1,11 +1,12 @@
 """Peak memory of parsing, ingesting and uploading hostile inputs (issue #11), each in a child
-process whose peak resident set the kernel reports when it is reaped (wait4's ru_maxrss).
+process whose peak resident set the kernel reports when it is reaped (wait4's ru_maxrss, taken
+by a small launcher: see tests/helpers/hostile.py).
 
     python bench/memory.py [--repeat 3] [--bomb-gib 1.9]
 
-Inputs: a 4–5 MB .docx whose zip directory declares 40 MiB for a document.xml that inflates
-to --bomb-gib GiB (tests/helpers/hostile.py; without zip64, under 2), a 49.5 MB web page of table rows, 49.5 MB of text
-rows, and a real PDF report beside them (the floor: what an ordinary report costs).
+Inputs: a .docx whose zip directory declares 40 MiB for a document.xml that inflates to
+--bomb-gib GiB (zipfile writes such a member without zip64 only under 2 GiB), a 49.5 MB web
+page of table rows, 49.5 MB of text rows, and a real PDF report (the floor: an ordinary report).
 - `parse`: `bot.py parse FILE`;  `ingest`: `bot.py ingest FILE` into a fresh SQLite file;
 - `4× /check`: `bot.py run` over the fake Bot API on 127.0.0.1 while four users send the file
   with the caption /check at once (files over the 20 MB upload limit are refused unread, so the

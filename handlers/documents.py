@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Document, Message, Update
+import httpx
+from telegram import Document, File, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+import replies
 from handlers.context import BotApplication, BotContext
 from handlers.replies import reply_text
 
@@ -35,7 +37,10 @@ def is_check_caption(caption: str | None) -> bool:
 
 
 async def _download(message: Message, document: Document, context: BotContext) -> bytes | None:
-    """The file's bytes, or None after telling the user why not (too big, not downloadable)."""
+    """The file's bytes, or None after telling the user why not (too big, not downloadable).
+
+    The size is checked as the message states it, as getFile states it, and, since Telegram
+    may state neither, while the bytes arrive: no more than the limit is ever read."""
     services = context.bot_data.services
     refused = services.too_big(document.file_size)
     if refused is not None:
@@ -47,7 +52,47 @@ async def _download(message: Message, document: Document, context: BotContext) -
         log.warning("getFile failed for %s: %s", document.file_name, err)
         await message.reply_text(CANNOT_DOWNLOAD)
         return None
-    return bytes(await file.download_as_bytearray())
+    refused = services.too_big(file.file_size)
+    if refused is not None:
+        await message.reply_text(refused)
+        return None
+    try:
+        data = await _read_at_most(file, services.max_upload_bytes)
+    except (OSError, httpx.HTTPError) as err:
+        log.warning("download failed for %s: %s", document.file_name, err)
+        await message.reply_text(CANNOT_DOWNLOAD)
+        return None
+    if data is None:
+        await message.reply_text(
+            replies.too_big_text(size=None, max_upload_mb=services.max_upload_mb)
+        )
+    return data
+
+
+async def _read_at_most(file: File, limit: int) -> bytes | None:
+    """The file's bytes, or None when it has more than `limit`. A self-hosted Bot API server in
+    --local mode hands out a path on its disk; otherwise the bytes are streamed over HTTP (PTB
+    reads a whole file into memory before anyone could look at its size)."""
+    path = file.file_path or ""
+    if not path.startswith(("http://", "https://")):
+        data = await asyncio.to_thread(_read_local, path, limit + 1)
+        return data if len(data) <= limit else None
+    chunks: list[bytes] = []
+    size = 0
+    timeout = httpx.Timeout(60, connect=10)
+    async with httpx.AsyncClient(timeout=timeout) as client, client.stream("GET", path) as got:
+        got.raise_for_status()
+        async for chunk in got.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_local(path: str, size: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(size)
 
 
 async def process_document(

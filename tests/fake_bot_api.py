@@ -109,6 +109,7 @@ class FakeBotApi:
         self._requests: list[Request] = []
         self._updates: list[dict[str, Any]] = []
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, data)
+        self._unsized: set[str] = set()  # file ids whose getFile states no size
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._members: dict[tuple[int, int], str] = {}
         self._failures: dict[str, _Failure] = {}
@@ -202,11 +203,14 @@ class FakeBotApi:
                 self._lock.wait(left)
 
     # --- what tests set up ------------------------------------------------------------------
-    def add_file(self, data: bytes, file_name: str) -> str:
-        """Make `data` downloadable; returns the file_id to put in a fake Document."""
+    def add_file(self, data: bytes, file_name: str, *, sized: bool = True) -> str:
+        """Make `data` downloadable; returns the file_id to put in a fake Document. Unless
+        `sized`, getFile leaves out file_size (Telegram's is optional)."""
         file_id = f"file-{next(self._file_ids)}"
         with self._lock:
             self._files[file_id] = (f"documents/{file_id}/{file_name}", data)
+            if not sized:
+                self._unsized.add(file_id)
         return file_id
 
     def queue_update(self, update: dict[str, Any]) -> int:
@@ -271,15 +275,36 @@ class FakeBotApi:
     def release_downloads(self) -> None:
         self._downloads_open.set()
 
-    def _download(self, file_path: str) -> bytes | None:
+    def _download(self, file_path: str) -> tuple[bytes, Request] | None:
+        """The file's bytes and the recorded request, whose "sent" the server thread sets when
+        it has written what the client took (all of it, unless the client hung up)."""
         self._downloads_open.wait(timeout=30)
         with self._lock:
             for path, data in self._files.values():
                 if path == file_path:
-                    self._requests.append(Request("@download", {"file_path": path}))
+                    request = Request("@download", {"file_path": path})
+                    self._requests.append(request)
                     self._lock.notify_all()
-                    return data
+                    return data, request
         return None
+
+    def _downloaded(self, request: Request, sent: int) -> None:
+        with self._lock:
+            request.params["sent"] = sent
+            self._lock.notify_all()
+
+    def bytes_sent(self, timeout: float = 10.0) -> list[int]:
+        """How many bytes each download so far sent, once every one has ended."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                downloads = [r for r in self._requests if r.method == "@download"]
+                if all("sent" in r.params for r in downloads):
+                    return [int(r.params["sent"]) for r in downloads]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("a download did not end")
+                self._lock.wait(left)
 
     def _me(self) -> dict[str, Any]:
         return {
@@ -378,12 +403,9 @@ class FakeBotApi:
         file_id = str(params["file_id"])
         with self._lock:
             path, data = self._files[file_id]
-        return {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_size": len(data),
-            "file_path": path,
-        }
+            sized = file_id not in self._unsized
+        found = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path}
+        return {**found, "file_size": len(data)} if sized else found
 
     def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         with self._lock:
@@ -442,6 +464,21 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # a long poll the client gave up on
             self.close_connection = True
 
+    def _send_file(self, data: bytes, request: Request) -> None:
+        """The file in 64 KiB writes, counting what got out before the client hung up."""
+        sent = 0
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            while sent < len(data):
+                self.wfile.write(data[sent : sent + 65536])
+                sent = min(sent + 65536, len(data))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        self.fake._downloaded(request, sent)
+
     def _json(self, status: int, payload: dict[str, Any]) -> None:
         self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
@@ -449,9 +486,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         prefix = f"/file/bot{self.fake.token}/"
         if path.startswith(prefix):
-            data = self.fake._download(path[len(prefix) :])
-            if data is not None:
-                self._send(200, data, "application/octet-stream")
+            found = self.fake._download(path[len(prefix) :])
+            if found is not None:
+                self._send_file(*found)
                 return
         self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
 

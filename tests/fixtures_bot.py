@@ -216,16 +216,19 @@ class BotDriver:
         }
         return await self.feed({"callback_query": query})
 
-    def document(self, data: bytes, file_name: str, *, size: int | None = None) -> dict[str, Any]:
-        """A Document whose bytes the fake server serves via getFile and /file/bot…"""
-        file_id = self.api.add_file(data, file_name)
-        return {
+    def document(
+        self, data: bytes, file_name: str, *, size: int | None = None, sized: bool = True
+    ) -> dict[str, Any]:
+        """A Document whose bytes the fake server serves via getFile and /file/bot…; unless
+        `sized`, neither the Document nor getFile states its size."""
+        file_id = self.api.add_file(data, file_name, sized=sized)
+        found = {
             "file_id": file_id,
             "file_unique_id": f"u-{file_id}",
             "file_name": file_name,
             "mime_type": "application/octet-stream",
-            "file_size": len(data) if size is None else size,
         }
+        return {**found, "file_size": len(data) if size is None else size} if sized else found
 
     async def send_file(
         self,

@@ -111,6 +111,23 @@ async def test_oversized_file_is_refused_before_download(
     assert fake_bot_api.calls("getFile") == []
 
 
+@pytest.mark.parametrize("caption", [None, "/check"])
+async def test_a_file_of_unstated_size_is_read_no_further_than_the_limit(
+    bot_driver: BotDriver, fake_bot_api: FakeBotApi, caption: str | None
+) -> None:
+    """Neither the message nor getFile states the size (both are optional in Telegram's API):
+    the download stops once it passes the limit (5 MB here) instead of reading all 48 MB."""
+    data = b"%PDF-1.7\n" + b"0" * (48 << 20)
+    document = bot_driver.document(data, "big.pdf", sized=False)
+    extra = {"caption": caption} if caption else {}
+    requests = await bot_driver.send(
+        bot_driver.message(None, chat_id=ADMIN_ID, document=document, **extra)
+    )
+    assert texts(requests) == ["文件太大：上传上限为 5 MB。请压缩或拆分后再发。"]
+    (sent,) = fake_bot_api.bytes_sent()
+    assert sent < 16 << 20  # the limit, plus what the sockets' buffers took in
+
+
 async def test_bad_file_gets_the_parse_error_in_chinese_and_stores_nothing(
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:

@@ -4,8 +4,8 @@ rows, 49.5 MB of text rows."""
 
 from __future__ import annotations
 
-import os
 import subprocess
+import sys
 import tempfile
 import threading
 import zipfile
@@ -71,6 +71,23 @@ class Run:
     peak_mb: float  # the child's peak resident set (the kernel's ru_maxrss)
 
 
+# Runs the command as its own child and writes that child's peak to argv[1]. Linux counts the
+# memory of the process a child was forked from in the child's ru_maxrss, so the command must
+# be forked from this small launcher, not from a test or bench process holding the inputs.
+# SIGTERM is passed on, so that a server under measurement stops cleanly.
+_LAUNCHER = """
+import os, resource, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGTERM))
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(
     cmd: Sequence[str],
     *,
@@ -79,38 +96,29 @@ def run_measured(
     timeout: float = 600,
     on_start: Callable[[int], None] | None = None,
 ) -> Run:
-    """Run `cmd` and return its exit code, output and peak memory. The child is reaped with
-    wait4, so the figure is that process's own (with its children's, if it waited for them).
-    `on_start(pid)` runs in a thread meanwhile (to drive a server, then stop it)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
+    """Run `cmd` (its first item an executable's path) and return its exit code, output and
+    peak memory (with its own children's, if it waited for them). `on_start(pid)` runs in a
+    thread meanwhile, e.g. to drive a server and then stop it with SIGTERM."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
+        launcher = [sys.executable, "-c", _LAUNCHER, peak.name, *cmd]
+        child = subprocess.Popen(launcher, cwd=cwd, env=env, stdout=out, stderr=err)
         if on_start is not None:
             threading.Thread(target=on_start, args=(child.pid,), daemon=True).start()
         try:
-            _, status, usage = _wait4(child.pid, timeout)
-        except TimeoutError:
+            code = child.wait(timeout)
+        except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
             raise
-        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Run(
-            child.returncode,
+            code,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
-            usage.ru_maxrss / 1024,
+            int(peak.read() or 0) / 1024,
         )
-
-
-def _wait4(pid: int, timeout: float):  # type: ignore[no-untyped-def]
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        found, status, usage = os.wait4(pid, os.WNOHANG)
-        if found == pid:
-            return found, status, usage
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"process {pid} still running after {timeout} s")
-        time.sleep(0.05)
