@@ -395,7 +395,7 @@ def _cells_from_runs(
         for suffix in ("万元", "元"):
             if run.endswith(suffix):
                 units[key] = suffix
-                run = run[: -len(suffix)]
+                run = run[: -len(suffix)].rstrip()
                 break
         rows.append(digits.RunRow(key, spec.cells, run, spec.sums, spec.signed, spec.amounts))
     structural = _structural_equations(layout.template, layout.single_other, runs)

@@ -59,6 +59,9 @@ _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 # One printed value: a number (with its money unit), optionally followed by a note in brackets
 # ("22（其中修订16件）"); or a blank mark standing alone.
 _VALUE = re.compile(rf"({_NUMBER})\s*(万元|元)?(?:[（(][^（）()]*[)）])?|[/／—–－―-]|——|无")
+_HEADING_PREFIX = 12  # "## 四、政府信息公开" before 行政复议、行政诉讼情况
+_SENTENCE_MARK = re.compile(r"[，。；,;]")
+_UNITS = frozenset({"元", "万元"})
 _PIECE = re.compile(r"[^\s|｜]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
@@ -106,6 +109,8 @@ def section_lines(text: str) -> dict[str, list[str]]:
                 line = bisect.bisect_right(ends, match.end() - 1)
                 if name == "end" and line <= first:
                     continue  # a closing heading before any table: a table of contents
+                if not _heading_line(text, match.start()):
+                    continue  # the words inside a sentence (全文包括…收到和处理…情况、…)
                 if name not in starts or line < starts[name]:
                     starts[name] = line
                 break
@@ -114,11 +119,26 @@ def section_lines(text: str) -> dict[str, list[str]]:
     order = sorted((i, name) for name, i in starts.items())
     out: dict[str, list[str]] = {}
     for (start, name), following in itertools.zip_longest(order, order[1:]):
-        if name == "end":
-            continue
         stop = following[0] if following else len(lines)
         out[name] = lines[start + 1 : stop]
     return out
+
+
+def _table_tail(lines: Sequence[str]) -> list[str]:
+    """The lines after the closing heading up to its prose: PDF reading order may print the
+    heading before the last numbers of 表四."""
+    out: list[str] = []
+    for line in lines:
+        if _SENTENCE_MARK.search(line):
+            break
+        out.append(line)
+    return out
+
+
+def _heading_line(text: str, start: int) -> bool:
+    """The heading words start their line, after at most a short ordinal or prefix."""
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    return len(before.strip()) <= _HEADING_PREFIX and _SENTENCE_MARK.search(before) is None
 
 
 def _fuzzy_headings(lines: Sequence[str], starts: dict[str, int]) -> None:
@@ -151,6 +171,9 @@ def tokens(lines: Sequence[str]) -> list[Token]:
     for line in text.split("\n"):
         for piece in _PIECE.finditer(line):
             word = piece.group(0)
+            if word in _UNITS and out and out[-1].chunk == chunk and out[-1].raw[-1].isdigit():
+                out[-1] = Token(out[-1].raw + word, chunk)  # "251000 元": the unit after a space
+                continue
             match = _VALUE.fullmatch(word)
             if match is None:
                 if _CJK.search(word) or any(c.isalpha() for c in word):
@@ -170,8 +193,9 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
         "二": lambda toks: _section_two(toks, specs, placed),
         "三": lambda toks: _section_three(toks, layout, prose, placed),
-        "四": lambda toks: _section_four(toks, specs, placed),
+        "四": lambda toks: _section_four(toks, specs, prose, placed, tokens(_table_tail(after))),
     }
+    after = sections.pop("end", [])
     for name, read in readers.items():
         if name not in sections:
             continue
@@ -398,10 +422,19 @@ def _leaves(key: str, template: TemplateVersion, single_other: bool) -> list[str
 
 
 def _section_four(
-    toks: list[Token], specs: Mapping[str, RowSpec], placed: Placed
+    toks: list[Token],
+    specs: Mapping[str, RowSpec],
+    prose: Mapping[str, Number],
+    placed: Placed,
+    tail: list[Token],
 ) -> dict[str, Cell] | None:
+    """表四; numbers printed after the closing heading (`tail`) complete it when it is short.
+    The prose's 行政复议 N 件 / 行政诉讼 N 件 tell apart orders of the chunks that all keep V4."""
     rows = [specs[group] for group, _ in REVIEW_GROUPS]
     width = len(rows[0].cells)
+    if len(toks) < width * len(rows) and len(toks) + len(tail) == width * len(rows):
+        last = toks[-1].chunk + 1 if toks else 0
+        toks = toks + [Token(t.raw, last + t.chunk) for t in tail]
     if len(toks) != width * len(rows):
         return None
     values = [t.value for t in toks]
@@ -422,4 +455,10 @@ def _section_four(
             readings[reading] = None
     if not readings:  # no order keeps V4: the report misprints, keep its order
         readings[tuple(range(len(toks)))] = None
-    return _cells(rows, toks, list(readings), placed, "四")
+    kept = list(readings)
+    totals = {"review.total": (4,), "litigation.total": (9, 14)}  # 总计 cells in the row of 15
+    for key, where in totals.items():
+        if key in prose:
+            fitting = [r for r in kept if sum(values[r[c]] for c in where) == prose[key]]
+            kept = fitting or kept
+    return _cells(rows, toks, kept, placed, "四")

@@ -18,7 +18,7 @@ _SEPARATOR = re.compile(r"\t| {2,}")
 _HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
 # A digit run: digits, decimal points, single minus signs and spaces between digit groups,
 # with an optional money unit glued to the end.
-_RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?:万元|元)?")
+_RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?: ?(?:万元|元))?")
 _TABLE_START = re.compile(r"第二十条\s*第[（(][一二三四五六七八九十]+[)）]项")
 _GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
 _MIN_GLUED = 3  # glued labels needed before a text counts as run together
