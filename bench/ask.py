@@ -1,9 +1,15 @@
-"""Question latency at national scale: 100k agencies × 5 years in a synthetic in-memory source.
+"""Question latency at national scale: 100,000 agencies × 5 years, every intent.
 
-    .venv/bin/python bench/ask.py [--agencies 100000] [--per-intent 300]
+    .venv/bin/python bench/ask.py [--agencies 100000] [--per-intent 200]
+                                  [--source memory|sqlite|postgresql|all]
 
-Prints p50/p99 per intent and the ratio to a bare look-up of the resolved figure, so the cost of
-understanding the question is visible apart from the cost of storage.
+`memory` is a synthetic in-memory source (figures from a hash, so 500,000 reports need no
+memory); `sqlite` and `postgresql` build a real store of the same shape (regions, agencies,
+reports, table cells, prose facts, checks) with set-based SQL inside the database and ask
+through `StoreReader`, end to end. Each intent prints p50/p99 and the answer statuses; the
+first question of each national ranking is timed apart ("cold"), since the store computes it
+from 100,000 reports. Targets (issue #13): p99 ≤ 30 ms for every intent, national ranking
+p99 ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -24,11 +31,14 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from parsers.fields import FIELDS, template_of_year
+from parsers.prose import TEXT_FACTS
 from query import Asker
 from query.catalog import template_keys
-from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo
+from query.memory import MemorySource
+from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSource
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
+TODAY = date(2025, 6, 1)
 CHARS = "安宁平和兴华昌隆泰德阳山河源清丰富新乐长春永定东西南北海江湖云林石金玉松柏桥川"
 DEPARTMENTS = (
     "人民政府", "数据资源管理局", "住房和城乡建设局", "发展和改革委员会", "财政局", "教育局",
@@ -38,6 +48,26 @@ DEPARTMENTS = (
     "城市管理局", "行政审批局", "林业局", "信访局", "人民政府办公室", "政务服务管理局",
     "税务局", "体育局", "档案局",
 )  # fmt: skip
+# The cells every synthetic report holds: what the questions ask, the overview, the rates.
+BENCH_KEYS = sorted(
+    {
+        "apply.new.total", "apply.new.natural", "apply.new.business", "apply.new.research",
+        "apply.new.nonprofit", "apply.new.legal", "apply.new.other", "apply.carried_in.total",
+        "result.public.total", "result.partial.total", "result.withheld.total",
+        "result.unable.total", "result.rejected.total", "result.other.total",
+        "result.total.total", "apply.carried_forward.total", "review.total", "review.upheld",
+        "review.corrected", "litigation.direct.total", "litigation.after_review.total",
+        "litigation.direct.corrected", "litigation.after_review.corrected", "litigation.total",
+        "proactive.normative.issued", "proactive.normative.made", "proactive.permit.decisions",
+        "proactive.penalty.decisions", "proactive.fees.amount", "proactive.rules.issued",
+        "proactive.rules.made",
+    }
+)  # fmt: skip
+
+
+def _value(agency_id: int, year: int, key: str) -> Decimal:
+    digest = hashlib.blake2b(f"{agency_id}|{year}|{key}".encode(), digest_size=4).digest()
+    return Decimal(int.from_bytes(digest) % 500)
 
 
 def _names(count: int, suffix: str, rng: random.Random, taken: set[str]) -> list[str]:
@@ -51,62 +81,64 @@ def _names(count: int, suffix: str, rng: random.Random, taken: set[str]) -> list
     return out
 
 
-class SyntheticSource:
-    """Deterministic figures computed from a hash, so 500k reports need no memory."""
+def synthetic_agencies(count: int) -> list[AgencyInfo]:
+    """31 provinces × 11 cities × as many counties as needed, every department in each."""
+    rng = random.Random(7)
+    taken: set[str] = set()
+    agencies: list[AgencyInfo] = []
+    counties_per_city = (count // len(DEPARTMENTS) + 1) // (31 * 11) + 1
+    for province in _names(31, "省", rng, taken):
+        for city in _names(11, "市", rng, taken):
+            for county in _names(counties_per_city, rng.choice("区县"), rng, taken):
+                for dept in DEPARTMENTS:
+                    if len(agencies) >= count:
+                        return agencies
+                    level = "government" if dept == "人民政府" else "department"
+                    agencies.append(AgencyInfo(len(agencies) + 1, city + county + dept, (),
+                                               province + city + county, province, city,
+                                               county, level))  # fmt: skip
+    return agencies
 
-    def __init__(self, agencies: int) -> None:
-        rng = random.Random(7)
-        taken: set[str] = set()
-        self._agencies: list[AgencyInfo] = []
+
+class SyntheticSource(MemorySource):
+    """The in-memory source at national scale: figures computed from a hash on demand."""
+
+    def __init__(self, agencies: list[AgencyInfo]) -> None:
+        super().__init__([], version="synthetic-1")
+        self._list = agencies
         self._in_region: dict[str, list[int]] = defaultdict(list)
-        provinces = _names(31, "省", rng, taken)
-        per_county = len(DEPARTMENTS)
-        counties_needed = agencies // per_county + 1
-        cities_per_province = 11
-        counties_per_city = counties_needed // (31 * cities_per_province) + 1
-        for province in provinces:
-            for city in _names(cities_per_province, "市", rng, taken):
-                for county in _names(counties_per_city, rng.choice("区县"), rng, taken):
-                    region = province + city + county
-                    for dept in DEPARTMENTS:
-                        if len(self._agencies) >= agencies:
-                            break
-                        agency_id = len(self._agencies) + 1
-                        level = "government" if dept == "人民政府" else "department"
-                        info = AgencyInfo(agency_id, city + county + dept, (), region,
-                                          province, city, county, level)  # fmt: skip
-                        self._agencies.append(info)
-                        for prefix in (province, province + city, region):
-                            self._in_region[prefix].append(agency_id)
-
-    def version(self) -> str:
-        return "synthetic-1"
+        for a in agencies:
+            for prefix in {a.province or "", (a.province or "") + (a.city or ""), a.region}:
+                self._in_region[prefix].append(a.id)
 
     def agencies(self) -> Sequence[AgencyInfo]:
-        return self._agencies
+        return self._list
 
     def years(self, agency_id: int) -> list[int]:
-        return list(YEARS) if 1 <= agency_id <= len(self._agencies) else []
+        return list(YEARS) if 1 <= agency_id <= len(self._list) else []
 
     def report(self, agency_id: int, year: int) -> ReportInfo | None:
-        if year not in YEARS or not 1 <= agency_id <= len(self._agencies):
+        if year not in YEARS or not 1 <= agency_id <= len(self._list):
             return None
-        name = self._agencies[agency_id - 1].name
+        name = self._list[agency_id - 1].name
         return ReportInfo(agency_id, year, f"{name}{year}年政府信息公开工作年度报告",
                           f"{agency_id}_{year}.pdf", "pdf", template_of_year(year))  # fmt: skip
 
     def _figure(self, agency_id: int, year: int, key: str) -> FigureInfo | None:
-        if key not in template_keys(template_of_year(year)):
+        if key in TEXT_FACTS:
+            value = _value(agency_id, year, key)
+            sentence = f"全年{TEXT_FACTS[key]}{value}条"
+            return FigureInfo(key, value, "条", f"{value}条", sentence=sentence,
+                              section="一、总体情况", phrase=TEXT_FACTS[key])  # fmt: skip
+        if key not in BENCH_KEYS or key not in template_keys(template_of_year(year)):
             return None
-        digest = hashlib.blake2b(f"{agency_id}|{year}|{key}".encode(), digest_size=4).digest()
-        value = Decimal(int.from_bytes(digest) % 500)
+        value = _value(agency_id, year, key)
         return FigureInfo(key, value, FIELDS[key].unit, raw=str(value))
 
     def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
         if self.report(agency_id, year) is None:
             return {}
-        out = {k: f for k in keys if (f := self._figure(agency_id, year, k)) is not None}
-        return out
+        return {k: f for k in keys if (f := self._figure(agency_id, year, k)) is not None}
 
     def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
         return {y: f for y in YEARS if (f := self._figure(agency_id, y, key)) is not None}
@@ -116,36 +148,18 @@ class SyntheticSource:
     ) -> list[tuple[int, FigureInfo]]:
         if year not in YEARS:
             return []
-        ids = self._in_region.get(region, []) if region else range(1, len(self._agencies) + 1)
+        ids = self._in_region.get(region, []) if region else range(1, len(self._list) + 1)
         return [(a, f) for a in ids if (f := self._figure(a, year, key)) is not None]
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         return [CheckInfo("V1", True, "表三 新收+结转=办理结果+结转下年")]
 
-
-class TimedSource:
-    """Wraps a source and adds up the time spent inside it, to tell storage from understanding."""
-
-    def __init__(self, inner: SyntheticSource) -> None:
-        self.inner = inner
-        self.spent = 0.0
-
-    def __getattr__(self, name: str) -> Callable[..., object]:
-        method = getattr(self.inner, name)
-
-        def timed(*args: object, **kwargs: object) -> object:
-            t0 = time.perf_counter()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                self.spent += time.perf_counter() - t0
-
-        return timed
+    def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
+        return self.figures(agency_id, year, list(TEXT_FACTS))
 
 
-def _questions(source: SyntheticSource, count: int) -> dict[str, list[str]]:
+def questions(agencies: Sequence[AgencyInfo], count: int) -> dict[str, list[str]]:
     rng = random.Random(11)
-    agencies = source.agencies()
     fields = ("申请数量", "复议", "予以公开", "企业申请", "行政许可", "不予公开", "诉讼")
 
     def pick() -> AgencyInfo:
@@ -159,23 +173,36 @@ def _questions(source: SyntheticSource, count: int) -> dict[str, list[str]]:
         wrong = county[0] + ("泽" if county[1] != "泽" else "则") + county[2:]
         return a.name.replace(county, wrong)
 
+    def government() -> AgencyInfo:
+        a = pick()
+        return agencies[(a.id - 1) // len(DEPARTMENTS) * len(DEPARTMENTS)]
+
     makers: dict[str, Callable[[], str]] = {
         "value": lambda: f"{pick().name} {rng.choice(YEARS)} {rng.choice(fields)}",
         "value-short-name": lambda: f"{county_dept(pick())} {rng.choice(YEARS)}年 申请数量",
         "value-latest": lambda: f"{pick().name} {rng.choice(fields)}",
-        "value-typo": lambda: f"{pick().name} {rng.choice(YEARS)} 申清数量",
+        "value-field-typo": lambda: f"{pick().name} {rng.choice(YEARS)} 申清数量",
+        "prose-fact": lambda: f"{pick().name} {rng.choice(YEARS)}年主动公开了多少条信息",
+        "prose-series": lambda: f"{pick().name} 历年 政策解读",
         "series": lambda: f"{pick().name} 近三年 {rng.choice(fields)}",
         "compare": lambda: f"{pick().name} 和 {pick().name} 2023 申请数量",
+        "computed-rate": lambda: f"{pick().name} 2023 公开率",
+        "computed-yoy": lambda: f"{pick().name} 2024 申请数量 同比",
+        "computed-org": lambda: f"{pick().name} 2023 法人申请多少",
+        "computed-sum-years": lambda: f"{pick().name} 2021到2023 复议 合计",
+        "computed-max-year": lambda: f"{pick().name} 哪一年申请最多",
         "rank-county": lambda: f"{pick().county} 2023 申请数量 排名",
         "rank-city": lambda: f"{pick().city} 2023 复议 前十名",
-        "total-city": lambda: f"{pick().city} 2023 申请数量 合计",
+        "total-city": lambda: f"{pick().city}各单位 2023 申请数量 合计",
         "overview": lambda: f"{pick().name} 2022 年报概况",
         "checks": lambda: f"{pick().name} 2022 有没有问题",
+        "not-there": lambda: f"{government().name} 2023 GDP",
         "no-data-year": lambda: f"{pick().name} 2018 申请数量",
         "unknown-agency": lambda: "火星市外星局 2023 申请数量",
         "agency-typo": lambda: f"{misspell(pick())} 2023 申请数量",
-        "rank-national": lambda: "2023 申请数量 前十名",
+        "help-list": lambda: rng.choice(("怎么上传年报", "如何导出数据", "帮助")),
         "not-understood": lambda: rng.choice(("今天天气怎么样", "hello", "😀", "申" * 4000)),
+        "rank-national": lambda: f"2023 {rng.choice(fields)} 前十名",
     }
     return {intent: [make() for _ in range(count)] for intent, make in makers.items()}
 
@@ -185,57 +212,159 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def measure(name: str, source: ReportSource, agencies: Sequence[AgencyInfo], count: int) -> None:
+    asker = Asker(source, tz=ZoneInfo("Asia/Shanghai"), today=lambda: TODAY)
+    t0 = time.perf_counter()
+    asker.index()
+    print(f"[{name}] agency index of {len(agencies)} agencies built in "
+          f"{time.perf_counter() - t0:.1f} s", flush=True)  # fmt: skip
+    print(f"{'intent':<20}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses", flush=True)
+    for intent, asked in questions(agencies, count).items():
+        times: list[float] = []
+        statuses: dict[str, int] = defaultdict(int)
+        cold: dict[str, float] = {}
+        for question in asked:
+            t1 = time.perf_counter()
+            answer = asker.ask(question)
+            spent = (time.perf_counter() - t1) * 1000
+            statuses[answer.status] += 1
+            if intent == "rank-national" and question not in cold:
+                cold[question] = spent  # the first of each ranking: computed by the store
+                continue
+            times.append(spent)
+        summary = ",".join(f"{k}:{v}" for k, v in sorted(statuses.items()))
+        p50, p99 = statistics.median(times), _percentile(times, 0.99)
+        print(f"{intent:<20}{p50:>9.2f}{p99:>9.2f}{max(times):>9.2f}  {summary}", flush=True)
+        if cold:
+            worst = max(cold.values())
+            print(f"{'rank-national cold':<20}{statistics.median(cold.values()):>9.2f}"
+                  f"{worst:>9.2f}{worst:>9.2f}  first ask of each of {len(cold)} rankings",
+                  flush=True)  # fmt: skip
+
+
+# --- the real store --------------------------------------------------------------------------
+
+
+def build_store(url: str, agencies: Sequence[AgencyInfo]) -> None:
+    """Regions, agencies, reports (5 a year each), cells and prose facts, written with
+    set-based SQL inside the database (the ingest path is measured by bench/store.py)."""
+    from sqlalchemy import insert, text
+
+    from store.db import make_engine, upgrade
+    from store.models import Agency, Region
+
+    engine = make_engine(url)
+    upgrade(engine)
+    postgres = engine.dialect.name == "postgresql"
+    regions: dict[str, int] = {}
+    with engine.begin() as conn:
+        rows = []
+        for a in agencies:
+            if a.region not in regions:
+                regions[a.region] = len(regions) + 1
+                rows.append({"id": regions[a.region], "name": a.region, "province": a.province,
+                             "city": a.city, "county": a.county})  # fmt: skip
+        conn.execute(insert(Region.__table__), rows)  # type: ignore[attr-defined]
+        conn.execute(
+            insert(Agency.__table__),  # type: ignore[attr-defined]
+            [{"id": a.id, "region_id": regions[a.region], "name": a.name,
+              "norm_name": a.name, "level": a.level} for a in agencies],
+        )  # fmt: skip
+        conn.execute(text("CREATE TEMPORARY TABLE bench_years (year INTEGER, template TEXT)"))
+        conn.execute(
+            text("INSERT INTO bench_years VALUES (:y, :t)"),
+            [{"y": y, "t": template_of_year(y)} for y in YEARS],
+        )
+        conn.execute(text(
+            "INSERT INTO reports (id, agency_id, year, template, title, source_name, format, "
+            "sha256, ingested_at, superseded, cell_count) "
+            "SELECT (a.id - 1) * 5 + (y.year - 2020) + 1, a.id, y.year, y.template, "
+            "a.name || y.year || '年政府信息公开工作年度报告', a.id || '_' || y.year || '.pdf', "
+            "'pdf', 'bench' || a.id || '_' || y.year, CURRENT_TIMESTAMP, false, 0 "
+            "FROM agencies a CROSS JOIN bench_years y"
+        ))  # fmt: skip
+        if postgres:
+            conn.execute(text("SELECT setval('reports_id_seq', (SELECT max(id) FROM reports))"))
+        conn.execute(
+            text("CREATE TEMPORARY TABLE bench_keys (n INTEGER, key TEXT, template TEXT)")
+        )
+        keys = [
+            {"n": i, "k": k, "t": t}
+            for i, k in enumerate(BENCH_KEYS)
+            for t in ("2019", "2021")
+            if k in template_keys(t)
+        ]
+        conn.execute(text("INSERT INTO bench_keys VALUES (:n, :k, :t)"), keys)
+        value = "((r.id * 2654435761 + k.n * 40503) % 1000003) % 500"
+        conn.execute(text(
+            "INSERT INTO figures (report_id, key, value, unit, raw, flags, candidates) "
+            f"SELECT r.id, k.key, {value}, NULL, '', '', '' "
+            "FROM reports r JOIN bench_keys k ON k.template = r.template ORDER BY r.id, k.key"
+        ))  # fmt: skip
+        facts = [{"n": 100 + i, "k": k, "t": t} for i, k in enumerate(TEXT_FACTS)
+                 for t in ("2019", "2021")]  # fmt: skip
+        conn.execute(text("DELETE FROM bench_keys"))
+        conn.execute(text("INSERT INTO bench_keys VALUES (:n, :k, :t)"), facts)
+        conn.execute(text(
+            "INSERT INTO prose_figures (report_id, key, value, unit, sentence, section, phrase, "
+            "flags) "
+            f"SELECT r.id, k.key, {value}, '条', '全年主动公开政府信息' || ({value}) || '条', "
+            "'一、总体情况', '主动公开政府信息', '' "
+            "FROM reports r JOIN bench_keys k ON k.template = r.template"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO check_results (report_id, rule, ok, message, keys) "
+            "SELECT id, 'V1', true, '表三 新收+结转=办理结果+结转下年', '' FROM reports"
+        ))  # fmt: skip
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    engine.dispose()
+
+
+def on_store(name: str, url: str, agencies: Sequence[AgencyInfo], count: int) -> None:
+    from store.db import make_engine
+    from store.reader import StoreReader
+
+    t0 = time.perf_counter()
+    build_store(url, agencies)
+    print(f"[{name}] store of {len(agencies) * len(YEARS)} reports built in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)  # fmt: skip
+    engine = make_engine(url)
+    reader = StoreReader(engine)
+    t1 = time.perf_counter()
+    stored = list(reader.agencies())
+    print(f"[{name}] {len(stored)} agencies read in {time.perf_counter() - t1:.1f} s", flush=True)
+    measure(name, reader, stored, count)
+    engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--agencies", type=int, default=100_000)
-    parser.add_argument("--per-intent", type=int, default=300)
+    parser.add_argument("--per-intent", type=int, default=200)
+    parser.add_argument(
+        "--source", choices=("memory", "sqlite", "postgresql", "all"), default="memory"
+    )
     args = parser.parse_args(argv)
+    agencies = synthetic_agencies(args.agencies)
+    print(f"{len(agencies)} agencies × {len(YEARS)} years, {args.per_intent} questions an intent")
+    if args.source in ("memory", "all"):
+        measure("memory", SyntheticSource(agencies), agencies, args.per_intent)
+    if args.source in ("sqlite", "all"):
+        with tempfile.TemporaryDirectory() as folder:
+            on_store("sqlite", f"sqlite:///{folder}/bench.sqlite3", agencies, args.per_intent)
+    if args.source in ("postgresql", "all"):
+        from tests.fixtures_store import start_postgres, stop_postgres
 
-    started = time.perf_counter()
-    source = SyntheticSource(args.agencies)
-    built = time.perf_counter()
-    timed = TimedSource(source)
-    asker = Asker(timed, tz=ZoneInfo("Asia/Shanghai"), today=lambda: date(2025, 6, 1))  # type: ignore[arg-type]
-    asker.index()
-    indexed = time.perf_counter()
-    print(
-        f"{len(source.agencies())} agencies × {len(YEARS)} years; source built in "
-        f"{built - started:.1f} s, agency index in {indexed - built:.1f} s"
-    )
-    sys.stdout.flush()
-    print(
-        f"{'intent':<18}{'p50 ms':>9}{'p99 ms':>9}{'in source p50':>15}"
-        f"{'lookup p50 ms':>15}{'ratio':>8}  status"
-    )
-    for intent, questions in _questions(source, args.per_intent).items():
-        times: list[float] = []
-        inside: list[float] = []
-        lookups: list[float] = []
-        statuses: dict[str, int] = defaultdict(int)
-        for question in questions:
-            timed.spent = 0.0
-            t0 = time.perf_counter()
-            answer = asker.ask(question)
-            times.append((time.perf_counter() - t0) * 1000)
-            inside.append(timed.spent * 1000)
-            statuses[answer.status] += 1
-            if answer.answers and answer.answers[0].source is not None:
-                item = answer.answers[0]
-                ids = asker.index().names.get(item.agency.replace(" ", ""))
-                agency_id = min(ids) if ids else None
-                if agency_id is not None:
-                    t1 = time.perf_counter()
-                    source.figures(agency_id, item.year, [item.key])
-                    lookups.append((time.perf_counter() - t1) * 1000)
-        p50, p99 = statistics.median(times), _percentile(times, 0.99)
-        lookup = statistics.median(lookups) if lookups else float("nan")
-        ratio = p50 / lookup if lookups else float("nan")
-        summary = ",".join(f"{k}:{v}" for k, v in sorted(statuses.items()))
-        print(
-            f"{intent:<18}{p50:>9.2f}{p99:>9.2f}{statistics.median(inside):>15.2f}"
-            f"{lookup:>15.4f}{ratio:>8.0f}  {summary}",
-            flush=True,
-        )
+        server, why = start_postgres()
+        if server is None:
+            print(f"[postgresql] skipped: {why}")
+        else:
+            try:
+                on_store("postgresql", server.fresh_database(), agencies, args.per_intent)
+            finally:
+                stop_postgres(server)
     return 0
 
 

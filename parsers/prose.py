@@ -1,6 +1,6 @@
 """Figures the report's prose states, each with its sentence, unit and section.
 
-Three kinds (shared/fields.md "Facts stated in the prose"):
+Three kinds (docs/fields.md "Facts stated in the prose"):
 - a figure the prose states for a table cell (收到申请 70 件) keeps that cell's key, so rule W2
   can compare it with the table, and it helps split glued digit runs;
 - the `text.*` facts no table holds (主动公开政府信息 13561 条, 政策解读 117 篇 …);

@@ -6,6 +6,8 @@ Never the overview card full of numbers nobody asked for.
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 
 from parsers.prose import TEXT_FACTS
@@ -35,7 +37,7 @@ def answer(
     picked, candidates = find_free(det.asked, facts)
     if picked is not None:
         return value.answer(ctx, agency, year, picked, det, notes)
-    word = content_words(det.asked) or det.asked
+    word = as_typed(ctx.question, content_words(det.asked) or det.asked)
     lines = [texts.NOT_IN_REPORTS.format(word=word)]
     choices = [
         Choice(
@@ -60,6 +62,12 @@ def answer(
                 )
         lines.append(texts.NEAREST_FIELDS.format(names="、".join(c.label for c in choices)))
     return ctx.reply("no_data", "value", "\n".join(lines), choices=choices)
+
+
+def as_typed(question: str, word: str) -> str:
+    """The word as the question wrote it (GDP, not the normalised gdp), when it is there."""
+    found = re.search(re.escape(word), question, flags=re.IGNORECASE)
+    return found.group(0) if found else word
 
 
 def nearest_fields(word: str, *, limit: int = 3) -> list[tuple[str, str]]:

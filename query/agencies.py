@@ -88,35 +88,49 @@ class AgencyIndex:
     """Dictionaries from every written form of a name to agencies, built once per data version."""
 
     def __init__(self, agencies: Sequence[AgencyInfo]) -> None:
-        self.info: dict[int, AgencyInfo] = {a.id: a for a in agencies}
+        self.info: dict[int, AgencyInfo] = {}
         self.names: dict[str, set[int]] = defaultdict(set)
         self.regions: dict[str, set[str]] = defaultdict(set)  # written form → full prefixes
         self.departments: dict[str, set[int]] = defaultdict(set)
         self.in_region: dict[str, list[int]] = defaultdict(list)  # full prefix → agencies
         self.region_of: dict[int, str] = {}
         self.governments: dict[str, list[int]] = defaultdict(list)  # exact region → governments
-        for agency in agencies:
-            self._add(agency)
+        self.max_len = 0
+        self._fuzzy: list[str] = []  # names and region forms a misspelling is matched against
+        self._fuzzy_known: set[str] = set()
+        self._chars: dict[str, list[int]] = defaultdict(list)
         for standard in STANDARD_DEPARTMENTS:  # 科委 is an office even when none is loaded
             for form in department_forms(standard):
-                if form not in self.regions:
-                    self.departments[form] |= set()
-        self.max_len = max(
-            (len(k) for k in (*self.names, *self.regions, *self.departments)), default=0
-        )
-        self._fuzzy: list[str] = [*self.names, *(f for f in self.regions if len(f) >= 2)]
-        self._chars: dict[str, list[int]] = defaultdict(list)
-        for i, written in enumerate(self._fuzzy):
-            for char in set(written):
-                self._chars[char].append(i)
+                self.departments[form] |= set()
+        self.extend(agencies)
+
+    def extend(self, agencies: Sequence[AgencyInfo]) -> None:
+        """Add agencies, or what is new about known ones (a new title): after an ingest the
+        index grows by the agencies of the new reports instead of being built again."""
+        for agency in agencies:
+            self._add(agency)
+        for form in [f for f in self.departments if f in self.regions]:
+            del self.departments[form]  # a region's own name is the region (平潭综合实验区)
+        written = [*self.names, *(f for f in self.regions if len(f) >= 2)]
+        for form in written:
+            if form not in self._fuzzy_known:
+                self._fuzzy_known.add(form)
+                self._fuzzy.append(form)
+                for char in set(form):
+                    self._chars[char].append(len(self._fuzzy) - 1)
+                self.max_len = max(self.max_len, len(form))
+        self.max_len = max(self.max_len, max(map(len, self.departments), default=0))
 
     def _add(self, agency: AgencyInfo) -> None:
+        known = agency.id in self.info
+        self.info[agency.id] = agency
         pieces = [_piece_forms(p) for p in region_pieces(agency)]
         prefix = ""
         forms: list[str] = []
         for piece, ways in pieces:
             prefix += piece
-            self.in_region[prefix].append(agency.id)
+            if not known:
+                self.in_region[prefix].append(agency.id)
             for form in ways:
                 self.regions[form].add(prefix)
                 forms.append(form)
@@ -136,7 +150,8 @@ class AgencyIndex:
                     self.departments[form].add(agency.id)
             if dept == GOVERNMENT:
                 is_government = True
-        if is_government or (pieces and compact(agency.name) == pieces[-1][0]):
+        government = is_government or (pieces and compact(agency.name) == pieces[-1][0])
+        if government and agency.id not in self.governments[prefix]:
             self.governments[prefix].append(agency.id)
 
     # --- scanning -------------------------------------------------------------------------

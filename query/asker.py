@@ -98,8 +98,17 @@ class Asker:
         return self._today() if self._today else datetime.now(self.tz).date()
 
     def index(self) -> AgencyIndex:
+        """The agency index of the data's version: built once, then extended with the
+        agencies of new reports (a store can tell which), rebuilt only when it cannot."""
         version = self.source.version()
-        if self._index is None or version != self._index_version:
+        if self._index is not None and version != self._index_version:
+            changed = self.source.agencies_since(self._index_version or "")
+            if changed is None:
+                self._index = None
+            else:
+                self._index.extend(changed)
+                self._index_version = version
+        if self._index is None:
             self._index = AgencyIndex(self.source.agencies())
             self._index_version = version
         return self._index

@@ -1,4 +1,4 @@
-"""Computed figures (shared/fields.md "Derived figures"): 同比, 合计 and 平均 over rows, columns,
+"""Computed figures (docs/fields.md "Derived figures"): 同比, 合计 and 平均 over rows, columns,
 years or agencies, 法人或其他组织, 公开率 / 不予公开率 / 纠错率, a share (占比), the year with
 the most or least, and years in order.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from query.source import FigureInfo
 
-# Words people use for each prose fact of shared/fields.md, longest first when matched.
+# Words people use for each prose fact of docs/fields.md, longest first when matched.
 FACT_WORDS: dict[str, tuple[str, ...]] = {
     "text.proactive.total": (
         "主动公开政府信息",

@@ -169,7 +169,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }
 _ASCENDING = ("最少", "最低", "倒数", "从少到多", "由少到多", "从低到高", "由低到高", "从小到大",
               "升序")  # fmt: skip
-# Which rate of shared/fields.md a word names; the first that occurs wins.
+# Which rate of docs/fields.md a word names; the first that occurs wins.
 _RATES = (
     ("不予公开率", "rate.withheld"),
     ("公开率", "rate.public"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
 
-from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, is_fact_key
+from query.source import AgencyInfo, CheckInfo, FigureInfo, Ranking, ReportInfo, is_fact_key
 
 
 @dataclass
@@ -21,6 +24,11 @@ class MemoryReport:
         if is_fact_key(key):
             return self.facts.get(key) or self.figures.get(key)
         return self.figures.get(key)
+
+
+def _ascending(ordered: list[tuple[int, FigureInfo]]) -> list[tuple[int, FigureInfo]]:
+    """Smallest first, ties by agency id."""
+    return sorted(ordered, key=lambda row: (row[1].value, row[0]))
 
 
 class MemorySource:
@@ -43,6 +51,9 @@ class MemorySource:
 
     def agencies(self) -> Sequence[AgencyInfo]:
         return list(self._agencies.values())
+
+    def agencies_since(self, version: str) -> Sequence[AgencyInfo] | None:
+        return None  # a new version is a new set of reports: read them all
 
     def years(self, agency_id: int) -> list[int]:
         return list(self._years.get(agency_id, ()))
@@ -76,6 +87,42 @@ class MemorySource:
             if figure is not None:
                 out.append((agency_id, figure))
         return out
+
+    def ranking(
+        self,
+        key: str,
+        year: int,
+        *,
+        region: str | None = None,
+        limit: int = 10,
+        ascending: bool = False,
+    ) -> Ranking:
+        ordered, unclear = self._sorted(key, year, region)
+        rows = ordered[:limit] if not ascending else _ascending(ordered)[:limit]
+        return Ranking(rows, len(ordered), unclear)
+
+    def position(
+        self,
+        key: str,
+        year: int,
+        value: Decimal,
+        *,
+        region: str | None = None,
+        ascending: bool = False,
+    ) -> int:
+        ordered, _ = self._sorted(key, year, region)
+        values = [-f.value for _, f in ordered if f.value is not None]  # ascending negatives
+        ahead = bisect.bisect_left(values, -value)
+        return len(values) - bisect.bisect_right(values, -value) if ascending else ahead
+
+    @cache  # noqa: B019 — the reports are fixed at construction; one sort per key and year
+    def _sorted(
+        self, key: str, year: int, region: str | None
+    ) -> tuple[list[tuple[int, FigureInfo]], int]:
+        rows = self.across(key, year, region=region)
+        valued = [(a, f) for a, f in rows if f.value is not None]
+        valued.sort(key=lambda row: (-row[1].value, row[0]))  # type: ignore[operator]
+        return valued, len(rows) - len(valued)
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         item = self._reports.get((agency_id, year))

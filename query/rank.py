@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from query import texts
 from query.agencies import Place
 from query.answer import Answer, AnswerItem
 from query.common import Context, default_key, for_year, label, pick, region_name
-from query.source import FigureInfo, is_fact_key
+from query.source import is_fact_key
 from query.understand import Detection
 from query.units import canonical
 from query.value import checked
@@ -45,15 +44,17 @@ def key_in_year(key: str, year: int) -> str:
 
 def latest_year_in(ctx: Context, key: str, region: str | None) -> int | None:
     for year in range(ctx.today.year, FIRST_YEAR - 1, -1):
-        if ctx.source.across(key_in_year(key, year), year, region=region):
+        found = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
+        if found.valued or found.unclear:
             return year
     return None
 
 
-def across(
+def year_and_key(
     ctx: Context, det: Detection, region: str | None
-) -> tuple[str, int | None, list[tuple[int, FigureInfo]], list[str]]:
-    """(key, year, (agency, figure) rows, notes) of one cell across a region's agencies."""
+) -> tuple[str, int | None, list[str]]:
+    """(key, year, notes) of one cell across a region's agencies: the year named or the
+    latest with data (said)."""
     wanted = default_key(det)
     notes: list[str] = []
     if det.years.years:
@@ -62,55 +63,57 @@ def across(
         year = latest_year_in(ctx, wanted, region)
         if year is not None:
             notes.append(texts.LATEST.format(year=year))
-    if year is None:
-        return wanted, None, [], notes
-    key = key_in_year(wanted, year)
-    return key, year, ctx.source.across(key, year, region=region), notes
+    return (key_in_year(wanted, year) if year else wanted), year, notes
 
 
 def answer(ctx: Context, det: Detection) -> Answer:
     region, shown, mine = scope(ctx, det.scan.places)
-    key, year, rows, notes = across(ctx, det, region)
-    if year is None or not rows:
+    key, year, notes = year_and_key(ctx, det, region)
+    ascending = det.hints.ascending
+    limit = det.hints.top or RANK_DEFAULT
+    ranked = (
+        ctx.source.ranking(key, year, region=region, limit=limit, ascending=ascending)
+        if year
+        else None
+    )
+    if year is None or ranked is None or not (ranked.valued or ranked.unclear):
         text = texts.NO_ACROSS.format(region=shown, year=year or "", label=label(key))
         return ctx.reply("no_data", "rank", text)
-    valued = [(a, f.value) for a, f in rows if f.value is not None]
-    figures = dict(rows)
-    ascending = det.hints.ascending
-    choose = heapq.nsmallest if ascending else heapq.nlargest
-    top = choose(det.hints.top or RANK_DEFAULT, valued, key=lambda r: r[1])
     lines = [
         texts.RANK_HEADER.format(
             region=shown,
             year=year,
             label=label(key),
             order=texts.RANK_ORDER[ascending],
-            count=len(valued),
+            count=ranked.valued,
         ),
         *notes,
     ]
     found = []
-    for position, (a, _value) in enumerate(top, 1):
-        agency = ctx.index.info[a]
+    for position, (a, figure) in enumerate(ranked.top, 1):
+        agency = ctx.index.info.get(a)
         report = ctx.source.report(a, year)
-        if report is None:
+        if agency is None or report is None:
             continue
-        item, warning = checked(ctx, ctx.item(agency, report, key, figures[a]))
+        item, warning = checked(ctx, ctx.item(agency, report, key, figure))
         found.append(item)
         lines.append(f"{position}. {agency.name}：{texts.amount(item)}{warning}")
-    mine_value = figures[mine].value if mine in figures else None
-    if mine is not None and mine_value is not None:
-        ahead = sum(1 for _, v in valued if (v < mine_value if ascending else v > mine_value))
-        lines.append(texts.RANK_MINE.format(agency=ctx.index.info[mine].name, position=ahead + 1))
-    if len(rows) > len(valued):
-        lines.append(texts.RANK_UNCLEAR.format(count=len(rows) - len(valued)))
+    if mine is not None:
+        own = ctx.source.figures(mine, year, [key]).get(key)
+        if own is not None and own.value is not None:
+            ahead = ctx.source.position(key, year, own.value, region=region, ascending=ascending)
+            name = ctx.index.info[mine].name
+            lines.append(texts.RANK_MINE.format(agency=name, position=ahead + 1))
+    if ranked.unclear:
+        lines.append(texts.RANK_UNCLEAR.format(count=ranked.unclear))
     return ctx.reply("answer", "rank", "\n".join(lines), found)
 
 
 def total(ctx: Context, det: Detection, place: Place) -> Answer:
     """合计 over the agencies of a region: every report's same cell added up."""
     region, shown, _mine = scope(ctx, [place])
-    key, year, rows, notes = across(ctx, det, region)
+    key, year, notes = year_and_key(ctx, det, region)
+    rows = ctx.source.across(key, year, region=region) if year else []
     if year is None or not rows:
         text = texts.NO_ACROSS.format(region=shown, year=year or "", label=label(key))
         return ctx.reply("no_data", "total", text)

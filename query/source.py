@@ -59,6 +59,15 @@ class FigureInfo:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """The first agencies of a ranking of one key and year, and how many were ranked."""
+
+    top: list[tuple[int, FigureInfo]]  # (agency, figure), best first
+    valued: int  # agencies with a value for the key
+    unclear: int  # agencies whose cell is ambiguous (no value): not ranked
+
+
+@dataclass(frozen=True)
 class CheckInfo:
     rule: str
     ok: bool
@@ -75,6 +84,11 @@ class ReportSource(Protocol):
 
     def agencies(self) -> Sequence[AgencyInfo]:
         """Every agency that has at least one current report."""
+        ...
+
+    def agencies_since(self, version: str) -> Sequence[AgencyInfo] | None:
+        """The agencies whose reports came in after `version` (with all their names), or
+        None when the source cannot tell (then the caller reads `agencies` again)."""
         ...
 
     def years(self, agency_id: int) -> list[int]:
@@ -96,6 +110,31 @@ class ReportSource(Protocol):
     ) -> list[tuple[int, FigureInfo]]:
         """(agency_id, figure) for one key and year across agencies, optionally in a region
         (matched as a prefix of the agency's full region name)."""
+        ...
+
+    def ranking(
+        self,
+        key: str,
+        year: int,
+        *,
+        region: str | None = None,
+        limit: int = 10,
+        ascending: bool = False,
+    ) -> Ranking:
+        """The `limit` first agencies by value (ties by agency id), as `across` would give
+        them sorted, without building every row: a national ranking is 100,000 reports."""
+        ...
+
+    def position(
+        self,
+        key: str,
+        year: int,
+        value: Decimal,
+        *,
+        region: str | None = None,
+        ascending: bool = False,
+    ) -> int:
+        """How many agencies rank strictly ahead of `value`."""
         ...
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]: ...

@@ -70,7 +70,7 @@ AVAILABILITY_REPORT = "· {year}年度（{template} 版模板）：{file}"
 OVERVIEW_CHOICE = "{year}年度概况"
 YEAR_CHOICE = "{year}年度"
 
-# computed figures (shared/fields.md "Derived figures")
+# computed figures (docs/fields.md "Derived figures")
 COMPUTED_SOURCE = "计算：{formula}"
 PART_LINE = "· {name}：{amount}（{source}）"
 SMALL_BASE = "基数只有 {base} 件（少于 30），比率仅供参考。"

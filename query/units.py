@@ -1,5 +1,5 @@
 """One unit per kind of figure in every answer, chart, JSON line and export: table amounts in
-万元, the information fees of the prose in 元 (shared/fields.md), counts in the unit the report
+万元, the information fees of the prose in 元 (docs/fields.md), counts in the unit the report
 counts in (件, 条, 篇 …).
 
 The store keeps a table amount in 万元 already (the parser converts "251000元"); a prose
@@ -16,7 +16,7 @@ from query.source import FigureInfo, is_fact_key
 
 AMOUNT_UNIT = "万元"
 _YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-# Prose facts with a unit of their own in shared/fields.md; other amounts are in 万元.
+# Prose facts with a unit of their own in docs/fields.md; other amounts are in 万元.
 FACT_UNITS = {"text.fees_collected": "元"}
 
 

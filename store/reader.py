@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, Table, func, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
-from query.source import FACT_PREFIXES, AgencyInfo, CheckInfo, FigureInfo, ReportInfo
+from query.source import FACT_PREFIXES, AgencyInfo, CheckInfo, FigureInfo, Ranking, ReportInfo
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
@@ -138,7 +139,20 @@ class StoreReader:
         return str(top or 0)
 
     def agencies(self) -> Sequence[AgencyInfo]:
-        has_current = select(_R.agency_id).where(_R.agency_id == _A.id, _CURRENT).exists()
+        return self._agencies(select(_R.agency_id).where(_R.agency_id == _A.id, _CURRENT).exists())
+
+    def agencies_since(self, version: str) -> Sequence[AgencyInfo] | None:
+        """The agencies of the reports stored after `version` (a report id, see `version`)."""
+        if not version.isdigit():
+            return None
+        newer = (
+            select(_R.agency_id)
+            .where(_R.agency_id == _A.id, _CURRENT, _R.id > int(version))
+            .exists()
+        )
+        return self._agencies(newer)
+
+    def _agencies(self, has_current: ColumnElement[bool]) -> Sequence[AgencyInfo]:
         with no_gc_pause(), self._engine.connect() as conn:
             rows = conn.execute(
                 select(
@@ -155,9 +169,11 @@ class StoreReader:
                 .order_by(_A.id)
             ).all()
             aliases: defaultdict[int, list[str]] = defaultdict(list)
-            for agency_id, alias in conn.execute(
-                select(_AL.agency_id, _AL.alias).order_by(_AL.id)
-            ):
+            ids = [row.id for row in rows]
+            alias_query = select(_AL.agency_id, _AL.alias).order_by(_AL.id)
+            if len(ids) < 1000:  # a few new agencies: only their names
+                alias_query = alias_query.where(_AL.agency_id.in_(ids))
+            for agency_id, alias in conn.execute(alias_query):
                 aliases[agency_id].append(alias)
             return [
                 AgencyInfo(
@@ -271,6 +287,62 @@ class StoreReader:
         with no_gc_pause(), self._engine.connect() as conn:
             rows = conn.execute(query).all()
             return [(agency_id, make(*cells)) for agency_id, *cells in rows]
+
+    def _one_key(self, key: str, year: int, region: str | None) -> tuple[Any, Any, Any]:
+        """(select of one key's rows in a year (and region), its value column, its columns)."""
+        fact = key.startswith(FACT_PREFIXES)
+        value = _P.value if fact else _F.value
+        query = (
+            select()
+            .select_from(_REPORT_FACTS if fact else _REPORT_FIGURES)
+            .where(_R.year == year, _CURRENT, (_P.key if fact else _F.key) == key)
+        )
+        if region:
+            in_region = select(_G.id).where(region_matches(region))
+            query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+        return (
+            query,
+            value,
+            (_fact if fact else _figure, _FACT_COLUMNS if fact else _FIGURE_COLUMNS),
+        )
+
+    def ranking(
+        self,
+        key: str,
+        year: int,
+        *,
+        region: str | None = None,
+        limit: int = 10,
+        ascending: bool = False,
+    ) -> Ranking:
+        """The first agencies by value, sorted and cut by the database, and the counts."""
+        query, value, (make, columns) = self._one_key(key, year, region)
+        order = value.asc() if ascending else value.desc()
+        top = (
+            query.add_columns(_R.agency_id, *columns)
+            .where(value.is_not(None))
+            .order_by(order, _R.agency_id)
+            .limit(limit)
+        )
+        counts = query.add_columns(func.count(value), func.count())
+        with self._engine.connect() as conn:
+            rows = conn.execute(top).all()
+            valued, every = conn.execute(counts).one()
+        return Ranking([(a, make(*cells)) for a, *cells in rows], valued, every - valued)
+
+    def position(
+        self,
+        key: str,
+        year: int,
+        value: Decimal,
+        *,
+        region: str | None = None,
+        ascending: bool = False,
+    ) -> int:
+        query, column, _ = self._one_key(key, year, region)
+        ahead = column < value if ascending else column > value
+        with self._engine.connect() as conn:
+            return int(conn.execute(query.add_columns(func.count()).where(ahead)).scalar() or 0)
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._engine.connect() as conn:

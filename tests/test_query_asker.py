@@ -342,3 +342,13 @@ def test_an_amount_printed_in_yuan_is_answered_in_wan_yuan_with_the_printed_form
     assert "25.1 万元（原表：251000元）" in answer.text
     item = answer.to_json()["answers"][0]
     assert (item["value"], item["unit"], item["printed"]) == (25.1, "万元", "251000元")
+
+
+def test_a_ranking_from_the_source_matches_sorting_every_row(asker: Asker) -> None:
+    """The source's ranking (sorted and cut where the data is) is the sort of `across`."""
+    source = asker.source
+    rows = source.across("apply.new.total", 2024)
+    expected = sorted(rows, key=lambda r: (-(r[1].value or 0), r[0]))
+    ranked = source.ranking("apply.new.total", 2024, limit=5)
+    assert [a for a, _ in ranked.top] == [a for a, _ in expected[:5]]
+    assert ranked.valued == len(rows)

@@ -91,7 +91,7 @@ def test_a_free_fact_is_reached_by_the_words_before_it(store_asker: Asker) -> No
 @pytest.mark.parametrize(
     ("question", "word"),
     [
-        ("淮安市2024年GDP是多少", "gdp"),
+        ("淮安市2024年GDP是多少", "GDP"),
         ("平潭2023年财政预算", "财政预算"),
         ("金安区2020年编制多少人", "编制"),
         ("洪泽区2024年考核得分", "考核得分"),

@@ -207,3 +207,41 @@ def test_prose_facts_are_read_with_their_sentence_like_cells(engine: Engine) -> 
     stated = reader.facts(agency.id, 2023)
     assert stated["apply.new.total"].value == 81  # what the prose says about a table cell
     assert stated["text.fees_collected"].value == 0
+
+
+def test_a_ranking_is_sorted_and_cut_by_the_store_with_its_counts(
+    loaded: tuple[StoreReader, dict[str, int]],
+) -> None:
+    reader, ids = loaded
+    ranked = reader.ranking("apply.new.total", 2024, limit=1)
+    assert [(a, f.value) for a, f in ranked.top] == [(ids["huaian"], 3119)]
+    assert (ranked.valued, ranked.unclear) == (3, 0)
+    lowest = reader.ranking("apply.new.total", 2024, limit=2, ascending=True)
+    assert [f.value for _, f in lowest.top] == [15, 40]
+    assert reader.position("apply.new.total", 2024, Decimal(40)) == 1  # 3119 ahead
+    assert reader.position("apply.new.total", 2024, Decimal(40), ascending=True) == 1  # 15
+    unclear = reader.ranking("result.public.total", 2024)  # 金安's cell is ambiguous
+    assert (len(unclear.top), unclear.valued, unclear.unclear) == (2, 2, 1)
+    assert ids["jinan"] not in [a for a, _ in unclear.top]
+
+
+def test_the_agencies_of_new_reports_are_told_apart_for_the_index(engine: Engine) -> None:
+    """After an ingest the question layer extends its agency index with the new reports'
+    agencies instead of reading all 100,000 again."""
+    from query.asker import Asker
+
+    write_report(engine, make_report("淮安市人民政府", 2024, region=HUAIAN,
+                                     values={"apply.new.total": 1}), source_name="a",
+                 data_sha256="a")  # fmt: skip
+    reader = StoreReader(engine)
+    asker = Asker(reader)
+    index = asker.index()
+    version = reader.version()
+    assert asker.ask("金安区 2024 申请数量").status != "answer"
+    jinan = make_report("六安市金安区数据资源管理局", 2024, region=JINAN,
+                        values={"apply.new.total": 40})  # fmt: skip
+    write_report(engine, jinan, source_name="b", data_sha256="b")
+    assert [a.name for a in reader.agencies_since(version) or []] == ["六安市金安区数据资源管理局"]
+    answer = asker.ask("金安区 2024 申请数量")
+    assert answer.status == "answer" and answer.answers[0].json_value() == 40
+    assert asker.index() is index  # extended, not built again
