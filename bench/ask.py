@@ -212,6 +212,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+ONLY: tuple[str, ...] = ()  # --only
+
+
 def measure(name: str, source: ReportSource, agencies: Sequence[AgencyInfo], count: int) -> None:
     asker = Asker(source, tz=ZoneInfo("Asia/Shanghai"), today=lambda: TODAY)
     t0 = time.perf_counter()
@@ -220,6 +223,8 @@ def measure(name: str, source: ReportSource, agencies: Sequence[AgencyInfo], cou
           f"{time.perf_counter() - t0:.1f} s", flush=True)  # fmt: skip
     print(f"{'intent':<20}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses", flush=True)
     for intent, asked in questions(agencies, count).items():
+        if ONLY and intent not in ONLY:
+            continue
         times: list[float] = []
         statuses: dict[str, int] = defaultdict(int)
         cold: dict[str, float] = {}
@@ -346,7 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--source", choices=("memory", "sqlite", "postgresql", "all"), default="memory"
     )
+    parser.add_argument("--only", nargs="*", default=(), help="intents to time (default: all)")
     args = parser.parse_args(argv)
+    global ONLY
+    ONLY = tuple(args.only)
     agencies = synthetic_agencies(args.agencies)
     print(f"{len(agencies)} agencies × {len(YEARS)} years, {args.per_intent} questions an intent")
     if args.source in ("memory", "all"):

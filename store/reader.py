@@ -6,10 +6,12 @@ millisecond on SQLite; every method opens a short connection, so a reader can be
 
 from __future__ import annotations
 
+import bisect
 import gc
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +36,14 @@ _F, _R, _A, _G, _AL, _C, _P = (
 # processing on SQLite formats every float through a string, a third of a ranking's time.
 DRIVER_VALUE = type_coerce(_F.value, NullType()).label("value")
 _FIGURE_COLUMNS = (_F.key, DRIVER_VALUE, _F.unit, _F.raw, _F.flags, _F.candidates)
+_RANKINGS_KEPT = 64  # orders of one key and year kept per data version (a national one ~5 MB)
+
+
+def DRIVER_VALUE_OF(column: Any) -> Any:
+    """A value column as the driver returns it (see DRIVER_VALUE)."""
+    return type_coerce(column, NullType())
+
+
 _FACT_COLUMNS = (
     _P.key,
     type_coerce(_P.value, NullType()).label("value"),
@@ -43,6 +53,15 @@ _FACT_COLUMNS = (
     _P.section,
     _P.phrase,
 )
+
+
+@dataclass(frozen=True)
+class _Ordered:
+    """One key and year across agencies: (value, agency) largest first, ties by agency id."""
+
+    order: list[tuple[Decimal, int]]
+    unclear: int  # ambiguous cells, not ranked
+    negated: list[Decimal]  # the values negated, ascending (for bisect)
 
 
 def plain(value: Decimal) -> Decimal:
@@ -130,6 +149,8 @@ class StoreReader:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # (version, key, year, region) → its order across agencies: see ranking
+        self._rankings: dict[tuple[str, str, int, str | None], _Ordered] = {}
 
     def version(self) -> str:
         """The newest report id: reports are never deleted or edited in place (a correction
@@ -315,20 +336,22 @@ class StoreReader:
         limit: int = 10,
         ascending: bool = False,
     ) -> Ranking:
-        """The first agencies by value, sorted and cut by the database, and the counts."""
-        query, value, (make, columns) = self._one_key(key, year, region)
-        order = value.asc() if ascending else value.desc()
-        top = (
-            query.add_columns(_R.agency_id, *columns)
-            .where(value.is_not(None))
-            .order_by(order, _R.agency_id)
-            .limit(limit)
-        )
-        counts = query.add_columns(func.count(value), func.count())
+        """The first agencies by value (ties by agency id) and the counts. The order of one key
+        and year is read once per data version (a national one is 100,000 reports), then
+        kept: the same ranking asked again costs a list slice and one look-up of its rows."""
+        order, unclear = self._order(key, year, region)
+        picked = order[-limit:][::-1] if ascending else order[:limit]
+        query, _value, (make, columns) = self._one_key(key, year, region)
+        ids = [agency_id for _, agency_id in picked]
         with self._engine.connect() as conn:
-            rows = conn.execute(top).all()
-            valued, every = conn.execute(counts).one()
-        return Ranking([(a, make(*cells)) for a, *cells in rows], valued, every - valued)
+            rows = conn.execute(
+                query.add_columns(_R.agency_id, *columns).where(_R.agency_id.in_(ids))
+            ).all()
+        found = {agency_id: make(*cells) for agency_id, *cells in rows}
+        top = [(a, found[a]) for a in ids if a in found]
+        if ascending:  # ties by agency id in either direction
+            top.sort(key=lambda row: (row[1].value, row[0]))
+        return Ranking(top, len(order), unclear)
 
     def position(
         self,
@@ -339,10 +362,33 @@ class StoreReader:
         region: str | None = None,
         ascending: bool = False,
     ) -> int:
-        query, column, _ = self._one_key(key, year, region)
-        ahead = column < value if ascending else column > value
-        with self._engine.connect() as conn:
-            return int(conn.execute(query.add_columns(func.count()).where(ahead)).scalar() or 0)
+        negated = self._ordered(key, year, region).negated
+        if ascending:
+            return len(negated) - bisect.bisect_right(negated, -value)
+        return bisect.bisect_left(negated, -value)
+
+    def _order(
+        self, key: str, year: int, region: str | None
+    ) -> tuple[list[tuple[Decimal, int]], int]:
+        ordered = self._ordered(key, year, region)
+        return ordered.order, ordered.unclear
+
+    def _ordered(self, key: str, year: int, region: str | None) -> _Ordered:
+        """One key and year across agencies, largest first, read once per data version."""
+        wanted = (self.version(), key, year, region)
+        cached = self._rankings.get(wanted)
+        if cached is not None:
+            return cached
+        query, value, _ = self._one_key(key, year, region)
+        with no_gc_pause(), self._engine.connect() as conn:
+            rows = conn.execute(query.add_columns(DRIVER_VALUE_OF(value), _R.agency_id)).all()
+        order = [(number, a) for v, a in rows if (number := stored_value(v)) is not None]
+        order.sort(key=lambda row: (-row[0], row[1]))
+        ordered = _Ordered(order, len(rows) - len(order), [-number for number, _ in order])
+        if len(self._rankings) >= _RANKINGS_KEPT:
+            self._rankings.pop(next(iter(self._rankings)))
+        self._rankings[wanted] = ordered
+        return ordered
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._engine.connect() as conn:

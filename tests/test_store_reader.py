@@ -245,3 +245,16 @@ def test_the_agencies_of_new_reports_are_told_apart_for_the_index(engine: Engine
     answer = asker.ask("金安区 2024 申请数量")
     assert answer.status == "answer" and answer.answers[0].json_value() == 40
     assert asker.index() is index  # extended, not built again
+
+
+def test_a_kept_ranking_follows_the_data_when_a_report_comes_in(engine: Engine) -> None:
+    reader = StoreReader(engine)
+    write_report(engine, make_report("淮安市人民政府", 2024, region=HUAIAN,
+                                     values={"apply.new.total": 5}), source_name="a",
+                 data_sha256="a")  # fmt: skip
+    assert reader.ranking("apply.new.total", 2024).valued == 1
+    write_report(engine, make_report("六安市金安区数据资源管理局", 2024, region=JINAN,
+                                     values={"apply.new.total": 9}), source_name="b",
+                 data_sha256="b")  # fmt: skip
+    ranked = reader.ranking("apply.new.total", 2024)
+    assert [f.value for _, f in ranked.top] == [9, 5] and ranked.valued == 2
