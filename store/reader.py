@@ -336,12 +336,26 @@ class StoreReader:
         limit: int = 10,
         ascending: bool = False,
     ) -> Ranking:
-        """The first agencies by value (ties by agency id) and the counts. The order of one key
-        and year is read once per data version (a national one is 100,000 reports), then
-        kept: the same ranking asked again costs a list slice and one look-up of its rows."""
-        order, unclear = self._order(key, year, region)
-        picked = order[-limit:][::-1] if ascending else order[:limit]
-        query, _value, (make, columns) = self._one_key(key, year, region)
+        """The first agencies by value (ties by agency id) and the counts. A region's ranking
+        is sorted and cut by the database; the country's order (100,000 reports) is read once
+        per data version and kept, so asking it again costs a slice and one look-up."""
+        query, value, (make, columns) = self._one_key(key, year, region)
+        if region:
+            order = value.asc() if ascending else value.desc()
+            top_query = (
+                query.add_columns(_R.agency_id, *columns)
+                .where(value.is_not(None))
+                .order_by(order, _R.agency_id)
+                .limit(limit)
+            )
+            with self._engine.connect() as conn:
+                rows = conn.execute(top_query).all()
+                valued, every = conn.execute(
+                    query.add_columns(func.count(value), func.count())
+                ).one()
+            return Ranking([(a, make(*cells)) for a, *cells in rows], valued, every - valued)
+        ordered, unclear = self._order(key, year, region)
+        picked = ordered[-limit:][::-1] if ascending else ordered[:limit]
         ids = [agency_id for _, agency_id in picked]
         with self._engine.connect() as conn:
             rows = conn.execute(
@@ -351,7 +365,7 @@ class StoreReader:
         top = [(a, found[a]) for a in ids if a in found]
         if ascending:  # ties by agency id in either direction
             top.sort(key=lambda row: (row[1].value, row[0]))
-        return Ranking(top, len(order), unclear)
+        return Ranking(top, len(ordered), unclear)
 
     def position(
         self,
@@ -362,6 +376,13 @@ class StoreReader:
         region: str | None = None,
         ascending: bool = False,
     ) -> int:
+        if region:
+            query, column, _ = self._one_key(key, year, region)
+            ahead = column < value if ascending else column > value
+            with self._engine.connect() as conn:
+                return int(
+                    conn.execute(query.add_columns(func.count()).where(ahead)).scalar() or 0
+                )
         negated = self._ordered(key, year, region).negated
         if ascending:
             return len(negated) - bisect.bisect_right(negated, -value)
