@@ -103,11 +103,11 @@ def synthetic_agencies(count: int) -> list[AgencyInfo]:
 class SyntheticSource(MemorySource):
     """The in-memory source at national scale: figures computed from a hash on demand."""
 
-    def __init__(self, agencies: list[AgencyInfo]) -> None:
+    def __init__(self, agencies: int | list[AgencyInfo]) -> None:
         super().__init__([], version="synthetic-1")
-        self._list = agencies
+        self._list = synthetic_agencies(agencies) if isinstance(agencies, int) else agencies
         self._in_region: dict[str, list[int]] = defaultdict(list)
-        for a in agencies:
+        for a in self._list:
             for prefix in {a.province or "", (a.province or "") + (a.city or ""), a.region}:
                 self._in_region[prefix].append(a.id)
 

@@ -151,6 +151,7 @@ class StoreReader:
         self._engine = engine
         # (version, key, year, region) → its order across agencies: see ranking
         self._rankings: dict[tuple[str, str, int, str | None], _Ordered] = {}
+        self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
 
     def version(self) -> str:
         """The newest report id: reports are never deleted or edited in place (a correction
@@ -302,8 +303,7 @@ class StoreReader:
             .order_by(value.is_(None), value.desc(), _R.agency_id)
         )
         if region:
-            in_region = select(_G.id).where(region_matches(region))
-            query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+            query = query.where(_R.agency_id.in_(self._agencies_in(region)))
         make = _fact if fact else _figure
         with no_gc_pause(), self._engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -319,13 +319,27 @@ class StoreReader:
             .where(_R.year == year, _CURRENT, (_P.key if fact else _F.key) == key)
         )
         if region:
-            in_region = select(_G.id).where(region_matches(region))
-            query = query.where(_R.agency_id.in_(select(_A.id).where(_A.region_id.in_(in_region))))
+            query = query.where(_R.agency_id.in_(self._agencies_in(region)))
         return (
             query,
             value,
             (_fact if fact else _figure, _FACT_COLUMNS if fact else _FIGURE_COLUMNS),
         )
+
+    def _agencies_in(self, region: str) -> list[int]:
+        """The agencies of a region (`region_matches`), read once per data version: the
+        prefix test on region names cannot use an index, and a ranking asks it twice."""
+        version = self.version()
+        cached = self._regions.get(region)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        in_region = select(_G.id).where(region_matches(region))
+        with self._engine.connect() as conn:
+            ids = list(conn.scalars(select(_A.id).where(_A.region_id.in_(in_region))))
+        if len(self._regions) >= _RANKINGS_KEPT:
+            self._regions.pop(next(iter(self._regions)))
+        self._regions[region] = (version, ids)
+        return ids
 
     def ranking(
         self,
