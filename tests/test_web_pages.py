@@ -96,6 +96,48 @@ def test_a_choice_is_a_link_that_answers_the_chosen_reading(
     )
 
 
+def test_a_computed_figure_shows_its_formula_and_links_every_part_to_its_cell(
+    web_client: TestClient, web_engine: Engine
+) -> None:
+    question = "平潭 2023 公开率"
+    (item,) = Services(web_engine).ask(question).answers
+    assert item.formula and len(item.parts) == 3
+    page = soup(web_client.get("/", params={"q": question}))
+    assert page.select_one(".items .formula").get_text() == f"计算：{item.formula}"
+    parts = page.select(".parts li")
+    assert len(parts) == len(item.parts)
+    for li, part in zip(parts, item.parts, strict=True):
+        link = li.select_one("a")["href"]
+        assert link.endswith(f"#k-{part.key}")
+        cell = soup(web_client.get(link.split("#")[0])).select_one(f"td[id='k-{part.key}']")
+        assert cell.get_text() == number(part.value)
+
+
+def test_a_computed_figures_download_lists_its_parts(web_client: TestClient) -> None:
+    rows = csv_rows(web_client.get("/", params={"q": "平潭 2023 公开率", "format": "csv"}))
+    assert rows[0][-1] == "计算"
+    assert rows[1][5] == "51.85" and rows[1][-1].endswith("= 51.85%")
+    assert [r[3] for r in rows[2:]] == ["result.public.total", "result.partial.total",
+                                        "result.total.total"]  # fmt: skip
+    assert {r[-1] for r in rows[2:]} == {"（上一行的组成部分）"}
+
+
+def test_a_prose_fact_is_quoted_and_links_to_its_sentence_on_the_report_page(
+    web_client: TestClient, web_engine: Engine
+) -> None:
+    question = "金安区 2020 主动公开了多少"
+    (item,) = Services(web_engine).ask(question).answers
+    assert item.key.startswith("text.") and item.source and item.source.sentence
+    page = soup(web_client.get("/", params={"q": question}))
+    assert f"“{item.source.sentence}”" in page.select_one(".items .source").get_text()
+    link = page.select_one(".items a")
+    assert link.get_text() == "查看原文" and link["href"].endswith(f"#p-{item.key}")
+    report = soup(web_client.get(link["href"].split("#")[0]))
+    fact = report.select_one(f"li[id='p-{item.key}']")
+    assert fact.select_one(".value").get_text() == f"{number(item.value)} {item.unit}"
+    assert item.source.sentence in fact.get_text()
+
+
 def test_a_stale_choice_token_gets_a_reply_not_an_error(web_client: TestClient) -> None:
     page = soup(web_client.get("/", params={"t": "v|999999|2020|apply.new.total"}))
     assert page.select_one(".answer .status").get_text() == "没看懂"

@@ -10,7 +10,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from parsers.fields import FIELDS
 from query import Answer, AnswerItem
+from store.browse import Browser
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import MAX_QUESTION, text_param
@@ -27,10 +29,13 @@ EXAMPLES = (
 
 @dataclass(frozen=True)
 class ShownItem:
-    """An answer's figure with the link to the report page that holds it."""
+    """An answer's figure with the link to the report page that holds it (a table cell, or a
+    sentence of the prose), and the same for the parts of a computed figure."""
 
     item: AnswerItem
     report_url: str | None
+    in_prose: bool = False
+    parts: tuple[ShownItem, ...] = ()
 
 
 def source_text(item: AnswerItem) -> str:
@@ -63,31 +68,33 @@ def _answer(request: Request) -> tuple[str, Answer | None]:
     return "", None
 
 
-def _shown(request: Request, answer: Answer) -> list[ShownItem]:
-    browser = site_of(request).browser
-    shown = []
-    for item in answer.answers:
-        link = None
-        if item.agency_id is not None and item.source is not None:
-            report_id = browser.current_report_id(item.agency_id, item.year)
-            if report_id is not None:
-                link = f"/reports/{report_id}#k-{item.key}"
-        shown.append(ShownItem(item, link))
-    return shown
+def _shown(browser: Browser, item: AnswerItem) -> ShownItem:
+    in_prose = item.key not in FIELDS
+    link = None
+    if item.agency_id is not None and item.source is not None and item.source.file:
+        report_id = browser.current_report_id(item.agency_id, item.year)
+        if report_id is not None:
+            link = f"/reports/{report_id}#{'p' if in_prose else 'k'}-{item.key}"
+    return ShownItem(item, link, in_prose, tuple(_shown(browser, p) for p in item.parts))
+
+
+def _row(item: AnswerItem, role: str) -> tuple[object, ...]:
+    source = item.source
+    return (
+        item.agency, item.region, item.year, item.key, item.label, item.value, item.unit,
+        source.title if source else "", source.file if source else "",
+        source.table if source else "", source.row if source else "",
+        source.column if source else "", source.sentence if source else "",
+        ",".join(item.flags), role,
+    )  # fmt: skip
 
 
 def _table(answer: Answer) -> Table:
+    """One row per figure; a computed figure's parts follow it, each with its own source."""
     rows = []
     for item in answer.answers:
-        source = item.source
-        rows.append(
-            (
-                item.agency, item.region, item.year, item.key, item.label, item.value,
-                item.unit, source.title if source else "", source.file if source else "",
-                source.table if source else "", source.row if source else "",
-                source.column if source else "", ",".join(item.flags),
-            )
-        )  # fmt: skip
+        rows.append(_row(item, item.formula))
+        rows += [_row(part, texts.PART_OF) for part in item.parts]
     return Table("问答", texts.ANSWER_COLUMNS, rows)
 
 
@@ -105,7 +112,7 @@ def home(request: Request) -> Response:
     context = {
         "question": question,
         "answer": answer,
-        "items": _shown(request, answer) if answer else [],
+        "items": [_shown(site.browser, item) for item in answer.answers] if answer else [],
         "chart_url": chart_url,
         "examples": EXAMPLES,
         "source_text": source_text,
