@@ -32,10 +32,12 @@ _DIGIT = re.compile(r"\d")
 _LABEL_NOISE = re.compile(r"[\s（）()“”\"'、,，.．:：]+")  # what norm_text drops inside row words
 
 
+_AMOUNTS = frozenset(key for key, field in FIELDS.items() if field.is_amount)
+
+
 def bound(key: str) -> Number:
     """The largest magnitude (exclusive) a cell of `key` may hold."""
-    field = FIELDS.get(key)
-    return MAX_AMOUNT if field is not None and field.is_amount else MAX_COUNT
+    return MAX_AMOUNT if key in _AMOUNTS else MAX_COUNT
 
 
 def fits(key: str, value: Number) -> bool:

@@ -37,6 +37,8 @@ MIN_PIPE_ROWS = 5  # fewer pipe rows is a text that happens to hold a "|"
 def is_markdown(text: str) -> bool:
     """A markdown conversion: pipe tables with their delimiter rows, or HTML tables amid
     markdown headings in a text that is no web page (no <html>, <body>, <p> or <div>)."""
+    if "|" not in text and "<table" not in text and "<TABLE" not in text:
+        return False  # most text: no need to look at its lines
     lines = text.split("\n")
     pipes = sum(1 for line in lines if _PIPE_ROW.match(line))
     if pipes >= MIN_PIPE_ROWS and any(_DELIMITER.match(line) for line in lines):

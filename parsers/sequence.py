@@ -65,7 +65,9 @@ _UNITS = frozenset({"元", "万元"})
 _PIECE = re.compile(r"[^\s|｜]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
-_FUZZY_HEADING = 80  # rapidfuzz partial ratio a misread heading still reaches
+_FUZZY_HEADING = 80
+_FUZZY_LINE = 80  # characters, spaces included
+_HEADING_ENDS = "况题项"  # rapidfuzz partial ratio a misread heading still reaches
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def _fuzzy_headings(lines: Sequence[str], starts: dict[str, int]) -> None:
         before = min((starts[m] for m in names[n + 1 :] if m in starts), default=len(lines))
         best, best_score = -1, float(_FUZZY_HEADING)
         for i in range(after + 1, before):
+            if len(lines[i]) > _FUZZY_LINE or not any(c in lines[i] for c in _HEADING_ENDS):
+                continue  # headings are short and end in 情况, 问题 or 事项
             words = _SPACES.sub("", lines[i])
             for heading in _HEADINGS[name]:
                 if len(heading) * 0.8 <= len(words) <= len(heading) + 12:
