@@ -130,6 +130,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     when WECOM_* are set, the web site when WEB_PORT is set (on a thread of its own), and the
     WeCom group robots' reminders always (they need no credentials)."""
     from reminders.schedule import WECOM
+    from wecom import texts as wecom_texts
     from wecom.runner import WeComRunner
 
     services = open_services(settings)
@@ -148,13 +149,22 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     wecom = WeComRunner(settings, services)
     try:
         if settings.telegram_bot_token is None:
-            wecom.run()  # in the foreground, until SIGINT or SIGTERM
-            services.close()
+            try:
+                wecom.run()  # in the foreground, until SIGINT or SIGTERM
+            except OSError as err:  # the callback port is taken, or not ours to listen on
+                print(wecom_texts.callback_unavailable(settings, err), file=sys.stderr)
+                return 2
+            finally:
+                services.close()
             return 0
         from handlers.app import build_application, run_application
 
         application = build_application(settings, services)
-        wecom.start()
+        try:
+            wecom.start()
+        except OSError as err:
+            print(wecom_texts.callback_unavailable(settings, err), file=sys.stderr)
+            return 2
         try:
             run_application(application, settings)  # its post_shutdown closes the services
         finally:

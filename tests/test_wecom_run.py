@@ -154,3 +154,27 @@ def test_telegram_and_wecom_in_one_process(
     assert app.json["text"]["content"].startswith(telegram.params["text"] + "\n输入编号选择：")
     assert len(wecom.markdowns(robot)) == 1
     assert fake_bot_api.token.split(":")[1] not in err
+
+
+def test_a_taken_callback_port_is_a_clear_error(wecom: FakeWeCom, bot_db_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.upper().startswith(("TELEGRAM_", "WECOM_", "WEB_"))
+        }
+        env.update(
+            DATABASE_URL=bot_db_url, SEED_SAMPLES="false", WECOM_CORP_ID=CORP_ID,
+            WECOM_AGENT_ID=str(AGENT_ID), WECOM_SECRET=SECRET, WECOM_TOKEN=TOKEN,
+            WECOM_AES_KEY=AES_KEY, WECOM_API_BASE_URL=wecom.base_url,
+            WECOM_CALLBACK_LISTEN="127.0.0.1", WECOM_CALLBACK_PORT=str(port),
+        )  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, str(PROJECT / "bot.py"), "run"],
+            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"错误：企业微信应用的回调无法在 127.0.0.1:{port} 监听" in done.stderr

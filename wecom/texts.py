@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from commands import COMMANDS, EXAMPLE_QUESTIONS
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 APP_COMMANDS = ("report", "compare", "rank", "chart", "sources")
 UNKNOWN_COMMAND = "未知命令。发送 /help 查看用法。"
@@ -42,3 +47,12 @@ def help_text(*, max_upload_mb: int) -> str:
         "数据来自各单位公开的政府信息公开工作年度报告，回答会注明出处。",
     ]
     return "\n".join(lines)
+
+
+def callback_unavailable(settings: Settings, err: OSError) -> str:
+    """`bot.py run` cannot listen for the app's callbacks (the port is taken, …)."""
+    where = f"{settings.wecom_callback_listen}:{settings.wecom_callback_port}"
+    return (
+        f"错误：企业微信应用的回调无法在 {where} 监听（{err.strerror or err}）；"
+        "请换一个 WECOM_CALLBACK_PORT"
+    )
