@@ -62,7 +62,6 @@ _VALUE = re.compile(rf"({_NUMBER})\s*(万元|元)?(?:[（(][^（）()]*[)）])?|
 _HEADING_PREFIX = 12  # "## 四、政府信息公开" before 行政复议、行政诉讼情况
 _SENTENCE_MARK = re.compile(r"[，。；,;]")
 _UNITS = frozenset({"元", "万元"})
-_PIECE = re.compile(r"[^\s|｜]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
 _FUZZY_HEADING = 80
@@ -173,8 +172,10 @@ def tokens(lines: Sequence[str]) -> list[Token]:
     chunk = 0
     text = _FOOTER.sub(" ", normalize_width("\n".join(lines)))  # footers span lines too
     for line in text.split("\n"):
-        for piece in _PIECE.finditer(line):
-            word = piece.group(0)
+        for word in line.replace("|", " ").replace("｜", " ").split():
+            if word.isascii() and word.isdigit():
+                out.append(Token(word, chunk))  # most values: a plain count
+                continue
             if word in _UNITS and out and out[-1].chunk == chunk and out[-1].raw[-1].isdigit():
                 out[-1] = Token(out[-1].raw + word, chunk)  # "251000 元": the unit after a space
                 continue
@@ -334,6 +335,12 @@ def _cells(
     """Cells on which every reading agrees get their value; the others are ambiguous."""
     amounts = {row.cells[i] for row in rows for i in row.amounts}
     out: dict[str, Cell] = {}
+    if len(readings) == 1:  # the usual case: one reading, every cell as printed
+        for key, index in zip(_keys(rows), readings[0], strict=True):
+            cell = make_cell(toks[index].raw, amount=key in amounts)
+            assert cell is not None  # tokens are values
+            out[key] = cell
+        return out
     for i, key in enumerate(_keys(rows)):
         raws = sorted({toks[reading[i]].raw for reading in readings})
         cells = [make_cell(raw, amount=key in amounts) for raw in raws]
