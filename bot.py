@@ -146,9 +146,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if settings.web_port is not None:
         web = _web_server(settings, services, settings.web_host, settings.web_port)
         web.start()
-    wecom = WeComRunner(settings, services)
+    telegram = settings.telegram_bot_token is not None
+    wecom = WeComRunner(settings, services, robots=not telegram)
     try:
-        if settings.telegram_bot_token is None:
+        if not telegram:
             try:
                 wecom.run()  # in the foreground, until SIGINT or SIGTERM
             except OSError as err:  # the callback port is taken, or not ours to listen on
@@ -160,6 +161,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         from handlers.app import build_application, run_application
 
         application = build_application(settings, services)
+        _robot_job(application, services)
         try:
             wecom.start()
         except OSError as err:
@@ -173,6 +175,20 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if web is not None:
             web.stop()
     return 0
+
+
+def _robot_job(application, services) -> None:  # type: ignore[no-untyped-def]
+    """With Telegram running, its JobQueue is the process's one scheduler: WeCom robots'
+    reminders are a minute job there, beside the Telegram reminder jobs."""
+    from wecom.delivery import TICK, RobotReminders
+
+    reminders = RobotReminders(services, clock=services.now)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        reminders.job, interval=TICK, first=1, name="wecom:robots",
+        job_kwargs={"coalesce": True, "max_instances": 1},
+    )  # fmt: skip
+    application.post_stop = reminders.close
 
 
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:

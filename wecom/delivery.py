@@ -2,9 +2,11 @@
 renders it) as WeCom markdown, claimed exactly once in the same table, and a robot that is
 gone (removed from its group, disabled) pauses its subscription with the reason.
 
-Robots are checked once a minute (`RobotReminders.run`): a reminder goes out within a minute
-of its time, on time by the schedule's hour of grace; at start, what came due meanwhile goes
-out once, marked （补发）. Only the process holding the scheduler's leader lock sends.
+Robots are checked once a minute: a reminder goes out within a minute of its time, on time by
+the schedule's hour of grace; at start, what came due meanwhile goes out once, marked （补发）.
+Only the process holding the scheduler's leader lock sends. One scheduler per process: with
+Telegram running, the minute's look is a job of Telegram's JobQueue (`job`), beside its
+reminder jobs; without it, the WeCom side's own loop (`run`) looks.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import httpx
+
 from reminders.schedule import DUPLICATE, FAILED, PAUSED, SENT, SKIPPED, WECOM, Due
-from wecom.api import WeComError
+from wecom.api import TIMEOUT, WeComError
 from wecom.markdown import as_markdown
 from wecom.robot import RobotClient, RobotGone, WebhookError, parse_webhook
 
@@ -61,22 +65,46 @@ async def deliver(services: Services, robots: RobotClient, item: Due, *, now: da
 
 
 class RobotReminders:
-    """Every robot subscription's reminders, looked at once a minute."""
+    """Every robot subscription's reminders, looked at once a minute. Without a robot client
+    given, one (and its HTTP client) is made on the first look, on the loop that looks."""
 
     def __init__(
-        self, services: Services, robots: RobotClient, *, clock: Callable[[], datetime]
+        self,
+        services: Services,
+        robots: RobotClient | None = None,
+        *,
+        clock: Callable[[], datetime],
     ) -> None:
         self.services = services
         self.robots = robots
         self.clock = clock
         self._missed_logged: set[str] = set()
+        self._http: httpx.AsyncClient | None = None
+
+    def _client(self) -> RobotClient:
+        if self.robots is None:
+            self._http = httpx.AsyncClient(timeout=TIMEOUT)
+            self.robots = RobotClient(self._http)
+        return self.robots
+
+    async def job(self, context: object) -> None:
+        """The minute's look as a job of Telegram's JobQueue (its context is not needed)."""
+        try:
+            await self.tick(self.clock())
+        except Exception:
+            log.exception("robot reminders: a look at what is due failed")
+
+    async def close(self, *_: object) -> None:
+        """Close the HTTP client made on the first look (as the application stops)."""
+        if self._http is not None:
+            await self._http.aclose()
 
     async def tick(self, now: datetime) -> list[str]:
         """Send what is due at `now` (when this process leads); the outcomes."""
         if not await asyncio.to_thread(self.services.lead):
             return []
         due = await asyncio.to_thread(self.services.due_reminders, now, WECOM)
-        outcomes = [await deliver(self.services, self.robots, item, now=now) for item in due]
+        outcomes = [await deliver(self.services, self._client(), item, now=now) for item in due]
         for missed in await asyncio.to_thread(self.services.missed_reminders, now, WECOM):
             if missed.name not in self._missed_logged:
                 log.info("reminder %s was missed and is too late to send", missed.name)

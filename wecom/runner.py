@@ -27,9 +27,13 @@ log = logging.getLogger(__name__)
 
 
 class WeComRunner:
-    def __init__(self, settings: Settings, services: Services) -> None:
+    """`robots=False` when Telegram runs too: its JobQueue then looks at the robots' reminders
+    (one scheduler per process, see wecom/delivery.py)."""
+
+    def __init__(self, settings: Settings, services: Services, *, robots: bool = True) -> None:
         self.settings = settings
         self.services = services
+        self.robots = robots
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
@@ -72,6 +76,11 @@ class WeComRunner:
                 raise
             finally:
                 self._ready.set()
-            robots = RobotReminders(self.services, RobotClient(http), clock=self.services.now)
-            await robots.run(self._stop)
+            if self.robots:
+                reminders = RobotReminders(
+                    self.services, RobotClient(http), clock=self.services.now
+                )
+                await reminders.run(self._stop)
+            else:
+                await self._stop.wait()
             log.info("WeCom channel stopping")
