@@ -35,6 +35,7 @@ from query.common import (
     token,
     with_nearest,
 )
+from query.fieldmatch import GENERIC_ROWS
 from query.source import AgencyInfo
 from query.understand import Detection, detect_question
 
@@ -140,6 +141,26 @@ def sound_alike(ctx: Context, det: Detection, typed: str) -> Answer | None:
     return replace(answer, question=ctx.question, text=f"{note}\n{answer.text}")
 
 
+def two_readings(det: Detection) -> list[str]:
+    """Rows of different tables named together (行政许可收费: 许可 or 收费?): both, to choose;
+    empty when the words name one row."""
+    field = det.field
+    if field is None or det.fact is not None:
+        return []
+    others = [r for r in field.others if r.family != field.row.family]
+    others = [r for r in others if r.prefix not in GENERIC_ROWS and r.prefix != "result.total"]
+    return [field.row.prefix, *(r.prefix for r in others)] if others else []
+
+
+def choose_row(ctx: Context, agency: AgencyInfo, year: int, rows: list[str]) -> Answer:
+    choices = [
+        Choice(label(row), token("value", agency.id, year, row), agency.name, year, row)
+        for row in rows[:MAX_CHOICES]
+    ]
+    text = texts.WHICH_ROW.format(names="、".join(c.label for c in choices))
+    return ctx.reply("choose", "value", text, choices=choices)
+
+
 def asked_year(det: Detection, have: list[int]) -> int | None:
     """The one year asked, or the latest report's; None when the year asked has none."""
     if det.years.years:
@@ -223,4 +244,6 @@ def for_agency(
         return checks.answer(ctx, agency, year, notes)
     if det is not None and computed.in_report_asked(det):
         return computed.in_report(ctx, agency, year, det, notes)
+    if det is not None and (rows := two_readings(det)):
+        return choose_row(ctx, agency, year, rows)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

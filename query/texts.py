@@ -95,6 +95,7 @@ SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
 EXTREME_GAPS = "（{years} 年度没有数据，未参与比较）"
 NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
+WHICH_ROW = "问题里说到了年报里不同的几项（{names}），请选择要查哪一项："
 WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"

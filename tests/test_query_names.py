@@ -86,3 +86,10 @@ def test_a_sound_alike_slip_in_a_field_is_read_and_another_word_is_not(asker: As
     assert asker.ask("淮安 2024 申清数量").answers[0].key == "apply.new.total"  # 清/请 qing
     staff = asker.ask("淮安市政府2024年行政编制多少人")  # 编 bian is not 强 qiang
     assert staff.status == "no_data" and staff.answers == []
+
+
+def test_rows_of_two_tables_named_together_are_asked_back(asker: Asker) -> None:
+    """行政许可收费: the 许可 decisions or the 收费 amount? Never one of them guessed."""
+    answer = asker.ask("平潭2021年行政许可收费多少")
+    assert answer.status == "choose" and answer.answers == []
+    assert {c.key for c in answer.choices} == {"proactive.permit", "proactive.fees"}

@@ -25,7 +25,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0173": "重点民生领域公开信息: the free fact's words are 公开信息 only",
     "q0183": "比去年回落 12.3%: a percentage in the prose is no fact; 同比 needs the 2018 report",
     "q0193": "区政府办 is read as another place (compare), not the prose's 17",
-    "q0225": "行政许可收费: answered 行政许可 (收费 offered as the other reading)",
     "q0284": "市政府公文主动公开率 90.2%: a percentage in the prose is no fact",
     "q0339": "补正后还是说不清楚 is a paraphrase of 补正后申请内容仍不明确 the catalog lacks",
 }
