@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A table cell printed past the paper's edge (a table wider than the page): what it holds, if
+# anything, is not on the page — unknown, never blank.
+OFF_PAGE = "\x00"
+
 
 @dataclass
 class Document:
     """A document reduced to its reading-order text and its table rows.
 
     `rows` holds every table row of the document in reading order, each as its cells' texts
-    (merged cells appear once, empty cells as ""). `text` is the whole document as lines, used for
+    (merged cells appear once, empty cells as "", cells cut off by the page edge as OFF_PAGE).
+    `text` is the whole document as lines, used for
     metadata (title, year, dates) and prose figures. `runs_together` marks text whose table cells
     were concatenated without separators (the 平潭 crawl), so digit runs must be split.
     `by_order` marks second-hand text (a viewer's copy, a conversion) whose numbers may have lost

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parsers import digits
-from parsers.document import Document
+from parsers.cut import cut_row, off_page_warning
+from parsers.document import OFF_PAGE, Document
 from parsers.fields import (
     APPLICANT_COLUMNS,
     REVIEW_COLUMNS,
@@ -144,6 +145,8 @@ class Layout:
     sections: set[str] = field(default_factory=set)  # "二", "三", "四" found
     warnings: list[str] = field(default_factory=list)
     dropped_prose: list[str] = field(default_factory=list)  # prose keys the tables contradict
+    off_page: list[str] = field(default_factory=list)  # cells a table wider than the page lost
+    derived_totals: list[str] = field(default_factory=list)  # the row totals among them, summed
 
 
 def detect_template(doc: Document, year: int | None) -> tuple[TemplateVersion, str | None]:
@@ -202,10 +205,14 @@ def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
     """Label text (every label cell) and the value cells after the last label cell."""
     last_label = -1
     for i, cell in enumerate(row):
-        if cell.strip() and parse_number(cell) is None:
+        if _is_label(cell):
             last_label = i
-    label = "".join(c for c in row[: last_label + 1] if c.strip() and parse_number(c) is None)
+    label = "".join(c for c in row[: last_label + 1] if _is_label(c))
     return label, [c.strip() for c in row[last_label + 1 :]]
+
+
+def _is_label(cell: str) -> bool:
+    return bool(cell.strip()) and cell != OFF_PAGE and parse_number(cell) is None
 
 
 def _match(
@@ -273,7 +280,7 @@ def _collect(doc: Document) -> _Printed:
         if not values:
             continue
         review_row = not words or any(w in words for w in ("复议", "诉讼", "结果维持"))
-        if seen_review and review_row and len(values) >= 15:
+        if seen_review and review_row and (len(values) >= 15 or OFF_PAGE in values):
             out.values.setdefault(REVIEW_ALL, values)
             continue
         if not words:
@@ -284,7 +291,7 @@ def _collect(doc: Document) -> _Printed:
         # A row broken across lines: its remaining numbers on the next, label-less row.
         while i < len(rows) and len(values) < 7 and key.startswith(("apply.", "result.")):
             next_label, next_values = _split_row(rows[i])
-            if next_label or not any(next_values):
+            if next_label or not any(next_values) or OFF_PAGE in values + next_values:
                 break
             values = values + next_values
             i += 1
@@ -324,12 +331,23 @@ def map_document(
         for key, values in printed.values.items():
             if key in specs:
                 _cells_from_values(layout, specs[key], values)
+    if layout.off_page or layout.derived_totals:
+        layout.warnings.append(off_page_warning(len(layout.derived_totals), len(layout.off_page)))
     derive(layout)
     return layout
 
 
 def _cells_from_values(layout: Layout, spec: RowSpec, values: list[str]) -> None:
     """Align a printed row's values with the row's cells."""
+    if OFF_PAGE in values:
+        printed = cut_row(spec, values)
+        if printed is None:  # the cut spared the row
+            values = [v for v in values if v != OFF_PAGE]
+        else:
+            layout.cells.update(printed.cells)
+            layout.off_page += printed.off_page
+            layout.derived_totals += printed.derived
+            return
     n = len(spec.cells)
     while len(values) > n and not values[-1]:
         values = values[:-1]

@@ -113,7 +113,8 @@ def _text_pages(pdf: pdfium.PdfDocument) -> tuple[list[Page], str | None]:
         n_chars += len(chars)
         n_unmapped += unmapped
         n_images += images
-        pages.append(Page(words_from_chars(chars), horizontal, vertical, width, height))
+        words = words_from_chars(chars, rules=vertical)
+        pages.append(Page(words, horizontal, vertical, width, height))
     if n_chars == 0 or (n_images and n_chars < _SPARSE_CHARS * len(pages)):
         return pages, NO_TEXT_LAYER
     if n_unmapped * 5 > n_chars:

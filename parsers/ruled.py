@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from parsers.continued import mend
 from parsers.detect import join_lines
-from parsers.fields import TEMPLATES, apply_rows
+from parsers.document import OFF_PAGE
 
 EDGE_GAP = 3.0  # points: rules closer than this are one rule; ends this close meet
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+PAGE_EDGE = 1.0  # points: a table this close to the paper's edge runs past it
 _MIN_RULE = 3.0  # points: shorter strokes are glyph parts or dots, not ruling
 _MAX_EDGE_PAIRS = 250_000  # rule pairs examined when closing open tables (a page of charts)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-# Every row label of 表三, group and item (（四）无法提供, 2.重复申请…): for mending cut labels.
-_TEMPLATE_LABELS = frozenset(
-    part for template in TEMPLATES for row in apply_rows(template) for part in row.label.split(" ")
-) | {"三、本年度办理结果"}
 
 
 class Word(NamedTuple):
@@ -59,21 +58,56 @@ class Page:
 
 
 @dataclass
+class GridCell:
+    """One cell of a ruled table: the grid rows and columns it covers (end exclusive) and its
+    words line by line, top to bottom — over a page break, the lines of both pages."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    lines: list[list[Word]]
+    cut: bool = False  # reaches past the page edge: not all it holds is printed
+
+
+@dataclass
 class Grid:
-    """A ruled table as cells on a grid: each cell's text and the rows/columns it covers."""
+    """A ruled table as cells on a grid.
+
+    `padding` is the least gap seen between a cell's text and its rules: what a full line
+    leaves, so a number wrapped in a narrow cell can be told from two numbers. A table whose
+    top or bottom edge has no rule of its own (`open_top`, `open_bottom`) was cut by a page
+    break inside a row."""
 
     bbox: tuple[float, float, float, float]
     columns: list[float]  # x boundaries
-    cells: list[tuple[int, int, int, int, str]]  # row0, row1 (exclusive), col0, col1, text
+    cells: list[GridCell]
     n_rows: int
+    padding: float = 0.0
+    reach: tuple[float, float] = (0.0, 0.0)  # the x range whose words it took
+    open_top: bool = False
+    open_bottom: bool = False
+
+    def text(self, cell: GridCell) -> str:
+        """The cell's lines as one text (see `cell_text`)."""
+        x0, x1 = self.columns[cell.c0], self.columns[cell.c1]
+        return cell_text(cell.lines, x0, x1, self.padding)
+
+    @property
+    def cut(self) -> bool:
+        return any(cell.cut for cell in self.cells)
 
     def rows(self) -> list[list[str]]:
         """One list per grid row: a cell merged across rows repeats in each, a cell merged
-        across columns appears once."""
+        across columns appears once. A cut cell that shows no label (a number, a piece of
+        one, nothing) reads OFF_PAGE: what it holds is not all on the page."""
         out: list[list[tuple[int, str]]] = [[] for _ in range(self.n_rows)]
-        for r0, r1, c0, _c1, text in self.cells:
-            for r in range(r0, r1):
-                out[r].append((c0, text))
+        for cell in self.cells:
+            text = self.text(cell)
+            if cell.cut and not _CJK.search(text):
+                text = OFF_PAGE
+            for r in range(cell.r0, cell.r1):
+                out[r].append((cell.c0, text))
         return [[text for _, text in sorted(row)] for row in out if row]
 
 
@@ -100,12 +134,16 @@ class Laid:
 Char = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom (as a Word)
 
 
-def words_from_chars(chars: Sequence[Char], *, tolerance: float = EDGE_GAP) -> list[Word]:
+def words_from_chars(
+    chars: Sequence[Char], *, tolerance: float = EDGE_GAP, rules: Sequence[Rule] = ()
+) -> list[Word]:
     """Characters (whitespace ends a word) joined into words.
 
     Lines are chains of characters whose tops lie within `tolerance` of the next; within a line
-    a word ends at a gap wider than `tolerance`, a step back, or a top more than `tolerance`
-    away from the last character's (a vertical label beside a cell's text)."""
+    a word ends at a gap wider than `tolerance`, a step back, a top more than `tolerance` away
+    from the last character's (a vertical label beside a cell's text), or a vertical rule
+    (`rules`) between two characters: in columns a character wide, the headers broken one
+    character per line touch their neighbours' (自 | 然 | 人 side by side are three cells)."""
     ordered = sorted(chars, key=_by_top)
     words: list[Word] = []
     i, n = 0, len(ordered)
@@ -114,7 +152,10 @@ def words_from_chars(chars: Sequence[Char], *, tolerance: float = EDGE_GAP) -> l
         while j < n and ordered[j][2] - last <= tolerance:
             last = ordered[j][2]
             j += 1
-        _line_words(sorted(ordered[i:j], key=_by_x), tolerance, words)
+        line = sorted(ordered[i:j], key=_by_x)
+        middle = (line[0][2] + line[0][4]) / 2
+        walls = sorted(r.x0 for r in rules if r.top <= middle <= r.bottom)
+        _line_words(line, tolerance, walls, words)
         i = j
     return words
 
@@ -127,17 +168,24 @@ def _by_x(ch: Char) -> float:
     return ch[1]
 
 
-def _line_words(line: Sequence[Char], tolerance: float, out: list[Word]) -> None:
+def _line_words(
+    line: Sequence[Char], tolerance: float, walls: Sequence[float], out: list[Word]
+) -> None:
     text: list[str] = []
     x0 = top = x1 = bottom = last_x0 = last_x1 = last_top = 0.0
+    last_cell = 0
     for t, cx0, ctop, cx1, cbottom in line:
         if t.isspace():
             if text:
                 out.append(Word("".join(text), x0, top, x1, bottom))
                 text = []
             continue
+        cell = bisect.bisect(walls, (cx0 + cx1) / 2) if walls else 0
         if text and (
-            cx0 < last_x0 or cx0 > last_x1 + tolerance or abs(ctop - last_top) > tolerance
+            cx0 < last_x0
+            or cx0 > last_x1 + tolerance
+            or abs(ctop - last_top) > tolerance
+            or cell != last_cell
         ):
             out.append(Word("".join(text), x0, top, x1, bottom))
             text = []
@@ -146,7 +194,7 @@ def _line_words(line: Sequence[Char], tolerance: float, out: list[Word]) -> None
             top, x1, bottom = min(top, ctop), max(x1, cx1), max(bottom, cbottom)
         else:
             text, x0, top, x1, bottom = [t], cx0, ctop, cx1, cbottom
-        last_x0, last_x1, last_top = cx0, cx1, ctop
+        last_x0, last_x1, last_top, last_cell = cx0, cx1, ctop, cell
     if text:
         out.append(Word("".join(text), x0, top, x1, bottom))
 
@@ -170,11 +218,6 @@ def _join(words: Sequence[Word]) -> str:
             text += " "
         text += t
     return text
-
-
-def _join_lines(words: Sequence[Word]) -> str:
-    """A cell's words as one line (see `join_lines`)."""
-    return join_lines(_join(line_words) for _, line_words in _line_groups(words))
 
 
 # --- ruling -----------------------------------------------------------------------------------
@@ -349,16 +392,19 @@ def _shape(hs: list[_Edge], vs: list[_Edge]) -> _Shape:
 
 
 def grids(page: Page) -> list[Grid]:
-    """The page's ruled tables with at least two columns, each cell holding its words' text."""
+    """The page's ruled tables with at least two columns, each cell holding its words.
+
+    A table reaching the paper's edge was wider than the page (a Word table past the margin):
+    its cells at that edge are `cut`, and the words printed beyond the edge go to them."""
     horizontal = closed_ruling(page.horizontal, page.vertical)
     out: list[Grid] = []
     for shape in table_shapes(horizontal, page.vertical):
         if len({c0 for _, _, c0, _ in shape.cells}) >= 2:
-            out.append(_fill(shape, page.words))
+            out.append(_fill(shape, page))
     return out
 
 
-def _fill(shape: _Shape, words: Sequence[Word]) -> Grid:
+def _fill(shape: _Shape, page: Page) -> Grid:
     xs, ys = shape.xs, shape.ys
     at: dict[tuple[int, int], int] = {}
     for i, (r0, r1, c0, c1) in enumerate(shape.cells):
@@ -367,60 +413,92 @@ def _fill(shape: _Shape, words: Sequence[Word]) -> Grid:
                 at.setdefault((r, c), i)
     texts: list[list[Word]] = [[] for _ in shape.cells]
     x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
-    for w in words:
+    left, right = _reach(xs, page)
+    for w in page.words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-        if x0 <= cx <= x1 and top <= cy <= bottom:
-            cell = at.get((bisect.bisect(ys, cy) - 1, bisect.bisect(xs, cx) - 1))
+        if left <= cx <= right and top <= cy <= bottom:
+            cx = min(max(cx, x0), x1)
+            cell = at.get((bisect.bisect(ys, cy) - 1, min(bisect.bisect(xs, cx), len(xs) - 1) - 1))
             if cell is not None:
                 texts[cell].append(w)
+    cells = [
+        GridCell(r0, r1, c0, c1, [ws for _, ws in _line_groups(words)], _cut(xs, c0, c1, page))
+        for (r0, r1, c0, c1), words in zip(shape.cells, texts, strict=True)
+    ]
+    real = [h for h in page.horizontal if h.x0 <= xs[1] and h.x1 >= xs[-2]]
     return Grid(
         bbox=(x0, top, x1, bottom),
         columns=list(xs),
-        cells=[(*cell, _join_lines(ws)) for cell, ws in zip(shape.cells, texts, strict=True)],
+        cells=cells,
         n_rows=len(ys) - 1,
+        padding=_padding(cells, xs),
+        reach=(left, right),
+        open_top=not any(abs(h.top - top) <= EDGE_GAP for h in real),
+        open_bottom=not any(abs(h.top - bottom) <= EDGE_GAP for h in real),
     )
 
 
-# --- across pages -----------------------------------------------------------------------------
-def _continues(before: Grid, after: Grid, height: float) -> bool:
-    """A table at the top of a page with the same columns as the one that ended the last page
-    is that table's continuation."""
-    near_top = after.bbox[1] < height * 0.2
-    same_columns = len(before.columns) == len(after.columns) and all(
-        abs(a - b) < EDGE_GAP for a, b in zip(before.columns, after.columns, strict=True)
-    )
-    return near_top and same_columns
+def _reach(xs: Sequence[float], page: Page) -> tuple[float, float]:
+    """The x range whose words a table takes: beyond its rules on a side cut by the page edge."""
+    left = -float("inf") if _cut(xs, 0, 1, page) else xs[0]
+    right = float("inf") if _cut(xs, len(xs) - 2, len(xs) - 1, page) else xs[-1]
+    return left, right
 
 
-def _carry_merged_labels(before: Grid, after: Grid) -> None:
-    """Mend label cells cut by a page break.
-
-    A group label merged down the rows (三、本年度办理结果) is printed once, on the first page:
-    an empty cell in its place at the top of the next page inherits it. A label whose text wraps
-    over the break (（四）无 | 法提供) is joined on both sides, but only when the two halves make a
-    label of the template.
-    """
-    last_row = before.n_rows - 1
-    labels = {c0: text for _r0, r1, c0, _c1, text in before.cells if r1 - 1 == last_row}
-    joined: dict[int, str] = {}
-    mended: list[tuple[int, int, int, int, str]] = []
-    for r0, r1, c0, c1, text in after.cells:
-        above = labels.get(c0)
-        if r0 == 0 and above and _is_label(above):
-            if not text:
-                text = above
-            elif above + text in _TEMPLATE_LABELS and text not in _TEMPLATE_LABELS:
-                text = joined[c0] = above + text
-        mended.append((r0, r1, c0, c1, text))
-    after.cells = mended
-    before.cells = [
-        (r0, r1, c0, c1, joined[c0] if r1 - 1 == last_row and c0 in joined else text)
-        for r0, r1, c0, c1, text in before.cells
-    ]
+def _cut(xs: Sequence[float], c0: int, c1: int, page: Page) -> bool:
+    """Whether columns c0..c1 reach the paper's edge (never on a page image: a scan shows all
+    it shows)."""
+    return not page.ocr and (xs[c0] < PAGE_EDGE or xs[c1] > page.width - PAGE_EDGE)
 
 
-def _is_label(text: str | None) -> bool:
-    return bool(text) and _CJK.search(text or "") is not None
+def _padding(cells: Sequence[GridCell], xs: Sequence[float]) -> float:
+    """The cells' padding: the gap most lines keep from the left rule among lines nearer their
+    left rule than their right (left-aligned text); without such lines, the least gap seen."""
+    hugging: list[float] = []
+    least = float("inf")
+    for cell in cells:
+        for line in () if cell.cut else cell.lines:
+            left, right = line[0].x0 - xs[cell.c0], xs[cell.c1] - line[-1].x1
+            least = min(least, left, right)
+            if 0 <= left < right - 1:
+                hugging.append(round(left * 2) / 2)
+    if hugging:
+        return Counter(sorted(hugging)).most_common(1)[0][0]
+    return max(0.0, least) if least < float("inf") else 0.0
+
+
+def cell_text(lines: Sequence[Sequence[Word]], x0: float, x1: float, padding: float) -> str:
+    """A cell's lines as one text: wrapped label text joins without a break (see `join_lines`).
+    Digits at the end of a full line and at the start of the next are one number wrapped for
+    want of room ("300" | "1" in a narrow column is 3001); after a line with room for one more
+    digit, or before a wider line, they are two numbers and stay apart ("13" | "524")."""
+    out = ""
+    previous: Sequence[Word] = ()
+    for line in lines:
+        text = _join(line)
+        if not text:
+            continue
+        if out[-1:] in _DIGITS and text[0] in _DIGITS and _full(previous, line, x0, x1, padding):
+            out += text
+        else:
+            out = join_lines((out, text))
+        previous = line
+    return out
+
+
+_DIGITS = frozenset("0123456789.,")
+
+
+def _full(
+    line: Sequence[Word], following: Sequence[Word], x0: float, x1: float, padding: float
+) -> bool:
+    """Whether `line` left less room in its cell than the next line's first character needs,
+    and the next line is no wider (a number wraps at the most its line holds)."""
+    left, right = line[0].x0 - x0, x1 - line[-1].x1
+    room = left + right - 2 * min(padding, left, right)
+    first = following[0]
+    no_wider = following[-1].x1 - first.x0 <= line[-1].x1 - line[0].x0 + 0.5
+    return no_wider and room < (first.x1 - first.x0) / max(len(first.text), 1)
 
 
 # --- reading order ----------------------------------------------------------------------------
@@ -431,8 +509,8 @@ def lay_out(pages: Sequence[Page]) -> Laid:
     previous: Grid | None = None
     for page in pages:
         found = grids(page)
-        if found and previous is not None and _continues(previous, found[0], page.height):
-            _carry_merged_labels(previous, found[0])
+        if found and previous is not None:
+            mend(previous, found, page.height)
         laid.append((page, found))
         previous = found[-1] if found else None
         if previous is not None and page.height - previous.bbox[3] > page.height * 0.2:
@@ -452,13 +530,14 @@ def _page_blocks(words: Sequence[Word], found: Sequence[Grid]) -> list[Block]:
 
     def inside(w: Word) -> bool:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-        return any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in found)
+        return any(g.reach[0] <= cx <= g.reach[1] and g.bbox[1] <= cy <= g.bbox[3] for g in found)
 
     free = [w for w in words if not inside(w)] if found else list(words)
     blocks = [Block(top, [_join(ws)], [], cells=_gap_cells(ws)) for top, ws in _line_groups(free)]
     for g in found:
         rows = g.rows()
-        blocks.append(Block(g.bbox[1], ["\t".join(row) for row in rows], rows))
+        lines = ["\t".join(c for c in row if c != OFF_PAGE) for row in rows]
+        blocks.append(Block(g.bbox[1], lines, rows))
     blocks.sort(key=lambda b: b.top)
     return blocks
 

@@ -42,7 +42,7 @@ import pypdfium2
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Length, Pt
 
 from tests.make_docs import ReportSpec, jinan_spec, to_html
 
@@ -346,14 +346,24 @@ class Layout:
 
     value_width_cm: width of every numeric column of 表三 (narrow → headers and numbers wrap);
     table_width_cm: width of the widest table (wider than the page → its right edge is clipped);
+    past_edge_columns: 表三 widened until its last N columns begin at the paper's right edge
+    (0.3 cm of them still on the paper); fit_width: every table wider than the text made as
+    wide as the text (Word's "AutoFit to window");
     font_pt: the tables' font size; push_lines: empty paragraphs before 表三, moving its rows
-    down so that one breaks across the page; rows may always break across pages, as in Word.
+    down so that one breaks across the page; lead_pt: 表三 starts a new page below an empty
+    paragraph so many points tall; widow_control off: a line of a cell may stand alone at a
+    page's foot or head (Word's 孤行控制 unticked); rows may always break across pages, as in
+    Word.
     """
 
     value_width_cm: float | None = None
     table_width_cm: float | None = None
+    past_edge_columns: int = 0
+    fit_width: bool = False
     font_pt: float | None = None
     push_lines: int = 0
+    lead_pt: float = 0.0
+    widow_control: bool = True
 
 
 def word_layout(data: bytes, layout: Layout) -> bytes:
@@ -370,11 +380,30 @@ def word_layout(data: bytes, layout: Layout) -> bytes:
                 for run in paragraph.runs:
                     run.font.size = Pt(layout.font_pt)
     apply = next((t for t in tables if "本年新收" in "".join(c.text for c in t._cells)), None)
+    if layout.fit_width:
+        text_width = _page_cm(word)[2]
+        for table in tables:
+            if sum(_widths(table)) / 567 > text_width + 0.05:
+                _scale_table(table, text_width)
     if apply is not None and layout.value_width_cm:
         _set_value_widths(apply, layout.value_width_cm)
     if layout.table_width_cm:
         widest = apply or tables[-1]
         _scale_table(widest, layout.table_width_cm)
+    paper, left, _ = _page_cm(word)
+    if apply is not None and layout.past_edge_columns:
+        widths = _widths(apply)
+        inside = sum(widths[: -layout.past_edge_columns]) / 567
+        _scale_table(apply, sum(widths) / 567 * (paper - left - 0.3) / inside)
+    if apply is not None and not layout.widow_control:
+        for paragraph in apply._tbl.iter(qn("w:p")):
+            props = paragraph.get_or_add_pPr()
+            control = OxmlElement("w:widowControl")
+            control.set(qn("w:val"), "0")
+            props.insert(0, control)
+    if apply is not None and layout.lead_pt:
+        apply._tbl.addprevious(_page_break())
+        apply._tbl.addprevious(_empty_paragraph(layout.lead_pt))
     if apply is not None and layout.push_lines:
         for _ in range(layout.push_lines):
             apply._tbl.addprevious(OxmlElement("w:p"))
@@ -393,6 +422,36 @@ def _stable_zip(data: bytes) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, source.read(info))
     return out.getvalue()
+
+
+def _page_break() -> Any:
+    paragraph, run, brk = OxmlElement("w:p"), OxmlElement("w:r"), OxmlElement("w:br")
+    brk.set(qn("w:type"), "page")
+    run.append(brk)
+    paragraph.append(run)
+    return paragraph
+
+
+def _empty_paragraph(points: float) -> Any:
+    """An empty paragraph exactly `points` tall."""
+    paragraph, props, spacing = OxmlElement("w:p"), OxmlElement("w:pPr"), OxmlElement("w:spacing")
+    for name, value in (("before", "0"), ("after", "0"), ("line", str(round(points * 20)))):
+        spacing.set(qn(f"w:{name}"), value)
+    spacing.set(qn("w:lineRule"), "exact")
+    props.append(spacing)
+    paragraph.append(props)
+    return paragraph
+
+
+def _page_cm(word: Any) -> tuple[float, float, float]:
+    """The paper's width, its left margin and the text's width, in cm."""
+    section = word.sections[-1]
+    paper, left, right = section.page_width, section.left_margin, section.right_margin
+    return Length(paper).cm, Length(left).cm, Length(paper - left - right).cm
+
+
+def _widths(table: Any) -> list[int]:
+    return [int(c.get(qn("w:w"), "0")) for c in _grid_widths(table)]
 
 
 def _grid_widths(table: Any) -> list[Any]:
