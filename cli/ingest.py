@@ -8,9 +8,13 @@ out of memory) costs only the files it held: they are parsed again one by one.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import logging
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +33,8 @@ from store.ingest import all_shas, stored_outcome, write_report
 from store.writer import IngestOutcome
 
 log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # "存档": stored as a superseded version, since the current one is the better (store.writer).
 STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "archived": "存档",
@@ -78,6 +84,27 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return unique, missing
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers that die with this process: a kill -9 of `ingest` left them blocked forever on
+    their task queue, whose write end each of them holds too (so no end of file comes)."""
+    return ProcessPoolExecutor(
+        max_workers=max(1, workers), initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux for SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG, which
+    neither concurrent.futures nor multiprocessing offer), then make sure it is still there.
+    (Linux only, the platform the bot is deployed on.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
 def _parse_worker(data: bytes, filename: str) -> ParsedReport | Failed:
     """Runs in a worker process: never raises, so one bad file cannot stop the others."""
     from parsers import parse_bytes
@@ -92,7 +119,7 @@ def _parse_worker(data: bytes, filename: str) -> ParsedReport | Failed:
 
 def _parse_alone(data: bytes, filename: str) -> ParsedReport | Failed:
     """Parse in a pool of its own, so that a crash is attributed to this file only."""
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with _pool(1) as pool:
         try:
             return pool.submit(_parse_worker, data, filename).result()
         except BrokenProcessPool:
@@ -110,7 +137,7 @@ def parse_in_order(
     window = max(1, workers) * 2
     source = iter(jobs)
     pending: deque[tuple[Path, bytes, Future[ParsedReport | Failed]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=max(1, workers))
+    pool = _pool(workers)
     try:
         while True:
             while len(pending) < window and (job := next(source, None)) is not None:
@@ -127,7 +154,7 @@ def parse_in_order(
                 log.warning("解析进程意外退出，逐个重试 %d 个文件", len(retry))
                 for retry_path, retry_data in retry:
                     yield retry_path, retry_data, _parse_alone(retry_data, retry_path.name)
-                pool = ProcessPoolExecutor(max_workers=max(1, workers))
+                pool = _pool(workers)
                 continue
             yield path, data, result
     finally:

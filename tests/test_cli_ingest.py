@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +16,12 @@ from sqlalchemy import Engine, text
 import parsers
 from cli.ingest import ingest_paths
 from parsers.model import ParsedReport
+from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
-from tests.fixtures_store import dump
+from tests.fixtures_store import PostgresServer, dump
 
 DATA = Path(__file__).resolve().parent / "data"
+PROJECT = DATA.parent.parent
 TEXT_REPORT = DATA / "luan_jinan_data_bureau_2020.txt"
 
 
@@ -81,3 +87,62 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     assert "missing.pdf：文件或文件夹不存在" in out
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
+
+
+def test_kill_9_of_ingest_takes_its_worker_processes_with_it(
+    postgres_server: PostgresServer | None,
+) -> None:
+    """The workers used to stay blocked on their task queue forever. The test holds the lock
+    report writers take on PostgreSQL, so `ingest` waits in its first write with its workers
+    started; then it is killed, and every worker must be gone."""
+    if postgres_server is None:
+        pytest.skip("PostgreSQL is not available")
+    url = postgres_server.fresh_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    with engine.connect() as holder:
+        serialise_writes(holder)  # until this transaction ends, no report is written
+        ingest = subprocess.Popen(
+            [sys.executable, "bot.py", "ingest", "--workers", "2", str(DATA)],
+            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            workers = _wait_for_children(ingest.pid, count=2)
+        finally:
+            ingest.kill()
+            ingest.wait()
+    engine.dispose()
+    deadline = time.monotonic() + 10
+    while (alive := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in alive:  # leave nothing behind, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
+def _wait_for_children(parent: int, *, count: int, timeout: float = 60) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = [pid for pid in _pids() if _stat(pid)[1] == parent]
+        if len(children) >= count:
+            return children
+        time.sleep(0.05)
+    raise AssertionError(f"ingest did not start {count} workers")
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    """(state, parent pid) from /proc/<pid>/stat; ("", 0) once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return "", 0
+    return fields[0], int(fields[1])
+
+
+def _running(pid: int) -> bool:
+    return _stat(pid)[0] not in ("", "Z")  # a zombie has exited; PID 1 may not reap it soon
