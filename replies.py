@@ -1,5 +1,5 @@
 """Reply sentences of the use cases in services.py, the same in every channel (Telegram, WeCom,
-the web page, the terminal): uploads and checks, file sizes, the generic error."""
+the web page, the terminal): uploads and checks, file sizes, the generic error, an outage."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from store.writer import IngestOutcome
 
 ERROR = "抱歉，处理您的消息时出了点问题，请稍后再试。"
+# The database cannot be reached (stopped, restarting, network): nothing is wrong with the request.
+UNAVAILABLE = "服务暂时不可用，请稍后再试"
 OUTCOME_WORDS = {
     "new": "已入库（新增）",
     "replaced": "已入库，替换了同单位同年度的旧版本",

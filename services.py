@@ -25,6 +25,7 @@ import replies
 from parsers import parse_bytes
 from parsers.model import ParsedReport, ParseError
 from query import Answer, Asker, ChartSpec
+from query.source import SourceUnavailable
 from reminders import texts as reminder_texts
 from reminders.parse import SubscribeError, SubscribeRequest, parse_subscribe
 from reminders.schedule import (
@@ -43,6 +44,7 @@ from reminders.schedule import (
 )
 from reminders.texts import Failing, ScopeStatus, SubscriptionView
 from store import subscriptions as store
+from store.db import DATABASE_DOWN
 from store.models import Subscription
 from store.reader import StoreReader
 from store.writer import IngestOutcome
@@ -137,16 +139,25 @@ class Services:
 
     def ask(self, question: str) -> Answer:
         """The answer to a question typed in any channel."""
-        return self.asker.ask(question)
+        try:
+            return self.asker.ask(question)
+        except SourceUnavailable as err:
+            return _unavailable(question, err)
 
     def resolve(self, token: str) -> Answer:
         """The answer behind a choice (a button token from an earlier answer)."""
-        return self.asker.resolve(token)
+        try:
+            return self.asker.resolve(token)
+        except SourceUnavailable as err:
+            return _unavailable(token, err)
 
     def chart(self, question: str) -> Chart | Answer:
         """A PNG chart of what the question asks, or the plain answer when it cannot be
         charted (not understood, no data, a choice to make)."""
-        result = self.asker.chart(question)
+        try:
+            result = self.asker.chart(question)
+        except SourceUnavailable as err:
+            return _unavailable(question, err)
         if isinstance(result, Answer):
             return result
         from charts import render_chart  # matplotlib loads only when a chart is asked for
@@ -429,12 +440,23 @@ class Services:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
+    @staticmethod
+    def is_outage(error: BaseException | None) -> bool:
+        """True when `error` means the database cannot be reached (a channel then says
+        `replies.UNAVAILABLE` and logs one line, not a traceback)."""
+        return isinstance(error, (SourceUnavailable, *DATABASE_DOWN))
+
     def close(self) -> None:
         """Release the scheduler's lock and give the database connections back (at the end
         of the process: another process may then take over the reminders)."""
         with self._leader_guard:
             self._leader.release()
         self.engine.dispose()
+
+
+def _unavailable(question: str, err: Exception) -> Answer:
+    log.warning("database unavailable, question not answered: %s", err)
+    return Answer(question, "unavailable", None, replies.UNAVAILABLE)
 
 
 def plan_of(sub: Subscription) -> Plan:

@@ -67,15 +67,22 @@ class RetryingRateLimiter(AIORateLimiter):
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the traceback; tell the user something went wrong, without any details."""
+    """Log the traceback; tell the user something went wrong, without any details. A database
+    that cannot be reached is an outage, not a bug: one line in the log, and the user is told
+    to try again later."""
     if update is None and isinstance(context.error, NetworkError):
         # polling hiccups: PTB retries getUpdates itself, a traceback would only be noise
         log.warning("Network error while polling: %s", context.error)
         return
-    log.error("Error while handling %r", update, exc_info=context.error)
+    outage = context.bot_data.services.is_outage(context.error)
+    if outage:
+        log.warning("database unavailable while handling an update: %s", context.error)
+    else:
+        log.error("Error while handling %r", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        text = replies.UNAVAILABLE if outage else replies.ERROR
         try:
-            await context.bot.send_message(update.effective_chat.id, replies.ERROR)
+            await context.bot.send_message(update.effective_chat.id, text)
         except Exception:  # the error may be that we cannot send at all
             log.exception("Could not tell the user about the error")
 

@@ -135,6 +135,17 @@ async def rearm(application: BotApplication, *, now: datetime) -> int:
     Returns how many late reminders were sent. Safe to call repeatedly and from several
     processes: only the leader arms jobs, and sending is claimed in the database.
     """
+    try:
+        return await _rearm(application, now=now)
+    except Exception as err:
+        if not application.bot_data.services.is_outage(err):
+            raise
+        # The jobs stay as they are; the next sync (or subscription) arms them again.
+        log.warning("database unavailable; reminders are re-armed later: %s", err)
+        return 0
+
+
+async def _rearm(application: BotApplication, *, now: datetime) -> int:
     services = application.bot_data.services
     job_queue = application.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"

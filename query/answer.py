@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-Status = Literal["answer", "choose", "no_data", "not_understood"]
+Status = Literal["answer", "choose", "no_data", "not_understood", "unavailable"]
 Intent = Literal[
     "value",
     "series",

@@ -18,7 +18,7 @@ from query.answer import Answer, ChartSpec
 from query.catalog import short_label
 from query.common import Context, label, parse_token
 from query.router import for_agency, route
-from query.source import ReportSource
+from query.source import ReportSource, SourceUnavailable
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ class Asker:
         """The answer to a question; a bug is logged and the user gets a short reply."""
         try:
             return self.answer(question)
+        except SourceUnavailable:  # not a bug: the caller says so (services.py)
+            raise
         except Exception:  # a reply is always better than a crash in the chat
             log.exception("failed to answer %r", question[:200])
             return Answer(question, "not_understood", None, texts.NOT_UNDERSTOOD_ERROR)

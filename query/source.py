@@ -75,6 +75,11 @@ class CheckInfo:
     keys: tuple[str, ...] = ()
 
 
+class SourceUnavailable(Exception):
+    """The storage cannot be reached (a database stopped or restarting): the question was
+    fine, so callers tell the user to try again later instead of "not understood"."""
+
+
 class ReportSource(Protocol):
     """Read-only access to the current (not superseded) reports."""
 

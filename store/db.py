@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,9 @@ BUSY_TIMEOUT_MS = 30_000
 _UPGRADE_LOCK_KEY = 0x6E69616E62616F  # "nianbao"
 # pg_advisory_xact_lock key held by a transaction that writes reports (see `serialise_writes`).
 _REPORTS_LOCK_KEY = _UPGRADE_LOCK_KEY + 1
+# What a database that cannot be reached raises (stopped, restarting, out of connections,
+# unreachable; SQLite: locked past the busy timeout, disk I/O): the request itself was fine.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 # Execution options for a transaction that will write (ignored outside SQLite).
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 

@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, or_, select, type_coerce
+from sqlalchemy import Connection, Engine, Table, func, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
-from query.source import FACT_PREFIXES, AgencyInfo, CheckInfo, FigureInfo, Ranking, ReportInfo
+from query.source import (
+    FACT_PREFIXES,
+    AgencyInfo,
+    CheckInfo,
+    FigureInfo,
+    Ranking,
+    ReportInfo,
+    SourceUnavailable,
+)
+from store.db import DATABASE_DOWN
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
@@ -153,10 +162,19 @@ class StoreReader:
         self._rankings: dict[tuple[str, str, int, str | None], _Ordered] = {}
         self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
 
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection; a database that cannot be reached raises `SourceUnavailable`."""
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except DATABASE_DOWN as err:
+            raise SourceUnavailable(str(err.orig)) from err
+
     def version(self) -> str:
         """The newest report id: reports are never deleted or edited in place (a correction
         supersedes and adds a row), so every change moves it. One index probe."""
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             top = conn.execute(select(func.max(_R.id))).scalar()
         return str(top or 0)
 
@@ -175,7 +193,7 @@ class StoreReader:
         return self._agencies(newer)
 
     def _agencies(self, has_current: ColumnElement[bool]) -> Sequence[AgencyInfo]:
-        with no_gc_pause(), self._engine.connect() as conn:
+        with no_gc_pause(), self._connect() as conn:
             rows = conn.execute(
                 select(
                     _A.id,
@@ -212,7 +230,7 @@ class StoreReader:
             ]
 
     def years(self, agency_id: int) -> list[int]:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             return list(
                 conn.scalars(
                     select(_R.year).where(_R.agency_id == agency_id, _CURRENT).order_by(_R.year)
@@ -220,7 +238,7 @@ class StoreReader:
             )
 
     def report(self, agency_id: int, year: int) -> ReportInfo | None:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(
                 select(_R.title, _R.source_name, _R.format, _R.template, _R.published_on).where(
                     _R.agency_id == agency_id, _R.year == year, _CURRENT
@@ -242,7 +260,7 @@ class StoreReader:
         cells = [k for k in keys if not k.startswith(FACT_PREFIXES)]
         facts = [k for k in keys if k.startswith(FACT_PREFIXES)]
         out: dict[str, FigureInfo] = {}
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             if cells:
                 rows = conn.execute(
                     select(*_FIGURE_COLUMNS)
@@ -261,7 +279,7 @@ class StoreReader:
 
     def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
         """Every figure the report's prose states, table keys (W2) included."""
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 select(*_FACT_COLUMNS)
                 .select_from(_REPORT_FACTS)
@@ -272,7 +290,7 @@ class StoreReader:
 
     def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
         if key.startswith(FACT_PREFIXES):
-            with self._engine.connect() as conn:
+            with self._connect() as conn:
                 rows = conn.execute(
                     select(_R.year, *_FACT_COLUMNS)
                     .select_from(_REPORT_FACTS)
@@ -280,7 +298,7 @@ class StoreReader:
                     .order_by(_R.year)
                 ).all()
             return {row[0]: _fact(*row[1:]) for row in rows}
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 select(_R.year, *_FIGURE_COLUMNS)
                 .select_from(_REPORT_FIGURES)
@@ -305,7 +323,7 @@ class StoreReader:
         if region:
             query = query.where(_R.agency_id.in_(self._agencies_in(region)))
         make = _fact if fact else _figure
-        with no_gc_pause(), self._engine.connect() as conn:
+        with no_gc_pause(), self._connect() as conn:
             rows = conn.execute(query).all()
             return [(agency_id, make(*cells)) for agency_id, *cells in rows]
 
@@ -334,7 +352,7 @@ class StoreReader:
         if cached is not None and cached[0] == version:
             return cached[1]
         in_region = select(_G.id).where(region_matches(region))
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             ids = list(conn.scalars(select(_A.id).where(_A.region_id.in_(in_region))))
         if len(self._regions) >= _RANKINGS_KEPT:
             self._regions.pop(next(iter(self._regions)))
@@ -362,7 +380,7 @@ class StoreReader:
                 .order_by(order, _R.agency_id)
                 .limit(limit)
             )
-            with self._engine.connect() as conn:
+            with self._connect() as conn:
                 rows = conn.execute(top_query).all()
                 valued, every = conn.execute(
                     query.add_columns(func.count(value), func.count())
@@ -371,7 +389,7 @@ class StoreReader:
         ordered, unclear = self._order(key, year, region)
         picked = ordered[-limit:][::-1] if ascending else ordered[:limit]
         ids = [agency_id for _, agency_id in picked]
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 query.add_columns(_R.agency_id, *columns).where(_R.agency_id.in_(ids))
             ).all()
@@ -393,7 +411,7 @@ class StoreReader:
         if region:
             query, column, _ = self._one_key(key, year, region)
             ahead = column < value if ascending else column > value
-            with self._engine.connect() as conn:
+            with self._connect() as conn:
                 return int(
                     conn.execute(query.add_columns(func.count()).where(ahead)).scalar() or 0
                 )
@@ -415,7 +433,7 @@ class StoreReader:
         if cached is not None:
             return cached
         query, value, _ = self._one_key(key, year, region)
-        with no_gc_pause(), self._engine.connect() as conn:
+        with no_gc_pause(), self._connect() as conn:
             rows = conn.execute(query.add_columns(DRIVER_VALUE_OF(value), _R.agency_id)).all()
         order = [(number, a) for v, a in rows if (number := stored_value(v)) is not None]
         order.sort(key=lambda row: (-row[0], row[1]))
@@ -426,7 +444,7 @@ class StoreReader:
         return ordered
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 select(_C.rule, _C.ok, _C.message, _C["keys"])
                 .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)

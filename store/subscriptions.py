@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, literal, or_, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from store.db import WRITE
@@ -389,8 +389,8 @@ class LeaderLock:
                 self._conn.execute(text("SELECT 1"))
                 self._conn.commit()  # never sit idle in a transaction
                 return True
-            except DBAPIError:
-                log.warning("leader connection lost; trying to lead again")
+            except SQLAlchemyError as err:
+                log.warning("leader connection lost (%s); trying to lead again", err)
                 self.release()
         conn = self._engine.connect()
         query = text("SELECT pg_try_advisory_lock(:key)")
@@ -410,6 +410,8 @@ class LeaderLock:
             self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LEADER_LOCK_KEY})
             self._conn.commit()
             self._conn.close()
-        except DBAPIError:
-            self._conn.invalidate()  # a dead connection: the server already dropped the lock
+        except SQLAlchemyError:
+            # A dead connection (the server dropped the lock with it); a broken one raises
+            # PendingRollbackError, which kept this process from leading ever again.
+            self._conn.invalidate()
         self._conn = None

@@ -39,6 +39,26 @@ class PostgresServer:
     port: int
     _counter: itertools.count[int]
 
+    def start(self) -> None:
+        """Start the server on its data directory (again, after `stop`)."""
+        options = (f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")  # fmt: skip
+        subprocess.run(
+            _as_server_user(str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-o",
+                            options, "-l", str(self.root / "server.log"), "-w", "-t", "60",
+                            "start"),
+            check=True, capture_output=True, timeout=90,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop the server as an operator would (fast: clients are disconnected), keeping
+        its data."""
+        subprocess.run(
+            _as_server_user(str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"),
+                            "-m", "fast", "-w", "stop"),
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+
     @property
     def admin_url(self) -> str:
         return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/postgres"
@@ -86,17 +106,12 @@ def start_postgres() -> tuple[PostgresServer | None, str]:
                             "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"),
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")  # fmt: skip
-        subprocess.run(
-            _as_server_user(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                            "-l", str(root / "server.log"), "-w", "-t", "60", "start"),
-            check=True, capture_output=True, timeout=90,
-        )  # fmt: skip
+        server = PostgresServer(bin_dir, root, port, itertools.count())
+        server.start()
     except (subprocess.SubprocessError, OSError) as err:
         shutil.rmtree(root, ignore_errors=True)
         return None, f"PostgreSQL did not start: {err}"
-    return PostgresServer(bin_dir, root, port, itertools.count()), ""
+    return server, ""
 
 
 def stop_postgres(server: PostgresServer) -> None:
@@ -106,6 +121,18 @@ def stop_postgres(server: PostgresServer) -> None:
         capture_output=True, timeout=60,
     )  # fmt: skip
     shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, which it may stop and start."""
+    server, why = start_postgres()
+    if server is None:
+        if os.environ.get("NIANBAO_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"NIANBAO_REQUIRE_POSTGRES=1 but {why}")
+        pytest.skip(why)
+    yield server
+    stop_postgres(server)
 
 
 @pytest.fixture(scope="session")
