@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # every date and deadline (the bot serves mainland China)
 DEFAULT_MAX_UPLOAD_MB = 20
+MAX_SUBSCRIPTIONS = 20  # per chat or robot: a group's deadlines, not a place to store hundreds
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,12 @@ class UploadResult:
 
 @dataclass(frozen=True)
 class Subscribed:
-    """The reply to a subscription request; `view` is None when the request was refused."""
+    """The reply to a subscription request; `view` is None when the request was refused, and
+    `plan` is set when reminders were added (so the channel arms that plan's jobs, no more)."""
 
     text: str
     view: SubscriptionView | None = None
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
@@ -276,7 +279,7 @@ class Services:
         """Store a subscription for a chat, or (chat_id None) for a WeCom robot's webhook."""
         now = now or self.now()
         with Session(self.engine) as session:
-            sub = store.add_subscription(
+            sub, status = store.add_subscription(
                 session=session,
                 chat_id=chat_id,
                 wecom_webhook=wecom_webhook,
@@ -288,9 +291,14 @@ class Services:
                 leads=request.leads,
                 created_by=user_id,
                 now=now,
+                limit=MAX_SUBSCRIPTIONS,
             )
+            if sub is None:
+                return Subscribed(reminder_texts.too_many_text(MAX_SUBSCRIPTIONS))
             view = _view(sub, now)
-        return Subscribed(reminder_texts.subscribed_text(view), view)
+            if status == "exists":
+                return Subscribed(reminder_texts.already_text(view), view)
+            return Subscribed(reminder_texts.subscribed_text(view), view, plan_of(sub))
 
     def deadlines(self, chat_id: int, *, now: datetime | None = None) -> list[SubscriptionView]:
         """A chat's subscriptions with their next deadline and the reminders still ahead."""

@@ -111,22 +111,46 @@ def arm(job_queue: JobQueue[BotContext], plans: list[Plan], *, now: datetime) ->
     for job in job_queue.jobs(f"^{JOB_PREFIX}"):
         if job.name not in wanted:
             job.schedule_removal()
-    for name, r in wanted.items():
-        job_queue.run_once(
-            reminder_job,
-            when=r.at,
-            data=r,
-            name=name,
-            chat_id=r.chat_id,
-            job_kwargs={
-                "id": name,
-                "replace_existing": True,
-                "misfire_grace_time": int(GRACE.total_seconds()),
-                "coalesce": True,
-                "max_instances": 1,
-            },
-        )
+    for r in wanted.values():
+        _schedule(job_queue, r)
     return sorted(wanted)
+
+
+def _schedule(job_queue: JobQueue[BotContext], r: Reminder) -> None:
+    job_queue.run_once(
+        reminder_job,
+        when=r.at,
+        data=r,
+        name=r.name,
+        chat_id=r.chat_id,
+        job_kwargs={
+            "id": r.name,
+            "replace_existing": True,
+            "misfire_grace_time": int(GRACE.total_seconds()),
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )
+
+
+async def arm_plan(application: BotApplication, plan: Plan, *, now: datetime) -> None:
+    """A new subscription: schedule its reminders, leaving every other job alone (re-arming
+    them all took 0.6 s at 300 subscriptions). Only the leader schedules."""
+    services = application.bot_data.services
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    if await asyncio.to_thread(services.lead):
+        for r in upcoming(plan, now):
+            _schedule(application.job_queue, r)
+
+
+def drop_jobs(application: BotApplication, chat_id: int, ids: list[int] | None) -> None:
+    """Subscriptions of a chat were removed (`ids`, or all of them for None): so are their
+    jobs. (A job whose subscription is gone would only be skipped when it fires.)"""
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    prefixes = None if ids is None else tuple(f"{JOB_PREFIX}{i}:" for i in ids)
+    for job in application.job_queue.jobs(f"^{JOB_PREFIX}"):
+        if job.chat_id == chat_id and (prefixes is None or str(job.name).startswith(prefixes)):
+            job.schedule_removal()
 
 
 async def rearm(application: BotApplication, *, now: datetime) -> int:

@@ -13,8 +13,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from handlers import jobs
 from handlers.context import BotApplication, BotContext
+from handlers.replies import reply_text
 from reminders import texts
 from reminders.schedule import DEPARTMENT, GOVERNMENT, KIND_DATES
+from services import Subscribed
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +41,10 @@ async def _may_change(update: Update, context: BotContext) -> bool:
     return member.status in ADMIN_STATUSES
 
 
-async def _rearm(context: BotContext) -> None:
-    """A subscription changed: arm its jobs now rather than at the next sync."""
-    await jobs.rearm(context.application, now=context.bot_data.services.now())
+async def _arm(context: BotContext, result: Subscribed) -> None:
+    """A subscription was added: arm its jobs now rather than at the next sync."""
+    if result.plan is not None:
+        await jobs.arm_plan(context.application, result.plan, now=context.bot_data.services.now())
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
@@ -64,8 +67,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     result = await asyncio.to_thread(
         services.subscribe_text, chat.id, text, user_id=user.id if user else None
     )
-    if result.view is not None:
-        await _rearm(context)
+    await _arm(context, result)
     await message.reply_text(result.text)
 
 
@@ -97,8 +99,7 @@ async def subscribe_button(update: Update, context: BotContext) -> None:
     result = await asyncio.to_thread(
         services.subscribe_region, chat.id, kind, int(parts[2]), user_id=user.id if user else None
     )
-    if result.view is not None:
-        await _rearm(context)
+    await _arm(context, result)
     await query.edit_message_text(result.text)
 
 
@@ -130,7 +131,7 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         return
     ids = None if args == ["全部"] else [int(a) for a in args if a.isdigit()]
     count = await asyncio.to_thread(services.unsubscribe, chat.id, ids)
-    await _rearm(context)
+    jobs.drop_jobs(context.application, chat.id, ids)
     await message.reply_text(texts.unsubscribed_text(count))
 
 
@@ -146,7 +147,7 @@ async def unsubscribe_button(update: Update, context: BotContext) -> None:
     choice = query.data.split(":")[1]
     ids = None if choice == "all" else [int(choice)]
     count = await asyncio.to_thread(context.bot_data.services.unsubscribe, chat.id, ids)
-    await _rearm(context)
+    jobs.drop_jobs(context.application, chat.id, ids)
     await query.edit_message_text(texts.unsubscribed_text(count))
 
 
@@ -156,7 +157,7 @@ async def deadlines(update: Update, context: BotContext) -> None:
     if message is None or chat is None:
         return
     views = await asyncio.to_thread(context.bot_data.services.deadlines, chat.id)
-    await message.reply_text(texts.deadlines_text(views))
+    await reply_text(message, texts.deadlines_text(views))  # split under Telegram's limit
 
 
 async def migrated(update: Update, context: BotContext) -> None:
@@ -174,8 +175,10 @@ async def migrated(update: Update, context: BotContext) -> None:
 
 def register(application: BotApplication) -> None:
     """/subscribe, /unsubscribe, /deadlines, their buttons, migrations, the periodic re-arm."""
-    application.add_handler(CommandHandler("subscribe", subscribe))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    # An edited /subscribe or /unsubscribe changes nothing: only new messages change state.
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("subscribe", subscribe, filters=new))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=new))
     application.add_handler(CommandHandler("deadlines", deadlines))
     application.add_handler(CallbackQueryHandler(subscribe_button, pattern=f"^{SUBSCRIBE_DATA}:"))
     application.add_handler(

@@ -46,19 +46,25 @@ def _cut(text: str, limit: int) -> int:
     return len(text)
 
 
+# Where a message may end: (separator, characters of it kept at the end of the part). A blank
+# line (one block of a list, such as a subscription in /deadlines) is taken when it falls in
+# the second half of the part, else a line break, a sentence end, a space, a hard cut.
+_BREAKS = (("\n\n", 1), ("\n", 0), ("。", 1), (" ", 0))
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split `text` into messages within `limit`, preferring line breaks, then spaces, then a
-    hard cut. Joining the parts back (with the dropped break) gives the text again."""
+    """Split `text` into messages within `limit`, at the best break (`_BREAKS`). Joining the
+    parts back with the one dropped character ("\n" or " ") gives the text again."""
     parts: list[str] = []
     rest = text
     while _units(rest) > limit:
         head = rest[: _cut(rest, limit)]
-        for sep in ("\n", "。", " "):
+        for sep, kept in _BREAKS:
             at = head.rfind(sep)
-            if at > 0:
-                keep = at + 1 if sep == "。" else at
+            if at > (len(head) // 2 if sep == "\n\n" else 0):
+                keep = at + kept
                 parts.append(rest[:keep])
-                rest = rest[keep + (1 if sep != "。" else 0) :]
+                rest = rest[keep + len(sep) - kept :]
                 break
         else:
             parts.append(head)

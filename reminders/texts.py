@@ -185,6 +185,18 @@ def subscribed_text(view: SubscriptionView) -> str:
     )
 
 
+def already_text(view: SubscriptionView) -> str:
+    """The same subscription again: nothing is added."""
+    return "\n".join(
+        ["已有同样的订阅，未重复添加：" + kind_line(view), "将在以下时间提醒：",
+         *reminder_lines(view.upcoming)]
+    )  # fmt: skip
+
+
+def too_many_text(limit: int) -> str:
+    return f"本群已有 {limit} 项订阅，达到上限。请先用 /unsubscribe 取消不需要的，再订阅。"
+
+
 def deadlines_text(views: list[SubscriptionView]) -> str:
     if not views:
         return NOTHING_SUBSCRIBED

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import Connection, Engine, delete, func, literal, or_, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 # pg advisory lock key of the reminder scheduler's leader ("nbremind"); store.db's upgrade lock
 # uses another key, so a leader never blocks a starting process's migrations.
 LEADER_LOCK_KEY = 0x6E6272656D696E64
+SUBSCRIBE_LOCK_KEY = LEADER_LOCK_KEY + 1  # held by the transaction that adds a subscription
+Added = Literal["added", "exists", "full"]
+# What makes two subscriptions of one target the same.
+_SAME = ("kind", "deadline_month", "deadline_day", "scope_region", "scope_agencies",
+         "lead_days", "send_hour", "send_minute")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,17 @@ def add_subscription(
     leads: Sequence[int],
     created_by: int | None,
     now: datetime,
+    limit: int,
     wecom_webhook: str | None = None,
-) -> Subscription:
+) -> tuple[Subscription | None, Added]:
+    """Store a subscription unless the target has the same one already ("exists", that one
+    returned; a paused one is resumed, "added") or `limit` of them ("full", None). Decided in
+    one transaction that waits for every other change of subscriptions, so two identical
+    requests at once (a double tap, a retried update) store one."""
+    session.commit()  # end any read transaction, so that the next one can begin as a writer
+    conn = session.connection(execution_options=WRITE)  # SQLite: the write lock at BEGIN
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SUBSCRIBE_LOCK_KEY})
     sub = Subscription(
         chat_id=chat_id,
         wecom_webhook=wecom_webhook,
@@ -80,10 +95,30 @@ def add_subscription(
         created_by=created_by,
         created_at=now,
     )
+    target = (
+        col(Subscription.chat_id) == chat_id
+        if wecom_webhook is None
+        else col(Subscription.wecom_webhook) == wecom_webhook
+    )
+    same = select(Subscription).where(
+        target, *(col(getattr(Subscription, name)) == getattr(sub, name) for name in _SAME)
+    )  # `== None` is IS NULL
+    found = session.exec(same.order_by(col(Subscription.id))).first()
+    if found is not None:
+        status: Added = "added" if found.paused else "exists"
+        found.paused, found.paused_reason = False, None
+        session.add(found)
+        session.commit()
+        session.refresh(found)
+        return found, status
+    count = session.exec(select(func.count()).select_from(Subscription).where(target)).one()
+    if count >= limit:
+        session.rollback()
+        return None, "full"
     session.add(sub)
     session.commit()
     session.refresh(sub)
-    return sub
+    return sub, "added"
 
 
 def chat_subscriptions(*, session: Session, chat_id: int) -> list[Subscription]:

@@ -30,6 +30,7 @@ DEFAULT_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 BOT_USERNAME = "nianbao_test_bot"
 _INT_RE = re.compile(r"-?\d+")
 _INT_FIELDS = {"offset", "limit", "timeout", "max_connections"}
+MAX_TEXT_UNITS = 4096
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,15 @@ class FakeBotApi:
         return [self._member(chat_id, user) for user in users]
 
 
+def _too_long(method: str, params: dict[str, Any]) -> _Failure | None:
+    """Telegram refuses a message text over 4,096 UTF-16 code units."""
+    text = params.get("text")
+    sends = method.lower() in ("sendmessage", "editmessagetext") and isinstance(text, str)
+    if sends and len(str(text).encode("utf-16-le")) // 2 > MAX_TEXT_UNITS:
+        return _Failure(400, "Bad Request: message is too long", None, 1)
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     fake: FakeBotApi
@@ -502,7 +512,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         method = path[len(prefix) :]
         params, files = _parse_body(self.headers.get("Content-Type", ""), body)
-        failure = self.fake._record(Request(method, params, files))
+        failure = self.fake._record(Request(method, params, files)) or _too_long(method, params)
         if failure is not None:
             payload: dict[str, Any] = {
                 "ok": False,

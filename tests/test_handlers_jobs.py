@@ -56,7 +56,7 @@ def services(rem_engine: Engine) -> Services:
 
 def add_sub(engine: Engine, *, chat_id: int = GROUP, region: str = "淮安市") -> Subscription:
     with Session(engine) as session:
-        return store.add_subscription(
+        sub, _ = store.add_subscription(
             session=session,
             chat_id=chat_id,
             kind="department",
@@ -67,7 +67,10 @@ def add_sub(engine: Engine, *, chat_id: int = GROUP, region: str = "淮安市") 
             leads=(30, 14, 7, 3, 1),
             created_by=1,
             now=CREATED,
+            limit=100,
         )
+    assert sub is not None
+    return sub
 
 
 def reminder_of(sub: Subscription, lead: int) -> Reminder:

@@ -56,11 +56,12 @@ def subscribe_two(engine: Engine) -> None:
             leads=(30, 14, 7, 3, 1),
             created_by=1,
             now=shanghai(2026, 12, 1),
+            limit=100,
         )
         store.add_subscription(
             session=session, chat_id=-1002, kind="custom", month=1, day=26, scope_region=None,
             scope_agencies=("淮安市洪泽区人民政府", "淮安市财政局"), leads=(30, 14, 7),
-            created_by=1, now=shanghai(2026, 12, 1),
+            created_by=1, now=shanghai(2026, 12, 1), limit=100,
         )  # fmt: skip
 
 

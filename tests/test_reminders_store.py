@@ -25,7 +25,7 @@ def _add(
     chat_id: int = -1001,
 ) -> Subscription:
     with Session(engine) as session:
-        return store.add_subscription(
+        sub, _ = store.add_subscription(
             session=session,
             chat_id=chat_id,
             kind=kind,
@@ -36,7 +36,10 @@ def _add(
             leads=(30, 14, 7),
             created_by=42,
             now=NOW,
+            limit=100,
         )
+    assert sub is not None
+    return sub
 
 
 def test_region_scope_counts_departments_of_the_city_and_its_counties(rem_engine: Engine) -> None:
@@ -118,7 +121,7 @@ def test_migrated_chat_takes_its_subscriptions_and_sent_keys(rem_engine: Engine)
 
 def test_delete_only_touches_the_chat_and_ids_given(rem_engine: Engine) -> None:
     first = _add(rem_engine, region="淮安市")
-    second = _add(rem_engine, region="淮安市")
+    second = _add(rem_engine, region="洪泽区")
     third = _add(rem_engine, region="淮安市", chat_id=-2002)
     assert first.id is not None
     with Session(rem_engine) as session:
