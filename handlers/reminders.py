@@ -27,6 +27,12 @@ MIGRATION_GROUP = 7  # a handler group of its own, so that no catch-all handler 
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
+def parse_id(text: str) -> int | None:
+    """A subscription or region id as buttons and commands carry it: ASCII digits that fit the
+    database's 64-bit integers. Anything else (a forged "²", thirty digits) is None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 async def _may_change(update: Update, context: BotContext) -> bool:
     """Private chats belong to their user; in groups only admins (getChatMember) may change."""
     chat, user = update.effective_chat, update.effective_user
@@ -79,11 +85,13 @@ async def subscribe_button(update: Update, context: BotContext) -> None:
     if not await _may_change(update, context):
         await query.answer(texts.NOT_ADMIN, show_alert=True)
         return
-    await query.answer()
     parts = query.data.split(":")
     kind = parts[1]
-    if kind not in KIND_DATES:
+    region_id = parse_id(parts[2]) if len(parts) == 3 else None
+    if kind not in KIND_DATES or len(parts) > 3 or (len(parts) == 3 and region_id is None):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
+    await query.answer()
     services = context.bot_data.services
     if len(parts) == 2:
         regions = await asyncio.to_thread(services.region_choices, limit=REGION_BUTTONS)
@@ -96,8 +104,9 @@ async def subscribe_button(update: Update, context: BotContext) -> None:
         ]
         await query.edit_message_text(texts.CHOOSE_REGION, reply_markup=InlineKeyboardMarkup(rows))
         return
+    assert region_id is not None
     result = await asyncio.to_thread(
-        services.subscribe_region, chat.id, kind, int(parts[2]), user_id=user.id if user else None
+        services.subscribe_region, chat.id, kind, region_id, user_id=user.id if user else None
     )
     await _arm(context, result)
     await query.edit_message_text(result.text)
@@ -129,7 +138,7 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         markup = InlineKeyboardMarkup(rows)
         await message.reply_text(texts.CHOOSE_UNSUBSCRIBE, reply_markup=markup)
         return
-    ids = None if args == ["全部"] else [int(a) for a in args if a.isdigit()]
+    ids = None if args == ["全部"] else [i for a in args if (i := parse_id(a)) is not None]
     count = await asyncio.to_thread(services.unsubscribe, chat.id, ids)
     jobs.drop_jobs(context.application, chat.id, ids)
     await message.reply_text(texts.unsubscribed_text(count))
@@ -143,9 +152,13 @@ async def unsubscribe_button(update: Update, context: BotContext) -> None:
     if not await _may_change(update, context):
         await query.answer(texts.NOT_ADMIN, show_alert=True)
         return
-    await query.answer()
     choice = query.data.split(":")[1]
-    ids = None if choice == "all" else [int(choice)]
+    picked = parse_id(choice)
+    if choice != "all" and picked is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    ids = None if picked is None else [picked]
     count = await asyncio.to_thread(context.bot_data.services.unsubscribe, chat.id, ids)
     jobs.drop_jobs(context.application, chat.id, ids)
     await query.edit_message_text(texts.unsubscribed_text(count))

@@ -6,6 +6,7 @@ Decisions are said in the reply; a figure of another agency or year is never the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,8 @@ _CODES: dict[str, Intent] = {
     "y": "availability",
 }
 _CODE_OF = {intent: code for code, intent in _CODES.items()}
+_ID = re.compile(r"[0-9]{1,18}")  # fits a 64-bit integer
+_YEAR = re.compile(r"0|[0-9]{4}")  # 0: no year
 
 
 def token(intent: Intent, agency_id: int, year: int | None, key: str | None) -> str:
@@ -43,10 +46,11 @@ def parse_token(text: str) -> tuple[Intent, int, int | None, str | None] | None:
     parts = text.split("|") if len(text) <= 60 else []
     if len(parts) != 4 or parts[0] not in _CODES:
         return None
-    try:
-        agency_id, year = int(parts[1]), int(parts[2])
-    except ValueError:
+    # ASCII digits of a database id and a year only: a forged "²" or a 30-digit year would
+    # raise in int() or overflow the database's integers.
+    if not (_ID.fullmatch(parts[1]) and _YEAR.fullmatch(parts[2])):
         return None
+    agency_id, year = int(parts[1]), int(parts[2])
     key = None if parts[3] == "-" else parts[3]
     if key is not None and not known_key(key):
         return None

@@ -128,6 +128,7 @@ NOTHING_SUBSCRIBED = "本群还没有订阅截止提醒。发送 /subscribe 订�
 CHOOSE_UNSUBSCRIBE = "要取消哪一项订阅？"
 UNKNOWN_SUBSCRIPTION = "没有找到这项订阅，发送 /deadlines 查看本群的订阅。"
 UNSUBSCRIBE_ALL = "全部取消"
+STALE_BUTTON = "这个按钮已失效，请重新发送 /subscribe 或 /deadlines。"
 CHAT_UNREACHABLE = "机器人无法在此群发言：{error}"
 # Why /subscribe arguments were refused (reminders.parse raises these).
 NO_ARGUMENTS = "请写明截止类型和范围，例如：/subscribe 部门 淮安市"
