@@ -297,7 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     build_parser().parse_args(argv)  # --help and usage errors before reading the environment
     settings = Settings()
     logs.configure(settings.log_level, secrets=settings.secrets())
-    return dispatch(argv, settings)
+    try:
+        return dispatch(argv, settings)
+    except Exception as err:  # a full disk or a stopped server: two lines, not a traceback
+        from store.faults import NOTHING_LOST, STORAGE_FAULT, storage_fault
+
+        fault = storage_fault(err)
+        if fault is None:
+            raise
+        print(f"错误：{fault}。\n{NOTHING_LOST}", file=sys.stderr)
+        return STORAGE_FAULT
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from parsers.model import ParsedReport, ParseError
+from store.faults import NOTHING_LOST, STORAGE_FAULT, storage_fault
 from store.ingest import all_shas, stored_outcome, write_report
 from store.writer import IngestOutcome
 
@@ -55,6 +57,8 @@ class Failed:
 class Tally:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_LABELS, 0))
     failures: list[tuple[str, str]] = field(default_factory=list)
+    fault: str | None = None  # the storage fault that stopped the run (store.faults)
+    left: int = 0  # files not looked at because of it
 
     def add(self, outcome: IngestOutcome) -> None:
         self.counts[outcome.status] += 1
@@ -203,30 +207,44 @@ def _store_all(
         _advance()
 
     count = workers or os.cpu_count() or 1
-    for path, data, result in parse_in_order(jobs(), workers=min(count, max(1, len(files)))):
-        if isinstance(result, Failed):
-            tally.fail(_shown(path), result.reason)
-            log.warning("%s：失败 %s", path.name, result.reason)
-            _advance()
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        try:
-            outcome = write_report(
-                engine, result, source_name=path.name, data_sha256=sha, file_time=_mtime(path)
-            )
-        except ParseError as err:
-            tally.fail(_shown(path), str(err))
-            log.warning("%s：失败 %s", path.name, err)
-            _advance()
-            continue
-        known_shas.add(sha)
-        _done(path, outcome)
+    position = {path: index for index, path in enumerate(files, 1)}
+    done = 0
+    try:
+        for path, data, result in parse_in_order(jobs(), workers=min(count, max(1, len(files)))):
+            done = position[path]
+            if isinstance(result, Failed):
+                tally.fail(_shown(path), result.reason)
+                log.warning("%s：失败 %s", path.name, result.reason)
+                _advance()
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            try:
+                outcome = write_report(
+                    engine, result, source_name=path.name, data_sha256=sha,
+                    file_time=_mtime(path),
+                )  # fmt: skip
+            except ParseError as err:
+                tally.fail(_shown(path), str(err))
+                log.warning("%s：失败 %s", path.name, err)
+                _advance()
+                continue
+            known_shas.add(sha)
+            _done(path, outcome)
+    except SQLAlchemyError as err:  # the disk, the file or the server; each report is whole
+        fault = storage_fault(err)
+        if fault is None:
+            raise
+        tally.fault, tally.left = fault, len(files) - done
+        if done:
+            tally.fail(_shown(files[done - 1]), f"未入库：{fault}")
     return tally
 
 
 def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> int:
     """`bot.py ingest`: parse in parallel, store each report in its own transaction, print a
-    summary. Exit code 0 when every file was stored (or already was), 1 otherwise."""
+    summary. Exit code 0 when every file was stored (or already was), 1 otherwise, 3 when a
+    storage fault (disk full, read-only, server down) stopped the run: the reports stored
+    until then stay, and the summary says how far it got."""
     files, missing = discover(paths)
     err_console = Console(stderr=True)
     if err_console.is_terminal:
@@ -239,6 +257,10 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
     for path in missing:
         tally.fail(_shown(path), "文件或文件夹不存在")
     Console(highlight=False).print(summary_table(tally))
+    if tally.fault is not None:
+        print(f"错误：{tally.fault}，已停止（还有 {tally.left} 个文件未处理）。", file=sys.stderr)
+        print(NOTHING_LOST, file=sys.stderr)
+        return STORAGE_FAULT
     return 1 if tally.failures else 0
 
 

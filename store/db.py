@@ -7,6 +7,7 @@ processes queue on the lock instead of failing with SQLITE_BUSY_SNAPSHOT.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,9 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: Any) -> Engine:
     database = url.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # On a read-only file system SQLite itself says so (SQLITE_CANTOPEN, store.faults).
+        with contextlib.suppress(OSError):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

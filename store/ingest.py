@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from parsers.model import ParsedReport
 from store.db import WRITE, serialise_writes
+from store.faults import is_conflict
 from store.models import Report
 from store.reader import no_gc_pause
 from store.schemas import InvalidReport, ReportIn, validate_report
@@ -64,7 +65,8 @@ def stored_shas(*, session: Session, shas: Sequence[str]) -> set[str]:
 
 def _retrying(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run `work` in a write transaction, again when a concurrent writer got there first (the
-    unique constraints turn such races into IntegrityError instead of duplicates)."""
+    unique constraints turn such races into IntegrityError instead of duplicates). A storage
+    fault (disk full, read-only, server down) is no conflict: it is raised at once."""
     for attempt in range(1, _WRITE_ATTEMPTS + 1):
         try:
             with Session(engine.execution_options(**WRITE)) as session:
@@ -72,7 +74,7 @@ def _retrying(engine: Engine, work: Callable[[Session], T]) -> T:
                 session.commit()
                 return result
         except (IntegrityError, OperationalError) as err:
-            if attempt == _WRITE_ATTEMPTS:
+            if attempt == _WRITE_ATTEMPTS or not is_conflict(err):
                 raise
             log.info("写入冲突，第 %d 次重试：%s", attempt, err.orig)
     raise AssertionError("unreachable")
