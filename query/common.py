@@ -17,7 +17,6 @@ from query import texts
 from query.agencies import AgencyIndex, Place
 from query.answer import Answer, AnswerItem, Choice, Intent, Provenance, Status
 from query.catalog import ROW_BY_PREFIX, key_for, resolve_key, short_label, template_keys
-from query.fieldmatch import FieldMatch
 from query.source import AgencyInfo, FigureInfo, ReportInfo, ReportSource, is_fact_key
 from query.understand import Detection
 from query.units import canonical
@@ -55,12 +54,6 @@ def parse_token(text: str) -> tuple[Intent, int, int | None, str | None] | None:
     if key is not None and not known_key(key):
         return None
     return _CODES[parts[0]], agency_id, year or None, key
-
-
-def row_key(match: FieldMatch) -> str:
-    """The row named, plus its column when one was named; each report's template decides the
-    default column later (规范性文件 is 制发 in 2021 reports and 新制作 in 2019 ones)."""
-    return f"{match.row.prefix}.{match.column}" if match.column else match.row.prefix
 
 
 def label(key: str) -> str:

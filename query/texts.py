@@ -32,12 +32,10 @@ NOT_IN_REPORTS = "年报里没有“{word}”这一项。"
 NEAREST_FIELDS = "年报里有的相近项目：{names}"
 FREE_CANDIDATES = "年报正文里相近的说法：{names}"
 LATEST = "未指定年份，按最新的 {year} 年度。"
-PREVIOUS_YEAR = "“上一年度”按 {year} 年度理解（{agency}有年报的最近一年是 {latest} 年度）。"
 ALTERNATIVES = "您是不是想问：{options}"
 DEPARTMENT_REPORT = "注意：这是{agency}（部门）的年报数字，不是{region}人民政府的年报。"
 TYPO = "按“{name}”理解（问题里写的是“{typed}”）。"
 FACT_SOURCE = "出处：《{title}》（{file}）{section}：“{sentence}”"
-APPROXIMATE_NOTE = "年报正文只给了约数（“{raw}”）"
 PROSE_DISAGREES = "年报正文写 {stated}（“{sentence}”），与表格不一致"
 SERIES_MISSING_REPORT = "无年报"
 SERIES_MISSING_KEY = "年报中无此项"
@@ -68,7 +66,6 @@ AVAILABILITY_MORE = "……另有 {count} 个单位，请加上地区名称查�
 AVAILABILITY_AGENCY = "{agency} 已收录 {count} 份年报："
 AVAILABILITY_REPORT = "· {year}年度（{template} 版模板）：{file}"
 OVERVIEW_CHOICE = "{year}年度概况"
-YEAR_CHOICE = "{year}年度"
 
 # computed figures (docs/fields.md "Derived figures")
 COMPUTED_SOURCE = "计算：{formula}"
@@ -99,7 +96,6 @@ WHICH_ROW = "问题里说到了年报里不同的几项（{names}），请选择
 WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
-AMBIGUOUS_PART = "“{label}”数值有歧义，无法计算。"
 
 HELP = (
     "我可以回答政府信息公开工作年度报告里的数字，并说明出处。例如：\n"
