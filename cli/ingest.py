@@ -43,7 +43,7 @@ STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "archive
                                  "unchanged": "未变"}  # fmt: skip
 # Extensions looked at inside folders (a file named on the command line is always tried).
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht", ".mhtml",
-                             ".pdf", ".doc", ".docx", ".wps", ".rtf"})  # fmt: skip
+                             ".pdf", ".doc", ".docx", ".wps", ".rtf", ".odt"})  # fmt: skip
 
 
 @dataclass(frozen=True)

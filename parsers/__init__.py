@@ -58,6 +58,7 @@ def parse_bytes(data: bytes, *, filename: str | None = None) -> ParsedReport:
 def parse_document(doc: Document) -> ParsedReport:
     """The report a Document holds (the format-neutral half of parsing)."""
     from parsers.accept import refusal_text, refusals, within_bounds
+    from parsers.doc import NO_TABLES, unread_cells
     from parsers.layout import map_document
     from parsers.meta import read_meta
     from parsers.prose import keyed_figures, prose_facts
@@ -72,12 +73,14 @@ def parse_document(doc: Document) -> ParsedReport:
 
         place_by_order(layout, doc.text, prose)
     if not layout.cells:
-        raise ParseError(NOT_A_REPORT)
+        raise ParseError(NO_TABLES if doc.lossy else NOT_A_REPORT)
     if meta.year is None:
         raise ParseError("找到了年报表格，但无法确定报告年度（标题中应有“20XX年”）")
     if not meta.agency and meta.not_an_agency is None:
         raise ParseError("找到了年报表格，但无法从标题中识别发布机关")
     warnings = [*doc.warnings, *layout.warnings]
+    if doc.lossy and (lost := unread_cells(layout.cells, layout.template, layout.single_other)):
+        warnings.append(lost)
     for section, name in _SECTION_NAMES.items():
         if section not in layout.sections:
             warnings.append(f"未找到{name}")

@@ -18,12 +18,19 @@ from charset_normalizer import from_bytes
 
 from parsers.model import ParseError
 
-Format = Literal["pdf", "doc", "docx", "html", "text"]
+Format = Literal["pdf", "doc", "docx", "odt", "rtf", "html", "text"]
 
-UNKNOWN_FORMAT = "无法识别的文件格式，请上传 PDF、Word（.docx）、网页（HTML）或文本文件"
+UNKNOWN_FORMAT = (
+    "无法识别的文件格式，请上传 PDF、Word（.docx/.doc）、WPS、RTF、ODT、网页（HTML）或文本文件"
+)
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_RTF_MAGIC = b"{\\rtf"
+_ODT_TYPES = (
+    b"application/vnd.oasis.opendocument.text",
+    b"application/vnd.oasis.opendocument.text-template",
+)
 _HTML_MARKERS = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|p|div|br|td|tr|span)\b", re.IGNORECASE
 )
@@ -39,23 +46,31 @@ def sniff(data: bytes) -> Format:
     head = data[:_SNIFF_BYTES]
     if head.lstrip(b"\r\n\t \x00\xef\xbb\xbf")[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith(_OLE2_MAGIC):
+    if head.startswith(_OLE2_MAGIC):  # Word 97–2003 and WPS; LibreOffice tells them apart
         return "doc"
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(_RTF_MAGIC):
+        return "rtf"
     if head.startswith(_ZIP_MAGIC):
-        if not _is_docx(data):
-            raise ParseError("压缩文件不是 Word（.docx）文档，无法读取")
-        return "docx"
+        return _zip_kind(data)
     if _HTML_MARKERS.search(_ascii_view(head)):
         return "html"
     return "text"
 
 
-def _is_docx(data: bytes) -> bool:
+def _zip_kind(data: bytes) -> Format:
+    """.docx has word/document.xml; an OpenDocument text names its type in `mimetype`."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as err:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return "docx"
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+                with archive.open("mimetype") as stream:
+                    if stream.read(100).strip() in _ODT_TYPES:
+                        return "odt"
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as err:
         raise ParseError("Word（.docx）文件已损坏，无法打开") from err
+    raise ParseError("压缩文件不是 Word（.docx）或 OpenDocument（.odt）文档，无法读取")
 
 
 def _ascii_view(head: bytes) -> bytes:

@@ -1,7 +1,9 @@
-"""Legacy Word (.doc) → Document through `antiword`, when it is installed.
+"""Legacy Word (.doc) → Document through `antiword`: the fallback where LibreOffice (which
+`parsers.office` uses, keeping the tables) is not installed.
 
-No maintained pure-Python reader of the binary Word format exists, so the conversion is left to
-antiword (Debian package `antiword`); without it the user is asked for .docx or PDF instead.
+antiword (Debian package `antiword`) prints tables flattened, so merged cells and whole rows get
+lost; the Document is marked `lossy` and the report names the cells that could not be read
+(`unread_cells`). Without antiword either, the user is asked for .docx or PDF instead.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import subprocess
 import tempfile
 
 from parsers.document import Document
-from parsers.model import ParseError
+from parsers.fields import TemplateVersion, template_fields
+from parsers.model import Cell, ParseError
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 20
 UNSUPPORTED = "不支持旧版 Word（.doc）文件，请另存为 .docx 或 PDF 后再上传"
 UNREADABLE = "旧版 Word（.doc）文件无法读取，请另存为 .docx 或 PDF 后再上传"
+LOSSY = "antiword"
+NO_TABLES = (
+    "旧版 Word（.doc）文件的表格无法读取（服务器未安装 LibreOffice，只能用 antiword 读取），"
+    "请另存为 .docx 或 PDF 后再上传"
+)
 
 
 def doc_document(data: bytes) -> Document:
@@ -57,4 +65,23 @@ def antiword_document(text: str) -> Document:
             lines.append("\t".join(row))
         elif line:
             lines.append(line)
-    return Document(format="doc", text="\n".join(lines), rows=rows)
+    return Document(format="doc", text="\n".join(lines), rows=rows, lossy=LOSSY)
+
+
+def unread_cells(
+    cells: dict[str, Cell], template: TemplateVersion, single_other: bool
+) -> str | None:
+    """The warning naming, row by row, the printed template cells antiword's text did not give
+    (None when it gave them all)."""
+    missing: dict[str, list[str]] = {}
+    for field in template_fields(template, single_other=single_other):
+        if not field.derived and field.key not in cells:
+            missing.setdefault(f"表{field.table} {field.row}", []).append(field.column)
+    count = sum(map(len, missing.values()))
+    if not count:
+        return None
+    rows = "；".join(f"{row}（{'、'.join(cols)}）" for row, cols in missing.items())
+    return (
+        f"旧版 Word 文件由 antiword 读取（服务器未安装 LibreOffice），表格被压平，"
+        f"{count} 个单元格未能读取：{rows}"
+    )

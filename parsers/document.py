@@ -21,6 +21,8 @@ class Document:
     were concatenated without separators (the 平潭 crawl), so digit runs must be split.
     `by_order` marks second-hand text (a viewer's copy, a conversion) whose numbers may have lost
     their labels, so they are placed by their order (`parsers.sequence`).
+    `lossy` names a reader known to lose table cells (antiword); the report then lists the
+    template cells it could not read.
     """
 
     format: str
@@ -29,3 +31,4 @@ class Document:
     runs_together: bool = False
     by_order: bool = False
     warnings: list[str] = field(default_factory=list)
+    lossy: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from io import BytesIO
 
 import docx
@@ -20,6 +21,7 @@ from lxml.etree import _Element
 from parsers.detect import join_lines
 from parsers.document import Document
 from parsers.model import ParseError
+from parsers.text import text_document
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,11 @@ def docx_document(data: bytes) -> Document:
             rows += grid
             lines += ["\t".join(row) for row in grid]
         else:
-            lines += _paragraph_lines(block)
-    return Document(format="docx", text="\n".join(line for line in lines if line), rows=rows)
+            lines += _paragraph_lines(block, tab="\t")
+    text = "\n".join(line for line in lines if line)
+    if not rows:  # a text pasted into Word: its tables are tab-separated or run-together lines
+        return replace(text_document(text), format="docx")
+    return Document(format="docx", text=text, rows=rows)
 
 
 def _blocks(container: _Element) -> Iterator[_Element]:
@@ -72,10 +77,12 @@ def _blocks(container: _Element) -> Iterator[_Element]:
             yield from _blocks(child)
 
 
-def _paragraph_lines(paragraph: _Element) -> list[str]:
-    """A paragraph's text split at its line breaks (deleted text, w:delText, is left out)."""
+def _paragraph_lines(paragraph: _Element, *, tab: str = " ") -> list[str]:
+    """A paragraph's text split at its line breaks (deleted text, w:delText, is left out). Tabs
+    become `tab`: a space inside a table cell, a tab in the body (where they separate cells of
+    a table typed as text)."""
     pieces = [
-        (node.text or "") if node.tag == _T else ("\n" if node.tag in _BREAKS else " ")
+        (node.text or "") if node.tag == _T else ("\n" if node.tag in _BREAKS else tab)
         for node in paragraph.iter(_T, *_BREAKS, _TAB)
     ]
     return [line.replace("\u00a0", " ").strip() for line in "".join(pieces).split("\n")]
@@ -141,11 +148,13 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> b
 
 
 def _is_markup(name: str) -> bool:
-    return name.endswith((".xml", ".rels"))
+    """Parts a reader parses: XML and relationships; for an .odt also its RDF metadata and its
+    `mimetype` (by which LibreOffice knows it)."""
+    return name.endswith((".xml", ".rels", ".rdf")) or name == "mimetype"
 
 
 def _is_body(name: str) -> bool:
-    return name == "word/document.xml"
+    return name in ("word/document.xml", "content.xml")  # .docx, .odt
 
 
 def table_grid(tbl: _Element) -> list[list[str]]:

@@ -9,6 +9,7 @@ from parsers.docx import docx_document
 from parsers.html import html_document
 from parsers.markdown import is_markdown
 from parsers.model import ParseError
+from parsers.office import office_document, soffice
 from parsers.pdf import pdf_document
 from parsers.text import text_document
 
@@ -36,8 +37,10 @@ def extract(data: bytes) -> Document:
         return _bounded(pdf_document(data))
     if kind == "docx":
         return _bounded(docx_document(data))
-    if kind == "doc":
-        return _bounded(doc_document(data))
+    if kind == "doc" and soffice() is None:
+        return _bounded(doc_document(data))  # antiword: flat tables, the report names lost cells
+    if kind in ("doc", "rtf", "odt"):
+        return _bounded(office_document(data, kind))
     if kind == "html":
         if (tags := data.count(b"<")) > MAX_HTML_TAGS:  # before decoding, before lxml's tree
             raise ParseError(f"网页过于庞大（{tags:,} 个标签），不像一份年报，未解析")

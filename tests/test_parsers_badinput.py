@@ -200,7 +200,7 @@ def test_docx_with_damaged_document_xml_is_refused() -> None:
 def test_zip_that_is_not_a_word_file_is_refused() -> None:
     assert (
         refusal(zip_bytes({"report.csv": b"a,b\n1,2\n"}))
-        == "压缩文件不是 Word（.docx）文档，无法读取"
+        == "压缩文件不是 Word（.docx）或 OpenDocument（.odt）文档，无法读取"
     )
 
 
