@@ -48,7 +48,7 @@ from tests.make_docs import ReportSpec, jinan_spec, to_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-REVISION = "1"  # bump when a recipe below changes what it makes
+REVISION = "2"  # bump when a recipe below changes what it makes
 TIMEOUT_SECONDS = 180
 
 Target = Literal["docx", "doc", "odt", "rtf", "pdf"]
@@ -71,7 +71,13 @@ PAGES = (
     "hongze_district_2023.pdf",
     "hongze_district_2024.pdf",
 )
-PASTED = ("pingtan_2019.txt", "pingtan_2021.txt", "pingtan_2023.txt", "pingtan_2025.txt")
+PASTED = (
+    "luan_jinan_data_bureau_2020.txt",
+    "pingtan_2019.txt",
+    "pingtan_2021.txt",
+    "pingtan_2023.txt",
+    "pingtan_2025.txt",
+)
 
 
 # --- LibreOffice -----------------------------------------------------------------------------
@@ -196,11 +202,14 @@ _NAV = [
     "首页 | 政务公开 | 政务服务 | 互动交流 | 走进{place}",
     "无障碍浏览 长者模式 登录 注册",
     "政府信息公开 政策文件 政策解读 政府信息公开年报",
+    "相关文章",
+    "{previous}",
     "当前位置：首页 > 政务公开 > 政府信息公开 > 政府信息公开年报",
     "发布时间：{published} 【字体：大 中 小】 打印",
 ]
 _FOOT = [
     "分享到： 微信 微博 QQ空间",
+    "上一篇：{previous}",
     "【打印本页】 【关闭窗口】",
     "主办单位：{host} 网站标识码：{code}",
     "地址：{place} 电话：0000-0000000 ICP备案号：00000000号",
@@ -208,11 +217,20 @@ _FOOT = [
 _OFFLINE = ("script", "style", "link", "img", "iframe", "object", "embed", "input", "select")
 
 
-def site_page(body_html: str, *, place: str, host: str, published: str, title: str) -> str:
-    """A report body inside a government CMS page: navigation and breadcrumbs before it, share
-    buttons and the footer of the site's host (the local government, which for a department's
-    report is another agency) after it, the report's name only in the <title>."""
-    values = {"place": place, "host": host, "published": published, "code": "0000000000"}
+def site_page(
+    body_html: str, *, place: str, host: str, published: str, title: str, previous: str
+) -> str:
+    """A report body inside a government CMS page: navigation, a link to last year's report
+    (`previous`) and breadcrumbs before it, share buttons and the footer of the site's host (the
+    local government, which for a department's report is another agency) after it, the report's
+    name only in the <title>."""
+    values = {
+        "place": place,
+        "host": host,
+        "published": published,
+        "code": "0000000000",
+        "previous": previous,
+    }
     nav = "".join(f"<div class='nav'><p>{line.format(**values)}</p></div>" for line in _NAV)
     foot = "".join(f"<div class='foot'><p>{line.format(**values)}</p></div>" for line in _FOOT)
     return (
@@ -238,6 +256,7 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
             host="上海市人民政府",
             published="2020-01-31",
             title=f"{entry['year']}年{entry['agency']}政府信息公开工作年度报告",
+            previous=f"{entry['year'] - 1}年{entry['agency']}政府信息公开工作年度报告",
         )
     else:
         spec = _rebuilt_spec(name)
@@ -251,6 +270,7 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
             host=f"{entry['region']}人民政府",
             published=f"{entry['year'] + 1}-01-20",
             title=f"{entry['agency']}{entry['year']}年政府信息公开工作年度报告",
+            previous=f"{entry['agency']}{entry['year'] - 1}年政府信息公开工作年度报告",
         )
     root = lxml.html.document_fromstring(markup)
     for node in root.xpath("|".join(f"//{tag}" for tag in _OFFLINE)):
@@ -335,9 +355,9 @@ def saved_as_word_many(items: Sequence[tuple[str, Heading]], target: Target) -> 
     return convert_many([(data, ".docx") for data in word], target)
 
 
-def pasted_into_word(name: str, target: Target = "docx") -> bytes:
-    """A crawled or copied text report pasted into Word and saved: paragraphs, no tables."""
-    return convert((DATA / name).read_bytes(), ".txt", target)
+def pasted_into_word(names: Sequence[str], target: Target = "docx") -> list[bytes]:
+    """Crawled or copied text reports pasted into Word and saved: paragraphs, no tables."""
+    return convert_many([((DATA / name).read_bytes(), ".txt") for name in names], target)
 
 
 @dataclass(frozen=True)
