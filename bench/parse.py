@@ -11,12 +11,20 @@ columns kept (pdftotext -layout, pdfplumber's text), and the markdown conversion
 clock and by the process's CPU time (which other work on a busy machine does not inflate).
 Targets: text and HTML ≥ 200 reports/s; PDF parse within 3× of the floor; each text form
 ≥ 300 reports/s and the published text ≥ 500 reports/s.
+
+Office files (.doc/.odt/.rtf made by LibreOffice from the real reports, tests/helpers/office.py)
+are converted by LibreOffice inside the parser: each is parsed once in a fresh Python process,
+which reports the wall time beside LibreOffice's bare conversion of the same file (the floor) and
+the peak RSS of itself and of its largest child (LibreOffice).
+Target: a converted .doc under 10 s and 400 MB (parser + LibreOffice peaks added up).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -160,12 +168,67 @@ def main() -> int:
         )
 
     print()
+    office_rows()
+
+    print()
     print(f"{'PDF':<34} {'parse ms':>9} {'floor ms':>9} {'ratio':>6}")
     for name, data in by_format["pdf"]:
         parse, _ = best_time(lambda d=data: parse_bytes(d), seconds=args.seconds)
         floor, _ = best_time(lambda d=data: bare_char_read(d), seconds=args.seconds)
         print(f"{name:<34} {parse * 1e3:>9.1f} {floor * 1e3:>9.1f} {parse / floor:>6.2f}")
     return 0
+
+
+# Runs in a fresh interpreter: parse stdin once, then convert it again alone (the floor: what
+# LibreOffice itself takes); print both times and the peak RSS (KiB) of this process and of its
+# largest finished child (ru_maxrss of RUSAGE_CHILDREN: LibreOffice), as JSON.
+_OFFICE_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from parsers import parse_bytes
+data = sys.stdin.buffer.read()
+start = time.perf_counter()
+report = parse_bytes(data)
+seconds = time.perf_counter() - start
+from parsers.office import convert_to_docx
+start = time.perf_counter()
+convert_to_docx(data, report.format)
+alone = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "alone": alone,
+    "self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def office_rows() -> None:
+    """Office formats converted by LibreOffice: time and memory per file, then the rate."""
+    from tests.helpers import office
+
+    if office.shutil.which("soffice") is None:
+        print("office: LibreOffice is not installed, no rows")
+        return
+    names = ["pingtan_2023.html", "huaian_city_2024.pdf", "luan_jinan_data_bureau_2020.txt"]
+    print(
+        f"{'office':<6} {'file':<34} {'parse s':>8} {'floor s':>8} "
+        f"{'LibreOffice MB':>15} {'parser MB':>10} {'sum MB':>7}"
+    )
+    formats: tuple[office.Target, ...] = ("doc", "odt", "rtf")
+    for fmt in formats:
+        files = office.saved_as_word_many([(n, "full") for n in names], fmt)
+        seconds = []
+        for name, data in zip(names, files, strict=True):
+            done = subprocess.run(
+                [sys.executable, "-c", _OFFICE_CHILD, str(ROOT)],
+                input=data, capture_output=True, check=True,
+            )  # fmt: skip
+            row = json.loads(done.stdout)
+            child, own = row["child"] / 1024, row["self"] / 1024
+            seconds.append(row["seconds"])
+            print(
+                f"{fmt:<6} {name:<34} {row['seconds']:>8.2f} {row['alone']:>8.2f} "
+                f"{child:>15.0f} {own:>10.0f} {child + own:>7.0f}"
+            )
+        print(f"{fmt:<6} {'rate (reports/s)':<34} {len(seconds) / sum(seconds):>8.2f}")
 
 
 if __name__ == "__main__":
