@@ -48,6 +48,7 @@ _PUBLISHED = re.compile(
 )
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
 _PERIOD_YEAR = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年")
+_TABLES_START = re.compile(r"^\s*二\s*[、.．]\s*主动公开")
 
 
 @dataclass
@@ -67,17 +68,29 @@ def read_meta(text: str) -> Meta:
 
     The title is the first title-like line that names an agency and a year; failing that, one
     that names an agency; failing that, the first (its name is then reported as no agency's).
+    A page saved as a document puts chrome above the heading — links to last year's or other
+    agencies' reports among it — so in a text of paragraphs the heading standing right above
+    the first one wins, taking the agency from the body when it names only the year; titles
+    naming another year than the statistics period are passed over.
     """
-    candidates: list[Meta] = []
-    for title, before in _find_titles(text):
-        candidates.append(_titled(title, before))
-        if candidates[-1].agency and candidates[-1].year:
-            break
-    meta = next((m for m in reversed(candidates) if m.agency and m.year), None)
-    meta = meta or next((m for m in candidates if m.agency), None) or _untitled(candidates, text)
+    period = _PERIOD_YEAR.search(text)
+    period_year = int(period.group(1)) if period else None
+    candidates = [_titled(title, before) for title, before in _find_titles(text)]
+    if period_year is not None and any(m.year == period_year for m in candidates):
+        candidates = [m for m in candidates if m.year in (None, period_year)]
+    heading = candidates[-1] if candidates and _has_paragraphs(text) else None
+    body = _agency_from_body(text) if heading and heading.year and not heading.agency else None
+    if heading and heading.agency and heading.year:
+        meta = heading
+    elif heading and body:
+        meta = Meta(title=heading.title, agency=body, year=heading.year)
+    else:
+        meta = next(
+            (m for m in candidates if m.agency and m.year),
+            next((m for m in candidates if m.agency), None),
+        ) or _untitled(candidates, text)
     if meta.year is None:
-        period = _PERIOD_YEAR.search(text)
-        meta.year = int(period.group(1)) if period else None
+        meta.year = period_year
     meta.published_on = published_on(text)
     if meta.agency:
         meta.agency, meta.aliases, meta.region = _placed(meta.agency, meta.aliases)
@@ -125,6 +138,17 @@ def _title_line(line: str) -> bool:
     )
 
 
+def _has_paragraphs(text: str) -> bool:
+    """Whether the body is written in paragraphs (a document, a page), not in wrapped lines (PDF
+    text): only then does a heading stand right above the first paragraph."""
+    return any(_prose(line) for line in text.split("\n")[:_TITLE_LINES])
+
+
+def _prose(line: str) -> bool:
+    """A paragraph of the body (the first one ends the lines a heading may stand in)."""
+    return "。" in line and len(tidy(line)) > _MAX_TITLE
+
+
 def _title_piece(line: str) -> bool:
     """A short line that may carry the start of a title broken over lines: the agency, or the
     year on a line of its own."""
@@ -143,7 +167,12 @@ def _find_titles(text: str) -> Iterator[tuple[str, str]]:
     field_match = _TITLE_FIELD.search(text[:2000])
     if field_match:
         yield field_match.group(1).strip(), ""
-    lines = [line.strip() for line in text.split("\n")[:_TITLE_LINES] if line.strip()]
+    lines = []
+    for line in text.split("\n")[:_TITLE_LINES]:
+        if _TABLES_START.match(line) or _prose(line):  # the heading stands above the body
+            break
+        if line.strip():
+            lines.append(line.strip())
     for i, line in enumerate(lines):
         if "信息" not in line.replace(" ", ""):
             continue  # most lines: no title, and no need to tidy them

@@ -48,7 +48,7 @@ from tests.make_docs import ReportSpec, jinan_spec, to_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-REVISION = "2"  # bump when a recipe below changes what it makes
+REVISION = "3"  # bump when a recipe below changes what it makes
 TIMEOUT_SECONDS = 180
 
 Target = Literal["docx", "doc", "odt", "rtf", "pdf"]
@@ -204,6 +204,7 @@ _NAV = [
     "政府信息公开 政策文件 政策解读 政府信息公开年报",
     "相关文章",
     "{previous}",
+    "{sibling}",
     "当前位置：首页 > 政务公开 > 政府信息公开 > 政府信息公开年报",
     "发布时间：{published} 【字体：大 中 小】 打印",
 ]
@@ -218,18 +219,26 @@ _OFFLINE = ("script", "style", "link", "img", "iframe", "object", "embed", "inpu
 
 
 def site_page(
-    body_html: str, *, place: str, host: str, published: str, title: str, previous: str
+    body_html: str,
+    *,
+    place: str,
+    host: str,
+    published: str,
+    title: str,
+    previous: str,
+    sibling: str,
 ) -> str:
-    """A report body inside a government CMS page: navigation, a link to last year's report
-    (`previous`) and breadcrumbs before it, share buttons and the footer of the site's host (the
-    local government, which for a department's report is another agency) after it, the report's
-    name only in the <title>."""
+    """A report body inside a government CMS page: navigation, links to last year's report
+    (`previous`) and to another agency's of the same year (`sibling`), breadcrumbs before it;
+    share buttons and the footer of the site's host (the local government, which for a
+    department's report is another agency) after it; the report's name only in the <title>."""
     values = {
         "place": place,
         "host": host,
         "published": published,
         "code": "0000000000",
         "previous": previous,
+        "sibling": sibling,
     }
     nav = "".join(f"<div class='nav'><p>{line.format(**values)}</p></div>" for line in _NAV)
     foot = "".join(f"<div class='foot'><p>{line.format(**values)}</p></div>" for line in _FOOT)
@@ -257,6 +266,7 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
             published="2020-01-31",
             title=f"{entry['year']}年{entry['agency']}政府信息公开工作年度报告",
             previous=f"{entry['year'] - 1}年{entry['agency']}政府信息公开工作年度报告",
+            sibling=f"{entry['year']}年上海市财政局政府信息公开工作年度报告",
         )
     else:
         spec = _rebuilt_spec(name)
@@ -271,6 +281,8 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
             published=f"{entry['year'] + 1}-01-20",
             title=f"{entry['agency']}{entry['year']}年政府信息公开工作年度报告",
             previous=f"{entry['agency']}{entry['year'] - 1}年政府信息公开工作年度报告",
+            sibling=f"{_sibling(entry['region'], entry['agency'])}{entry['year']}年"
+            "政府信息公开工作年度报告",
         )
     root = lxml.html.document_fromstring(markup)
     for node in root.xpath("|".join(f"//{tag}" for tag in _OFFLINE)):
@@ -278,6 +290,12 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
     if heading == "bare" and name.endswith(".html"):
         _unname_heading(root, entry["agency"])
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _sibling(region: str, agency: str) -> str:
+    """Another agency of the same place: the government for a department, else its 财政局."""
+    government = f"{region}人民政府"
+    return government if agency != government and "人民政府" not in agency else f"{region}财政局"
 
 
 def _unnamed(line: str, agency: str) -> str:
