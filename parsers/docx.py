@@ -32,8 +32,10 @@ MAX_DOCUMENT_XML = 16 * 1024 * 1024
 MAX_TOTAL = 48 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
+MAX_NESTING = 8  # layout tables inside layout tables (deeper ones are read as they are)
 READ_STEP = 64 * 1024  # bytes asked of a member at a time: bounds each inflate call
 _P, _T, _TAB, _TBL = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:tbl")
+_TR, _TC = qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _BREAKS = (qn("w:br"), qn("w:cr"))
 TOO_LARGE = "Word 文件解压后过大或结构异常（疑似压缩炸弹），已拒绝读取"
@@ -63,18 +65,24 @@ def docx_document(data: bytes) -> Document:
     return Document(format="docx", text=text, rows=rows)
 
 
-def _blocks(container: _Element) -> Iterator[_Element]:
+def _blocks(container: _Element, depth: int = 0) -> Iterator[_Element]:
     """Paragraphs and tables in body order, including those wrapped in content controls
-    (w:sdt) and custom XML, which python-docx's `iter_inner_content` skips."""
+    (w:sdt) and custom XML, which python-docx's `iter_inner_content` skips. A table holding
+    tables is page layout (a web page laid out with tables, saved as Word): its cells' contents
+    are read in order instead, so the report's own tables come out as tables."""
     for child in container:
-        if child.tag in (_P, _TBL):
+        if child.tag == _TBL and depth < MAX_NESTING and child.find(f".//{_TBL}") is not None:
+            for tr in child.iterchildren(_TR):
+                for tc in tr.iterchildren(_TC):
+                    yield from _blocks(tc, depth + 1)
+        elif child.tag in (_P, _TBL):
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _blocks(content)
+                yield from _blocks(content, depth)
         elif child.tag == _CUSTOM_XML:
-            yield from _blocks(child)
+            yield from _blocks(child, depth)
 
 
 def _paragraph_lines(paragraph: _Element, *, tab: str = " ") -> list[str]:

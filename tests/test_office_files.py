@@ -34,7 +34,7 @@ from parsers.docx import TOO_LARGE
 from parsers.model import ParsedReport, ParseError
 from tests.helpers import office
 
-HEADINGS = ("full", "bare")
+HEADINGS = ("full", "bare", "framed")
 SAVED = [(name, heading) for name in office.PAGES for heading in HEADINGS]
 CONVERTED = [(name, fmt) for fmt in ("doc", "odt", "rtf") for name in office.PAGES]
 # Cells the text reader leaves ambiguous in the crawled text (digit runs with several splits):

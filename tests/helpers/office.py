@@ -48,11 +48,13 @@ from tests.make_docs import ReportSpec, jinan_spec, to_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-REVISION = "3"  # bump when a recipe below changes what it makes
+REVISION = "4"  # bump when a recipe below changes what it makes
 TIMEOUT_SECONDS = 180
 
 Target = Literal["docx", "doc", "odt", "rtf", "pdf"]
-Heading = Literal["full", "bare"]
+# How the page shows the report: its heading as published, the heading without the agency, or
+# the heading as published in a page laid out with tables (older CMS sites).
+Heading = Literal["full", "bare", "framed"]
 FILTERS: dict[str, str] = {
     "docx": "docx:MS Word 2007 XML",
     "doc": "doc:MS Word 97",
@@ -252,7 +254,9 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
     """The report as a web page (UTF-8 HTML) with site chrome, ready for an office suite.
 
     `heading="bare"` drops the agency from the body heading ("2023年度政府信息公开工作年度报告"):
-    the agency is then named only in the prose. Pages are made offline: scripts, styles and
+    the agency is then named only in the prose; `heading="framed"` lays the page out with a
+    table (navigation row, a sidebar cell beside the article's cell, footer row), so in Word the
+    report's tables sit inside a layout table. Pages are made offline: scripts, styles and
     images (which LibreOffice would try to load) are removed.
     """
     entry = gold()[name]
@@ -289,7 +293,25 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
         node.drop_tree()
     if heading == "bare" and name.endswith(".html"):
         _unname_heading(root, entry["agency"])
+    if heading == "framed":
+        _frame(root)
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _frame(root: Any) -> None:
+    """The page's body moved into a layout table: a navigation row, a sidebar cell of links
+    beside the cell holding the page, and a copyright row."""
+    body = root.find("body")
+    layout = lxml.html.fragment_fromstring(
+        "<table width='100%' border='0'><tr><td colspan='2'><p>网站首页 | 信息公开</p></td></tr>"
+        "<tr><td width='20%'><p>栏目导航</p><p>政府信息公开指南</p><p>政府信息公开年报</p></td>"
+        "<td width='80%'></td></tr><tr><td colspan='2'><p>版权所有</p></td></tr></table>"
+    )
+    cell = layout.findall(".//td")[2]
+    cell.text, body.text = body.text, None
+    for child in list(body):
+        cell.append(child)
+    body.append(layout)
 
 
 def _sibling(region: str, agency: str) -> str:
