@@ -9,6 +9,7 @@ what actually comes out, and python-docx opens an archive rebuilt from what was 
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -35,7 +36,8 @@ RATIO_FLOOR = 1024 * 1024
 MAX_NESTING = 8  # layout tables inside layout tables (deeper ones are read as they are)
 READ_STEP = 64 * 1024  # bytes asked of a member at a time: bounds each inflate call
 _P, _T, _TAB, _TBL = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:tbl")
-_TR, _TC = qn("w:tr"), qn("w:tc")
+_TR, _TC, _HYPERLINK = qn("w:tr"), qn("w:tc"), qn("w:hyperlink")
+_SEPARATORS = re.compile(r"[\s|｜·•>›»/\\\-—]+")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _BREAKS = (qn("w:br"), qn("w:cr"))
 TOO_LARGE = "Word 文件解压后过大或结构异常（疑似压缩炸弹），已拒绝读取"
@@ -57,7 +59,7 @@ def docx_document(data: bytes) -> Document:
             grid = table_grid(block)
             rows += grid
             lines += ["\t".join(row) for row in grid]
-        else:
+        elif not _only_links(block):
             lines += _paragraph_lines(block, tab="\t")
     text = "\n".join(line for line in lines if line)
     if not rows:  # a text pasted into Word: its tables are tab-separated or run-together lines
@@ -83,6 +85,19 @@ def _blocks(container: _Element, depth: int = 0) -> Iterator[_Element]:
                 yield from _blocks(content, depth)
         elif child.tag == _CUSTOM_XML:
             yield from _blocks(child, depth)
+
+
+def _only_links(paragraph: _Element) -> bool:
+    """A paragraph of nothing but hyperlinks (and separators between them): site chrome of a
+    page saved as Word — menus, links to other reports (last year's, other agencies') — which
+    must not be taken for the report's heading."""
+    linked = outside = ""
+    for node in paragraph.iter(_T):
+        if next(node.iterancestors(_HYPERLINK), None) is not None:
+            linked += node.text or ""
+        else:
+            outside += node.text or ""
+    return bool(linked.strip()) and not _SEPARATORS.sub("", outside)
 
 
 def _paragraph_lines(paragraph: _Element, *, tab: str = " ") -> list[str]:

@@ -38,9 +38,10 @@ _BODY_AGENCY = (
     (re.compile(rf"\d{{4}}\s*年\s*[，,]\s*{_NAME}(?:坚持|认真|深入|严格|全面|始终|紧紧|围绕)"),
      False),
     (re.compile(rf"本报告(?:由|是){_NAME}(?:根据|依据|按照|依照)"), True),
+    (re.compile(rf"请(?:与|联系){_NAME}(?:联系|[（(，,。])"), True),  # 如对本报告有疑问，请与…联系
     (re.compile(r"(?:来源|发布机构|发文机关)\s*[:：]\s*([^\s，。,；;]{2,30})"), True),
 )  # fmt: skip
-_OFFICE_OF_GOVERNMENT = re.compile(r"^(.+(?:人民政府|管委会|管理委员会))办公(?:室|厅)$")
+_OFFICE_OF_GOVERNMENT = re.compile(r"^(.+(?:人民政府|管委会|管理委员会|局|委员会))办公(?:室|厅)$")
 _MAX_TITLE = 160  # a longer "title" is a paragraph; a long agency part is refused by name
 _TITLE_LINES = 80
 _PUBLISHED = re.compile(
@@ -71,7 +72,8 @@ def read_meta(text: str) -> Meta:
     A page saved as a document puts chrome above the heading — links to last year's or other
     agencies' reports among it — so in a text of paragraphs the heading standing right above
     the first one wins, taking the agency from the body when it names only the year; titles
-    naming another year than the statistics period are passed over.
+    naming another year than the statistics period are passed over, and of titles naming
+    different agencies the one the body names wins (none: no agency).
     """
     period = _PERIOD_YEAR.search(text)
     period_year = int(period.group(1)) if period else None
@@ -85,10 +87,14 @@ def read_meta(text: str) -> Meta:
     elif heading and body:
         meta = Meta(title=heading.title, agency=body, year=heading.year)
     else:
-        meta = next(
-            (m for m in candidates if m.agency and m.year),
-            next((m for m in candidates if m.agency), None),
-        ) or _untitled(candidates, text)
+        meta = (
+            _agreeing(candidates, text)
+            or next(
+                (m for m in candidates if m.agency and m.year),
+                next((m for m in candidates if m.agency), None),
+            )
+            or _untitled(candidates, text)
+        )
     if meta.year is None:
         meta.year = period_year
     meta.published_on = published_on(text)
@@ -96,6 +102,20 @@ def read_meta(text: str) -> Meta:
         meta.agency, meta.aliases, meta.region = _placed(meta.agency, meta.aliases)
         meta.level = agency_level(meta.agency)
     return meta
+
+
+def _agreeing(candidates: list[Meta], text: str) -> Meta | None:
+    """When titles name different agencies (a page's links to other reports, printed along
+    with it), the one the body names too; none agreeing is no agency at all (a refusal), never
+    a guess between them. None when the titles do not disagree."""
+    named = [m for m in candidates if m.agency and m.year]
+    if len({m.agency for m in named}) < 2:
+        return None
+    body = _agency_from_body(text)
+    for m in named:
+        if body and m.agency and (m.agency.endswith(body) or body.endswith(m.agency)):
+            return m
+    return Meta(title=named[0].title, year=named[0].year)
 
 
 def _untitled(candidates: list[Meta], text: str) -> Meta:
@@ -211,12 +231,16 @@ def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
 
 def _agency_from_body(text: str) -> str | None:
     """The agency the opening sentences name: 汇总平潭综合实验区各有关单位…, 本报告由淮安市人民
-    政府办公室根据… (a government's office compiles the government's report), 来源：…"""
-    head = text[:4000]
+    政府办公室根据… (a government's office compiles the government's report), the office to
+    ask (请与…办公室联系), 来源：… An office's name must begin with its place: "请与区数据资源
+    管理局联系" names no agency one could file the report under."""
+    head = tidy(text[:4000])  # sentences wrapped over lines (PDF text) joined up
     for pattern, compiler in _BODY_AGENCY:
         for match in pattern.finditer(head):
             name = tidy(match.group(1))
             if compiler:
+                if not _places()[1].match(name):
+                    continue
                 name = _OFFICE_OF_GOVERNMENT.sub(r"\1", name)
             if is_agency_name(name):
                 return name

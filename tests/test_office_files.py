@@ -34,7 +34,7 @@ from parsers.docx import TOO_LARGE
 from parsers.model import ParsedReport, ParseError
 from tests.helpers import office
 
-HEADINGS = ("full", "bare", "framed")
+HEADINGS = ("full", "bare", "none", "framed")
 SAVED = [(name, heading) for name in office.PAGES for heading in HEADINGS]
 CONVERTED = [(name, fmt) for fmt in ("doc", "odt", "rtf") for name in office.PAGES]
 # Cells the text reader leaves ambiguous in the crawled text (digit runs with several splits):
@@ -138,8 +138,9 @@ def test_word_prints_narrow_columns_with_numbers_wrapped_and_wide_tables_clipped
 def test_a_page_saved_as_word_names_the_agency_and_year_of_the_report(
     saved_docx: dict[tuple[str, str], bytes], name: str, heading: str
 ) -> None:
-    """Not a breadcrumb ("政府信息公开年报"), a menu, last year's report linked beside it or
-    the site's host in the footer: with the heading bare, the agency the prose names."""
+    """Not a breadcrumb ("政府信息公开年报"), a menu, last year's or another agency's report
+    linked above it, or the site's host in the footer: with the heading bare or missing, the
+    agency the prose names (and with no heading, the year of the statistics period)."""
     report = parse_bytes(saved_docx[(name, heading)])
     assert (*identity(report), report.format) == (*gold_identity(name), "docx")
     assert report.region.name.endswith(office.gold()[name]["region"])
@@ -399,3 +400,20 @@ def test_odt_is_told_by_its_mimetype_member_and_docx_by_its_body() -> None:
     odt = office.saved_as_word("shanghai_gov_office_2019.html", "odt")
     assert sniff(odt) == "odt"
     assert sniff(office.saved_as_word("shanghai_gov_office_2019.html", "docx")) == "docx"
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [
+        ("huaian_city_2024.pdf", ("本报告由淮安市人民政府办公室根据", "本报告根据")),
+        ("hongze_district_2024.pdf", ("本报告由淮安市洪泽区人民政府办公室根据", "本报告根据")),
+    ],
+)
+def test_the_contact_line_alone_names_the_agency(name: str, cut: tuple[str, str]) -> None:
+    """No heading, no compiler named, no subject sentence: "请与淮安市人民政府办公室联系" is
+    all the page says of its agency — the government whose office takes the questions."""
+    page = office.report_page(name, heading="none").decode()
+    assert cut[0] in page
+    page = page.replace(*cut).replace("2024 年，淮安市洪泽区人民政府坚持", "2024 年，我区坚持")
+    report = parse_bytes(office.convert(page.encode(), ".html", "docx"))
+    assert identity(report) == gold_identity(name)

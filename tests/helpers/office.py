@@ -48,13 +48,13 @@ from tests.make_docs import ReportSpec, jinan_spec, to_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-REVISION = "4"  # bump when a recipe below changes what it makes
+REVISION = "5"  # bump when a recipe below changes what it makes
 TIMEOUT_SECONDS = 180
 
 Target = Literal["docx", "doc", "odt", "rtf", "pdf"]
-# How the page shows the report: its heading as published, the heading without the agency, or
-# the heading as published in a page laid out with tables (older CMS sites).
-Heading = Literal["full", "bare", "framed"]
+# How the page shows the report: its heading as published, the heading without the agency, no
+# heading at all, or the heading as published in a page laid out with tables (older CMS sites).
+Heading = Literal["full", "bare", "none", "framed"]
 FILTERS: dict[str, str] = {
     "docx": "docx:MS Word 2007 XML",
     "doc": "doc:MS Word 97",
@@ -200,23 +200,25 @@ def gold() -> dict[str, dict[str, Any]]:
     return entries
 
 
+# Site chrome, [[link]] marking what the page links (LibreOffice keeps links as Word hyperlinks).
 _NAV = [
-    "首页 | 政务公开 | 政务服务 | 互动交流 | 走进{place}",
-    "无障碍浏览 长者模式 登录 注册",
-    "政府信息公开 政策文件 政策解读 政府信息公开年报",
+    "[[首页]] | [[政务公开]] | [[政务服务]] | [[互动交流]] | [[走进{place}]]",
+    "[[无障碍浏览]] [[长者模式]] [[登录]] [[注册]]",
+    "[[政府信息公开]] [[政策文件]] [[政策解读]] [[政府信息公开年报]]",
     "相关文章",
-    "{previous}",
-    "{sibling}",
-    "当前位置：首页 > 政务公开 > 政府信息公开 > 政府信息公开年报",
-    "发布时间：{published} 【字体：大 中 小】 打印",
+    "[[{previous}]]",
+    "[[{sibling}]]",
+    "当前位置：[[首页]] > [[政务公开]] > [[政府信息公开]] > [[政府信息公开年报]]",
+    "发布时间：{published} 【字体：大 中 小】 [[打印]]",
 ]
 _FOOT = [
-    "分享到： 微信 微博 QQ空间",
-    "上一篇：{previous}",
-    "【打印本页】 【关闭窗口】",
+    "分享到： [[微信]] [[微博]] [[QQ空间]]",
+    "上一篇：[[{previous}]]",
+    "【[[打印本页]]】 【[[关闭窗口]]】",
     "主办单位：{host} 网站标识码：{code}",
     "地址：{place} 电话：0000-0000000 ICP备案号：00000000号",
 ]
+_LINK = re.compile(r"\[\[(.+?)\]\]")
 _OFFLINE = ("script", "style", "link", "img", "iframe", "object", "embed", "input", "select")
 
 
@@ -242,8 +244,12 @@ def site_page(
         "previous": previous,
         "sibling": sibling,
     }
-    nav = "".join(f"<div class='nav'><p>{line.format(**values)}</p></div>" for line in _NAV)
-    foot = "".join(f"<div class='foot'><p>{line.format(**values)}</p></div>" for line in _FOOT)
+
+    def chrome(lines: list[str], kind: str) -> str:
+        html = (_LINK.sub(r"<a href='/list.html'>\1</a>", line.format(**values)) for line in lines)
+        return "".join(f"<div class='{kind}'><p>{line}</p></div>" for line in html)
+
+    nav, foot = chrome(_NAV, "nav"), chrome(_FOOT, "foot")
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}_政府信息公开年报"
         f"</title></head><body>{nav}<div class='article'>{body_html}</div>{foot}</body></html>"
@@ -254,10 +260,11 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
     """The report as a web page (UTF-8 HTML) with site chrome, ready for an office suite.
 
     `heading="bare"` drops the agency from the body heading ("2023年度政府信息公开工作年度报告"):
-    the agency is then named only in the prose; `heading="framed"` lays the page out with a
-    table (navigation row, a sidebar cell beside the article's cell, footer row), so in Word the
-    report's tables sit inside a layout table. Pages are made offline: scripts, styles and
-    images (which LibreOffice would try to load) are removed.
+    the agency is then named only in the prose; `heading="none"` drops the heading, leaving the
+    year to the statistics period and the agency to the prose; `heading="framed"` lays the page
+    out with a table (navigation row, a sidebar cell beside the article's cell, footer row), so
+    in Word the report's tables sit inside a layout table. Pages are made offline: scripts,
+    styles and images (which LibreOffice would try to load) are removed.
     """
     entry = gold()[name]
     if name == "pingtan_2023.html":
@@ -274,7 +281,7 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
         )
     else:
         spec = _rebuilt_spec(name)
-        if heading == "bare":
+        if heading in ("bare", "none"):
             spec.title = [_unnamed(line, entry["agency"]) for line in spec.title]
             spec.title = [line for line in spec.title if line]
         article = lxml.html.document_fromstring(to_html(spec, chrome=False).decode("utf-8"))
@@ -291,8 +298,12 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
     root = lxml.html.document_fromstring(markup)
     for node in root.xpath("|".join(f"//{tag}" for tag in _OFFLINE)):
         node.drop_tree()
-    if heading == "bare" and name.endswith(".html"):
-        _unname_heading(root, entry["agency"])
+    if heading in ("bare", "none") and name.endswith(".html"):
+        _unname_heading(root, entry["agency"], drop=heading == "none")
+    elif heading == "none":  # a rebuilt page: its bare heading line goes
+        for node in root.find("body").iter("p"):
+            if node.text_content().strip() in spec.title:
+                node.drop_tree()
     if heading == "framed":
         _frame(root)
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
@@ -325,14 +336,18 @@ def _unnamed(line: str, agency: str) -> str:
     return re.sub(rf"{re.escape(agency)}(?:[（(][^）)]*[)）])?", "", line, count=1).strip()
 
 
-def _unname_heading(root: Any, agency: str) -> None:
-    """Remove the agency from the body's heading ("…2023年度政府信息公开工作年度报告")."""
+def _unname_heading(root: Any, agency: str, *, drop: bool = False) -> None:
+    """Remove the agency from the body's heading ("…2023年度政府信息公开工作年度报告"), or the
+    heading itself (`drop`)."""
     for node in root.find("body").iter():
         text = node.text_content().strip() if isinstance(node.tag, str) else ""
         if len(text) < 60 and agency in text and "年度报告" in text:
             for child in node.iter():
                 if child.text and agency in child.text:
-                    child.text = _unnamed(child.text, agency)
+                    if drop:
+                        child.drop_tree()
+                    else:
+                        child.text = _unnamed(child.text, agency)
                     return
     raise ValueError(f"no heading naming {agency} found")
 
