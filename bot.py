@@ -59,15 +59,17 @@ def open_services(settings: Settings) -> Services:
 def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
+    from cli.progress import ocr_progress_bar
     from parsers import parse_file
     from parsers.model import ParseError
     from parsers.summary import summary_text
 
-    try:
-        report = parse_file(Path(args.file))
-    except ParseError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
+    with ocr_progress_bar() as progress:
+        try:
+            report = parse_file(Path(args.file), progress=progress)
+        except ParseError as err:
+            print(f"错误：{err}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -50,6 +50,11 @@ def unchanged_text(outcome: IngestOutcome, file_name: str) -> str:
     return f"{head}\n{outcome.agency} {outcome.year} 年度年报{later}"
 
 
+def ocr_progress_text(done: int, total: int) -> str:
+    """The one message a channel edits while a scan is read, page by page."""
+    return f"正在识别扫描件（第 {min(done + 1, total)}/{total} 页）…"
+
+
 def unreadable_text(file_name: str, reason: str) -> str:
     return f"无法读取 {file_name}：{reason}"
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import replies
-from parsers import parse_bytes
+from parsers import Progress, parse_bytes
 from parsers.model import ParsedReport, ParseError
 from query import Answer, Asker, ChartSpec
 from query.source import SourceUnavailable
@@ -180,8 +180,11 @@ class Services:
             return replies.too_big_text(size=size, max_upload_mb=self.max_upload_mb)
         return None
 
-    def check_upload(self, data: bytes, file_name: str | None) -> UploadResult:
-        """Parse and validate a report file; nothing is stored."""
+    def check_upload(
+        self, data: bytes, file_name: str | None, *, progress: Progress | None = None
+    ) -> UploadResult:
+        """Parse and validate a report file; nothing is stored. A scan is read by OCR, page by
+        page: `progress(done, total)` hears of each page."""
         name = file_name or replies.UNNAMED_FILE
         refused = self.too_big(len(data))
         if refused is not None:
@@ -190,16 +193,18 @@ class Services:
 
         try:
             with self._parsing:
-                report = parse_bytes(data, filename=name)
+                report = parse_bytes(data, filename=name, progress=progress)
             validate_report(report)  # what upload would refuse, /check refuses too
         except ParseError as err:
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))
         return UploadResult(name, replies.check_text(report, name), report=report)
 
-    def ingest_upload(self, data: bytes, file_name: str | None) -> UploadResult:
+    def ingest_upload(
+        self, data: bytes, file_name: str | None, *, progress: Progress | None = None
+    ) -> UploadResult:
         """Parse, validate and store a report file in one transaction. A file that is not a
         report (or cannot be stored) leaves the database unchanged; bytes stored before are
-        reported as unchanged without being parsed again."""
+        reported as unchanged without being parsed again. `progress` as for check_upload."""
         from store.ingest import stored_outcome, write_report
 
         name = file_name or replies.UNNAMED_FILE
@@ -212,7 +217,7 @@ class Services:
             return UploadResult(name, replies.unchanged_text(known, name), outcome=known)
         try:
             with self._parsing:
-                report = parse_bytes(data, filename=name)
+                report = parse_bytes(data, filename=name, progress=progress)
             outcome = write_report(self.engine, report, source_name=name, data_sha256=sha)
         except ParseError as err:  # InvalidReport (cannot be stored) is a ParseError too
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))

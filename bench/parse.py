@@ -9,8 +9,10 @@ Then a row per text form (issue #14) made from the real reports: the published t
 text pasted from a PDF viewer in reading order (pdftotext, pdfplumber's words, PDFium) and with
 columns kept (pdftotext -layout, pdfplumber's text), and the markdown conversions, by wall
 clock and by the process's CPU time (which other work on a busy machine does not inflate).
+Then OCR seconds per page: pages of the sample PDFs as scans (tests/helpers/scans.py: skew,
+blur, dust, JPEG), each read in this process (the worker's start-up excluded), best of --ocr-runs.
 Targets: text and HTML ≥ 200 reports/s; PDF parse within 3× of the floor; each text form
-≥ 300 reports/s and the published text ≥ 500 reports/s.
+≥ 300 reports/s and the published text ≥ 500 reports/s; OCR ≤ 3 s a page.
 
 Office files (.doc/.odt/.rtf made by LibreOffice from the real reports, tests/helpers/office.py)
 are converted by LibreOffice inside the parser: each is parsed once in a fresh Python process,
@@ -141,6 +143,7 @@ def rate(files: list[tuple[str, bytes]], seconds: float) -> tuple[float, float, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="time spent per file")
+    parser.add_argument("--ocr-runs", type=int, default=2, help="OCR runs per page (best kept)")
     args = parser.parse_args()
     pin_one_core()
     by_format = samples()
@@ -176,6 +179,9 @@ def main() -> int:
         parse, _ = best_time(lambda d=data: parse_bytes(d), seconds=args.seconds)
         floor, _ = best_time(lambda d=data: bare_char_read(d), seconds=args.seconds)
         print(f"{name:<34} {parse * 1e3:>9.1f} {floor * 1e3:>9.1f} {parse / floor:>6.2f}")
+    if args.ocr_runs > 0:
+        print()
+        ocr_rows(args.ocr_runs)
     return 0
 
 
@@ -229,6 +235,31 @@ def office_rows() -> None:
                 f"{child:>15.0f} {own:>10.0f} {child + own:>7.0f}"
             )
         print(f"{fmt:<6} {'rate (reports/s)':<34} {len(seconds) / sum(seconds):>8.2f}")
+
+
+def ocr_rows(runs: int) -> None:
+    """OCR seconds per page: a prose page and a table page of each sample PDF as a scan."""
+    import numpy as np
+
+    from parsers.ocr import DPI, read_page
+    from tests.helpers.scans import Copier, jpeg, page_images
+
+    print(f"{'OCR (scan, {DPI} dpi)':<34} {'page':>5} {'words':>6} {'s/page':>7}".replace(
+        "{DPI}", str(DPI)))  # fmt: skip
+    copier = Copier(dpi=DPI)
+    read_page(np.full((200, 200), 255, dtype=np.uint8), DPI / 72)  # load the models once
+    times: list[float] = []
+    for path in sorted(DATA.glob("*.pdf")):
+        for index in (0, 3):
+            gray = np.array(jpeg(page_images(path.name, copier, [index])[0], copier.quality))
+            best = float("inf")
+            for _ in range(runs):
+                start = time.perf_counter()
+                page = read_page(gray, DPI / 72)
+                best = min(best, time.perf_counter() - start)
+            times.append(best)
+            print(f"{path.name:<34} {index + 1:>5} {len(page.words):>6} {best:>7.2f}")
+    print(f"{'mean':<34} {'':>5} {'':>6} {sum(times) / len(times):>7.2f}")
 
 
 if __name__ == "__main__":

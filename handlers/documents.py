@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 
 import httpx
 from telegram import Document, File, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 import replies
@@ -105,8 +106,41 @@ async def process_document(
         return
     services = context.bot_data.services
     use_case = services.ingest_upload if store else services.check_upload
-    result = await asyncio.to_thread(use_case, data, document.file_name)
+    progress = _ProgressMessage(message, asyncio.get_running_loop())
+    result = await asyncio.to_thread(use_case, data, document.file_name, progress=progress.report)
+    await progress.finish()
     await reply_text(message, result.text)
+
+
+class _ProgressMessage:
+    """One message, edited as OCR reads a scan page by page ("正在识别扫描件（第 2/6 页）…").
+
+    `report` is called from the parsing thread; the edits run on the event loop, one at a
+    time, and a failed edit (flood control, message gone) is only logged."""
+
+    def __init__(self, message: Message, loop: asyncio.AbstractEventLoop) -> None:
+        self._message = message
+        self._loop = loop
+        self._sent: Message | None = None
+        self._pending: list[concurrent.futures.Future[None]] = []
+
+    def report(self, done: int, total: int) -> None:
+        text = replies.ocr_progress_text(done, total)
+        self._pending.append(asyncio.run_coroutine_threadsafe(self._show(text), self._loop))
+
+    async def _show(self, text: str) -> None:
+        try:
+            if self._sent is None:
+                self._sent = await self._message.reply_text(text)
+            else:
+                await self._sent.edit_text(text)
+        except TelegramError as err:
+            log.info("progress message not updated: %s", err)
+
+    async def finish(self) -> None:
+        """Wait for the edits still on their way (the result must come after them)."""
+        for future in self._pending:
+            await asyncio.wrap_future(future)
 
 
 async def document_received(update: Update, context: BotContext) -> None:

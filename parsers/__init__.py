@@ -9,12 +9,23 @@ one-line Chinese message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from parsers.document import Document
-from parsers.model import ParsedReport, ParseError
+from parsers.model import AMBIGUOUS, ParsedReport, ParseError
 
-__all__ = ["MAX_FILE_BYTES", "ParseError", "parse_bytes", "parse_document", "parse_file"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "ParseError",
+    "Progress",
+    "parse_bytes",
+    "parse_document",
+    "parse_file",
+    "parse_images",
+]
+
+Progress = Callable[[int, int], None]  # OCR: (pages read, pages to read)
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +34,7 @@ NOT_A_REPORT = "未找到政府信息公开工作年度报告的表格，这似�
 _SECTION_NAMES = {"二": "表二（主动公开）", "三": "表三（依申请公开）", "四": "表四（复议诉讼）"}
 
 
-def parse_file(path: Path) -> ParsedReport:
+def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedReport:
     """Parse a report file; files over the size limit are refused before being read."""
     try:
         size = path.stat().st_size
@@ -37,17 +48,37 @@ def parse_file(path: Path) -> ParsedReport:
         raise ParseError(f"这是一个文件夹，不是文件：{path}") from err
     except OSError as err:
         raise ParseError(f"无法读取文件：{path}") from err
-    return parse_bytes(data, filename=path.name)
+    return parse_bytes(data, filename=path.name, progress=progress)
 
 
-def parse_bytes(data: bytes, *, filename: str | None = None) -> ParsedReport:
-    """Parse a report's bytes (any supported format, told by content, not by name)."""
+def parse_bytes(
+    data: bytes, *, filename: str | None = None, progress: Progress | None = None
+) -> ParsedReport:
+    """Parse a report's bytes (any supported format, told by content, not by name).
+
+    Scanned pages and photos are read by OCR, which takes seconds a page: `progress(done,
+    total)` hears of each page."""
     from parsers.extract import extract
 
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 50 MB")
+    return _guarded(lambda: parse_document(extract(data, progress=progress)), filename)
+
+
+def parse_images(
+    images: Sequence[bytes], *, filename: str | None = None, progress: Progress | None = None
+) -> ParsedReport:
+    """Parse photos or screenshots of one report's pages (PNG/JPEG, in page order)."""
+    from parsers.extract import images_document
+
+    if sum(len(i) for i in images) > MAX_FILE_BYTES:
+        raise ParseError("图片合计过大，上限为 50 MB")
+    return _guarded(lambda: parse_document(images_document(images, progress=progress)), filename)
+
+
+def _guarded(parse: Callable[[], ParsedReport], filename: str | None) -> ParsedReport:
     try:
-        return parse_document(extract(data))
+        return parse()
     except ParseError:
         raise
     except Exception as err:  # a report must never end in a traceback for the user
@@ -62,6 +93,7 @@ def parse_document(doc: Document) -> ParsedReport:
     from parsers.layout import map_document
     from parsers.meta import read_meta
     from parsers.prose import keyed_figures, prose_facts
+    from parsers.trust import withhold_misreads
     from parsers.validate import prose_checks, validate
 
     meta = read_meta(doc.text)
@@ -84,13 +116,16 @@ def parse_document(doc: Document) -> ParsedReport:
     for section, name in _SECTION_NAMES.items():
         if section not in layout.sections:
             warnings.append(f"未找到{name}")
-    ambiguous = [k for k, c in layout.cells.items() if c.value is None]
+    ambiguous = [k for k, c in layout.cells.items() if AMBIGUOUS in c.flags]
     if ambiguous:
         warnings.append(f"{len(ambiguous)} 个单元格的数字串有多种拆分方式，未取值")
     for key in layout.dropped_prose:
         warnings.append(f"正文所述 {key}={prose[key]} 与表格数字串不符，未用于拆分")
     checks = validate(layout.cells, layout.template, single_other=layout.single_other)
     checks += prose_checks(layout.cells, prose)
+    withheld = withhold_misreads(layout, checks)
+    if withheld:
+        warnings.append(f"{len(withheld)} 个文字识别（OCR）读出的单元格与表格算术不符，未采用")
     report = ParsedReport(
         agency=meta.agency or "",
         year=meta.year,

@@ -18,13 +18,15 @@ from charset_normalizer import from_bytes
 
 from parsers.model import ParseError
 
-Format = Literal["pdf", "doc", "docx", "odt", "rtf", "html", "text"]
+Format = Literal["pdf", "doc", "docx", "odt", "rtf", "html", "text", "image"]
 
 UNKNOWN_FORMAT = (
-    "无法识别的文件格式，请上传 PDF、Word（.docx/.doc）、WPS、RTF、ODT、网页（HTML）或文本文件"
+    "无法识别的文件格式，请上传 PDF、Word（.docx/.doc）、WPS、RTF、ODT、网页（HTML）、文本文件"
+    "或年报页面的照片（PNG、JPEG）"
 )
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG: photos of pages
 _ZIP_MAGIC = b"PK\x03\x04"
 _RTF_MAGIC = b"{\\rtf"
 _ODT_TYPES = (
@@ -50,6 +52,8 @@ def sniff(data: bytes) -> Format:
         return "doc"
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(_RTF_MAGIC):
         return "rtf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind(data)
     if _HTML_MARKERS.search(_ascii_view(head)):

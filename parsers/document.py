@@ -23,6 +23,8 @@ class Document:
     their labels, so they are placed by their order (`parsers.sequence`).
     `lossy` names a reader known to lose table cells (antiword); the report then lists the
     template cells it could not read.
+    `ocr_rows` are the indexes of the rows read by OCR from an image, `ocr_pages` the pages
+    (1-based) that were.
     """
 
     format: str
@@ -32,3 +34,5 @@ class Document:
     by_order: bool = False
     warnings: list[str] = field(default_factory=list)
     lossy: str | None = None
+    ocr_rows: frozenset[int] = frozenset()
+    ocr_pages: tuple[int, ...] = ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from parsers.detect import decode, sniff
 from parsers.doc import doc_document
 from parsers.document import Document
@@ -9,8 +11,10 @@ from parsers.docx import docx_document
 from parsers.html import html_document
 from parsers.markdown import is_markdown
 from parsers.model import ParseError
+from parsers.ocr_worker import Limits, Progress, read_images
 from parsers.office import office_document, soffice
-from parsers.pdf import pdf_document
+from parsers.pdf import ocr_warning, pdf_document
+from parsers.ruled import lay_out
 from parsers.text import text_document
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -22,10 +26,13 @@ EMPTY = "文件是空的，没有可读取的内容"
 _TOO_LONG = "文本过长（{}），不像一份年报，未解析"
 
 
-def extract(data: bytes) -> Document:
+def extract(
+    data: bytes, *, progress: Progress | None = None, limits: Limits | None = None
+) -> Document:
     """Turn a document's bytes into a Document, or raise ParseError with a Chinese message.
 
-    The size is checked first, so an oversized upload is refused before any parsing work."""
+    The size is checked first, so an oversized upload is refused before any parsing work.
+    Scanned pages and photos are read by OCR; `progress` hears of each such page."""
     if len(data) > MAX_BYTES:
         raise ParseError(
             f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB"
@@ -34,7 +41,9 @@ def extract(data: bytes) -> Document:
         raise ParseError(EMPTY)
     kind = sniff(data)
     if kind == "pdf":
-        return _bounded(pdf_document(data))
+        return _bounded(pdf_document(data, progress=progress, limits=limits))
+    if kind == "image":
+        return _bounded(images_document([data], progress=progress, limits=limits))
     if kind == "docx":
         return _bounded(docx_document(data))
     if kind == "doc" and soffice() is None:
@@ -65,3 +74,23 @@ def _checked_length(text: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise ParseError(_TOO_LONG.format(f"约 {len(text) // 10_000:,} 万字"))
     return text
+
+
+def images_document(
+    images: Sequence[bytes], *, progress: Progress | None = None, limits: Limits | None = None
+) -> Document:
+    """Photos or screenshots of a report's pages (PNG/JPEG, in page order) as one document."""
+    for image in images:
+        if sniff(image) != "image":
+            raise ParseError("只能把图片（PNG、JPEG）合成一份年报，其中有文件不是图片")
+    pages = read_images(images, progress=progress, limits=limits or Limits())
+    laid = lay_out(pages)
+    numbers = tuple(range(1, len(pages) + 1))
+    return Document(
+        format="image",
+        text="\n".join(laid.lines),
+        rows=laid.rows,
+        warnings=[ocr_warning(numbers, len(pages))],
+        ocr_rows=laid.ocr_rows,
+        ocr_pages=numbers,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parsers import digits
@@ -27,7 +27,7 @@ from parsers.fields import (
     template_fields,
     template_of_year,
 )
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, OCR, UNIT, Cell, Number
 from parsers.values import make_cell, parse_number, to_wan
 
 REVIEW_ALL = "review_all"  # 表四 printed as one row of 15 numbers
@@ -197,6 +197,7 @@ class _Printed:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     runs: dict[str, str] = field(default_factory=dict)
+    read_by_ocr: set[str] = field(default_factory=set)  # row keys whose values OCR read
     other_subrows: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -281,6 +282,8 @@ def _collect(doc: Document) -> _Printed:
             continue
         review_row = not words or any(w in words for w in ("复议", "诉讼", "结果维持"))
         if seen_review and review_row and (len(values) >= 15 or OFF_PAGE in values):
+            if REVIEW_ALL not in out.values and i - 1 in doc.ocr_rows:
+                out.read_by_ocr.add(REVIEW_ALL)
             out.values.setdefault(REVIEW_ALL, values)
             continue
         if not words:
@@ -288,17 +291,21 @@ def _collect(doc: Document) -> _Printed:
         key, group = _match(label, group, ordinals=not doc.by_order)
         if key is None or (not any(values) and not key.startswith(("apply.", "result.", "pro"))):
             continue
+        ocr = i - 1 in doc.ocr_rows
         # A row broken across lines: its remaining numbers on the next, label-less row.
         while i < len(rows) and len(values) < 7 and key.startswith(("apply.", "result.")):
             next_label, next_values = _split_row(rows[i])
             if next_label or not any(next_values) or OFF_PAGE in values + next_values:
                 break
             values = values + next_values
+            ocr |= i in doc.ocr_rows
             i += 1
         if key in out.values:
             out.warnings.append(f"表格中“{label[-30:]}”一行出现了不止一次，取第一次")
             continue
         out.values[key] = values
+        if ocr:
+            out.read_by_ocr.add(key)
         out.other_subrows |= key.startswith("result.other.")
     return out
 
@@ -331,10 +338,19 @@ def map_document(
         for key, values in printed.values.items():
             if key in specs:
                 _cells_from_values(layout, specs[key], values)
+                if key in printed.read_by_ocr:
+                    _flag(layout.cells, specs[key].cells, OCR)
     if layout.off_page or layout.derived_totals:
         layout.warnings.append(off_page_warning(len(layout.derived_totals), len(layout.off_page)))
     derive(layout)
     return layout
+
+
+def _flag(cells: dict[str, Cell], keys: Sequence[str], flag: str) -> None:
+    for key in keys:
+        if key in cells:
+            cell = cells[key]
+            cells[key] = replace(cell, flags=cell.flags | {flag})
 
 
 def _cells_from_values(layout: Layout, spec: RowSpec, values: list[str]) -> None:
@@ -499,10 +515,11 @@ def _sum_cells(parts: Sequence[Cell | None]) -> Cell | None:
     """A derived cell: the sum of its parts, ambiguous if any part is."""
     if any(p is None for p in parts):
         return None
+    read_by_ocr = {OCR} if any(OCR in p.flags for p in parts if p is not None) else set()
     if any(p.value is None for p in parts if p is not None):
-        return Cell(None, "", frozenset({DERIVED, AMBIGUOUS}))
+        return Cell(None, "", frozenset({DERIVED, AMBIGUOUS, *read_by_ocr}))
     total: Number = sum((p.value for p in parts if p is not None and p.value is not None), 0)
-    return Cell(total, "", frozenset({DERIVED}))
+    return Cell(total, "", frozenset({DERIVED, *read_by_ocr}))
 
 
 def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequence[str]) -> None:
@@ -515,12 +532,15 @@ def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequenc
     if any(v is None for v in values) or not any(values):
         return
     cells[total_key] = Cell(
-        sum((v for v in values if v is not None), 0), total.raw, frozenset({BLANK, DERIVED})
+        sum((v for v in values if v is not None), 0),
+        total.raw,
+        frozenset({BLANK, DERIVED} | (total.flags & {OCR})),
     )
 
 
 def derive(layout: Layout) -> None:
-    """The sections found; blank totals from their parts, then group sums and litigation.total."""
+    """The sections found; blank totals from their parts, then group sums and litigation.total.
+    Run again after cells were withheld (parsers.trust): their sums must not stand."""
     layout.sections = _sections(layout.cells)
     cells, template, single_other = layout.cells, layout.template, layout.single_other
     rows = apply_rows(template, single_other=single_other)

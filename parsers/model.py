@@ -15,6 +15,10 @@ BLANK = "blank"  # printed empty, "/", "—", "-" or "无": read as 0
 DERIVED = "derived"  # not printed; computed from other cells
 AMBIGUOUS = "ambiguous"  # a digit run with several valid splits: value is None, see candidates
 UNIT = "unit"  # a unit was printed in the cell (e.g. "251000元")
+OCR = "ocr"  # read by OCR from a page image: answers built on it say so
+# Read by OCR and contradicted by the template's arithmetic (no passing sum vouches for it):
+# value withheld (None), what OCR read kept in `candidates`.
+SUSPECT = "suspect"
 
 Number = int | Decimal
 
@@ -63,7 +67,7 @@ class ParsedReport:
     agency: str
     year: int
     template: str  # "2019" or "2021"
-    format: str  # "text", "html", "docx", "doc", "pdf"
+    format: str  # "text", "html", "docx", "doc", "pdf", "image"
     cells: dict[str, Cell] = field(default_factory=dict)
     agency_aliases: list[str] = field(default_factory=list)
     region: Region = field(default_factory=Region)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -18,6 +18,8 @@ import pypdfium2.raw as pdfium_c
 
 from parsers.document import Document
 from parsers.model import ParseError
+from parsers.ocr import available as ocr_available
+from parsers.ocr_worker import Limits, Progress, read_pdf_pages
 from parsers.ruled import Char, Page, Rule, lay_out, words_from_chars
 
 log = logging.getLogger(__name__)
@@ -51,29 +53,46 @@ def _common() -> frozenset[str]:
     return frozenset(chars)
 
 
-Progress = Callable[[int, int], None]  # (pages done, pages to OCR)
-
-
-def pdf_document(data: bytes, *, progress: Progress | None = None) -> Document:
+def pdf_document(
+    data: bytes, *, progress: Progress | None = None, limits: Limits | None = None
+) -> Document:
     """Parse a PDF. Raises ParseError for encrypted, broken or unreadable files.
 
-    Pages with no text layer are read by OCR when it is installed; `progress` hears of each
-    OCR'd page."""
+    Pages without a usable text layer are read by OCR in a worker process; `progress` hears of
+    each page read that way."""
     with _opened(data) as pdf:
         n = len(pdf)
         if n > MAX_PAGES:
             raise ParseError(f"PDF 页数过多（{n} 页），上限为 {MAX_PAGES} 页，这似乎不是一份年报")
         try:
-            pages, scanned = _text_pages(pdf)
+            pages, scanned, reason = _text_pages(pdf)
         except ParseError:
             raise
         except Exception as err:
             log.info("pdf extraction failed: %r", err)
             raise ParseError(BROKEN) from err
-        if scanned:
-            raise ParseError(scanned)
+    if scanned:
+        if not ocr_available():
+            raise ParseError(reason)
+        read = read_pdf_pages(data, scanned, progress=progress, limits=limits or Limits())
+        for index, page in zip(scanned, read, strict=True):
+            pages[index] = page
     laid = lay_out(pages)
-    return Document(format="pdf", text="\n".join(laid.lines), rows=laid.rows)
+    numbers = tuple(i + 1 for i in scanned)
+    return Document(
+        format="pdf",
+        text="\n".join(laid.lines),
+        rows=laid.rows,
+        warnings=[ocr_warning(numbers, len(pages))] if numbers else [],
+        ocr_rows=laid.ocr_rows,
+        ocr_pages=numbers,
+    )
+
+
+def ocr_warning(pages: Sequence[int], total: int) -> str:
+    """The note a report read (partly) by OCR carries."""
+    which = "全部页面" if len(pages) == total else "第 " + "、".join(map(str, pages)) + " 页"
+    return f"{which}为扫描件，数字由文字识别（OCR）读出；算术校验不通过的单元格不采用"
 
 
 @contextmanager
@@ -95,13 +114,15 @@ def _open_error(err: Exception) -> ParseError:
     return ParseError(BROKEN)
 
 
-def _text_pages(pdf: pdfium.PdfDocument) -> tuple[list[Page], str | None]:
-    """Every page read from its text layer, and the indexes of pages that need OCR.
+def _text_pages(pdf: pdfium.PdfDocument) -> tuple[list[Page], list[int], str]:
+    """Every page read from its text layer, the indexes of the pages that need OCR, and what
+    to say when OCR cannot be had.
 
     A page needs OCR when it has no characters, when it carries an image but hardly any text
     (a scan with a page number), or when most of its characters map to no Unicode."""
     pages: list[Page] = []
-    n_chars = n_unmapped = n_images = 0
+    scanned: list[int] = []
+    reason = NO_TEXT_LAYER
     for i in range(len(pdf)):
         page = pdf[i]
         try:
@@ -110,16 +131,15 @@ def _text_pages(pdf: pdfium.PdfDocument) -> tuple[list[Page], str | None]:
             width, height = page.get_size()
         finally:
             page.close()
-        n_chars += len(chars)
-        n_unmapped += unmapped
-        n_images += images
-        words = words_from_chars(chars, rules=vertical)
-        pages.append(Page(words, horizontal, vertical, width, height))
-    if n_chars == 0 or (n_images and n_chars < _SPARSE_CHARS * len(pages)):
-        return pages, NO_TEXT_LAYER
-    if n_unmapped * 5 > n_chars:
-        return pages, UNMAPPED_FONT
-    return pages, None
+        if unmapped * 5 > len(chars):
+            scanned.append(i)
+            reason = UNMAPPED_FONT
+        elif not chars or (images and len(chars) < _SPARSE_CHARS):
+            scanned.append(i)
+        pages.append(
+            Page(words_from_chars(chars, rules=vertical), horizontal, vertical, width, height)
+        )
+    return pages, scanned, reason
 
 
 def _chars(page: pdfium.PdfPage) -> tuple[list[Char], int]:

@@ -128,6 +128,7 @@ class Laid:
 
     lines: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    ocr_rows: frozenset[int] = frozenset()  # rows read from page images
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -515,13 +516,22 @@ def lay_out(pages: Sequence[Page]) -> Laid:
         previous = found[-1] if found else None
         if previous is not None and page.height - previous.bbox[3] > page.height * 0.2:
             previous = None  # the table ended well before the page did
-    blocks = [block for page, found in laid for block in _page_blocks(page.words, found)]
-    out = Laid(
-        lines=[line for block in blocks for line in block.lines],
-        rows=[row for block in blocks for row in block.rows],
-    )
+    blocks = [
+        (page.ocr, block) for page, found in laid for block in _page_blocks(page.words, found)
+    ]
+    out = Laid(lines=[line for _, block in blocks for line in block.lines])
+    ocr_rows: set[int] = set()
+    for ocr, block in blocks:
+        if ocr:
+            ocr_rows.update(range(len(out.rows), len(out.rows) + len(block.rows)))
+        out.rows += block.rows
     if not out.rows:  # no ruling at all: read tables from the gaps between words
-        out.rows = [block.cells for block in blocks if block.cells and len(block.cells) > 1]
+        for ocr, block in blocks:
+            if block.cells and len(block.cells) > 1:
+                if ocr:
+                    ocr_rows.add(len(out.rows))
+                out.rows.append(block.cells)
+    out.ocr_rows = frozenset(ocr_rows)
     return out
 
 

@@ -117,10 +117,19 @@ def test_encrypted_pdf_is_refused_with_a_password_message() -> None:
     assert refusal(locked) == ENCRYPTED
 
 
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without the OCR engine: scans are refused (with OCR they are read, see
+    tests/test_parsers_ocr.py)."""
+    monkeypatch.setattr("parsers.pdf.ocr_available", lambda: False)
+
+
+@pytest.mark.usefixtures("no_ocr")
 def test_pdf_without_text_layer_is_refused_as_a_scan() -> None:
     assert refusal(pdf_page("shapes")) == NO_TEXT_LAYER
 
 
+@pytest.mark.usefixtures("no_ocr")
 def test_scanned_pages_with_only_page_numbers_as_text_are_refused_as_a_scan() -> None:
     out = BytesIO()
     page = canvas.Canvas(out)
@@ -133,7 +142,7 @@ def test_scanned_pages_with_only_page_numbers_as_text_are_refused_as_a_scan() ->
     assert refusal(out.getvalue()) == NO_TEXT_LAYER
 
 
-def test_pdf_whose_font_cannot_be_mapped_to_text_is_refused() -> None:
+def unmapped_font_pdf() -> bytes:
     """A CID font re-labelled Identity-H without a ToUnicode map: its glyph numbers come out as
     rare code points (㩾䅍㪦…), not as the text."""
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
@@ -143,8 +152,12 @@ def test_pdf_whose_font_cannot_be_mapped_to_text_is_refused() -> None:
     page.setFont("STSong-Light", 12)
     page.drawString(72, 700, "2020年政府信息公开工作年度报告 规章 13")
     page.save()
-    data = out.getvalue().replace(b"/UniGB-UCS2-H", b"/Identity-H  ")  # same length: xref holds
-    assert refusal(data) == UNMAPPED_FONT
+    return out.getvalue().replace(b"/UniGB-UCS2-H", b"/Identity-H  ")  # same length: xref holds
+
+
+@pytest.mark.usefixtures("no_ocr")
+def test_pdf_whose_font_cannot_be_mapped_to_text_is_refused() -> None:
+    assert refusal(unmapped_font_pdf()) == UNMAPPED_FONT
 
 
 def zip_bytes(members: dict[str, bytes], *, level: int = 9) -> bytes:

@@ -1,0 +1,252 @@
+"""Scanned pages (图片版) and photos of report pages read by OCR.
+
+A page image is levelled (a scan is rarely straight), its ruling lines are found by morphology,
+and RapidOCR (PP-OCRv4 models shipped inside the `rapidocr-onnxruntime` wheel, run on
+onnxruntime's CPU build; nothing is downloaded) reads the text lines. A table cell with ink but
+no text line — the detector misses lone small digits, a "0" or a "1" — is read on its own. The
+words and rules then take the same path as a PDF's text layer (`parsers.ruled`).
+
+OCR costs seconds a page, so documents are read in a worker process (`parsers.ocr_worker`);
+this module is what runs inside it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from parsers.ruled import Page, Rule, Word, closed_ruling, table_shapes
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DPI = 150  # render scale for scanned PDF pages: ~12 px digits at the template's 9–10 pt
+_MAX_SIDE = 2000  # pixels: photos are scaled down to this (the detector's own limit)
+_MAX_SKEW = 3.0  # degrees a scan is levelled by at most
+_MIN_SCORE = 0.5  # recogniser confidence below which a text line is dropped
+_MIN_GLYPH = 3.0  # points: the least height of a printed digit
+_MIN_RULE = 20.0  # points: a straight run of ink this long is a rule (a glyph's stroke is less)
+_INK = 200  # grey level below which a pixel is ink (antialiased thin strokes included)
+# A digit run as OCR spells it: letters that stand for 0 in a number cell.
+_DIGITS = re.compile(r"[0-9０-９oOD]+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_ZERO_LIKE = str.maketrans("oOD", "000")
+_NOISE = ".:：,，。·'‘’`°!！;；、|"  # dust read as punctuation (dashes and / mean blank)
+_CIRCLES = "。°"
+_SPECK_AREA = 6  # pixels: ink blots this small are dust
+
+
+def available() -> bool:
+    """True when the OCR engine is installed."""
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    import cv2
+    from rapidocr_onnxruntime import RapidOCR
+
+    cv2.setNumThreads(1)
+    # One thread each: the bot's other work keeps the second core.
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+
+
+def read_page(gray: np.ndarray, scale: float) -> Page:
+    """One page image (8-bit grey, `scale` pixels per point) as words and rules in points."""
+    import cv2
+
+    angle = _skew(gray)
+    if angle:
+        gray = _rotate(gray, angle)
+    engine = _engine()
+    # Text lines are found on the page without its dust (specks become boxes of "。" and "."),
+    # and read from the page as it is (a decimal point is as small as a speck).
+    found, _ = engine.text_det(cv2.cvtColor(_despeckled(gray), cv2.COLOR_GRAY2RGB))
+    boxes = [] if found is None else list(engine.sorted_boxes(found))
+    boxes = [b for b in boxes if _height(b) >= _MIN_GLYPH * scale]
+    words: list[Word] = []
+    if boxes:
+        crops = engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB), boxes)
+        read, _ = engine.text_rec(crops)
+        for box, (text, score) in zip(boxes, read, strict=True):
+            word = _word(box, text, scale) if score >= _MIN_SCORE else None
+            if word is not None and word.text:
+                words.append(word)
+    horizontal, vertical = _rules(gray, scale)
+    height, width = gray.shape
+    words += _lone_digits(gray, scale, words, horizontal, vertical)
+    return Page(words, horizontal, vertical, width / scale, height / scale, ocr=True)
+
+
+def _height(box: np.ndarray) -> float:
+    ys = [p[1] for p in box]
+    return float(max(ys) - min(ys))
+
+
+def _despeckled(gray: np.ndarray) -> np.ndarray:
+    """The page with isolated dots of ink (dust, JPEG noise) painted white."""
+    import cv2
+
+    ink = (gray < _INK).astype("uint8")
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_AREA] <= _SPECK_AREA) & (stats[:, cv2.CC_STAT_WIDTH] <= 3)
+    small[0] = False
+    clean = gray.copy()
+    clean[small[labels]] = 255
+    return clean
+
+
+def _word(box: Sequence[Sequence[float]], text: str, scale: float) -> Word:
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return Word(_tidy(text), min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale)
+
+
+def _tidy(text: str) -> str:
+    """OCR's spelling of a number made plain.
+
+    Dust next to a digit comes out as punctuation ("88283.", "1:", ".0"); a lone small 0 is
+    read as a circle or a letter ("。", "o", "D"). Inside a number a point stays (96171.6)."""
+    text = text.strip()
+    core = text.strip(_NOISE)
+    if core and _DIGITS.fullmatch(core) and (any(c.isdigit() for c in core) or len(core) == 1):
+        return core.translate(_ZERO_LIKE)
+    if core and _NUMBER.fullmatch(core):
+        return core
+    if not core and any(c in _CIRCLES for c in text):
+        return "0"  # "。", "：。": a zero with dust
+    if not core:
+        return "?"  # ink the recogniser could not read: never taken for a blank cell
+    return text
+
+
+def _skew(gray: np.ndarray) -> float:
+    """The angle (degrees) that levels the page: the one whose rows of ink are sharpest."""
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    ink = (small < _INK).astype(np.float32)
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(ink, turn, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float((rows**2).sum())
+
+    level = sharpness(0.0)
+    best, angle = level, 0.0
+    for step in np.arange(-_MAX_SKEW, _MAX_SKEW + 0.01, 0.1):
+        score = sharpness(float(step))
+        if score > best:
+            best, angle = score, float(step)
+    return angle if best > level * 1.02 else 0.0  # a straight page stays as it is
+
+
+def _rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    import cv2
+
+    h, w = gray.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _rules(gray: np.ndarray, scale: float) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical ruling: long thin runs of ink, kept by an opening with a line."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 10
+    )
+    out: list[list[Rule]] = []
+    for level in (True, False):
+        # heal the breaks blur and JPEG leave in a rule, then keep runs longer than a glyph
+        heal = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1) if level else (1, 9))
+        mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, heal)
+        length = max(20, int(_MIN_RULE * scale))
+        line = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if level else (1, length))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, line)
+        _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        rules: list[Rule] = []
+        for x, y, bw, bh, _area in stats[1:]:
+            if level:
+                mid = (y + bh / 2) / scale
+                rules.append(Rule(x / scale, mid, (x + bw) / scale, mid))
+            else:
+                mid = (x + bw / 2) / scale
+                rules.append(Rule(mid, y / scale, mid, (y + bh) / scale))
+        out.append(rules)
+    return out[0], out[1]
+
+
+def _lone_digits(
+    gray: np.ndarray,
+    scale: float,
+    words: Sequence[Word],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+) -> list[Word]:
+    """Table cells with ink but no word, each read on its own (the detector misses lone small
+    glyphs). Ink the recogniser cannot read becomes "?", so the cell is never taken as blank."""
+    import cv2
+
+    crops: list[tuple[np.ndarray, Word]] = []
+    margin = 3
+    for shape in table_shapes(closed_ruling(horizontal, vertical), vertical):
+        for r0, r1, c0, c1 in shape.cells:
+            x0, x1, y0, y1 = shape.xs[c0], shape.xs[c1], shape.ys[r0], shape.ys[r1]
+            if any(
+                x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.top + w.bottom) / 2 <= y1 for w in words
+            ):
+                continue
+            left, right = int(x0 * scale) + margin, int(x1 * scale) - margin
+            top, bottom = int(y0 * scale) + margin, int(y1 * scale) - margin
+            if right - left < 6 or bottom - top < 6:
+                continue
+            cell = gray[top:bottom, left:right]
+            ys, xs = (cell < _INK).nonzero()
+            if len(ys) < 8:  # empty
+                continue
+            iy0, iy1, ix0, ix1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+            if iy1 - iy0 < _MIN_GLYPH * scale:  # specks of a scan, not a digit
+                continue
+            pad_y, pad_x = max(4, int((iy1 - iy0) * 0.35)), max(6, int((iy1 - iy0) * 0.6))
+            crop = cell[max(iy0 - pad_y, 0) : iy1 + pad_y, max(ix0 - pad_x, 0) : ix1 + pad_x]
+            box = Word(
+                "?",
+                (left + ix0) / scale,
+                (top + iy0) / scale,
+                (left + ix1) / scale,
+                (top + iy1) / scale,
+            )
+            crops.append((crop, box))
+    if not crops:
+        return []
+    images = [
+        cv2.cvtColor(
+            cv2.resize(c, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), cv2.COLOR_GRAY2RGB
+        )
+        for c, _ in crops
+    ]
+    read, _ = _engine().text_rec(images)
+    out: list[Word] = []
+    for (_, box), (text, score) in zip(crops, read, strict=True):
+        text = _tidy(text) if score >= _MIN_SCORE else ""
+        out.append(box._replace(text=text or "?"))
+    return out
+
+
+def fit(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """A photo scaled so its longer side is at most _MAX_SIDE pixels, and its scale in pixels
+    per point, taking the page as A4 (the template's paper) on its longer side."""
+    import cv2
+
+    h, w = gray.shape
+    factor = min(1.0, _MAX_SIDE / max(h, w))
+    if factor < 1.0:
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    a4_long = 842.0
+    return gray, max(gray.shape) / a4_long
