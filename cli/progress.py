@@ -36,4 +36,5 @@ def ocr_progress_bar() -> Iterator[Callable[[int, int], None]]:
     try:
         yield advance
     finally:
-        bar.stop()
+        if task:  # stopping a bar never started still prints a blank line
+            bar.stop()
