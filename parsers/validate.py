@@ -15,6 +15,7 @@ from parsers.fields import (
     FIELDS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
+    FieldDef,
     TemplateVersion,
     apply_rows,
     template_fields,
@@ -176,12 +177,25 @@ def _v5(
         if f.is_amount or cell is None or cell.value is None:
             continue
         checked.append(f.key)
-        value = cell.value
-        whole = value == int(value)
-        if not whole or (value < 0 and not f.key.endswith(".delta")):
-            message = f"{f.label} 应为非负整数，实为 {_fmt(value)}"
-            failures.append(CheckResult("V5", False, message, (f.key,)))
+        if (failure := count_failure(f, cell.value)) is not None:
+            failures.append(failure)
     return _summarise("V5", failures, checked, "所有件数均为非负整数")
+
+
+def count_failure(field: FieldDef, value: Number) -> CheckResult | None:
+    """V5 for one cell: a count is a whole number and not negative, except 本年增/减 (`.delta`),
+    which may be; amounts (万元) are not counts. The store applies the same rule to the cells
+    of reports it is given, so this is the rule's one home."""
+    if field.is_amount or (value == int(value) and (value >= 0 or field.key.endswith(".delta"))):
+        return None
+    message = f"{field.label} 应为非负整数，实为 {_fmt(value)}"
+    return CheckResult("V5", False, message, (field.key,))
+
+
+@lru_cache(maxsize=8)
+def template_field_map(template: TemplateVersion) -> Mapping[str, FieldDef]:
+    """key → definition in one template (labels of shared keys differ between versions)."""
+    return {f.key: f for f in template_fields(template)}
 
 
 def prose_checks(cells: Mapping[str, Cell], prose: Mapping[str, Number]) -> list[CheckResult]:

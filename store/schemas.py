@@ -26,12 +26,12 @@ from pydantic import (
 
 from parsers.fields import FIELDS
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number, ParsedReport, ParseError
+from parsers.validate import count_failure, template_field_map
 
 KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
 # At most 16 digits before the point: more is a misread digit run, not a report's figure.
 MAX_ABS = Decimal(10) ** 16
 MAX_INT = 10**16
-_AMOUNT_KEYS = frozenset(k for k, f in FIELDS.items() if f.is_amount)
 _V5_CELLS = "v5_cells"  # validation context entry: see ReportIn._cells
 _PROSE_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
@@ -183,27 +183,19 @@ class ReportIn(BaseModel):
         return prose
 
     def v5_findings(self) -> list[CheckIn]:
-        """Failed V5 checks for counts the parser did not already flag."""
+        """Failed V5 checks (parsers.validate's rule) for counts the parser did not already
+        flag: a report built elsewhere (a bench, an import) may carry no V5 of its own."""
         flagged = {k for c in self.checks if c.rule == "V5" and not c.ok for k in c.keys}
+        fields = template_field_map(self.template)
         out: list[CheckIn] = []
         keys = self.cells if self._v5_cells is None else self._v5_cells
         for key in keys:
-            cell = self.cells[key]
-            value = cell.value
-            if value is None or (type(value) is int and value >= 0) or key in _AMOUNT_KEYS:
+            value = self.cells[key].value
+            if value is None or (type(value) is int and value >= 0) or key in flagged:
                 continue
-            field = FIELDS[key]
-            if key in flagged:
-                continue
-            if value < 0 or not is_whole(value):
-                out.append(
-                    CheckIn(
-                        rule="V5",
-                        ok=False,
-                        message=f"{field.label} 为 {cell.value}，件数应为不小于 0 的整数",
-                        keys=(key,),
-                    )
-                )
+            failure = count_failure(fields.get(key) or FIELDS[key], value)
+            if failure is not None:
+                out.append(CheckIn.model_validate(failure, from_attributes=True))
         return out
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from parsers.fields import template_fields
 from parsers.model import AMBIGUOUS, Cell, ParseError, Region
+from parsers.validate import validate
 from store.ingest import ingest_report, write_report, write_reports
 from store.reader import StoreReader
 from store.schemas import InvalidReport
@@ -160,6 +161,28 @@ def test_negative_count_is_stored_as_printed_and_reported_as_v5(engine: Engine) 
     v5 = [c for c in reader.checks(outcome.agency_id, 2023) if c.rule == "V5"]
     assert [(c.ok, c.keys) for c in v5] == [(False, ("apply.new.legal",))]
     assert "-3" in v5[0].message
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "v5"),
+    [
+        ("proactive.permit.delta", -3, [(True, ())]),  # 本年增/减 may be negative
+        ("apply.new.legal", -3, [(False, ("apply.new.legal",))]),
+        ("apply.new.legal", Decimal("2.5"), [(False, ("apply.new.legal",))]),
+    ],
+    ids=["negative-delta", "negative-count", "fraction"],
+)
+def test_the_store_keeps_the_validators_v5_and_adds_no_verdict_of_its_own(
+    engine: Engine, key: str, value: int | Decimal, v5: list[tuple[bool, tuple[str, ...]]]
+) -> None:
+    """One V5 rule (parsers.validate): a validated report is stored with exactly its checks;
+    the store used to add a failed V5 for a negative 本年增/减 that the validator passed."""
+    report = make_report(year=2019, template="2019", values={key: value})  # .delta is 2019's
+    assert report.cells[key].value == value
+    report.checks = validate(report.cells, report.template)
+    outcome = write_report(engine, report, source_name="a", data_sha256="a")
+    stored = StoreReader(engine).checks(outcome.agency_id, 2019)
+    assert [(c.ok, c.keys) for c in stored if c.rule == "V5"] == v5
 
 
 @pytest.mark.parametrize(
