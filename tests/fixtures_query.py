@@ -157,13 +157,14 @@ def make_asker(source: ReportSource, today: date = TODAY) -> Asker:
 
 
 @pytest.fixture(scope="session")
-def gold() -> MemorySource:
+def gold_memory() -> MemorySource:
+    """The gold reports as an in-memory source (the `gold` fixture is gold.json by file)."""
     return gold_source()
 
 
 @pytest.fixture(scope="session")
-def asker(gold: MemorySource) -> Asker:
-    return make_asker(gold)
+def asker(gold_memory: MemorySource) -> Asker:
+    return make_asker(gold_memory)
 
 
 # --- the question set ---------------------------------------------------------------------

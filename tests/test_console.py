@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from console import PROMPT, chart_file_name, console_help, run_console
 from query import Answer
 from services import Services
-from tests.botcli import run_bot
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -29,32 +29,27 @@ def services_for(engine: Engine) -> Services:
     return Services(engine)
 
 
-def chat(db_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run_bot(
-        "chat", database_url=db_url, stdin=stdin, cwd=cwd, timeout=120, SEED_SAMPLES="false"
-    )
-
-
-def test_piped_question_prints_the_answer_and_exits_zero(
-    bot_db_url: str, bot_engine: Engine, tmp_path: Path
-) -> None:
-    result = chat(bot_db_url, "金安区 2020 申请数量\n", tmp_path)
-    assert result.returncode == 0, result.stderr
-    expected = services_for(bot_engine).ask("金安区 2020 申请数量")
-    assert result.stdout.startswith(expected.text + "\n")
-    assert "六安市金安区数据资源管理局" in result.stdout
-    assert PROMPT not in result.stdout  # no prompt noise when piped
+def test_piped_question_prints_the_answer_and_exits_zero(bot_engine: Engine) -> None:
+    services = services_for(bot_engine)
+    out = io.StringIO()
+    assert run_console(services, stdin=io.StringIO("金安区 2020 申请数量\n"), stdout=out) == 0
+    expected = services.ask("金安区 2020 申请数量")
+    assert out.getvalue().startswith(expected.text + "\n")
+    assert "六安市金安区数据资源管理局" in out.getvalue()
+    assert PROMPT not in out.getvalue()  # no prompt noise when piped
 
 
 def test_piped_chart_writes_a_png_under_charts(
-    bot_db_url: str, bot_engine: Engine, tmp_path: Path
+    bot_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = chat(bot_db_url, "\n/chart 平潭 申请数量\n", tmp_path)
-    assert result.returncode == 0, result.stderr
-    chart = services_for(bot_engine).chart("平潭 申请数量")
+    monkeypatch.chdir(tmp_path)
+    services = services_for(bot_engine)
+    out = io.StringIO()
+    assert run_console(services, stdin=io.StringIO("\n/chart 平潭 申请数量\n"), stdout=out) == 0
+    chart = services.chart("平潭 申请数量")
     assert not isinstance(chart, Answer)
     path = tmp_path / "charts" / chart_file_name(chart.spec.title)
-    assert result.stdout == f"{chart.spec.title}\n图表已保存：{path}\n"
+    assert out.getvalue() == f"{chart.spec.title}\n图表已保存：{path}\n"
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 

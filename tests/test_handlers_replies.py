@@ -10,7 +10,6 @@ from telegram.ext import Application
 
 from handlers.replies import (
     ANSWER_PREFIX,
-    MAX_MESSAGE,
     choice_keyboard,
     reply_text,
     split_message,
@@ -21,10 +20,6 @@ from tests.fixtures_bot import BotDriver
 
 def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
-
-
-def test_limit_is_telegrams_4096() -> None:
-    assert MAX_MESSAGE == 4096
 
 
 def test_short_text_is_one_message() -> None:

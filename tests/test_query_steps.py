@@ -157,8 +157,8 @@ def test_misspelt_field_is_matched_with_a_lower_score() -> None:
 
 
 @pytest.fixture(scope="module")
-def index(gold: MemorySource) -> AgencyIndex:
-    return AgencyIndex(gold.agencies())
+def index(gold_memory: MemorySource) -> AgencyIndex:
+    return AgencyIndex(gold_memory.agencies())
 
 
 @pytest.mark.parametrize(

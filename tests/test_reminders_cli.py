@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import dispatch
 from cli.reminders import due_report
 from services import Services
 from settings import Settings
 from store import subscriptions as store
-from tests.botcli import run_bot
 from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_reminders import shanghai
 
@@ -115,11 +115,10 @@ def test_send_without_token_is_refused_when_a_telegram_reminder_is_due(
     assert len(Services(rem_engine).due_reminders(AT)) == 2
 
 
-def test_bot_py_reminders_command(rem_engine: Engine, rem_db_path: Path) -> None:
+def test_bot_py_reminders_command(
+    rem_engine: Engine, rem_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     subscribe_two(rem_engine)
-    done = run_bot(
-        "reminders", "--at", "2027-01-24T09:00",
-        database_url=f"sqlite:///{rem_db_path}", timeout=60, SEED_SAMPLES="false",
-    )  # fmt: skip
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == EXPECTED
+    settings = Settings(database_url=f"sqlite:///{rem_db_path}", seed_samples=False)
+    assert dispatch(["reminders", "--at", "2027-01-24T09:00"], settings) == 0
+    assert capsys.readouterr() == (EXPECTED, "")
