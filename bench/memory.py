@@ -30,13 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_bot_api import FakeBotApi  # noqa: E402
-from tests.fixtures_bot import BotDriver  # noqa: E402
+from tests.helpers.bot_driver import BotDriver  # noqa: E402
+from tests.helpers.documents import document  # noqa: E402
+from tests.helpers.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.helpers.hostile import Run, lying_docx, run_measured, table_page, text_rows  # noqa: E402
 
 TARGET_MB = 400
 UPLOAD = int(19.5 * 1024 * 1024)
-REAL = ROOT / "tests" / "data" / "hongze_district_2024.pdf"
+REAL = document("hongze_district_2024.pdf")
 
 
 def env(**extra: str) -> dict[str, str]:

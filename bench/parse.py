@@ -42,10 +42,9 @@ import pypdfium2.raw as pdfium_c  # noqa: E402
 
 from parsers import parse_bytes  # noqa: E402
 from tests.fixtures_parsers import load_gold  # noqa: E402
-from tests.make_docs import jinan_spec, pingtan_2023_spec, to_docx, to_pdf  # noqa: E402
-from tests.text_forms import pdfium_text, pdftotext, plumber_text, plumber_words  # noqa: E402
-
-DATA = ROOT / "tests" / "data"
+from tests.helpers.documents import TEST_DATA, all_documents, document  # noqa: E402
+from tests.helpers.make_docs import jinan_spec, pingtan_2023_spec, to_docx, to_pdf  # noqa: E402
+from tests.helpers.text_forms import pdfium_text, pdftotext, plumber_text, plumber_words  # noqa: E402
 
 
 def pin_one_core() -> None:
@@ -88,7 +87,7 @@ def bare_char_read(data: bytes) -> None:
 def samples() -> dict[str, list[tuple[str, bytes]]]:
     gold = load_gold()
     by_format: dict[str, list[tuple[str, bytes]]] = {"text": [], "html": [], "docx": [], "pdf": []}
-    for path in sorted(DATA.iterdir()):
+    for path in all_documents():
         kind = {".txt": "text", ".html": "html", ".pdf": "pdf"}.get(path.suffix)
         if kind:
             by_format[kind].append((path.name, path.read_bytes()))
@@ -108,12 +107,13 @@ TEXT_FORMS: dict[str, tuple[int, tuple[Callable[[Path], str], ...]]] = {
 
 def text_forms() -> dict[str, tuple[int, list[tuple[str, bytes]]]]:
     """Form → (floor in reports/s, files)."""
-    out = {"published": (500, [(p.name, p.read_bytes()) for p in sorted(DATA.glob("*.txt"))])}
+    published = [p for p in all_documents() if p.suffix == ".txt"]
+    out = {"published": (500, [(p.name, p.read_bytes()) for p in published])}
     for form, (floor, makers) in TEXT_FORMS.items():
-        files = [(f"{pdf} #{i}", make(DATA / pdf).encode()) for pdf in PDFS
+        files = [(f"{pdf} #{i}", make(document(pdf)).encode()) for pdf in PDFS
                  for i, make in enumerate(makers)]  # fmt: skip
         out[form] = (floor, files)
-    markdown = sorted((DATA / "markdown").glob("*.md"))
+    markdown = sorted((TEST_DATA / "markdown").glob("*.md"))
     out["markdown"] = (300, [(p.name, p.read_bytes()) for p in markdown])
     return out
 

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from parsers import ParseError, parse_bytes  # noqa: E402
 from tests.fixtures_parsers import load_gold  # noqa: E402
-from tests.text_forms import PDF_FORMS  # noqa: E402
+from tests.helpers.documents import document  # noqa: E402
+from tests.helpers.text_forms import PDF_FORMS  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 PDFS = ("hongze_district_2023.pdf", "hongze_district_2024.pdf", "huaian_city_2024.pdf")
@@ -34,7 +35,7 @@ def gold_figures(name: str) -> dict[str, object]:
 
 def forms() -> list[tuple[str, str, bytes]]:
     """(report, form, bytes) of every form held."""
-    out = [(pdf, form, make(DATA / pdf).encode()) for pdf in PDFS
+    out = [(pdf, form, make(document(pdf)).encode()) for pdf in PDFS
            for form, make in PDF_FORMS.items()]  # fmt: skip
     for path in sorted((DATA / "markdown").glob("*.md")):
         out.append((path.name.split(".")[0] + ".pdf", "markdown:" + path.name.split(".")[1],

@@ -24,6 +24,7 @@ from parsers.fields import FIELDS
 from query import Answer, Asker
 from query.memory import MemoryReport, MemorySource
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSource
+from tests.helpers.documents import document
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 6, 1)  # 去年 = 2025 in the question set
@@ -223,6 +224,6 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     # crawled text first: the original page of the same report (pingtan_2023.html) then wins
     names = sorted({e["file"] for e in gold_entries()}, key=lambda n: (not n.endswith(".txt"), n))
     for name in names:
-        assert Services(engine).ingest_upload((DATA / name).read_bytes(), name).ok
+        assert Services(engine).ingest_upload(document(name).read_bytes(), name).ok
     yield engine
     engine.dispose()

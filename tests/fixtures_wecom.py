@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.fake_wecom import FakeWeCom
+from tests.helpers.fake_wecom import FakeWeCom
 from wecom.robot import RobotClient, RobotPacer
 
 

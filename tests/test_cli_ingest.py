@@ -19,19 +19,18 @@ from parsers.model import ParsedReport
 from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
 from tests.fixtures_store import PostgresServer, dump
+from tests.helpers.documents import PROJECT, SAMPLES, TEST_DATA, document
 
-DATA = Path(__file__).resolve().parent / "data"
-PROJECT = DATA.parent.parent
-TEXT_REPORT = DATA / "luan_jinan_data_bureau_2020.txt"
+TEXT_REPORT = document("luan_jinan_data_bureau_2020.txt")
 
 
 def test_ingesting_the_test_data_twice_gives_the_same_database(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert ingest_paths(engine, [DATA], workers=2) == 0
+    assert ingest_paths(engine, [SAMPLES, TEST_DATA], workers=2) == 0
     first = capsys.readouterr().out
     before = dump(engine)
-    assert ingest_paths(engine, [DATA], workers=2) == 0
+    assert ingest_paths(engine, [SAMPLES, TEST_DATA], workers=2) == 0
     second = capsys.readouterr().out
     assert dump(engine) == before
     # pingtan 2023: the .txt comes after the .html and reads 3 cells as ambiguous: kept, not
@@ -104,7 +103,7 @@ def test_kill_9_of_ingest_takes_its_worker_processes_with_it(
     with engine.connect() as holder:
         serialise_writes(holder)  # until this transaction ends, no report is written
         ingest = subprocess.Popen(
-            [sys.executable, "bot.py", "ingest", "--workers", "2", str(DATA)],
+            [sys.executable, "bot.py", "ingest", "--workers", "2", str(SAMPLES)],
             cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:

@@ -28,9 +28,11 @@ from services import Services
 from settings import Settings
 from store.db import make_engine, upgrade
 from store.subscriptions import LeaderLock
-from tests.fake_bot_api import FakeBotApi
-from tests.fixtures_bot import ADMIN_ID, DATA_DIR, UPLOAD_FILE, USER_ID, BotDriver
-from tests.fixtures_store import PostgresServer
+from tests.fixtures_bot import UPLOAD_FILE
+from tests.helpers.bot_driver import ADMIN_ID, USER_ID, BotDriver
+from tests.helpers.documents import document
+from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.postgres import PostgresServer
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -219,7 +221,7 @@ def test_no_log_line_of_a_real_run_contains_the_token(
     """`bot.py run` answering a question and storing an upload (getFile + a file download,
     whose URLs carry the token): the captured log names neither the token nor its secret half."""
     driver = BotDriver(None, fake_bot_api)
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))
     fake_bot_api.queue_update({"message": driver.message("淮安市 2024 申请数量")})
     fake_bot_api.queue_update({"message": upload})
@@ -259,7 +261,7 @@ async def test_a_slow_upload_does_not_hold_up_other_questions(
 ) -> None:
     application = build_application(bot_settings, bot_services)
     driver = BotDriver(application, fake_bot_api)
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     upload = driver.message(None, chat_id=ADMIN_ID, document=driver.document(data, UPLOAD_FILE))
     fake_bot_api.hold_downloads()  # the upload's download hangs until released
     fake_bot_api.queue_update({"message": upload})

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from store.reader import StoreReader
-from tests.fake_bot_api import FakeBotApi, Request
-from tests.fixtures_bot import ADMIN_ID, DATA_DIR, GROUP_ID, UPLOAD_FILE, USER_ID, BotDriver
+from tests.fixtures_bot import UPLOAD_FILE
+from tests.helpers.bot_driver import ADMIN_ID, GROUP_ID, USER_ID, BotDriver
+from tests.helpers.documents import document
+from tests.helpers.fake_bot_api import FakeBotApi, Request
 
 
 def stored(engine: Engine) -> list[tuple[str, int]]:
@@ -25,7 +27,7 @@ async def test_admin_upload_is_parsed_validated_and_stored(
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:
     assert ("平潭综合实验区", 2025) not in stored(bot_engine)
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     requests = await bot_driver.send_file(data, UPLOAD_FILE, chat_id=ADMIN_ID)
     assert [r.method for r in requests][:2] == ["getFile", "@download"]
     (reply,) = texts(requests)
@@ -37,7 +39,7 @@ async def test_admin_upload_is_parsed_validated_and_stored(
 async def test_same_upload_twice_is_reported_unchanged(
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     await bot_driver.send_file(data, UPLOAD_FILE, chat_id=ADMIN_ID)
     before = stored(bot_engine)
     (reply,) = texts(await bot_driver.send_file(data, UPLOAD_FILE, chat_id=ADMIN_ID))
@@ -49,7 +51,7 @@ async def test_non_admin_upload_is_refused_politely_without_downloading(
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:
     before = stored(bot_engine)
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     requests = await bot_driver.send_file(data, UPLOAD_FILE, chat_id=USER_ID)
     assert [r.method for r in requests] == ["sendMessage"]
     assert texts(requests) == [
@@ -60,7 +62,7 @@ async def test_non_admin_upload_is_refused_politely_without_downloading(
 
 
 async def test_non_admin_file_in_a_group_is_ignored(bot_driver: BotDriver) -> None:
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     assert await bot_driver.send_file(data, UPLOAD_FILE, chat_id=GROUP_ID, user_id=USER_ID) == []
 
 
@@ -68,7 +70,7 @@ async def test_check_caption_reports_the_hongze_2023_review_inconsistency_withou
     bot_driver: BotDriver, bot_engine: Engine
 ) -> None:
     before = stored(bot_engine)
-    data = (DATA_DIR / "hongze_district_2023.pdf").read_bytes()
+    data = document("hongze_district_2023.pdf").read_bytes()
     requests = await bot_driver.send_file(
         data, "洪泽区2023年报.pdf", caption="/check", chat_id=USER_ID
     )
@@ -83,9 +85,9 @@ async def test_check_caption_reports_the_hongze_2023_review_inconsistency_withou
 
 
 async def test_check_replying_to_a_file_validates_it(bot_driver: BotDriver) -> None:
-    data = (DATA_DIR / "luan_jinan_data_bureau_2020.txt").read_bytes()
-    document = bot_driver.document(data, "jinan.txt")
-    file_message = bot_driver.message(None, chat_id=GROUP_ID, user_id=77, document=document)
+    data = document("luan_jinan_data_bureau_2020.txt").read_bytes()
+    attached = bot_driver.document(data, "jinan.txt")
+    file_message = bot_driver.message(None, chat_id=GROUP_ID, user_id=77, document=attached)
     requests = await bot_driver.say("/check", chat_id=GROUP_ID, user_id=78, reply_to=file_message)
     (reply,) = texts(requests)
     assert reply.splitlines()[:2] == ["发布前检查（未入库）：jinan.txt", "✅ 校验全部通过"]

@@ -25,8 +25,8 @@ from settings import Settings
 from store import subscriptions as store
 from store.db import make_engine, upgrade
 from store.models import Subscription
-from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_reminders import SHANGHAI, seed_huaian, shanghai
+from tests.helpers.fake_bot_api import FakeBotApi
 
 GROUP = -1001234
 CREATED = shanghai(2025, 1, 5, 12)

@@ -12,8 +12,8 @@ from handlers.questions import UNKNOWN_COMMAND_TEXT, addressed_question
 from handlers.replies import ANSWER_PREFIX
 from query import Asker
 from store.reader import StoreReader
-from tests.fake_bot_api import FakeBotApi
-from tests.fixtures_bot import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.bot_driver import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.fake_bot_api import FakeBotApi
 
 
 def asker_for(engine: Engine) -> Asker:

@@ -14,8 +14,8 @@ from handlers.replies import (
     reply_text,
     split_message,
 )
-from tests.fake_bot_api import FakeBotApi
-from tests.fixtures_bot import BotDriver
+from tests.helpers.bot_driver import BotDriver
+from tests.helpers.fake_bot_api import FakeBotApi
 
 
 def units(text: str) -> int:

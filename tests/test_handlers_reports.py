@@ -13,8 +13,8 @@ from commands import help_text
 from query import Answer, Asker
 from replies import ERROR
 from store.reader import StoreReader
-from tests.fake_bot_api import Request
-from tests.fixtures_bot import USER_ID, BotDriver
+from tests.helpers.bot_driver import USER_ID, BotDriver
+from tests.helpers.fake_bot_api import Request
 
 
 def asker_for(engine: Engine) -> Asker:

@@ -18,12 +18,12 @@ from parsers import ParseError, parse_bytes
 from parsers.accept import MAX_COUNT
 from services import Services
 from store.schemas import InvalidReport, validate_report
-from tests.fixtures_parsers import DATA_DIR
 from tests.fixtures_store import dump, make_report
-from tests.make_docs import cjk_font
-from tests.text_forms import pdftotext
+from tests.helpers.documents import document
+from tests.helpers.make_docs import cjk_font
+from tests.helpers.text_forms import pdftotext
 
-JINAN = (DATA_DIR / "luan_jinan_data_bureau_2020.txt").read_text("utf-8")
+JINAN = document("luan_jinan_data_bureau_2020.txt").read_text("utf-8")
 ASCII_WORDS = re.compile(r"[A-Za-z]{4,}")  # English words (pydantic's "Value error", "String")
 
 
@@ -122,7 +122,7 @@ def excerpt(text: str, title: str) -> str:
     return f"{title}\n{text[start:]}"
 
 
-HONGZE = pdftotext(DATA_DIR / "hongze_district_2023.pdf", "-layout")
+HONGZE = pdftotext(document("hongze_district_2023.pdf"), "-layout")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ import tracemalloc
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
-from pathlib import Path
 
 import docx
 import pytest
@@ -26,10 +25,17 @@ from parsers.extract import EMPTY
 from parsers.model import ParseError
 from parsers.pdf import BROKEN, ENCRYPTED, NO_TEXT_LAYER, UNMAPPED_FONT
 from tests.fixtures_parsers import load_gold
+from tests.helpers.documents import document
 from tests.helpers.hostile import lying_docx
-from tests.make_docs import ReportSpec, cjk_font, pingtan_2023_spec, to_docx, to_html, to_pdf
+from tests.helpers.make_docs import (
+    ReportSpec,
+    cjk_font,
+    pingtan_2023_spec,
+    to_docx,
+    to_html,
+    to_pdf,
+)
 
-DATA = Path(__file__).parent / "data"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NOT_A_REPORT = "未找到政府信息公开工作年度报告的表格，这似乎不是一份年报"
 UNRELATED = ["关于召开春季运动会的通知", "各班级：定于4月20日举行春季运动会，请做好准备。"]
@@ -108,7 +114,7 @@ def test_document_that_is_not_a_report_is_refused(data: bytes) -> None:
 # --- damaged and hostile files ---------------------------------------------------------------
 @pytest.mark.parametrize("fraction", [0.02, 0.5, 0.99])
 def test_truncated_pdf_is_refused_as_damaged(fraction: float) -> None:
-    data = (DATA / "huaian_city_2024.pdf").read_bytes()
+    data = document("huaian_city_2024.pdf").read_bytes()
     assert refusal(data[: int(len(data) * fraction)]) == BROKEN
 
 

@@ -24,8 +24,9 @@ from parsers.html import html_document
 from parsers.model import ParseError
 from parsers.pdf import MAX_PAGES
 from tests.fixtures_parsers import load_gold
-from tests.make_docs import Cell as MakeCell
-from tests.make_docs import (
+from tests.helpers.documents import document
+from tests.helpers.make_docs import Cell as MakeCell
+from tests.helpers.make_docs import (
     ReportSpec,
     jinan_spec,
     pingtan_2023_spec,
@@ -35,7 +36,6 @@ from tests.make_docs import (
     to_pdf,
 )
 
-DATA = Path(__file__).parent / "data"
 GOLD = load_gold()
 SPECS: dict[str, Callable[[dict[str, dict[str, Any]]], ReportSpec]] = {
     "jinan_2019_template": jinan_spec,
@@ -158,7 +158,7 @@ def test_gbk_page_with_meta_charset_parses_like_utf8() -> None:
 
 # --- the real HTML samples -------------------------------------------------------------------
 def real(name: str) -> Document:
-    return extract((DATA / name).read_bytes())
+    return extract(document(name).read_bytes())
 
 
 def test_shanghai_html_keeps_blank_cells_units_and_joins_broken_header_words() -> None:

@@ -4,21 +4,19 @@ catch-all, so a crash is seen here instead of being turned into a generic messag
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import parse_document
 from parsers.extract import extract
 from parsers.model import ParsedReport, ParseError
+from tests.helpers.documents import document
 
-DATA = Path(__file__).parent / "data"
 TEXTS = [
-    (DATA / name).read_bytes()
+    document(name).read_bytes()
     for name in ("luan_jinan_data_bureau_2020.txt", "pingtan_2021.txt", "pingtan_2023.txt")
 ]
-PAGES = [(DATA / name).read_bytes() for name in ("shanghai_gov_office_2019.html",)]
+PAGES = [document(name).read_bytes() for name in ("shanghai_gov_office_2019.html",)]
 WORDS = [
     "一、本年新收政府信息公开申请数量", "（三）不予公开", "1.属于国家秘密", "（七）总计",
     "第二十条第（一）项", "信息内容", "规章", "本年制发件数", "行政复议", "行政诉讼", "总计",

@@ -15,7 +15,15 @@ import pytest
 from parsers import parse_bytes
 from parsers.model import ParsedReport
 from tests.fixtures_parsers import load_gold
-from tests.make_docs import ReportSpec, jinan_spec, pingtan_2023_spec, to_docx, to_html, to_pdf
+from tests.helpers.documents import document
+from tests.helpers.make_docs import (
+    ReportSpec,
+    jinan_spec,
+    pingtan_2023_spec,
+    to_docx,
+    to_html,
+    to_pdf,
+)
 
 DATA = Path(__file__).parent / "data"
 GOLD = load_gold()
@@ -26,7 +34,7 @@ FORMAT = {".pdf": "pdf", ".html": "html"}
 
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, ParsedReport]:
-    return {name: parse_bytes((DATA / name).read_bytes(), filename=name) for name in RICH}
+    return {name: parse_bytes(document(name).read_bytes(), filename=name) for name in RICH}
 
 
 def mismatches(report: ParsedReport, expected: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -9,11 +9,11 @@ import pytest
 from parsers.meta import published_on, read_meta, region_of
 from parsers.model import Region
 from parsers.prose import prose_figures
-from tests.fixtures_parsers import DATA_DIR
+from tests.helpers.documents import document
 
 
 def _text(name: str) -> str:
-    return (DATA_DIR / name).read_text(encoding="utf-8")
+    return document(name).read_text(encoding="utf-8")
 
 
 def test_agency_on_the_line_above_the_title_with_bracketed_alias() -> None:

@@ -17,7 +17,8 @@ import pytest
 from parsers import parse_bytes
 from parsers.model import AMBIGUOUS, ParsedReport
 from tests.fixtures_parsers import DATA_DIR, load_gold
-from tests.text_forms import PDF_FORMS, pdftotext
+from tests.helpers.documents import TEST_DATA, document
+from tests.helpers.text_forms import PDF_FORMS, pdftotext
 
 PDFS = ("hongze_district_2023.pdf", "hongze_district_2024.pdf", "huaian_city_2024.pdf")
 EXTRA = {e["file"]: e for e in json.loads((DATA_DIR / "gold_extra.json").read_text("utf-8"))}
@@ -45,7 +46,7 @@ CASES = [(pdf, form) for pdf in PDFS for form in PDF_FORMS]
 
 @pytest.mark.parametrize(("pdf", "form"), CASES, ids=[f"{p[:-4]}-{f}" for p, f in CASES])
 def test_every_gold_figure_of_the_pasted_text(pdf: str, form: str) -> None:
-    report = parse_text(PDF_FORMS[form](DATA_DIR / pdf))
+    report = parse_text(PDF_FORMS[form](document(pdf)))
     entry = load_gold()[pdf]
     assert (report.agency, report.year, report.template) == (
         entry["agency"],
@@ -69,7 +70,7 @@ def test_reading_order_text_was_refused_before_and_reads_by_order_now(
     tmp_path: Path,
 ) -> None:
     """pdftotext's default order: labels away from numbers, 表三 partly column by column."""
-    text = PDF_FORMS["pdftotext"](DATA_DIR / "hongze_district_2024.pdf")
+    text = PDF_FORMS["pdftotext"](document("hongze_district_2024.pdf"))
     assert "1\n0\n1\n0\n0\n" in text  # a block of 表三 read down its first column
     report = parse_text(text)
     assert report.cells["result.unable.no_info.natural"].value == 31
@@ -77,7 +78,7 @@ def test_reading_order_text_was_refused_before_and_reads_by_order_now(
     assert not [c for c in report.checks if not c.ok and c.rule != "W2"]
 
 
-MARKDOWN = DATA_DIR / "markdown"
+MARKDOWN = TEST_DATA / "markdown"
 # Written by hand from the real reports the way converters write them (tests/data/markdown):
 # pymupdf4llm (a table per page, Col1… headers, <br> in cells, page footers between tables),
 # marker (a table per row group, 数据1…数据6 headers, a header repeated above rows it does not

@@ -11,6 +11,7 @@ import pytest
 
 from parsers import parse_file
 from parsers.prose import APPROXIMATE, TEXT_FACTS, prose_facts
+from tests.helpers.documents import document
 
 DATA = Path(__file__).parent / "data"
 GOLD: dict[str, dict[str, list[object]]] = {
@@ -22,7 +23,7 @@ GOLD: dict[str, dict[str, list[object]]] = {
 
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, list[object]]:
-    return {name: parse_file(DATA / name).facts for name in GOLD}  # type: ignore[misc]
+    return {name: parse_file(document(name)).facts for name in GOLD}  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("name", sorted(GOLD))

@@ -16,7 +16,8 @@ from parsers import MAX_FILE_BYTES, ParseError, parse_bytes, parse_document, par
 from parsers.layout import map_document
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT
 from parsers.text import text_document
-from tests.fixtures_parsers import DATA_DIR, load_gold
+from tests.fixtures_parsers import load_gold
+from tests.helpers.documents import document
 
 TEXT_GOLD = {name: entry for name, entry in load_gold().items() if name.endswith(".txt")}
 
@@ -34,7 +35,7 @@ FROM_OTHER_DOCUMENTS = {
 
 
 def _parse(name: str) -> Any:
-    return parse_file(DATA_DIR / name)
+    return parse_file(document(name))
 
 
 @pytest.mark.parametrize("name", sorted(TEXT_GOLD), ids=sorted(TEXT_GOLD))
@@ -73,7 +74,7 @@ def test_jinan_gives_every_printed_cell_and_the_derived_sums() -> None:
 
 
 def test_jinan_shifted_and_padded_rows_land_on_their_keys() -> None:
-    doc = text_document((DATA_DIR / "luan_jinan_data_bureau_2020.txt").read_text("utf-8"))
+    doc = text_document(document("luan_jinan_data_bureau_2020.txt").read_text("utf-8"))
     layout = map_document(doc, year=2020)
     # "7.属于行政执法案卷" starts its own line; rows under （四） carry an extra trailing 0.
     assert layout.cells["result.withheld.enforcement_file.total"].raw == "0"
@@ -82,7 +83,7 @@ def test_jinan_shifted_and_padded_rows_land_on_their_keys() -> None:
 
 
 def test_glued_crawl_text_becomes_label_and_run_rows() -> None:
-    doc = text_document((DATA_DIR / "pingtan_2021.txt").read_text("utf-8"))
+    doc = text_document(document("pingtan_2021.txt").read_text("utf-8"))
     assert doc.runs_together
     assert doc.rows[0][1] == "000" and doc.rows[0][0].endswith("规章")
     assert ["行政规范性文件", "693665"] in doc.rows
@@ -132,7 +133,7 @@ def test_procurement_run_in_yuan_is_ambiguous_in_wan() -> None:
 
 
 def test_crlf_full_width_digits_and_nbsp_read_like_plain_text() -> None:
-    plain = (DATA_DIR / "luan_jinan_data_bureau_2020.txt").read_text("utf-8")
+    plain = document("luan_jinan_data_bureau_2020.txt").read_text("utf-8")
     table_start = plain.index("三、收到和处理")
     odd = plain[:table_start] + plain[table_start:].replace("0", "０")
     odd = odd.replace("\n", "\r\n").replace("行政许可\t", "行政许可\u00a0\u00a0")
@@ -190,7 +191,7 @@ def test_missing_file_is_a_parse_error(tmp_path: Path) -> None:
 def test_cli_parse_json_and_exit_code_for_a_non_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["parse", str(DATA_DIR / "luan_jinan_data_bureau_2020.txt"), "--json"]) == 0
+    assert main(["parse", str(document("luan_jinan_data_bureau_2020.txt")), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["agency"] == "六安市金安区数据资源管理局"
     assert out["region"] == {"province": "安徽省", "city": "六安市", "county": "金安区"}

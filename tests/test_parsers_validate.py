@@ -13,7 +13,8 @@ from parsers.layout import _collect, row_specs
 from parsers.model import Cell, CheckResult
 from parsers.text import text_document
 from parsers.validate import carry_over_check, prose_checks, validate
-from tests.fixtures_parsers import DATA_DIR, load_gold
+from tests.fixtures_parsers import load_gold
+from tests.helpers.documents import document
 
 CONSISTENT = sorted(
     name for name, entry in load_gold().items() if name.endswith((".txt", ".html"))
@@ -26,7 +27,7 @@ def failed(checks: list[CheckResult]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("name", CONSISTENT)
 def test_consistent_reports_pass_v1_to_v5(name: str) -> None:
-    report = parse_file(DATA_DIR / name)
+    report = parse_file(document(name))
     rules = {c.rule for c in report.checks if c.ok}
     assert {"V1", "V2", "V3", "V4", "V5"} <= rules
     assert [c for c in report.checks if not c.ok and c.rule.startswith("V")] == []
@@ -105,7 +106,7 @@ def test_hongze_2023_review_row_is_flagged() -> None:
 
 
 def test_hongze_2023_pdf_is_flagged_the_same_way() -> None:
-    report = parse_file(DATA_DIR / "hongze_district_2023.pdf")
+    report = parse_file(document("hongze_district_2023.pdf"))
     assert [r for r, _ in failed(report.checks)] == ["V4", "V4"]
     assert report.single_other_row
 
@@ -134,7 +135,7 @@ def test_ambiguous_and_missing_cells_are_not_checked() -> None:
 
 
 def test_w2_compares_prose_with_tables() -> None:
-    report = parse_file(DATA_DIR / "hongze_district_2024.pdf")
+    report = parse_file(document("hongze_district_2024.pdf"))
     assert failed(report.checks) == [("W2", "正文称收到申请 17 件，表格为 95 件")]
     cells = {"apply.new.total": Cell(81, "81")}
     assert prose_checks(cells, {"apply.new.total": 81, "proactive.total": 13561}) == [
@@ -161,7 +162,7 @@ def test_pingtan_result_rows_really_sum_to_the_total(year: int) -> None:
 
     Split on their own row totals (without the column rules the solver also uses), every 总计
     cell of 表三 has one reading, and the result rows add up to （七）总计 in every report."""
-    doc = text_document((DATA_DIR / f"pingtan_{year}.txt").read_text("utf-8"))
+    doc = text_document(document(f"pingtan_{year}.txt").read_text("utf-8"))
     template = "2019" if year == 2019 else "2021"
     specs = row_specs(template, single_other=False)
     runs = _collect(doc).runs
@@ -173,12 +174,12 @@ def test_pingtan_result_rows_really_sum_to_the_total(year: int) -> None:
         alone["apply.new.total"] + alone["apply.carried_in.total"]
         == alone["result.total.total"] + alone["apply.carried_forward.total"]
     )
-    report = parse_file(DATA_DIR / f"pingtan_{year}.txt")
+    report = parse_file(document(f"pingtan_{year}.txt"))
     assert [c.ok for c in report.checks if c.rule == "V2"] == [True]
     assert not any("勾稽关系" in w for w in report.warnings)
 
 
 def test_shanghai_prose_contradicting_the_table_is_a_w2_warning() -> None:
-    report = parse_file(DATA_DIR / "shanghai_gov_office_2019.html")
+    report = parse_file(document("shanghai_gov_office_2019.html"))
     assert failed(report.checks) == [("W2", "正文称无法提供 265 件，表格为 337 件")]
     assert report.cells["result.unable.total"].value == 337  # the table counts

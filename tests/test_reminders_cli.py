@@ -14,8 +14,8 @@ from cli.reminders import due_report
 from services import Services
 from settings import Settings
 from store import subscriptions as store
-from tests.fake_bot_api import FakeBotApi
 from tests.fixtures_reminders import shanghai
+from tests.helpers.fake_bot_api import FakeBotApi
 
 AT = shanghai(2027, 1, 24, 9)
 EXPECTED = """\

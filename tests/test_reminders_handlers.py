@@ -14,8 +14,8 @@ from reminders.schedule import upcoming
 from reminders.texts import CHOOSE_KIND, CHOOSE_REGION, NOT_ADMIN, NOTHING_SUBSCRIBED
 from services import plan_of
 from store import subscriptions as store
-from tests.fake_bot_api import FakeBotApi, Request
-from tests.fixtures_bot import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.bot_driver import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.fake_bot_api import FakeBotApi, Request
 
 ADMIN = 777
 SHANGHAI = ZoneInfo("Asia/Shanghai")

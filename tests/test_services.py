@@ -14,9 +14,9 @@ from parsers.model import ParsedReport
 from query import Answer
 from services import Services
 from tests.fixtures_store import dump
+from tests.helpers.documents import document
 
-DATA = Path(__file__).resolve().parent / "data"
-TEXT_REPORT = DATA / "luan_jinan_data_bureau_2020.txt"
+TEXT_REPORT = document("luan_jinan_data_bureau_2020.txt")
 
 
 def test_an_upload_is_stored_once_and_known_bytes_are_not_parsed_again(
@@ -99,6 +99,6 @@ def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) ->
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT source_name, year FROM reports")).all()
     assert rows == [("luan_jinan_data_bureau_2020.txt", 2020)]
-    shutil.copy(DATA / "pingtan_2019.txt", samples)
+    shutil.copy(document("pingtan_2019.txt"), samples)
     assert Services(engine).seed_if_empty(samples) == 0
     assert dump(engine) == seeded

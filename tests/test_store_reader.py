@@ -184,13 +184,11 @@ def test_across_puts_larger_first_ties_by_agency_and_ambiguous_last(engine: Engi
 
 
 def test_prose_facts_are_read_with_their_sentence_like_cells(engine: Engine) -> None:
-    from pathlib import Path
-
     from parsers import parse_file
+    from tests.helpers.documents import document
 
-    data = Path(__file__).parent / "data"
     for name in ("pingtan_2021.txt", "pingtan_2023.txt"):
-        write_report(engine, parse_file(data / name), source_name=name, data_sha256=name)
+        write_report(engine, parse_file(document(name)), source_name=name, data_sha256=name)
     reader = StoreReader(engine)
     (agency,) = reader.agencies()
     fact = reader.figures(agency.id, 2023, ["text.proactive.total", "apply.new.total"])

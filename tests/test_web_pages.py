@@ -459,7 +459,7 @@ def test_compare_adds_an_agency_by_name(web_client: TestClient) -> None:
 
 def test_api_ask_is_exactly_ask_json(web_client: TestClient, web_db_url: str) -> None:
     """Byte for byte what `python bot.py ask --json` prints, for every kind of reply."""
-    from tests.botcli import run_bot
+    from tests.helpers.cli import run_bot
 
     questions = [
         JINAN,  # one value with other readings

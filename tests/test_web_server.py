@@ -6,10 +6,10 @@ import signal
 
 import httpx
 
-from tests.botcli import run_bot
-from tests.fake_bot_api import FakeBotApi
-from tests.fixtures_bot import BotDriver
 from tests.fixtures_web import start_site, stop_site
+from tests.helpers.bot_driver import BotDriver
+from tests.helpers.cli import run_bot
+from tests.helpers.fake_bot_api import FakeBotApi
 
 
 def test_bot_web_serves_the_pages_and_stops_cleanly(web_db_url: str) -> None:

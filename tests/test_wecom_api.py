@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom
+from tests.helpers.fake_wecom import AGENT_ID, CORP_ID, SECRET, FakeWeCom
 from wecom.api import AppClient, WeComError
 
 

@@ -19,7 +19,10 @@ from sqlalchemy import Engine
 import logs
 from services import Services
 from settings import Settings
-from tests.fake_wecom import (
+from tests.fixtures_bot import UPLOAD_FILE
+from tests.fixtures_store import dump
+from tests.helpers.documents import TEST_DATA, document
+from tests.helpers.fake_wecom import (
     AES_KEY,
     AGENT_ID,
     CORP_ID,
@@ -30,12 +33,10 @@ from tests.fake_wecom import (
     message_xml,
     verification_query,
 )
-from tests.fixtures_bot import DATA_DIR, UPLOAD_FILE
-from tests.fixtures_store import dump
 from wecom.channel import serve_app
 
 ADMIN = "WangAdmin"
-GOLD = {(r["file"]): r for r in json.loads((DATA_DIR / "gold.json").read_text())}
+GOLD = {(r["file"]): r for r in json.loads((TEST_DATA / "gold.json").read_text())}
 
 
 def app_settings(wecom: FakeWeCom, database_url: str) -> Settings:
@@ -134,7 +135,7 @@ async def test_help_and_unknown_commands(app: App) -> None:
 
 
 async def test_an_admins_file_is_stored(app: App, bot_engine: Engine) -> None:
-    data = (DATA_DIR / UPLOAD_FILE).read_bytes()
+    data = document(UPLOAD_FILE).read_bytes()
     media_id = app.wecom.add_media(data, UPLOAD_FILE)
     before = len(app.wecom.calls("message/send"))
     plain = message_xml(
@@ -150,7 +151,7 @@ async def test_an_admins_file_is_stored(app: App, bot_engine: Engine) -> None:
 
 async def test_anyone_elses_file_is_only_checked(app: App, bot_engine: Engine) -> None:
     stored = dump(bot_engine)
-    media_id = app.wecom.add_media((DATA_DIR / UPLOAD_FILE).read_bytes(), UPLOAD_FILE)
+    media_id = app.wecom.add_media(document(UPLOAD_FILE).read_bytes(), UPLOAD_FILE)
     before = len(app.wecom.calls("message/send"))
     await app.post(message_xml("", msg_type="file", MediaId=media_id, FileName=UPLOAD_FILE))
     _, summary = await app.replies(before, 2)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.fake_wecom import (
+from tests.helpers.fake_wecom import (
     AES_KEY,
     CORP_ID,
     TOKEN,

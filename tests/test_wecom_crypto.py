@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.fake_wecom import encrypt, message_xml
+from tests.helpers.fake_wecom import encrypt, message_xml
 from wecom.crypto import CallbackCipher, CallbackError, aes_key, signature
 from wecom.envelope import EnvelopeError, encrypted_part, parse_message
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 from reminders.parse import parse_subscribe
 from reminders.schedule import DUPLICATE, PAUSED, SENT, upcoming
 from services import Services
-from tests.botcli import run_bot
-from tests.fake_wecom import FakeWeCom
 from tests.fixtures_reminders import shanghai
 from tests.fixtures_wecom import Clock
+from tests.helpers.cli import run_bot
+from tests.helpers.fake_wecom import FakeWeCom
 from wecom.delivery import RobotReminders, deliver
 from wecom.robot import RATE_LIMIT_WAIT, RobotClient, parse_webhook
 

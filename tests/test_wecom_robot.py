@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_wecom import FakeWeCom
 from tests.fixtures_wecom import Clock
+from tests.helpers.fake_wecom import FakeWeCom
 from wecom.api import WeComError
 from wecom.robot import (
     RATE_LIMIT_WAIT,

@@ -18,9 +18,10 @@ from sqlalchemy import Engine
 
 from reminders.parse import parse_subscribe
 from services import Services
-from tests.botcli import PROJECT
-from tests.fake_bot_api import FakeBotApi
-from tests.fake_wecom import (
+from tests.helpers.bot_driver import BotDriver
+from tests.helpers.cli import PROJECT
+from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.fake_wecom import (
     AES_KEY,
     AGENT_ID,
     CORP_ID,
@@ -30,7 +31,6 @@ from tests.fake_wecom import (
     encrypted_callback,
     message_xml,
 )
-from tests.fixtures_bot import BotDriver
 
 QUESTION = "淮安市 2024 年行政复议多少件"
 

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from settings import Settings
-from tests.fake_wecom import AES_KEY
+from tests.helpers.fake_wecom import AES_KEY
 
 APP = {
     "WECOM_CORP_ID": "ww0123456789abcdef",

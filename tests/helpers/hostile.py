@@ -17,7 +17,8 @@ from pathlib import Path
 
 import docx
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.helpers.documents import document
+
 HUGE = int(49.5 * 1024 * 1024)
 
 
@@ -58,7 +59,7 @@ def table_page(size: int = HUGE) -> bytes:
 
 def text_rows(size: int = HUGE) -> bytes:
     """A real report's text followed by tab-separated rows of numbers."""
-    real = (DATA / "pingtan_2021.txt").read_bytes()
+    real = document("pingtan_2021.txt").read_bytes()
     row = "予以公开\t".encode() + b"\t".join([b"12"] * 8) + b"\n"
     return real + row * ((size - len(real)) // len(row))
 

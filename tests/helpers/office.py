@@ -9,8 +9,9 @@ the year but not the agency (`heading="bare"`), leaving the agency to the first 
 columns, widens a table past the margin or pushes a table down so its rows break across pages.
 
 Sources are the reports in tests/data: the two HTML pages as published (the 上海 fragment wrapped
-in a site page), and for the text and PDF reports a page rebuilt from their gold (`tests.make_docs`
-lays the template tables out with their merged cells) around the report's own prose.
+in a site page), and for the text and PDF reports a page rebuilt from their gold
+(`tests.helpers.make_docs` lays the template tables out with their merged cells) around the
+report's own prose.
 
 LibreOffice runs headless with its own temporary profile and without network (`unshare -n` where
 the kernel allows). Every result is cached on disk under `.cache/office/` (or
@@ -44,7 +45,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
-from tests.make_docs import ReportSpec, jinan_spec, to_html
+from tests.helpers.documents import document
+from tests.helpers.make_docs import ReportSpec, jinan_spec, to_html
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -268,10 +270,10 @@ def report_page(name: str, *, heading: Heading = "full") -> bytes:
     """
     entry = gold()[name]
     if name == "pingtan_2023.html":
-        markup = (DATA / name).read_text("utf-8")
+        markup = document(name).read_text("utf-8")
     elif name.endswith(".html"):
         markup = site_page(
-            (DATA / name).read_text("utf-8"),
+            document(name).read_text("utf-8"),
             place="上海",
             host="上海市人民政府",
             published="2020-01-31",
@@ -357,7 +359,7 @@ def _rebuilt_spec(name: str) -> ReportSpec:
     entry = gold()[name]
     if name == "luan_jinan_data_bureau_2020.txt":
         return jinan_spec({name: entry})
-    lines = list(_pdf_paragraphs(DATA / name))
+    lines = list(_pdf_paragraphs(document(name)))
     start = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开"))
     end = next(i for i, line in enumerate(lines) if line.startswith("五、存在"))
     return ReportSpec(
@@ -412,7 +414,7 @@ def saved_as_word_many(items: Sequence[tuple[str, Heading]], target: Target) -> 
 
 def pasted_into_word(names: Sequence[str], target: Target = "docx") -> list[bytes]:
     """Crawled or copied text reports pasted into Word and saved: paragraphs, no tables."""
-    return convert_many([((DATA / name).read_bytes(), ".txt") for name in names], target)
+    return convert_many([(document(name).read_bytes(), ".txt") for name in names], target)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from tests.fake_bot_api import UploadedFile, _parse_body
+from tests.helpers.fake_bot_api import UploadedFile, _parse_body
 
 CORP_ID = "ww0123456789abcdef"
 AGENT_ID = 1000002

@@ -25,8 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_COLUMNS, TemplateVersion, apply_rows
-
-DATA = Path(__file__).parent / "data"
+from tests.helpers.documents import document
 
 
 @dataclass(frozen=True)
@@ -343,7 +342,7 @@ def jinan_spec(gold: dict[str, dict[str, object]]) -> ReportSpec:
     entry = gold["luan_jinan_data_bureau_2020.txt"]
     lines = [
         line.strip()
-        for line in (DATA / "luan_jinan_data_bureau_2020.txt").read_text("utf-8").splitlines()
+        for line in document("luan_jinan_data_bureau_2020.txt").read_text("utf-8").splitlines()
         if line.strip()
     ]
     start = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开"))
