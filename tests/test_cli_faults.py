@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 from store.db import make_engine, upgrade
 from store.faults import CANNOT_OPEN, DISK_FULL, NOTHING_LOST, READ_ONLY, UNREACHABLE
-from tests.fixtures_store import PostgresServer
+from tests.helpers.documents import document
+from tests.helpers.postgres import PostgresServer
 from tests.test_store_loaders import make_files
 
 PROJECT = Path(__file__).resolve().parent.parent
-DATA = PROJECT / "tests" / "data"
 
 
 def bot(*args: str, url: str) -> subprocess.CompletedProcess[str]:
@@ -100,11 +100,11 @@ def test_a_full_disk_stops_ingest_with_the_summary_and_loses_nothing(
 
 def test_a_read_only_file_system_is_two_lines(tmpfs: Path) -> None:
     url = f"sqlite:///{tmpfs / 'nianbao.sqlite3'}"
-    assert bot("ingest", str(DATA / "pingtan_2021.txt"), url=url).returncode == 0
+    assert bot("ingest", str(document("pingtan_2021.txt")), url=url).returncode == 0
     remount(tmpfs, "ro")
     try:
         # SQLite cannot make its -wal and -shm files there: it cannot open the database
-        for args in (("ingest", str(DATA / "pingtan_2019.txt")), ("ask", "平潭 2021 申请数量")):
+        for args in (("ingest", str(document("pingtan_2019.txt"))), ("ask", "平潭 2021 申请数量")):
             assert_two_lines(bot(*args, url=url), READ_ONLY, CANNOT_OPEN)
     finally:
         remount(tmpfs, "rw")
@@ -113,9 +113,9 @@ def test_a_read_only_file_system_is_two_lines(tmpfs: Path) -> None:
 def test_a_read_only_database_file_is_two_lines(tmp_path: Path) -> None:
     database = tmp_path / "nianbao.sqlite3"
     url = f"sqlite:///{database}"
-    assert bot("ingest", str(DATA / "pingtan_2021.txt"), url=url).returncode == 0
+    assert bot("ingest", str(document("pingtan_2021.txt")), url=url).returncode == 0
     with _read_only(database):
-        run = bot("ingest", str(DATA / "pingtan_2019.txt"), url=url)
+        run = bot("ingest", str(document("pingtan_2019.txt")), url=url)
     assert_two_lines(run, READ_ONLY)
 
 
@@ -125,7 +125,7 @@ def test_a_stopped_postgresql_is_two_lines(own_postgres: PostgresServer) -> None
     upgrade(engine)
     engine.dispose()
     own_postgres.stop()
-    for args in (("ingest", str(DATA / "pingtan_2021.txt")), ("ask", "平潭 2021 申请数量"),
+    for args in (("ingest", str(document("pingtan_2021.txt"))), ("ask", "平潭 2021 申请数量"),
                  ("export", "out.csv"), ("reminders", "--at", "2027-01-24T09:00")):  # fmt: skip
         assert_two_lines(bot(*args, url=url), UNREACHABLE)
 

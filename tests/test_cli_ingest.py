@@ -18,8 +18,9 @@ from cli.ingest import ingest_paths
 from parsers.model import ParsedReport
 from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
-from tests.fixtures_store import PostgresServer, dump
+from tests.fixtures_store import dump
 from tests.helpers.documents import PROJECT, SAMPLES, TEST_DATA, document
+from tests.helpers.postgres import PostgresServer
 
 TEXT_REPORT = document("luan_jinan_data_bureau_2020.txt")
 

@@ -11,8 +11,8 @@ import logging
 
 import pytest
 
-from tests.fake_bot_api import Request
-from tests.fixtures_bot import BotDriver
+from tests.helpers.bot_driver import BotDriver
+from tests.helpers.fake_bot_api import Request
 
 HUGE = "9" * 30  # beyond SQLite's 64-bit integers
 ENDLESS = "9" * 5000  # beyond int()'s 4,300 digits

@@ -33,6 +33,7 @@ from parsers.detect import sniff
 from parsers.docx import TOO_LARGE
 from parsers.model import ParsedReport, ParseError
 from tests.helpers import office
+from tests.helpers.documents import document
 
 HEADINGS = ("full", "bare", "none", "framed")
 SAVED = [(name, heading) for name in office.PAGES for heading in HEADINGS]
@@ -157,7 +158,7 @@ def test_every_gold_cell_of_a_page_saved_as_word_parses_exactly(
 def test_a_text_pasted_into_word_reads_as_the_text_does() -> None:
     for name, data in zip(office.PASTED, office.pasted_into_word(office.PASTED), strict=True):
         report = parse_bytes(data)
-        text = parse_bytes((office.DATA / name).read_bytes())
+        text = parse_bytes(document(name).read_bytes())
         assert (*identity(report), report.format) == (*gold_identity(name), "docx"), name
         assert report.figures == text.figures, name
         missed = mismatches(report, office.gold()[name]["figures"])

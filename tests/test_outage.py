@@ -20,10 +20,10 @@ from services import Services, plan_of
 from settings import Settings
 from store import subscriptions as store
 from store.db import make_engine, upgrade
-from tests.fake_bot_api import FakeBotApi, Request
-from tests.fixtures_bot import USER_ID, BotDriver
 from tests.fixtures_reminders import seed_huaian
-from tests.fixtures_store import PostgresServer
+from tests.helpers.bot_driver import USER_ID, BotDriver
+from tests.helpers.fake_bot_api import FakeBotApi, Request
+from tests.helpers.postgres import PostgresServer
 
 QUESTION = "淮安市财政局 2024 申请数量"
 

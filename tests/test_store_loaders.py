@@ -23,8 +23,9 @@ from sqlalchemy import Engine, text
 from store.db import make_engine, upgrade
 from store.ingest import write_report
 from tests.fixtures_parsers import load_gold
-from tests.fixtures_store import PostgresServer, make_report
+from tests.fixtures_store import make_report
 from tests.helpers.make_docs import pingtan_2023_spec, to_html
+from tests.helpers.postgres import PostgresServer
 from tests.test_store_processes import spawn, wait_for
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ from reminders.parse import parse_subscribe
 from reminders.texts import too_many_text
 from services import MAX_SUBSCRIPTIONS, Services
 from store import subscriptions as store
-from tests.fake_bot_api import FakeBotApi, Request
-from tests.fixtures_bot import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.bot_driver import GROUP_ID, USER_ID, BotDriver
+from tests.helpers.fake_bot_api import FakeBotApi, Request
 
 ADMIN = 777
 
