@@ -249,7 +249,7 @@ def ocr_rows(runs: int) -> None:
     copier = Copier(dpi=DPI)
     read_page(np.full((200, 200), 255, dtype=np.uint8), DPI / 72)  # load the models once
     times: list[float] = []
-    for path in sorted(DATA.glob("*.pdf")):
+    for path in [p for p in all_documents() if p.suffix == ".pdf"]:
         for index in (0, 3):
             gray = np.array(jpeg(page_images(path.name, copier, [index])[0], copier.quality))
             best = float("inf")

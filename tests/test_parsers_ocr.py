@@ -26,8 +26,9 @@ from parsers.ocr_worker import TIMEOUT, TOO_MANY, Limits, read_pdf_pages
 from parsers.pdf import pdf_document
 from parsers.trust import withhold_misreads
 from tests.fixtures_parsers import load_gold
+from tests.helpers.documents import document
+from tests.helpers.make_docs import cjk_font
 from tests.helpers.scans import photo_png, scanned_pdf
-from tests.make_docs import cjk_font
 
 DATA = Path(__file__).parent / "data"
 GOLD = load_gold()
@@ -37,7 +38,7 @@ SCANNED = {"huaian_city_2024.pdf": [0, 2, 3, 4], "hongze_district_2023.pdf": [0,
 # Gold cells OCR leaves unread on these scans (withheld as suspect, or their row unreadable).
 KNOWN_MISSES = {
     name: set(keys)
-    for name, keys in json.loads((DATA / "ocr_known_misses.json").read_text("utf-8")).items()
+    for name, keys in json.loads(document("ocr_known_misses.json").read_text("utf-8")).items()
 }
 
 

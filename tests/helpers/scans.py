@@ -3,20 +3,19 @@
 Each page is rendered with PDFium, turned by a slight skew, blurred, speckled with dust and saved
 as a JPEG inside an image-only PDF: no text layer, nothing but pictures of the pages. The same
 pages as PNG stand in for photos and screenshots. Everything is made in the test run, from the
-PDFs in tests/data, with a fixed random seed.
+PDFs (tests.helpers.documents), with a fixed random seed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import numpy as np
 import pypdfium2
 from PIL import Image, ImageFilter
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.helpers.documents import document
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def page_images(
     name: str, copier: Copier = Copier(), pages: list[int] | None = None
 ) -> list[Image.Image]:
     """The report's pages (0-based `pages`, default all) as a copier sees them (greyscale)."""
-    pdf = pypdfium2.PdfDocument(DATA / name)
+    pdf = pypdfium2.PdfDocument(document(name))
     rng = np.random.default_rng(19)
     out: list[Image.Image] = []
     try:
