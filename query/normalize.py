@@ -72,8 +72,8 @@ def normalize(text: str) -> str:
     text = to_simplified(text)
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
+    text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
-    text = _PUNCT.sub(" ", text.lower())
     return _SPACES.sub(" ", text).strip()
 
 
