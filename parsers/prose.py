@@ -224,7 +224,10 @@ def _phrase(sentence: str, start: int, end: int, previous_end: int) -> tuple[str
     if len(re.findall(r"[\u4e00-\u9fff]", words)) < 3:  # 组织 4 次检查: the words come after
         after = re.split(r"[，,。；;、：:]", sentence[end:], maxsplit=1)[0]
         words += _QUOTED.sub("", after)[:20]
-    return lead, words[-24:].lstrip("、，,）)：:")
+    words = words[-24:].lstrip("、，,）)：:")
+    if clause_start < previous_end and sentence[previous_end : previous_end + 1] in "、和及":
+        words = sentence[clause_start : clause_start + 2] + words  # 关停…网站1个、政务新媒体2个
+    return lead, words
 
 
 def _number(text: str) -> Number:

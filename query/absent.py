@@ -16,7 +16,7 @@ from query.answer import Answer, Choice
 from query.catalog import ROWS, key_for, template_keys
 from query.common import Context, token
 from query.facts import content_words, find_free
-from query.source import AgencyInfo
+from query.source import AgencyInfo, FigureInfo
 from query.understand import Detection
 
 _NEAREST_CUTOFF = 40.0
@@ -28,16 +28,30 @@ _NAMES: list[tuple[str, str]] = [(row.name, row.prefix) for row in ROWS] + [
 
 
 def answer(
-    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
+    ctx: Context,
+    agency: AgencyInfo,
+    year: int,
+    det: Detection,
+    notes: list[str],
+    *,
+    words: str = "",
 ) -> Answer:
+    """`words`: what the question asks beyond a field or fact it names (满意度 of 申请人满意度);
+    a sentence of the prose may state it, else it is not there."""
     report = ctx.source.report(agency.id, year)
     if report is None:
         return ctx.no_year("value", agency, ctx.source.years(agency.id), (year,), None)
     facts = ctx.source.facts(agency.id, year)
-    picked, candidates = find_free(det.asked, facts)
-    if picked is not None:
-        return value.answer(ctx, agency, year, picked, det, notes)
-    word = as_typed(ctx.question, content_words(det.asked) or det.asked)
+    named = det.fact.word if det.fact else (det.field.matched if det.field else "")
+    for asked in (f"{det.asked} {named}", det.asked) if words else (det.asked,):
+        picked, candidates = find_free(asked, facts)
+        if picked is not None and (not words or _states(facts[picked], words)):
+            return value.answer(ctx, agency, year, picked, None, notes)
+    if words:  # the words as typed around what is not there: 满意度 → 申请人满意度
+        words = " ".join(w for w in det.asked.split() if any(p in w for p in words.split()))
+    word = as_typed(ctx.question, content_words(words or det.asked) or words or det.asked)
+    if named and named + word in ctx.question:
+        word = named + word
     lines = [texts.NOT_IN_REPORTS.format(word=word)]
     choices = [
         Choice(
@@ -62,6 +76,15 @@ def answer(
                 )
         lines.append(texts.NEAREST_FIELDS.format(names="、".join(c.label for c in choices)))
     return ctx.reply("no_data", "value", "\n".join(lines), choices=choices)
+
+
+def _states(fact: FigureInfo, words: str) -> bool:
+    """The fact's sentence says every word beyond the field (注销 for 注销了几个政务新媒体):
+    a sentence about 政务新媒体 does not state its 粉丝数."""
+    sentence = fact.sentence or fact.phrase
+    return all(
+        len(set(w) & set(sentence)) * 2 > len(set(w)) for w in content_words(words).split() or [""]
+    )
 
 
 def as_typed(question: str, word: str) -> str:

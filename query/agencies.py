@@ -43,6 +43,10 @@ class Place:
     by_name: bool = False  # a full agency name or alias was typed
     preferred: int | None = None  # the region's own government when no department was named
     text: str = ""
+    # The agencies of exactly the place named (its own level, not a district inside a city),
+    # best first: only these may answer for it. `agencies` also holds those below it, for a
+    # ranking or a total over the region.
+    own: tuple[int, ...] = ()
 
 
 @dataclass
@@ -82,6 +86,15 @@ def _strip_region(name: str, forms: Iterable[str]) -> str:
                 changed = True
                 break
     return name
+
+
+def _level_before(text: str, start: int) -> str:
+    """The level a bare division character before a department names: 市数据局 is a city's
+    bureau, 区数据局 a district's ("" when the department follows a place or nothing)."""
+    before = text[start - 1 : start] if start > 0 else ""
+    if before in ("省", "市", "区", "县") and (start < 2 or text[start - 2] in " 年的"):
+        return before
+    return ""
 
 
 class AgencyIndex:
@@ -233,8 +246,8 @@ class AgencyIndex:
         said = text[group[0][0] : group[-1][1]]
         names = [form for _, _, kind, form in group if kind == "name"]
         if names:
-            named = set.intersection(*(self.names[n] for n in names))
-            return Place(tuple(sorted(named)), by_name=True, text=said)
+            named = tuple(sorted(set.intersection(*(self.names[n] for n in names))))
+            return Place(named, by_name=True, text=said, own=named)
         regions: set[str] | None = None
         for _, _, kind, form in group:
             if kind != "region":
@@ -250,29 +263,33 @@ class AgencyIndex:
             set.union(*(self.departments[d] for d in depts)) if depts else None
         )
         department = depts[-1] if depts else None
+        level = _level_before(text, group[0][0]) if regions is None else ""
+        if dept_ids is not None and level:
+            dept_ids = {a for a in dept_ids if self.region_of[a].endswith(level)}  # 市数据局
         if regions is None:
             if dept_ids is None or department in DEPARTMENT_SHORT.get("人民政府", ()):
                 return None  # a bare 政府 names no place
-            return Place(tuple(sorted(dept_ids)), department=department, text=said)
+            named = tuple(sorted(dept_ids))
+            return Place(named, department=department, text=said, own=named)
         # the most specific region prefixes; several only when a name is shared (鼓楼区)
         regions = {r for r in regions if not any(o != r and o.startswith(r) for o in regions)}
         region = min(regions) if len(regions) == 1 else None
         ids = [a for r in sorted(regions) for a in self.in_region.get(r, ())]
-        if dept_ids is not None:
-            ids = [a for a in ids if a in dept_ids]
-            own = [a for a in ids if self.region_of[a] in regions]
-            ids = own or ids  # 淮安市政府 is the city's, not a district's
+        if dept_ids is not None:  # 淮安市政府 is the city's, 六安市数据局 no district's
+            ids = [a for a in ids if a in dept_ids and self.region_of[a] in regions]
         preferred = None
         if dept_ids is None:
             governments = [a for r in sorted(regions) for a in self.governments.get(r, ())]
             ids = governments + [a for a in ids if a not in governments]
             preferred = governments[0] if len(governments) == 1 else None
+        ids = list(dict.fromkeys(ids))
         return Place(
-            tuple(dict.fromkeys(ids)),
+            tuple(ids),
             region=region,
             department=department,
             preferred=preferred,
             text=said,
+            own=tuple(a for a in ids if self.region_of[a] in regions),
         )
 
     # --- fallbacks ------------------------------------------------------------------------

@@ -198,11 +198,12 @@ class Context:
 
 
 def pick(place: Place) -> int | None:
-    """The one agency a place means, or None when the user must choose."""
-    if len(place.agencies) == 1:
-        return place.agencies[0]
+    """The one agency of exactly the place named, or None when the user must choose (or the
+    place's own level has no report: then nothing answers for it)."""
     if place.department is None and place.preferred is not None:
         return place.preferred
+    if len(place.own) == 1:
+        return place.own[0]
     return None
 
 

@@ -15,12 +15,13 @@ MAX_COMPARE = 10
 
 
 def resolve_many(places: Sequence[Place]) -> list[int]:
-    """One agency per place named (a region's first when it has several)."""
+    """One agency per place named (a region's own first when it has several); a place whose
+    own level has no report adds none (the router says so)."""
     out: list[int] = []
     for place in places:
         picked = pick(place)
-        if picked is None and place.agencies:
-            picked = place.agencies[0]
+        if picked is None and place.own:
+            picked = place.own[0]
         if picked is not None and picked not in out:
             out.append(picked)
     return out

@@ -22,7 +22,7 @@ GENERIC_ROW = "apply.new"
 # Rows whose words also occur in questions about something else (申请, 公开了多少).
 GENERIC_ROWS = frozenset({GENERIC_ROW, "result.public"})
 # Verbs that name 办理结果总计 only when no other row is named (行政许可处理了多少).
-_VERB_WORDS = frozenset({"处理了多少", "办理了多少", "答复了多少", "办结了多少", "办结", "答复",
+VERB_WORDS = frozenset({"处理了多少", "办理了多少", "答复了多少", "办结了多少", "办结", "答复",
                          "公开了多少"})  # fmt: skip
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
@@ -44,8 +44,8 @@ class FieldMatch:
 _ROW_WORDS: list[tuple[str, RowEntry]] = sorted(
     ((word, row) for row in ROWS for word in row.words), key=lambda item: -len(item[0])
 )
-_ORDERED_WORDS = [w for w in _ROW_WORDS if w[0] not in _VERB_WORDS] + [
-    w for w in _ROW_WORDS if w[0] in _VERB_WORDS
+_ORDERED_WORDS = [w for w in _ROW_WORDS if w[0] not in VERB_WORDS] + [
+    w for w in _ROW_WORDS if w[0] in VERB_WORDS
 ]
 _FUZZY_WORDS = [word for word, _ in _ROW_WORDS if len(word) >= 4]
 _FUZZY_ROWS = [row for word, row in _ROW_WORDS if len(word) >= 4]
@@ -54,11 +54,43 @@ _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
 )
 
 
+_COURT = r"(?:起诉|诉讼|法院|告状|告)"
+# Rows people describe rather than name; a description is read before any catalog word.
+_PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), prefix)
+    for pattern, prefix in (
+        # 没经过复议直接去法院 / 不经复议就起诉: 未经复议直接起诉
+        (rf"(?:未经过?|没经过?|没有经过?|不经过?|没走|不走)(?:行政)?复议.{{0,8}}?{_COURT}",
+         "litigation.direct"),
+        (rf"直接(?:去|到|向)?(?:法院)?{_COURT}", "litigation.direct"),
+        # 经过复议以后又起诉 / 复议后又起诉 / 复议完了再去法院: 复议后起诉
+        (rf"(?:经过?|走完?|做了)?(?:行政)?复议(?:之后|以后|过后|后|完了?|了还|了又|不服)"
+         rf".{{0,6}}?{_COURT}", "litigation.after_review"),
+        # （六）其他处理 3.其他 — not the applicant column 其他
+        (r"其他处理(?:(?:里|中|下|的|之|项|那)+(?:第?[3三]项?)?|第?[3三]项?)其他"
+         r"(?!申请人|组织|法人|结果|方式)", "result.other.misc"),
+    )
+)  # fmt: skip
+
+
+def _paraphrased(text: str) -> list[tuple[str, RowEntry, int]]:
+    found: list[tuple[str, RowEntry, int]] = []
+    for pattern, prefix in _PARAPHRASES:
+        match = pattern.search(text)
+        if match is not None and not any(s <= match.start() < s + len(w) for w, _, s in found):
+            found.append((match.group(0), ROW_BY_PREFIX[prefix], match.start()))
+    return found
+
+
 def _literal_rows(text: str) -> list[tuple[str, RowEntry, int]]:
     """Rows whose words occur literally, longest word first, overlapping shorter words dropped;
-    the weak words (公开了多少, 处理了多少) only where no other word is (部分公开了多少)."""
+    the weak words (公开了多少, 处理了多少) only where no other word is (部分公开了多少). A row
+    described (没经过复议直接去法院) comes first."""
     taken = [False] * len(text)
-    found: list[tuple[str, RowEntry, int]] = []
+    found = _paraphrased(text)
+    for word, _, start in found:
+        for i in range(start, start + len(word)):
+            taken[i] = True
     for word, row in _ORDERED_WORDS:
         start = text.find(word)
         while start >= 0:
@@ -79,8 +111,8 @@ def _is_child(child: RowEntry, parent: RowEntry) -> bool:
 def _pick(found: list[tuple[str, RowEntry, int]]) -> tuple[str, RowEntry]:
     """Longest word wins, but a named sub-row is more specific than its group, and any other
     row beats the generic 申请 words (拒绝了多少申请 asks about refusals)."""
-    specific = [f for f in found if f[1].prefix != GENERIC_ROW and f[0] not in _VERB_WORDS]
-    verbs = [f for f in found if f[0] in _VERB_WORDS]  # 答复了多少件申请: the replies
+    specific = [f for f in found if f[1].prefix != GENERIC_ROW and f[0] not in VERB_WORDS]
+    verbs = [f for f in found if f[0] in VERB_WORDS]  # 答复了多少件申请: the replies
     found = specific or verbs or found
     word, row, _ = found[0]
     for other_word, other, _ in found[1:]:
@@ -148,6 +180,20 @@ def literal_spans(text: str, *, min_len: int = 4) -> list[tuple[int, int]]:
     政府信息 (新收政府信息公开申请) is no agency either."""
     spans = [(start, start + len(w)) for w, _, start in _literal_rows(text) if len(w) >= min_len]
     return spans + [m.span() for m in _NOT_AN_AGENCY.finditer(text)]
+
+
+def column_spans(text: str) -> list[tuple[int, int]]:
+    """Where column words of any table occur (自然人, 结果维持, 本年制发件数)."""
+    taken = [False] * len(text)
+    spans: list[tuple[int, int]] = []
+    for word, _ in _COLUMN_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            if not any(taken[start : start + len(word)]):
+                taken[start : start + len(word)] = [True] * len(word)
+                spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return spans
 
 
 def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | None:

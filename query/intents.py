@@ -165,7 +165,25 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "every_agency": ("各单位", "所有单位", "全部单位", "各部门", "所有部门", "每个单位"),
     "together": ("总共", "一共", "累计", "共计"),
     "series": ("趋势", "变化", "走势", "增长", "下降", "历年", "逐年", "每年", "同比"),
-    "compare": ("对比", "比较", "相比", "哪个多", "谁多", "差多少", "比一比", "vs", "pk"),
+    "compare": (
+        "对比",
+        "比较",
+        "相比",
+        "哪个多",
+        "谁多",
+        "差多少",
+        "比一比",
+        "vs",
+        "pk",
+        "哪个高",
+        "哪个少",
+        "哪个低",
+        "谁高",
+        "谁少",
+        "谁低",
+        "哪个更多",
+        "哪个更高",
+    ),
 }
 _ASCENDING = ("最少", "最低", "倒数", "从少到多", "由少到多", "从低到高", "由低到高", "从小到大",
               "升序")  # fmt: skip
@@ -236,6 +254,42 @@ def detect(text: str) -> tuple[Hints, str]:
     if found & {"max_year", "min_year"}:
         found.discard("rank")  # 哪一年最多 is about years, not agencies
     return Hints(frozenset(found), top, ascending, rate), re.sub(r"\s+", " ", text).strip()
+
+
+# Words that say nothing about which figure is meant (where, how, the unit, the table's layout):
+# what remains of a question once these, the names, the years and every catalog word are gone
+# names something the question asks about that no field covers (满意度, 答复天数, 合格率).
+_FILLER = re.compile(
+    r"\d+(?:\.\d+)?\s*[元万件个条次篇场期项份家起]*|第\s*[\d一二三四五六七八九十]+\s*项?|"
+    r"[一二三四五六七八九十两]个?年度?|[一二三四五六七八九]类|"
+    r"老师好|老师|领导|同志|您好|你好|麻烦|请|急|问下|问一下|想问|想了解|了解|谢谢|你好|您好|查下|查|看|给我|我要|我想|我们|"
+    r"收到|收了|收取|新收|接到|接收|受理|本年度|本年|全年|当年|那年|这年|一年|全区|全市|全县|全省|"
+    r"年底|年末|年初|截至|截止|"
+    r"一共|总共|共计|共有|共|合计|总计|总数|总量|数量|数目|件数|个数|条数|次数|"
+    r"有没有|没有|还有|一共有|有|里面|里边|里头|里|其中|当中|之中|中|"
+    r"那一栏|那栏|那一格|那格|那一行|那行|那一列|那列|那一项|那项|这一项|这项|一项|这一栏|这栏|"
+    r"表格|表里|表中|表上|表[一二三四]|填的|填了|填报|填|一栏|一格|一行|一列|最后|"
+    r"案子|案件|事项|多少件|多少个|多少条|多少次|几件|几个|几条|几次|几起|几项|几场|几期|几篇|"
+    r"几份|几家|多少|几|起|件|个|条|次|项|场|期|篇|份|家|"
+    r"无正当理由|行政机关|申请人情况|政府信息|信息|相关|有关|处理|办理|不再|继续办|结转|召开|举办|开展|组织|公布|发布|公开|作出|做出|"
+    r"制作|编制|制定|出台|原|管委会|管理委员会|"
+    r"被|来|去|到|在|从|对|把|给|为|因为|由于|关于|按照|根据|通过|属于|涉及|方面|"
+    r"人|单位|机关|本机关|部门|这个|那个|该|这|那|每|各|都|也|还|又|再|就|才|只|并|"
+    r"和|与|及|或|跟|同|以及|还是|或者|目前|现在|已经|全部|所有|具体|到底|实际|真正|"
+    r"谁|哪个|哪一个|哪家|上|下|之|所|得|着|过|啥|什么|怎么|是|的|了|呢|吗|啊|吧|嘛|哦|呀|么|"
+    r"统计|记录|显示|填写|写的|写了|数据|数字|情况|结果|报告|年报|年度|整体|总体"
+)
+# A single character left over that still names a measure (公开率 is an intent word; 率 alone
+# after 答复 is not).
+_MEASURE_CHARS = frozenset("率天岁秒")
+
+
+def unexplained(text: str) -> str:
+    """The words of `text` (names, years, intents and catalog words already taken out) that
+    no filler explains: "" when none."""
+    words = _FILLER.sub(" ", _NOISE.sub(" ", text)).split()
+    kept = [w for w in words if len(w) >= 2 or w in _MEASURE_CHARS]
+    return " ".join(w for w in kept if re.search(r"[\u4e00-\u9fff]", w))  # GDP: no field
 
 
 def strip_noise(text: str) -> str:

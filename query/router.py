@@ -7,9 +7,11 @@ name several agencies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from names import DEPARTMENT_ENDINGS
+from parsers.fields import FIELDS
 from query import (
     absent,
     availability,
@@ -25,6 +27,7 @@ from query import (
 )
 from query.agencies import Place
 from query.answer import Answer, Choice, Intent
+from query.catalog import template_keys
 from query.common import (
     DEFAULT_KEY,
     MAX_CHOICES,
@@ -36,7 +39,7 @@ from query.common import (
     with_nearest,
 )
 from query.fieldmatch import GENERIC_ROWS
-from query.source import AgencyInfo
+from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
@@ -78,6 +81,8 @@ def route(ctx: Context) -> Answer:
             return with_nearest(ctx, det, text, det.leftover, intent_of(det))
         example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
+    if len(places) >= 2 and (lacking := next((p for p in places if not p.own), None)):
+        return not_at_level(ctx, det, lacking)
     ids = compare.resolve_many(places) if len(places) >= 2 else []
     if len(ids) == 1 and all(len(p.agencies) == 1 for p in places):
         places = [places[0]]  # 《问政平潭有事你说》 names 平潭 again: still one agency
@@ -112,6 +117,8 @@ def route(ctx: Context) -> Answer:
             text = texts.NO_AGENCY_IN_REGION.format(place=place.text, department="")
         return with_nearest(ctx, det, text, place.text, intent)
     agency_id = pick(place)
+    if agency_id is None and not place.own:
+        return not_at_level(ctx, det, place)
     if agency_id is None:
         return choose_agency(ctx, intent, det, place)
     agency = ctx.index.info[agency_id]
@@ -141,12 +148,28 @@ def sound_alike(ctx: Context, det: Detection, typed: str) -> Answer | None:
     return replace(answer, question=ctx.question, text=f"{note}\n{answer.text}")
 
 
-def two_readings(det: Detection) -> list[str]:
-    """Rows of different tables named together (行政许可收费: 许可 or 收费?): both, to choose;
-    empty when the words name one row."""
+# Words that name a cell of the tables and a fact of the prose alike: asked back.
+_TWO_THINGS = {
+    "收费": ("proactive.fees.amount", "text.fees_collected"),  # 行政事业性收费 or 信息处理费
+    "收了多少钱": ("proactive.fees.amount", "text.fees_collected"),
+    "收多少钱": ("proactive.fees.amount", "text.fees_collected"),
+    "公开了多少": ("text.proactive.total", "result.public.total"),  # 主动公开 or 予以公开
+}
+
+
+def two_readings(det: Detection, report: ReportInfo | None = None) -> list[str]:
+    """Rows of different tables named together (行政许可收费: 许可 or 收费?), a word naming a
+    cell and a prose fact (收费, 公开了多少), or 规章 with no column (本年制发, 废止 and 现行
+    有效 are three different counts): the candidates, to choose; empty when the words name one
+    figure."""
     field = det.field
     if field is None or det.fact is not None:
         return []
+    if field.column is None and field.matched in _TWO_THINGS and "金额" not in det.text:
+        return list(_TWO_THINGS[field.matched])
+    if field.row.family == "documents" and field.column is None and report is not None:
+        keys = template_keys(report.template)
+        return [k for k in FIELDS if k in keys and k.rpartition(".")[0] == field.row.prefix]
     others = [r for r in field.others if r.family != field.row.family]
     others = [r for r in others if r.prefix not in GENERIC_ROWS and r.prefix != "result.total"]
     return [field.row.prefix, *(r.prefix for r in others)] if others else []
@@ -187,18 +210,36 @@ def intent_of(det: Detection) -> Intent:
     return "value"
 
 
-def choose_agency(ctx: Context, intent: Intent, det: Detection, place: Place) -> Answer:
+def agency_choices(
+    det: Detection, ctx: Context, ids: Sequence[int], intent: Intent
+) -> list[Choice]:
     key = row_key_of(det)
     year = det.years.years[0] if len(det.years.years) == 1 else None
     info = ctx.index.info
-    choices = [
+    return [
         Choice(info[a].name[:30], token(intent, a, year, key), info[a].name, year, key or "")
-        for a in place.agencies[:MAX_CHOICES]
+        for a in ids[:MAX_CHOICES]
     ]
+
+
+def choose_agency(ctx: Context, intent: Intent, det: Detection, place: Place) -> Answer:
+    choices = agency_choices(det, ctx, place.own, intent)
     text = texts.CHOOSE_AGENCY.format(place=place.text)
-    if len(place.agencies) > MAX_CHOICES:
-        text += texts.MORE_AGENCIES.format(count=len(place.agencies))
+    if len(place.own) > MAX_CHOICES:
+        text += texts.MORE_AGENCIES.format(count=len(place.own))
     return ctx.reply("choose", intent, text, choices=choices)
+
+
+def not_at_level(ctx: Context, det: Detection, place: Place) -> Answer:
+    """A place whose own level has no report (六安市 when only a bureau of 金安区 is loaded,
+    江苏省 when only 淮安市 is): said, with the agencies inside it as choices, never answered."""
+    if not place.agencies:
+        text = texts.NO_DEPARTMENT.format(place=place.text)
+        return with_nearest(ctx, det, text, place.text, intent_of(det))
+    choices = agency_choices(det, ctx, place.agencies, intent_of(det))
+    names = "、".join(c.agency for c in choices)
+    text = texts.NOT_AT_LEVEL.format(place=place.text, names=names)
+    return ctx.reply("no_data", intent_of(det), text, choices=choices)
 
 
 def for_agency(
@@ -218,6 +259,11 @@ def for_agency(
         return availability.for_agency(ctx, agency, have)
     if det is not None and (over := computed.over_years_asked(det)) is not None:
         return computed.for_years(ctx, agency, have, det, over)
+    if det is not None and det.unexplained and intent != "overview":
+        year = asked_year(det, have)  # 申请人满意度: not 新收申请数量, whatever the year
+        if year is None:
+            return ctx.no_year("value", agency, have, det.years.years, None)
+        return absent.answer(ctx, agency, year, det, notes, words=det.unexplained)
     if key is None and det is not None and det.asked and intent != "overview":
         year = asked_year(det, have)
         if year is None:
@@ -244,6 +290,6 @@ def for_agency(
         return checks.answer(ctx, agency, year, notes)
     if det is not None and computed.in_report_asked(det):
         return computed.in_report(ctx, agency, year, det, notes)
-    if det is not None and (rows := two_readings(det)):
+    if det is not None and (rows := two_readings(det, ctx.source.report(agency.id, year))):
         return choose_row(ctx, agency, year, rows)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

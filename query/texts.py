@@ -22,6 +22,9 @@ NOT_FOUND = "没有找到“{place}”。"
 NEAREST = "相近的有：{names}"
 NO_AGENCY_IN_REGION = "“{place}”下没有找到{department}的年报。"
 NO_DEPARTMENT = "数据库里没有“{place}”的年报，不能用同一地区其他单位的数字代替。"
+NOT_AT_LEVEL = (
+    "数据库里没有“{place}”本级的年报，不能用其下属单位的数字代替。“{place}”内已有：{names}"
+)
 CHOOSE_AGENCY = "“{place}”有多个单位的年报，请选择："
 MORE_AGENCIES = "（共 {count} 个，可写出单位全称）"
 NO_YEAR = "{agency}没有 {years} 年度的年报（已有：{have}）。"

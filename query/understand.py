@@ -13,8 +13,15 @@ from datetime import date
 from names import looks_like_place
 from query.agencies import AgencyIndex, PlaceScan
 from query.facts import FactMatch, fact_spans, match_fact, match_facts
-from query.fieldmatch import GENERIC_ROWS, FieldMatch, literal_spans, match_field
-from query.intents import Hints, detect, strip_noise
+from query.fieldmatch import (
+    GENERIC_ROWS,
+    VERB_WORDS,
+    FieldMatch,
+    column_spans,
+    literal_spans,
+    match_field,
+)
+from query.intents import Hints, detect, strip_noise, unexplained
 from query.normalize import MAX_MATCH, normalize
 from query.years import YearSpec, extract_years
 
@@ -36,6 +43,9 @@ class Detection:
     fact: FactMatch | None = None  # a fact of the prose named (主动公开, 政策解读 …)
     asked: str = ""  # every word nothing recognised (GDP, 财政预算): what is not there
     facts: tuple[str, ...] = ()  # every prose fact named, for 重点领域信息和政策解读加起来
+    # Words beside an exactly named field or fact that name something no field covers
+    # (申请人满意度, 平均答复天数): the field is then not the answer.
+    unexplained: str = ""
 
     @property
     def key(self) -> str | None:
@@ -79,9 +89,22 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     rest_words = "".join(w for w in words if _CJK.search(w))
     asked = "".join(w for w in words if not w.isdigit() and len(w) > 1)  # 报, 条: no field
     facts = tuple(f.key for f in match_facts(scan.rest)) if fact is not None else ()
+    extra = ""
+    if fact is not None or (field is not None and field.exact):
+        extra = unexplained(_without_catalog_words(scan.rest))
     return Detection(
-        text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts
-    )
+        text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
+        extra,
+    )  # fmt: skip
+
+
+def _without_catalog_words(text: str) -> str:
+    """The text with every row, column and fact word blanked."""
+    for start, end in literal_spans(text, min_len=1) + fact_spans(text):
+        text = _blank(text, start, end)
+    for start, end in column_spans(text):
+        text = _blank(text, start, end)
+    return text
 
 
 def _one_of(
@@ -95,8 +118,8 @@ def _one_of(
     fact_at = compact.find(fact.word)
     if at >= 0 and at < fact_at + len(fact.word) and fact_at < at + len(field.matched):
         return (fact, None) if len(fact.word) > len(field.matched) else (None, field)
-    if field.exact and field.row.prefix not in GENERIC_ROWS:
-        return None, field
+    if field.exact and field.row.prefix not in GENERIC_ROWS and field.matched not in VERB_WORDS:
+        return None, field  # 议案提案办理了多少: the fact, not 办理结果总计
     return fact, None
 
 

@@ -8,7 +8,6 @@ from query import texts
 from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
 from query.common import Context, label, other_years, report_key, token
-from query.facts import find_free
 from query.source import AgencyInfo, is_fact_key
 from query.understand import Detection
 
@@ -30,12 +29,6 @@ def answer(
         text = texts.NO_KEY_IN_TEMPLATE.format(year=year, template=report.template, label=name)
         return ctx.reply("no_data", "value", text, choices=other_years(ctx, agency, key, year))
     figure = ctx.source.figures(agency.id, year, [full]).get(full)
-    if figure is None and is_fact_key(full) and det is not None and det.fact is not None:
-        stated = ctx.source.facts(agency.id, year)  # 注销了几个政务新媒体: a free fact may say it
-        for words in (det.asked, det.asked + det.fact.word):
-            picked, _ = find_free(words, stated)
-            if picked is not None:
-                return answer(ctx, agency, year, picked, None, notes)
     if figure is None:
         template = texts.NO_FACT if is_fact_key(full) else texts.NO_KEY_IN_REPORT
         text = template.format(agency=agency.name, year=year, label=name)

@@ -18,7 +18,6 @@ KNOWN_MISSES_STORE: dict[str, str] = {
     "2019 年平潭综合实验区行政許可": "2019 digit run of 行政许可 stored as ambiguous",
     "请问平潭综合实验区2019 年行政处罚": "2019 digit run of 行政处罚 stored as ambiguous",
     "平潭 2019年度处罚是多少": "2019 digit run of 行政处罚 stored as ambiguous",
-    "平潭 2019 规范性文件": "2019 digit run of 规范性文件 stored as ambiguous",
     "平潭每年的行政处罚": "2019 digit run of 行政处罚 stored as ambiguous",
 }
 
