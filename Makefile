@@ -35,5 +35,6 @@ test: check
 
 bench: $(STAMP)
 	$(PY) bench/parse.py
+	$(PY) bench/office_gold.py
 	$(PY) bench/store.py
 	$(PY) bench/ask.py
