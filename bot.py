@@ -21,12 +21,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import logs
-from settings import SAMPLES_DIR, Settings
+from cli import texts
+from cli.arguments import ArgumentParser, moment_text, whole_number
+
+try:
+    import logs
+    from settings import SAMPLES_DIR, Settings
+except ModuleNotFoundError as missing:  # a Python without the project's packages (no .venv)
+    print(texts.missing_package(missing.name or "?", sys.executable), file=sys.stderr)
+    raise SystemExit(2) from None
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,8 +50,28 @@ def open_engine(settings: Settings, *, seed: bool = True) -> Engine:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     if seed and settings.seed_samples:
-        _services(settings, engine).seed_if_empty(SAMPLES_DIR)
+        started = time.monotonic()
+        where = _shown_database(engine)
+
+        def announce(count: int) -> None:
+            print(texts.SEEDING.format(count=count, where=where), file=sys.stderr, flush=True)
+
+        stored = _services(settings, engine).seed_if_empty(SAMPLES_DIR, announce=announce)
+        if stored:
+            seconds = time.monotonic() - started
+            print(texts.SEEDED.format(stored=stored, seconds=seconds), file=sys.stderr)
     return engine
+
+
+def _shown_database(engine: Engine) -> str:
+    """The SQLite file as the user would type it (relative when under the working folder)."""
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        return engine.url.render_as_string(hide_password=True)
+    path = Path(engine.url.database).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _services(settings: Settings, engine: Engine) -> Services:
@@ -160,8 +188,21 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             finally:
                 services.close()
             return 0
-        from handlers.app import build_application, run_application
+        from telegram.error import NetworkError
 
+        from handlers.app import (
+            TelegramUnavailable,
+            build_application,
+            run_application,
+            telegram_username,
+        )
+
+        try:
+            username = telegram_username(settings)
+        except TelegramUnavailable as err:
+            print(texts.telegram_unavailable(settings, err.kind, err.detail), file=sys.stderr)
+            services.close()
+            return 2
         application = build_application(settings, services)
         _robot_job(application, services)
         try:
@@ -169,8 +210,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         except OSError as err:
             print(wecom_texts.callback_unavailable(settings, err), file=sys.stderr)
             return 2
+        print(texts.telegram_started(settings, username), file=sys.stderr, flush=True)
         try:
             run_application(application, settings)  # its post_shutdown closes the services
+        except NetworkError as err:  # reachable a moment ago, gone while starting
+            print(texts.telegram_unavailable(settings, "network", str(err)), file=sys.stderr)
+            return 2
         finally:
             wecom.stop()
     finally:
@@ -230,9 +275,15 @@ def cmd_unsubscribe(settings: Settings, args: argparse.Namespace) -> int:
     return subscriptions.unsubscribe(lambda: open_services(settings), args.id)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot.py", description="政府信息公开年度报告问答机器人")
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_parser(prog: str = "bot.py") -> argparse.ArgumentParser:
+    parser = ArgumentParser(
+        prog=prog,
+        description="政府信息公开工作年度报告问答机器人。make run 在终端里对话。",
+        epilog="每个命令都有 --help，例如 python bot.py export --help。",
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="命令", metavar="命令", help="下列之一"
+    )
 
     def add(
         name: str, func: Callable[[Settings, argparse.Namespace], int], text: str
@@ -246,28 +297,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     web = add("web", cmd_web, "启动公众查询网页（只读）")
     web.add_argument("--host", default=None, help="监听地址（默认 WEB_HOST，即 127.0.0.1）")
-    web.add_argument("--port", type=int, default=None, help="端口（默认 WEB_PORT，或 8000）")
+    web.add_argument(
+        "--port", type=whole_number, default=None, help="端口（默认 WEB_PORT，或 8000）"
+    )
 
     ingest = add("ingest", cmd_ingest, "解析并入库年报文件或文件夹（递归）")
-    ingest.add_argument("paths", nargs="+", metavar="PATH")
-    ingest.add_argument("--workers", type=int, default=None, help="解析进程数（默认：CPU 核数）")
+    ingest.add_argument("paths", nargs="+", metavar="路径", help="年报文件或文件夹")
+    ingest.add_argument(
+        "--workers", type=whole_number, default=None, help="解析进程数（默认：CPU 核数）"
+    )
 
     parse = add("parse", cmd_parse, "解析一份年报并输出摘要（不入库）")
-    parse.add_argument("file", metavar="FILE")
+    parse.add_argument("file", metavar="文件", help="PDF、Word、网页、Markdown 或文本文件")
     parse.add_argument("--json", action="store_true", help="输出 JSON")
 
     ask = add("ask", cmd_ask, "回答问题（每个参数是一个问题，含空格时请加引号）")
-    ask.add_argument("question", nargs="+", metavar="QUESTION")
+    ask.add_argument("question", nargs="+", metavar="问题", help="例如 “金安区 2020 申请数量”")
     ask.add_argument("--json", action="store_true", help="每个回答一行 JSON")
 
-    export = add("export", cmd_export, "导出年报数据为 CSV 或 Excel（每份年报一行）")
-    export.add_argument("out", metavar="OUT")
-    export.add_argument("--format", choices=("csv", "xlsx"), default=None)
-    export.add_argument("--region", default=None)
-    export.add_argument("--year", type=int, default=None)
+    export = add("export", cmd_export, "导出年报数据为 Excel 或 CSV（每份年报一行）")
+    export.add_argument("out", metavar="输出文件", help="如 年报.xlsx 或 年报.csv")
+    export.add_argument(
+        "--format", choices=("csv", "xlsx"), default=None, help="格式（默认按文件后缀）"
+    )
+    export.add_argument("--region", default=None, metavar="地区", help="只导出该地区，如 淮安市")
+    export.add_argument(
+        "--year", type=whole_number, default=None, metavar="年度", help="只导出该年度"
+    )
 
     reminders = add("reminders", cmd_reminders, "列出某一时刻到期的提醒（默认只预览）")
-    reminders.add_argument("--at", required=True, help="时刻，如 2027-01-24T09:00（北京时间）")
+    reminders.add_argument(
+        "--at",
+        required=True,
+        type=moment_text,
+        metavar="时刻",
+        help="如 2027-01-24T09:00（北京时间）",
+    )
     reminders.add_argument(
         "--send", action="store_true", help="真的发送（只需所发渠道的凭据：群机器人不需要）"
     )
@@ -276,14 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
     subscribe.add_argument(
         "--wecom-webhook", required=True, metavar="URL", help="群机器人的 webhook 地址"
     )
-    subscribe.add_argument("kind", metavar="KIND", help="部门 | 政府 | M月D日")
-    subscribe.add_argument("scope", metavar="SCOPE", help="一个地区，或用逗号分隔的单位名称")
+    subscribe.add_argument("kind", metavar="类型", help="部门 | 政府 | M月D日")
+    subscribe.add_argument("scope", metavar="范围", help="一个地区，或用逗号分隔的单位名称")
     subscribe.add_argument(
-        "--leads", default=None, help="提前天数，如 30,14,7（默认 30,14,7,3,1）"
+        "--leads", default=None, metavar="天数", help="提前天数，如 30,14,7（默认 30,14,7,3,1）"
     )
     add("subscriptions", cmd_subscriptions, "列出所有聊天和群机器人的订阅（含编号与下次提醒）")
     unsubscribe = add("unsubscribe", cmd_unsubscribe, "按编号取消一项订阅")
-    unsubscribe.add_argument("id", type=int, metavar="ID")
+    unsubscribe.add_argument("id", type=whole_number, metavar="编号")
     return parser
 
 
@@ -295,12 +360,24 @@ def dispatch(argv: Sequence[str], settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     argv = sys.argv[1:] if argv is None else argv
-    build_parser().parse_args(argv)  # --help and usage errors before reading the environment
-    settings = Settings()
+    prog = "nianbao" if Path(sys.argv[0]).name == "nianbao" else "bot.py"
+    build_parser(prog).parse_args(argv)  # --help and usage errors before reading the environment
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        print(texts.bad_settings(err.errors()), file=sys.stderr)
+        return 2
     logs.configure(settings.log_level, secrets=settings.secrets())
     try:
         return dispatch(argv, settings)
+    except BrokenPipeError:  # `bot.py ask … | head -1`: the reader has what it wanted
+        from console import discard_output
+
+        discard_output(sys.stdout)
+        return 0
     except Exception as err:  # a full disk or a stopped server: two lines, not a traceback
         from store.faults import NOTHING_LOST, STORAGE_FAULT, storage_fault
 

@@ -123,11 +123,11 @@ def run_console(services: Services, *, stdin: TextIO, stdout: TextIO) -> int:
     try:
         return _converse(Conversation(services), stdin, stdout)
     except BrokenPipeError:
-        _discard_output(stdout)
+        discard_output(stdout)
         return 0
 
 
-def _discard_output(stdout: TextIO) -> None:
+def discard_output(stdout: TextIO) -> None:
     """Point the closed stdout at /dev/null so that the final flush at exit does not fail
     (the recipe of the Python docs, "Note on SIGPIPE")."""
     try:

@@ -224,15 +224,20 @@ class Services:
         text = replies.ingest_text(report, outcome.status, name)
         return UploadResult(name, text, report=report, outcome=outcome)
 
-    def seed_if_empty(self, samples_dir: Path) -> int:
+    def seed_if_empty(
+        self, samples_dir: Path, *, announce: Callable[[int], None] | None = None
+    ) -> int:
         """Fill a database that holds no report with the bundled samples (one by one: a
-        handful of files, not worth a process pool); returns how many were stored."""
+        handful of files, not worth a process pool); returns how many were stored.
+        `announce` hears how many files are about to be read (a person waits meanwhile)."""
         from store.ingest import has_reports
 
         if has_reports(self.engine):
             return 0
         files = sorted(p for p in samples_dir.iterdir() if p.is_file() and p.name[0] != ".")
         log.info("数据库为空，导入 %d 份示例年报", len(files))
+        if announce is not None:
+            announce(len(files))
         stored = 0
         for path in files:
             result = self.ingest_upload(path.read_bytes(), path.name)

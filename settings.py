@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    log_level: str = "INFO"
+    log_level: str = "WARNING"  # internal logs; a person sees Chinese status lines instead
     telegram_api_base_url: str | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"

@@ -11,8 +11,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Update
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram import Bot, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, Application, Defaults
 
 import handlers.documents
@@ -29,6 +29,7 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 16
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 NETWORK_RETRY_DELAYS = (0.5, 2.0, 5.0)  # seconds before each retry of a failed request
 
 
@@ -159,3 +160,36 @@ def run_application(application: BotApplication, settings: Settings) -> None:
     else:
         log.info("Long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+class TelegramUnavailable(Exception):
+    """getMe failed before the bot started: `kind` is "token" (Telegram refused the token),
+    "timeout" or "network"; `detail` is the library's own words (never the token)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+def telegram_username(settings: Settings) -> str:
+    """Ask the Bot API who the bot is, once and without retries, so that `bot.py run` can say
+    in one line that Telegram is out of reach (as it is from mainland China) or the token is
+    wrong, instead of a traceback from deep inside polling."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    token = settings.telegram_bot_token.get_secret_value()
+
+    async def probe() -> str:
+        bot = Bot(token, base_url=settings.telegram_api_base_url or DEFAULT_API_BASE_URL)
+        async with bot:  # initialize() calls getMe
+            return bot.username
+
+    try:
+        return asyncio.run(probe())
+    except InvalidToken:  # its message quotes the token: not a word of it goes on
+        raise TelegramUnavailable("token", "") from None
+    except TimedOut:
+        raise TelegramUnavailable("timeout", "") from None
+    except NetworkError as err:  # refused, reset, DNS, a proxy's 502 …
+        raise TelegramUnavailable("network", str(err).replace(token, "«secret»")) from None
