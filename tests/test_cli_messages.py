@@ -1,5 +1,8 @@
 """What a person reads from `python bot.py …`: Chinese help and usage errors (argparse's own
-words too), one or two Chinese lines instead of a traceback, quiet first runs."""
+words too), one or two Chinese lines instead of a traceback, quiet first runs.
+
+Most run `bot.main(argv)` in this process; a real process where only one can tell (a Python
+without the packages, the installed script, a closed pipe)."""
 
 from __future__ import annotations
 
@@ -7,18 +10,50 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.botcli import PROJECT, run_bot
-from tests.fake_bot_api import FakeBotApi
+from bot import main
+from tests.helpers.cli import PROJECT
+from tests.helpers.fake_bot_api import FakeBotApi
 
 ARGPARSE_ENGLISH = ("usage:", "options", "positional arguments", "show this help", "error:")
 
 
-def bot(*args: str, db: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return run_bot(*args, database_url=f"sqlite:///{db}", SEED_SAMPLES="false", **env)
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def bot(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """`python bot.py ARGS` as `bot.main` in this process, with these environment variables."""
+
+    def call(*args: str, db: Path, **env: str) -> Result:
+        for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "WEBHOOK_URL", "WEB_PORT"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in {"DATABASE_URL": f"sqlite:///{db}", "SEED_SAMPLES": "false",
+                            "LOG_LEVEL": "WARNING", **env}.items():  # fmt: skip
+            if value:
+                monkeypatch.setenv(name, value)
+            else:  # "" stands for unset: the default
+                monkeypatch.delenv(name, raising=False)
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # --help and usage errors: argparse exits
+            code = int(stop.code or 0)
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
 
 
 def closed_port() -> int:
@@ -30,7 +65,7 @@ def closed_port() -> int:
 
 @pytest.mark.parametrize("args", [("--help",), ("export", "--help"), ("reminders", "--help")])
 def test_help_is_chinese_down_to_argparses_own_words(
-    args: tuple[str, ...], tmp_path: Path
+    args: tuple[str, ...], tmp_path: Path, bot: Callable[..., Result]
 ) -> None:
     result = bot(*args, db=tmp_path / "db.sqlite3")
     assert result.returncode == 0, result.stderr
@@ -39,7 +74,9 @@ def test_help_is_chinese_down_to_argparses_own_words(
     assert not [word for word in ARGPARSE_ENGLISH if word in result.stdout]
 
 
-def test_chinese_metavars_keep_the_help_column_aligned(tmp_path: Path) -> None:
+def test_chinese_metavars_keep_the_help_column_aligned(
+    tmp_path: Path, bot: Callable[..., Result]
+) -> None:
     from cli.arguments import display_width
 
     result = bot("export", "--help", db=tmp_path / "db.sqlite3")
@@ -59,7 +96,7 @@ def test_chinese_metavars_keep_the_help_column_aligned(tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_are_two_chinese_lines(
-    args: tuple[str, ...], said: str, tmp_path: Path
+    args: tuple[str, ...], said: str, tmp_path: Path, bot: Callable[..., Result]
 ) -> None:
     result = bot(*args, db=tmp_path / "db.sqlite3")
     assert result.returncode == 2
@@ -69,14 +106,18 @@ def test_usage_errors_are_two_chinese_lines(
     assert not (tmp_path / "db.sqlite3").exists()  # refused before the database is opened
 
 
-def test_an_invalid_setting_is_named_in_chinese(tmp_path: Path) -> None:
+def test_an_invalid_setting_is_named_in_chinese(
+    tmp_path: Path, bot: Callable[..., Result]
+) -> None:
     result = bot("ask", "平潭 申请数量", db=tmp_path / "db.sqlite3", MAX_UPLOAD_MB="abc")
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == "错误：环境变量 MAX_UPLOAD_MB 的值无效：应为整数"
     assert "Traceback" not in result.stderr
 
 
-def test_unreachable_telegram_is_said_in_two_lines_with_what_to_set(tmp_path: Path) -> None:
+def test_unreachable_telegram_is_said_in_two_lines_with_what_to_set(
+    tmp_path: Path, bot: Callable[..., Result]
+) -> None:
     """`make run` with a token where api.telegram.org cannot be reached (mainland China)."""
     base = f"http://127.0.0.1:{closed_port()}/bot"
     result = bot(
@@ -84,7 +125,6 @@ def test_unreachable_telegram_is_said_in_two_lines_with_what_to_set(tmp_path: Pa
         db=tmp_path / "db.sqlite3",
         TELEGRAM_BOT_TOKEN="123456:" + "A" * 35,
         TELEGRAM_API_BASE_URL=base,
-        timeout=120,
     )
     assert result.returncode == 2
     lines = result.stderr.splitlines()
@@ -94,7 +134,7 @@ def test_unreachable_telegram_is_said_in_two_lines_with_what_to_set(tmp_path: Pa
 
 
 def test_a_token_telegram_refuses_is_said_in_one_line(
-    fake_bot_api: FakeBotApi, tmp_path: Path
+    fake_bot_api: FakeBotApi, tmp_path: Path, bot: Callable[..., Result]
 ) -> None:
     fake_bot_api.fail_next("getMe", status=401, description="Unauthorized")
     result = bot(
@@ -102,7 +142,6 @@ def test_a_token_telegram_refuses_is_said_in_one_line(
         db=tmp_path / "db.sqlite3",
         TELEGRAM_BOT_TOKEN=fake_bot_api.token,
         TELEGRAM_API_BASE_URL=fake_bot_api.base_url,
-        timeout=120,
     )
     assert result.returncode == 2
     (line,) = result.stderr.splitlines()
@@ -110,35 +149,21 @@ def test_a_token_telegram_refuses_is_said_in_one_line(
     assert fake_bot_api.token.split(":")[1] not in line
 
 
-def test_first_run_says_in_chinese_what_it_imports_and_logs_nothing_else(tmp_path: Path) -> None:
+def test_first_run_says_in_chinese_what_it_imports_and_logs_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot: Callable[..., Result]
+) -> None:
     """LOG_LEVEL unset (the default): the samples' import is two Chinese lines on stderr; the
     answer alone on stdout."""
-    env = {k: v for k, v in os.environ.items() if k not in ("LOG_LEVEL", "TELEGRAM_BOT_TOKEN")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "bot.py"), "ask", "平潭 2023 申请数量"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "fresh.sqlite3"
+    result = bot("ask", "平潭 2023 申请数量", db=db, SEED_SAMPLES="true", LOG_LEVEL="")
     assert result.returncode == 0, result.stderr
     samples = len([p for p in (PROJECT / "samples").iterdir() if not p.name.startswith(".")])
     first, second = result.stderr.splitlines()
     assert first == f"首次运行：正在把 {samples} 份示例年报导入数据库（fresh.sqlite3）……"
     assert second.startswith(f"已导入 {samples} 份示例年报，用时 ")
     assert result.stdout.splitlines()[1] == "81 件"
-    again = subprocess.run(
-        [sys.executable, str(PROJECT / "bot.py"), "ask", "平潭 2023 申请数量"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    again = bot("ask", "平潭 2023 申请数量", db=db, SEED_SAMPLES="true", LOG_LEVEL="")
     assert again.stderr == ""  # later runs say nothing of the kind
 
 
