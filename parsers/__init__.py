@@ -11,9 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parsers.document import Document
 from parsers.model import AMBIGUOUS, ParsedReport, ParseError
+
+if TYPE_CHECKING:
+    from parsers.ocr_worker import Limits
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -52,17 +56,23 @@ def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedReport:
 
 
 def parse_bytes(
-    data: bytes, *, filename: str | None = None, progress: Progress | None = None
+    data: bytes,
+    *,
+    filename: str | None = None,
+    progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> ParsedReport:
     """Parse a report's bytes (any supported format, told by content, not by name).
 
     Scanned pages and photos are read by OCR, which takes seconds a page: `progress(done,
-    total)` hears of each page."""
+    total)` hears of each page, and `limits` bound its pages and time (default: Limits())."""
     from parsers.extract import extract
 
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 50 MB")
-    return _guarded(lambda: parse_document(extract(data, progress=progress)), filename)
+    return _guarded(
+        lambda: parse_document(extract(data, progress=progress, limits=limits)), filename
+    )
 
 
 def parse_images(
