@@ -175,6 +175,18 @@ def written_forms(piece: str) -> tuple[str, ...]:
     return (piece, short) if short else (piece,)
 
 
+def zone_forms(piece: str) -> tuple[str, ...]:
+    """More ways people write a zone: 平潭综合实验区 → 平潭实验区, and the county it
+    administers (平潭县, PLACE_ALIASES)."""
+    forms: list[str] = []
+    short = short_form(piece)
+    if short and piece.endswith("综合实验区"):
+        forms.append(short + "实验区")
+    if piece in PLACE_ALIASES:
+        forms.append(PLACE_ALIASES[piece])
+    return tuple(forms)
+
+
 def is_region_name(name: str) -> bool:
     """淮安市, 洪泽区, 江苏省淮安市 or 馆陶县 are regions; 淮安市财政局 or 洪泽区人民政府 are
     agencies: every piece of a region's name ends with a division or zone suffix."""

@@ -22,6 +22,7 @@ from names import (
     department_forms,
     split_region,
     written_forms,
+    zone_forms,
 )
 from query.normalize import compact
 from query.source import AgencyInfo
@@ -71,7 +72,7 @@ def _piece_forms(raw: str) -> tuple[str, tuple[str, ...]]:
     Cached: 100k agencies share a few thousand region pieces.
     """
     piece = compact(raw)
-    return piece, written_forms(piece)
+    return piece, (*written_forms(piece), *zone_forms(piece))
 
 
 def _strip_region(name: str, forms: Iterable[str]) -> str:

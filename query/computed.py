@@ -16,11 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from query import series, texts
 from query.answer import Answer, AnswerItem, Choice, Intent, Status
-from query.catalog import short_label
+from query.catalog import COLUMNS, ROWS, RowEntry, short_label
 from query.common import Context, label, report_key, token
 from query.fieldmatch import match_columns
 from query.source import AgencyInfo
 from query.understand import Detection
+from query.value import failed_checks
 
 SMALL_BASE = 30
 PERCENT = Decimal("0.01")
@@ -116,7 +117,17 @@ def _total(parts: Sequence[AnswerItem]) -> Decimal:
 
 
 def _reply(ctx: Context, title: str, item: AnswerItem, extra: Sequence[str] = ()) -> Answer:
-    lines = [title, texts.amount(item), *extra, texts.COMPUTED_SOURCE.format(formula=item.formula)]
+    """The figure, its formula and every part with its source; a part on a row whose printed
+    total contradicts its cells is said (⚠), so no computed figure hides a flagged cell."""
+    failed = dict.fromkeys(
+        m
+        for p in item.parts
+        if p.agency_id is not None
+        for m in failed_checks(ctx, p.agency_id, p.year, p)
+    )
+    warned = [f"⚠ {texts.FAILED_CHECK.format(message=m)}" for m in failed]
+    lines = [title, texts.amount(item), *extra, *warned]
+    lines.append(texts.COMPUTED_SOURCE.format(formula=item.formula))
     lines += [
         texts.PART_LINE.format(
             name=texts.short(p), amount=texts.amount(p), source=texts.source_short(p)
@@ -217,6 +228,112 @@ def sum_cells(
     return _reply(ctx, title, item, notes)
 
 
+def cell_difference(
+    ctx: Context, agency: AgencyInfo, year: int, keys: tuple[str, str], notes: list[str]
+) -> Answer:
+    """A比B多多少 in one report: two rows or two columns, 法人或其他组织 as its five columns."""
+    sides: list[tuple[str, Decimal]] = []
+    parts: list[AnswerItem] = []
+    for key in keys:
+        row, _, column = key.rpartition(".")
+        cells = [f"{row}.{c}" for c in ORG_COLUMNS] if column == "org" else [key]
+        found, lacking = _cells(ctx, agency, year, cells)
+        if lacking is not None or not found:
+            return missing(ctx, agency, year, lacking or label(key))
+        name = f"{label(row)}·法人或其他组织" if column == "org" else texts.short(found[0])
+        sides.append((name, _total(found)))
+        parts += found
+    (first, a), (second, b) = sides
+    value = a - b
+    formula = f"{first} {texts.number(a)} − {second} {texts.number(b)} = {texts.number(value)}"
+    name = f"{first}与{second}之差"
+    item = computed_item(parts[0], value, parts[0].unit, name, "difference", formula, parts)
+    title = texts.SUM_TITLE.format(agency=agency.name, year=year, label=name)
+    return _reply(ctx, title, item, notes)
+
+
+def extreme_part(
+    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
+) -> Answer:
+    """哪类申请人最多 / 哪一项理由最多: the largest (or smallest) of a row's sub-rows or of its
+    columns in one report, every candidate shown."""
+    field = det.field
+    keys = part_keys(det)
+    report = ctx.source.report(agency.id, year)
+    if field is None or report is None or not keys:
+        return missing(ctx, agency, year, texts.PARTS)
+    keys = [k for k in keys if report_key(report, k) == k]
+    found, lacking = _cells(ctx, agency, year, keys)
+    if lacking is not None or len(found) < 2:
+        return missing(ctx, agency, year, lacking or texts.PARTS)
+    most = det.hints.has("max_part")
+    best = (max if most else min)(p.value or Decimal(0) for p in found)
+    tied = [p for p in found if p.value == best]
+    word = "多" if most else "少"
+    formula = "；".join(f"{texts.short(p)} {texts.number(p.value or Decimal(0))}" for p in found)
+    winner = tied[0]
+    item = computed_item(
+        winner, winner.value, winner.unit, texts.short(winner), f"{'max' if most else 'min'}_part",
+        formula, found, key=winner.key,
+    )  # fmt: skip
+    title = texts.EXTREME_PART_TITLE.format(
+        agency=agency.name, year=year, label=field.row.name, word=word
+    )
+    line = texts.EXTREME_PART_LINE.format(
+        names="、".join(texts.short(p) for p in tied), word=word, amount=texts.amount(winner)
+    )
+    return _reply(ctx, title, item, [*notes, line])
+
+
+def part_keys(det: Detection) -> list[str]:
+    """The cells 哪类 / 哪一项 chooses among: a group's sub-rows (不予公开的理由), else the
+    row's columns (申请人: 自然人 and each kind of 法人或其他组织; 复议的结果)."""
+    field = det.field
+    if field is None:
+        return []
+    row = field.row
+    depth = row.prefix.count(".") + 1
+    children = [
+        r.prefix
+        for r in ROWS
+        if r.prefix.startswith(row.prefix + ".") and r.prefix.count(".") == depth
+    ]
+    if children:
+        column = field.column if field.column not in (None, "org") else "total"
+        return [f"{c}.{column}" for c in children]
+    if field.column == "org":
+        return [f"{row.prefix}.{c}" for c in ORG_COLUMNS]
+    if row.family not in ("applicant", "review"):
+        return []
+    columns = [c.column for c in COLUMNS if c.family == row.family]
+    return [f"{row.prefix}.{c}" for c in dict.fromkeys(columns) if c not in ("total", "org")]
+
+
+_VERSUS = re.compile(r"(?<![占对])比(?!例|重|率|较|一比)|相差|差多少|差距|之差")
+
+
+def compared_keys(det: Detection) -> tuple[str, str] | None:
+    """A比B多多少 / A和B相差多少 within one report: the two cells in the order written, or
+    None when the words do not name two rows or two columns of one table."""
+    field = det.field
+    text = det.scan.rest.replace(" ", "")
+    if field is None or len(det.years.years) > 1 or not _VERSUS.search(det.text):
+        return None
+    columns = [c for c in match_columns(text, field.row) if c != "total"]
+    if len(columns) >= 2:
+        return f"{field.row.prefix}.{columns[0]}", f"{field.row.prefix}.{columns[1]}"
+    rows = [r for r in (field.row, *field.others) if r.family == field.row.family]
+    if len(rows) < 2:
+        return None
+
+    def at(row: RowEntry) -> int:
+        return min((text.find(w) for w in row.words if w in text), default=len(text))
+
+    first, second = sorted(rows[:2], key=at)
+    column = field.column or "total"
+    return f"{first.prefix}.{column}", f"{second.prefix}.{column}"
+
+
 # --- several years of one agency ------------------------------------------------------------
 
 
@@ -242,7 +359,9 @@ def yoy(
         return ctx.reply("no_data", "computed", text)
     found, _lines = series.items(ctx, agency, [before_year, now_year], key)
     if len(found) < 2 or any(p.value is None for p in found):
-        return missing(ctx, agency, now_year, label(key))
+        valued = {p.year for p in found if p.value is not None}
+        lacking = before_year if before_year not in valued else now_year
+        return missing(ctx, agency, lacking, label(key))  # the year whose figure is lacking
     before, now = found
     diff = (now.value or Decimal(0)) - (before.value or Decimal(0))
     if diff == 0:
@@ -437,6 +556,8 @@ def adds(det: Detection) -> bool:
 def over_years_asked(det: Detection) -> str | None:
     """The computation over the years of one agency the words ask for, if any."""
     hints, years = det.hints, det.years
+    if len(years.years) <= 1 and compared_keys(det) is not None:
+        return None  # 予以公开比部分公开多了多少: two cells of one report
     for how in _OVER_YEARS:
         if hints.has(how):
             return how
@@ -483,6 +604,10 @@ def in_report_asked(det: Detection) -> bool:
     field = det.field
     if adds(det) and len(det.facts) >= 2:
         return True
+    if det.hints.has("max_part") or det.hints.has("min_part"):
+        return True
+    if compared_keys(det) is not None:
+        return True
     if det.hints.rate or det.hints.has("share"):
         return True
     if (
@@ -504,6 +629,10 @@ def in_report(
     if adds(det) and len(det.facts) >= 2:
         name = "＋".join(label(k) for k in det.facts)
         return sum_cells(ctx, agency, year, det.facts, "sum", name, notes)
+    if det.hints.has("max_part") or det.hints.has("min_part"):
+        return extreme_part(ctx, agency, year, det, notes)
+    if (pair := compared_keys(det)) is not None:
+        return cell_difference(ctx, agency, year, pair, notes)
     if det.hints.rate:
         return rate(ctx, agency, year, det.hints.rate, notes)
     if (
@@ -529,6 +658,9 @@ def in_report(
             ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
         )
     if det.hints.has("share") and field is not None:
+        named_rows = {field.row.prefix, *(r.prefix for r in field.others)}
+        if {"result.public", "result.partial"} <= named_rows and field.column in (None, "total"):
+            return rate(ctx, agency, year, "rate.public", notes)  # 予以公开及部分公开占比
         part, whole = share_keys(field.row.prefix, field.column)
         named = {rate.top: rate.name for rate in RATES.values() if len(rate.top) == 1}
         if whole == "result.total.total" and (part,) in named:

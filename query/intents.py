@@ -15,6 +15,9 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "availability": (
         "列出所有单位",
         "列出全部单位",
+        "所有年报",
+        "全部年报",
+        "所有的年报",
         "单位列表",
         "单位名单",
         "列出单位",
@@ -142,6 +145,13 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "行政复议纠错率",
         "纠错率",
         "败诉率",
+        "不予公开的比例",
+        "不予公开比例",
+        "公开的比例",
+        "公开比例",
+        "被纠错的比例",
+        "纠错的比例",
+        "纠错比例",
     ),
     "share": ("所占比例", "占比", "比例", "百分比", "比重", "占多少", "占总数", "占了多少"),
     "rank": (
@@ -190,10 +200,16 @@ _ASCENDING = ("最少", "最低", "倒数", "从少到多", "由少到多", "从
 # Which rate of docs/fields.md a word names; the first that occurs wins.
 _RATES = (
     ("不予公开率", "rate.withheld"),
+    ("不予公开的比例", "rate.withheld"),
+    ("不予公开比例", "rate.withheld"),
     ("公开率", "rate.public"),
+    ("公开的比例", "rate.public"),
+    ("公开比例", "rate.public"),
     ("诉讼纠错率", "rate.litigation_corrected"),
     ("败诉率", "rate.litigation_corrected"),
     ("纠错率", "rate.review_corrected"),
+    ("纠错的比例", "rate.review_corrected"),
+    ("纠错比例", "rate.review_corrected"),
 )
 _TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})\s*(?:名|位|个)?")
 _NOISE = re.compile(
@@ -215,21 +231,33 @@ class Hints:
         return intent in self.words
 
 
+# 哪一年最多 / 哪年更多 / 政策解读哪年多 (not 哪一年申请多少: 多 before 少 asks a number)
 _WHICH_YEAR = re.compile(
-    r"(哪一?(?:年度?|个年度))([^，,。?？]{0,12}?)最(多|高|少|低)"
+    r"(哪一?(?:年度?|个年度))([^，,。?？多少]{0,12}?)(?:最|更|比较|较)?(多|高|少|低)(?![多少])"
     r"|最(多|高|少|低)的?(?:是|为)?(哪一?(?:年度?|个年度)|年份|一年)"
+)
+# 哪类申请人最多 / 不予公开的原因里哪一项最多 / 哪种结果最多: a row or column of one report
+_WHICH_PART = re.compile(
+    r"哪一?(?:类|种|项|个(?:原因|理由|情形|结果|类别|类型))([^，,。?？多少]{0,12}?)(?:最|更)(多|高|少|低)"
+    r"|最(多|高|少|低)的?(?:是|为)?哪一?(?:类|种|项)"
 )
 
 
 def _which_year(text: str, found: set[str]) -> str:
-    """哪一年申请最多 → max_year, keeping the words between (申请) for the field match."""
+    """哪一年申请最多 → max_year, keeping the words between (申请) for the field match;
+    哪类申请人最多 → max_part the same way."""
 
     def take(m: re.Match[str]) -> str:
         word = m.group(3) or m.group(4)
         found.add("max_year" if word in ("多", "高") else "min_year")
         return f" {m.group(2) or ''} "
 
-    return _WHICH_YEAR.sub(take, text)
+    def take_part(m: re.Match[str]) -> str:
+        word = m.group(2) or m.group(3)
+        found.add("max_part" if word in ("多", "高") else "min_part")
+        return f" {m.group(1) or ''} "
+
+    return _WHICH_YEAR.sub(take, _WHICH_PART.sub(take_part, text))
 
 
 def detect(text: str) -> tuple[Hints, str]:
@@ -237,7 +265,9 @@ def detect(text: str) -> tuple[Hints, str]:
     found: set[str] = set()
     text = _which_year(text, found)
     ascending = any(w in text for w in _ASCENDING)
-    rate = next((name for word, name in _RATES if word in text), None)
+    word, rate = next(((w, name) for w, name in _RATES if w in text), ("", None))
+    if word.endswith("比例") and rate == "rate.public" and ("予以" in text) != ("部分" in text):
+        rate = None  # 部分公开的比例: a share of one row, not 公开率
     if rate == "rate.review_corrected" and "诉讼" in text and "复议" not in text:
         rate = "rate.litigation_corrected"
     top = None
@@ -251,8 +281,8 @@ def detect(text: str) -> tuple[Hints, str]:
             if word in text:
                 found.add(intent)
                 text = text.replace(word, " ")
-    if found & {"max_year", "min_year"}:
-        found.discard("rank")  # 哪一年最多 is about years, not agencies
+    if found & {"max_year", "min_year", "max_part", "min_part"}:
+        found.discard("rank")  # 哪一年最多 is about years, 哪类最多 about rows, not agencies
     return Hints(frozenset(found), top, ascending, rate), re.sub(r"\s+", " ", text).strip()
 
 
@@ -262,6 +292,7 @@ def detect(text: str) -> tuple[Hints, str]:
 _FILLER = re.compile(
     r"\d+(?:\.\d+)?\s*[元万件个条次篇场期项份家起]*|第\s*[\d一二三四五六七八九十]+\s*项?|"
     r"[一二三四五六七八九十两]个?年度?|[一二三四五六七八九]类|"
+    r"有多高|多高|有多大|多大|高不高|[几各]?[种类项](?:情形|情况|原因|理由|结果)|情形|原因|理由|"
     r"老师好|老师|领导|同志|您好|你好|麻烦|请|急|问下|问一下|想问|想了解|了解|谢谢|你好|您好|查下|查|看|给我|我要|我想|我们|"
     r"收到|收了|收取|新收|接到|接收|受理|本年度|本年|全年|当年|那年|这年|一年|全区|全市|全县|全省|"
     r"年底|年末|年初|截至|截止|"

@@ -20,7 +20,10 @@ MAX_MATCH = 80  # characters of the normalised question that the matchers look a
 _CN_DIGITS = "〇零一二两三四五六七八九十"
 _DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _YEAR_RUN = re.compile(rf"[{_CN_DIGITS}]{{2,4}}(?=年)|[〇零一二三四五六七八九]{{4}}")
-_COUNT_RUN = re.compile(rf"(?<=[近前后最过去])[{_CN_DIGITS}]{{1,3}}(?=[年名位个])")
+# 近三年 → 近3年; not 前一年 / 后一年 (比前一年: the year before, not the top one)
+_COUNT_RUN = re.compile(
+    rf"(?:(?<=[近最过去])|(?<=[前后])(?!一年))[{_CN_DIGITS}]{{1,3}}(?=[年名位个])"
+)
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff~-]+|_")
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")

@@ -18,6 +18,8 @@ def years_asked(have: list[int], det: Detection | None) -> list[int]:
         return list(spec.years)
     if spec and spec.recent and have:
         return list(range(have[-1] - spec.recent + 1, have[-1] + 1))  # gaps are said
+    if spec and spec.since:
+        return [y for y in have if y >= spec.since]
     return list(have)
 
 

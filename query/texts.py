@@ -88,6 +88,9 @@ AVERAGE_YEARS_TITLE = "{agency} · {label} · {first}—{last}年度平均"
 AVERAGE_LINE = "{count} 个年度平均：{amount}"
 EXTREME_TITLE = "{agency} · {label} · 哪一年最{word}"
 EXTREME_LINE = "{year}年度最{word}：{amount}"
+EXTREME_PART_TITLE = "{agency} · {year}年度 · {label} · 哪一项最{word}"
+EXTREME_PART_LINE = "最{word}的是{names}：{amount}"
+PARTS = "可比较的分项"
 ORDER_TITLE = "{agency} · {label} · 各年度{order}"
 RATE_TITLE = "{agency} · {year}年度 · {label}"
 SHARE_TITLE = "{agency} · {year}年度 · {part}占{whole}的比例"
@@ -113,9 +116,15 @@ HELP = (
     "· 有哪些年报 / 列出所有单位 / 怎么上传年报 / 如何导出数据"
 )
 HOW_TO_UPLOAD = (
-    "上传年报：管理员（ADMIN_IDS 中的用户）把 PDF、Word、HTML 或文本文件直接发给机器人，"
-    "机器人解析、校验后入库并回复摘要；任何人发送文件并附言 /check，只检查、不入库。\n"
+    "上传年报：管理员（ADMIN_IDS 中的用户）把年报文件直接发给机器人，机器人解析、校验后入库并回复"
+    "摘要；任何人发送文件并附言 /check，只检查、不入库。\n"
+    "支持的格式：PDF（扫描版也可以，自动识别文字）、Word（.docx/.doc）、WPS、RTF、ODT、"
+    "网页（HTML）、文本文件，以及年报页面的照片（PNG、JPEG）。\n"
     "命令行：python bot.py ingest 文件或文件夹"
+)
+HOW_TO_CHART = (
+    "画图：发送 /chart 单位 指标，如 /chart 平潭 新收申请数量 得到历年趋势图，"
+    "/chart 淮安市 和 洪泽区 2024 新收申请数量 得到单位对比图。"
 )
 HOW_TO_SUBSCRIBE = (
     "截止提醒：群管理员在群里发送 /subscribe（按钮选择部门年报 1月31日 或政府年报 3月31日，"

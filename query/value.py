@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from parsers.fields import FIELDS
 from query import texts
 from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
@@ -45,8 +46,7 @@ def answer(
     warnings = prose_warnings(ctx, agency.id, year, item)
     if warnings:
         item = replace(item, flags=(*item.flags, PROSE_DIFFERS))
-    failed = [c.message for c in ctx.source.checks(agency.id, year) if not c.ok and full in c.keys]
-    failed = [m for m in failed if not m.startswith("正文")]  # W2 is said with the sentence
+    failed = failed_checks(ctx, agency.id, year, item)
     choices = alternatives(ctx, agency, year, full, det)
     text = texts.value_text(
         item,
@@ -59,6 +59,22 @@ def answer(
 
 
 PROSE_DIFFERS = "prose_differs"  # an answer flag: the report's prose states another figure
+
+
+def failed_checks(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:
+    """The failed rules of the report that involve this cell; a derived cell (行政诉讼总计 =
+    two groups' totals) involves every cell under its row, so a contradiction below it is
+    said too. W2 is left out: it is said with the sentence."""
+    row = item.key.rpartition(".")[0]
+    field = FIELDS.get(item.key)
+    derived = "derived" in item.flags or (field is not None and field.derived)
+    return [
+        c.message
+        for c in ctx.source.checks(agency_id, year)
+        if not c.ok
+        and not c.message.startswith("正文")
+        and (item.key in c.keys or (derived and any(k.startswith(row + ".") for k in c.keys)))
+    ]
 
 
 def checked(ctx: Context, item: AnswerItem) -> tuple[AnswerItem, str]:

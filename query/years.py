@@ -21,6 +21,7 @@ class YearSpec:
     recent: int | None = None  # 近N年: the last N years with a report
     every: bool = False  # 历年 / 每年 / 趋势 without a number
     latest_said: bool = False  # 最新 / 最近一年 typed explicitly
+    since: int | None = None  # 2019年以来: every year with a report from then on
 
     @property
     def explicit(self) -> bool:
@@ -45,7 +46,16 @@ _PREVIOUS = re.compile(
     r"的?(?:上一年度|上一年|上年度|前一年|上年)(?!结转|度结转|项目|的项目|数量)"
 )
 _NEXT = re.compile(r"(?<![到至转])的?(?:下一年度|下一年|次年|后一年|第二年)(?!结转)")
-_EVERY = re.compile(r"历年|每年|各年度?|逐年|所有年份|历史")
+_EVERY = re.compile(
+    r"历年|每年|各年度?|逐年|所有年份|所有年度|历史|这几年|这些年|近几年|几年来|多年来"
+)
+# 2019年以来 / 2021年至今 / 从2019年起: from that year on (only the years with a report)
+_SINCE = re.compile(
+    r"(?:从|自)?((?:19|20)\d{2})\s*年度?(?:以来|至今|到现在|到今天|迄今|起(?!诉)|开始|之后|以后)"
+)
+# 2025年的前年 / 2024年的去年: relative to the year named, not to today
+_OF_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?的\s*(大前年|前年|去年|次年|明年)")
+_OF_DELTA = {"大前年": -3, "前年": -2, "去年": -1, "次年": 1, "明年": 1}
 _LATEST = re.compile(r"最新一年|最近一年|最新的?|最近的")
 _RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1))
 
@@ -84,6 +94,13 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
         recent = _NUMBERS[m.group(1)]
         return " "
 
+    since: int | None = None
+    if (start := _SINCE.search(text)) is not None and int(start.group(1)) >= FIRST_YEAR:
+        since = int(start.group(1))
+        text = text[: start.start()] + " " + text[start.end() :]
+    for m in _OF_YEAR.finditer(text):
+        years.add(int(m.group(1)) + _OF_DELTA[m.group(2)])
+    text = _OF_YEAR.sub(" ", text)
     reference = today.year
     said = _THIS_YEAR.search(text)
     if said:
@@ -106,9 +123,9 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
             text = text.replace(word, " ")
     if shift:
         years = {y + shift for y in years} if years else {reference + shift}
-    every = bool(_EVERY.search(text))
+    every = bool(_EVERY.search(text)) or since is not None
     text = _EVERY.sub(" ", text)
     latest = bool(_LATEST.search(text))
     text = _LATEST.sub(" ", text)
-    spec = YearSpec(tuple(sorted(years)), recent, every, latest)
+    spec = YearSpec(tuple(sorted(years)), recent, every, latest, since)
     return spec, re.sub(r"\s+", " ", text).strip()

@@ -27,6 +27,7 @@ COMPUTATIONS: dict[str, tuple[str, ...]] = {
     "差": ("yoy", "difference"),
     "增幅": ("growth",),
     "倍数": ("ratio",),
+    "占比": ("share",),
 }
 INTENT_KEYS = {"overview": "overview", "list": "availability", "help": "help"}
 

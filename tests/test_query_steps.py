@@ -92,6 +92,25 @@ def test_extract_years(text: str, years: tuple[int, ...], recent: int | None, re
 
 
 @pytest.mark.parametrize(
+    ("question", "years", "since"),
+    [
+        ("平潭2019年以来予以公开一共多少件", (), 2019),
+        ("从2021年起 行政复议", (), 2021),
+        ("洪泽区2023年起诉多少", (2023,), None),  # 起诉 is a lawsuit, not 从…起
+        ("平潭2025年的前年行政处罚", (2023,), None),  # relative to the year named
+        ("平潭2023年比前一年行政许可多了多少", (2022,), None),  # not 前1名
+    ],
+    ids=["since", "from-on", "qisu-is-no-since", "year-before-named", "previous-year"],
+)
+def test_years_relative_to_a_named_year(
+    question: str, years: tuple[int, ...], since: int | None
+) -> None:
+    spec, _ = extract_years(normalize(question), today=TODAY)
+    assert (spec.years, spec.since) == (years, since)
+    assert spec.every == (since is not None)
+
+
+@pytest.mark.parametrize(
     ("text", "row", "column"),
     [
         ("申请数量", "apply.new", None),
