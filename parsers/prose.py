@@ -6,9 +6,9 @@ Three kinds (docs/fields.md "Facts stated in the prose"):
 - the `text.*` facts no table holds (主动公开政府信息 13561 条, 政策解读 117 篇 …);
 - every other figure in a sentence is a free fact (`free.N`), reached by the words before it.
 
-Only figures with a unit are read (条, 件, 篇 …), so dates, phone numbers and document numbers
-are never facts. An approximate figure (7700余条) is kept with the flag `approximate` and is
-never used for a table cell.
+Only figures with a unit are read (条, 件, 篇, 万次, % …), so dates, phone numbers and
+document numbers are never facts. An approximate figure (7700余条) is kept with the flag
+`approximate` and is never used for a table cell.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ TEXT_FACTS: dict[str, str] = {
 class ProseFact:
     key: str  # text.*, a table key (for W2) or free.N
     value: Number
-    unit: str  # as printed: 条, 件, 篇, 次, 场, 个, 元, 万元 …
+    unit: str  # as printed: 条, 件, 篇, 次, 场, 个, 元, 万元, 万次, % …
     sentence: str  # the sentence it came from (its provenance)
     section: str = ""  # 一、总体情况 · （一）主动公开情况
     phrase: str = ""  # the words that say what is counted
@@ -149,7 +149,8 @@ _SUBSECTION = re.compile(
     r"[（(][一二三四五六七八九十][)）]([^（）()。，；：\d]{2,12}?(?:情况|方面))"
 )
 _FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?(万元|元|批次|人次|条|件|篇|次|场|个|起|期|家|项|份)"
+    r"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?"
+    r"(万元|万人次|万次|万人|万条|万件|元|批次|人次|条|件|篇|次|场|个|起|期|家|项|份|%|％)"
 )
 _LEAD_FILLER = re.compile(
     r"^(?:\d{4}年度?|全年|今年|本年度|本年|年内|全区|全市|全县|我区|我市|我县|我局|我办|其中|另有|"
@@ -291,7 +292,7 @@ def prose_facts(text: str) -> list[ProseFact]:
             previous_end = end
             if (index, start) in used:
                 continue
-            unit = match.group(3)
+            unit = match.group(3).replace("％", "%")
             flags = frozenset({APPROXIMATE}) if match.group(2) else frozenset()
             value = _number(match.group(1))
             key = _fact_key(lead, unit, keyed) or _fact_key_after(sentence[end:], unit, keyed)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from query import series, texts
-from query.answer import Answer, AnswerItem, Choice, Intent, Status
-from query.catalog import COLUMNS, ROWS, RowEntry, short_label
-from query.common import Context, label, report_key, token
-from query.fieldmatch import match_columns
+from query.answer import Answer, AnswerItem, Intent, Status
+from query.catalog import ROW_BY_PREFIX
+from query.common import Context, label, report_key
+from query.facts import FACT_WORDS
 from query.source import AgencyInfo
 from query.understand import Detection
+from query.value import answer as cell_answer
 from query.value import failed_checks
 
 SMALL_BASE = 30
@@ -253,12 +254,12 @@ def cell_difference(
 
 
 def extreme_part(
-    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
-) -> Answer:
-    """哪类申请人最多 / 哪一项理由最多: the largest (or smallest) of a row's sub-rows or of its
-    columns in one report, every candidate shown."""
+    ctx: Context, agency: AgencyInfo, year: int, det: Detection, keys: list[str],
+    notes: list[str],
+) -> Answer:  # fmt: skip
+    """哪类申请人最多 / 哪一项理由最多: the largest (or smallest) of `keys` (a row's sub-rows
+    or its columns) in one report, every candidate shown."""
     field = det.field
-    keys = part_keys(det)
     report = ctx.source.report(agency.id, year)
     if field is None or report is None or not keys:
         return missing(ctx, agency, year, texts.PARTS)
@@ -285,55 +286,6 @@ def extreme_part(
     return _reply(ctx, title, item, [*notes, line])
 
 
-def part_keys(det: Detection) -> list[str]:
-    """The cells 哪类 / 哪一项 chooses among: a group's sub-rows (不予公开的理由), else the
-    row's columns (申请人: 自然人 and each kind of 法人或其他组织; 复议的结果)."""
-    field = det.field
-    if field is None:
-        return []
-    row = field.row
-    depth = row.prefix.count(".") + 1
-    children = [
-        r.prefix
-        for r in ROWS
-        if r.prefix.startswith(row.prefix + ".") and r.prefix.count(".") == depth
-    ]
-    if children:
-        column = field.column if field.column not in (None, "org") else "total"
-        return [f"{c}.{column}" for c in children]
-    if field.column == "org":
-        return [f"{row.prefix}.{c}" for c in ORG_COLUMNS]
-    if row.family not in ("applicant", "review"):
-        return []
-    columns = [c.column for c in COLUMNS if c.family == row.family]
-    return [f"{row.prefix}.{c}" for c in dict.fromkeys(columns) if c not in ("total", "org")]
-
-
-_VERSUS = re.compile(r"(?<![占对])比(?!例|重|率|较|一比)|相差|差多少|差距|之差")
-
-
-def compared_keys(det: Detection) -> tuple[str, str] | None:
-    """A比B多多少 / A和B相差多少 within one report: the two cells in the order written, or
-    None when the words do not name two rows or two columns of one table."""
-    field = det.field
-    text = det.scan.rest.replace(" ", "")
-    if field is None or len(det.years.years) > 1 or not _VERSUS.search(det.text):
-        return None
-    columns = [c for c in match_columns(text, field.row) if c != "total"]
-    if len(columns) >= 2:
-        return f"{field.row.prefix}.{columns[0]}", f"{field.row.prefix}.{columns[1]}"
-    rows = [r for r in (field.row, *field.others) if r.family == field.row.family]
-    if len(rows) < 2:
-        return None
-
-    def at(row: RowEntry) -> int:
-        return min((text.find(w) for w in row.words if w in text), default=len(text))
-
-    first, second = sorted(rows[:2], key=at)
-    column = field.column or "total"
-    return f"{first.prefix}.{column}", f"{second.prefix}.{column}"
-
-
 # --- several years of one agency ------------------------------------------------------------
 
 
@@ -350,6 +302,8 @@ def yoy(
     now_year = max(years) if years else have[-1]
     before_year = min(years) if len(years) >= 2 else now_year - 1
     missing_years = [y for y in (before_year, now_year) if y not in have]
+    if missing_years and now_year in have and (said := stated_change(ctx, agency, now_year, key)):
+        return cell_answer(ctx, agency, now_year, said, None, [texts.STATED_CHANGE])
     if missing_years:
         text = texts.YOY_NO_PREVIOUS.format(
             agency=agency.name,
@@ -395,6 +349,26 @@ def yoy(
         change=change,
     )  # fmt: skip
     return _reply(ctx, title, item, [line])
+
+
+_CHANGE = re.compile(r"较上?去?年|比上?去?年|同比|较上一?年度?")
+
+
+def stated_change(ctx: Context, agency: AgencyInfo, year: int, key: str) -> str | None:
+    """The one sentence of the report that states this figure's change on the year before as
+    a percentage (申请数量较去年回落12.3%): its fact key, when the previous report is not
+    there to compute it from."""
+    row = ROW_BY_PREFIX.get(key.rpartition(".")[0]) or ROW_BY_PREFIX.get(key)
+    words = FACT_WORDS.get(key, ()) or (row.words if row else ())
+    said = [
+        k
+        for k, fact in ctx.source.facts(agency.id, year).items()
+        if k.startswith("free.")
+        and fact.unit == "%"
+        and _CHANGE.search(fact.phrase)
+        and any(w in fact.phrase for w in words if len(w) >= 2)
+    ]
+    return said[0] if len(said) == 1 else None
 
 
 def over_years(
@@ -530,164 +504,3 @@ def difference(ctx: Context, ids: Sequence[int], year: int | None, key: str) -> 
     )
     title = f"{first.agency} 比 {second.agency} · {year}年度 · {label(key)}"
     return _reply(ctx, title, item)
-
-
-# --- what was asked ------------------------------------------------------------------------
-
-_OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
-_JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
-_ORDER = ("ascending", "descending")
-
-
-def over_agencies_asked(det: Detection) -> str | None:
-    """ "sum" or "average" when several agencies are named with 合计 / 平均."""
-    if det.hints.has("average"):
-        return "average"
-    if adds(det):
-        return "sum"
-    return None
-
-
-def adds(det: Detection) -> bool:
-    """合计 / 加起来 / 一共: add up what the question lists."""
-    return det.hints.has("total") or det.hints.has("together")
-
-
-def over_years_asked(det: Detection) -> str | None:
-    """The computation over the years of one agency the words ask for, if any."""
-    hints, years = det.hints, det.years
-    if len(years.years) <= 1 and compared_keys(det) is not None:
-        return None  # 予以公开比部分公开多了多少: two cells of one report
-    for how in _OVER_YEARS:
-        if hints.has(how):
-            return how
-    several = len(years.years) >= 2 or years.recent or years.every or hints.has("series")
-    if hints.has("average") and (several or not years.years):
-        return "average"  # 平均每年: over the years named, or every year with a report
-    if several and adds(det) and not _rows_or_columns(det):
-        return "sum"
-    if hints.has("ascending") or hints.has("descending"):
-        return "ascending" if hints.has("ascending") else "descending"
-    return None
-
-
-def for_years(
-    ctx: Context, agency: AgencyInfo, have: list[int], det: Detection, how: str
-) -> Answer:
-    key = det.key or "apply.new.total"
-    if key.endswith(".delta"):
-        key = key.rpartition(".")[0]  # 比上年增加多少: the change computed, not 本年增/减
-    if how in ("yoy", "growth", "ratio"):
-        return yoy(ctx, agency, have, key, det.years.years, how)
-    return over_years(ctx, agency, have, key, det, how)
-
-
-def _rows_or_columns(det: Detection) -> list[str]:
-    """Full keys to add up in one report: several rows (same column) or several columns."""
-    field = det.field
-    if field is None:
-        return []
-    columns = match_columns(det.scan.rest, field.row)
-    if not _JOINED.search(det.scan.rest):
-        return []  # 申请办理结果合计 names one row: only 和 / 与 / 加 lists several
-    if field.others and not field.row.prefix.startswith("apply.new"):
-        rows = [field.row, *field.others]
-        return [
-            f"{r.prefix}.{field.column or 'total'}" for r in rows if r.family == field.row.family
-        ]
-    if len(columns) >= 2:
-        return [f"{field.row.prefix}.{c}" for c in columns if c != "org"]
-    return []
-
-
-def in_report_asked(det: Detection) -> bool:
-    field = det.field
-    if adds(det) and len(det.facts) >= 2:
-        return True
-    if det.hints.has("max_part") or det.hints.has("min_part"):
-        return True
-    if compared_keys(det) is not None:
-        return True
-    if det.hints.rate or det.hints.has("share"):
-        return True
-    if (
-        field is not None
-        and field.row.prefix == "litigation"
-        and field.column not in (None, "total")
-    ):
-        return True  # 行政诉讼·结果纠正: the two 行政诉讼 groups
-    if field is not None and field.column == "org":
-        return True
-    return adds(det) and len(_rows_or_columns(det)) >= 2
-
-
-def in_report(
-    ctx: Context, agency: AgencyInfo, year: int, det: Detection, notes: list[str]
-) -> Answer:
-    """A figure computed from cells of one report."""
-    field = det.field
-    if adds(det) and len(det.facts) >= 2:
-        name = "＋".join(label(k) for k in det.facts)
-        return sum_cells(ctx, agency, year, det.facts, "sum", name, notes)
-    if det.hints.has("max_part") or det.hints.has("min_part"):
-        return extreme_part(ctx, agency, year, det, notes)
-    if (pair := compared_keys(det)) is not None:
-        return cell_difference(ctx, agency, year, pair, notes)
-    if det.hints.rate:
-        return rate(ctx, agency, year, det.hints.rate, notes)
-    if (
-        field is not None
-        and field.row.prefix == "litigation"
-        and field.column
-        not in (
-            None,
-            "total",
-        )
-    ):
-        if not adds(det):
-            return ctx.reply(
-                "choose", "value", texts.WHICH_LITIGATION, choices=litigation_choices(
-                    agency, year, field.column)
-            )  # fmt: skip
-        keys = [f"litigation.{group}.{field.column}" for group in ("direct", "after_review")]
-        return sum_cells(ctx, agency, year, keys, "sum", label(keys[0]), notes)
-    if field is not None and field.column == "org":
-        keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
-        name = f"{field.row.name}·法人或其他组织"
-        return sum_cells(
-            ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
-        )
-    if det.hints.has("share") and field is not None:
-        named_rows = {field.row.prefix, *(r.prefix for r in field.others)}
-        if {"result.public", "result.partial"} <= named_rows and field.column in (None, "total"):
-            return rate(ctx, agency, year, "rate.public", notes)  # 予以公开及部分公开占比
-        part, whole = share_keys(field.row.prefix, field.column)
-        named = {rate.top: rate.name for rate in RATES.values() if len(rate.top) == 1}
-        if whole == "result.total.total" and (part,) in named:
-            return rate(ctx, agency, year, named[(part,)], notes)
-        if whole is None:
-            return missing(ctx, agency, year, texts.SHARE_BASE)
-        return share(ctx, agency, year, part, whole, notes)
-    keys = _rows_or_columns(det)
-    name = "＋".join(short_label(k) for k in keys)
-    return sum_cells(ctx, agency, year, keys, "sum", name, notes)
-
-
-def litigation_choices(agency: AgencyInfo, year: int, column: str) -> list[Choice]:
-    keys = [f"litigation.{group}.{column}" for group in ("direct", "after_review")]
-    return [
-        Choice(short_label(k), token("value", agency.id, year, k), agency.name, year, k)
-        for k in keys
-    ]
-
-
-def share_keys(row: str, column: str | None) -> tuple[str, str | None]:
-    """(part, whole) of a share: a column of its row's total, a row of the results' total."""
-    if column and column != "total":
-        return f"{row}.{column}", f"{row}.total"
-    part = f"{row}.total"
-    if row.startswith("result.") and row != "result.total":
-        return part, "result.total.total"
-    if row.startswith("litigation."):
-        return part, "litigation.total"
-    return part, None

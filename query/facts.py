@@ -132,10 +132,31 @@ def _clause(fact: FigureInfo) -> str:
     return re.sub(r"[\d.]+", "", before[cut:] + after)
 
 
+_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(批次|人次|万次|[条件篇次场个期项份家起批])")
+
+
+_PERCENT_ASKED = re.compile(r"率|比例|比重|占比|占多少|百分|%|％")
+
+
+def unit_asked(question: str) -> str | None:
+    """The unit a question counts in (多少项事项 → 项, 合格率 → %), if it names one."""
+    if _PERCENT_ASKED.search(question):
+        return "%"
+    match = _UNIT_ASKED.search(question)
+    return match.group(1) if match else None
+
+
+def _answerable(key: str) -> bool:
+    """A prose fact a question may be answered with (not a table key the prose restates)."""
+    return key.startswith(("free.", "text."))
+
+
 def find_free(
-    asked: str, facts: Mapping[str, FigureInfo]
+    asked: str, facts: Mapping[str, FigureInfo], unit: str | None = None
 ) -> tuple[str | None, list[tuple[str, float]]]:
-    """(the one fact the words pick, or None; the candidates by score, best first)."""
+    """(the one fact the words pick, or None; the candidates by score, best first). `unit`:
+    the unit asked (多少项): of two figures of one sentence (接入53个部门2261项事项) the one
+    counted in it, and a figure in another unit is no rival."""
     words = content_words(asked)
     if len(set(_CJK.findall(words))) < 2:
         return None, []
@@ -147,14 +168,26 @@ def find_free(
         key=lambda item: -item[1],
     )
     scored = [
-        (k, s) for k, s in scored if s >= FREE_SCORE / 2 and k.startswith(("free.", "text."))
+        (k, s)
+        for k, s in scored
+        if s >= FREE_SCORE / 2
+        and k.startswith(("free.", "text."))
+        and (facts[k].unit == "%") == (unit == "%")  # a rate only for a rate, never a count
     ]
     if not scored or scored[0][1] < FREE_SCORE:
         return None, scored[:3]
     best_key, best = scored[0]
+    if unit and facts[best_key].unit != unit:
+        sentence = facts[best_key].sentence
+        same = [k for k, f in facts.items() if f.sentence == sentence and f.unit == unit]
+        if len(same) == 1 and _answerable(same[0]):
+            best_key = same[0]  # the figure of the sentence counted in the unit asked
     rivals = [
         s
-        for k, s in scored[1:]
-        if facts[k].value != facts[best_key].value and best - s < FREE_MARGIN
+        for k, s in scored
+        if k != best_key
+        and facts[k].value != facts[best_key].value
+        and best - s < FREE_MARGIN
+        and not (unit and facts[best_key].unit == unit and facts[k].unit != unit)
     ]
     return (None if rivals else best_key), scored[:3]

@@ -134,6 +134,12 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "少了多少",
         "增减了多少",
         "变化了多少",
+        "回落了多少",
+        "回落多少",
+        "下降多少",
+        "减少多少",
+        "增加多少",
+        "增长多少",
     ),
     "average": ("平均每年", "平均每个", "年均", "平均", "均值"),
     "rate": (
@@ -153,7 +159,19 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "纠错的比例",
         "纠错比例",
     ),
-    "share": ("所占比例", "占比", "比例", "百分比", "比重", "占多少", "占总数", "占了多少"),
+    "share": (
+        "所占比例",
+        "占比",
+        "比例",
+        "百分比",
+        "比重",
+        "占多少",
+        "占总数",
+        "占了多少",
+        "占了百分之几",
+        "占百分之几",
+        "百分之几",
+    ),
     "rank": (
         "排名",
         "排行",
@@ -315,11 +333,23 @@ _FILLER = re.compile(
 _MEASURE_CHARS = frozenset("率天岁秒")
 
 
+# Words the filler would eat a character of (网上: 上 is filler) that narrow the figure to
+# something the annual tables do not break down: a channel of application or a part of the
+# year. The figure for the whole year is not the answer to them.
+_NARROWING = re.compile(
+    r"网上|网络|在线|当面|现场|信函|邮寄|传真|电子邮件|邮件|电话|窗口|"
+    r"每月|每个月|月均|按月|每天|每日|日均|每周|周均|每季度|季度|上半年|下半年|"
+    r"\d{1,2}\s*月份?|[一二三四五六七八九十]{1,2}月份?"
+)
+
+
 def unexplained(text: str) -> str:
     """The words of `text` (names, years, intents and catalog words already taken out) that
     no filler explains: "" when none."""
-    words = _FILLER.sub(" ", _NOISE.sub(" ", text)).split()
+    narrowing = _NARROWING.findall(text)
+    words = _FILLER.sub(" ", _NOISE.sub(" ", _NARROWING.sub(" ", text))).split()
     kept = [w for w in words if len(w) >= 2 or w in _MEASURE_CHARS]
+    kept += [w.strip() for w in narrowing]
     return " ".join(w for w in kept if re.search(r"[\u4e00-\u9fff]", w))  # GDP: no field
 
 

@@ -15,6 +15,7 @@ from parsers.fields import FIELDS
 from query import (
     absent,
     availability,
+    calculation,
     checks,
     compare,
     computed,
@@ -97,7 +98,7 @@ def route(ctx: Context) -> Answer:
         if year is not None:
             return computed.rates(ctx, agencies, [year], hints.rate)
     if len(places) >= 2:
-        how = computed.over_agencies_asked(det)
+        how = calculation.over_agencies_asked(det)
         if how is not None:
             ids = compare.resolve_many(places)
             year = det.years.years[-1] if det.years.years else None
@@ -257,13 +258,13 @@ def for_agency(
         return ctx.reply("no_data", intent, texts.UNKNOWN_PLACE.format(place=agency.name))
     if intent == "availability":
         return availability.for_agency(ctx, agency, have)
-    if det is not None and (over := computed.over_years_asked(det)) is not None:
-        return computed.for_years(ctx, agency, have, det, over)
     if det is not None and det.unexplained and intent != "overview":
         year = asked_year(det, have)  # 申请人满意度: not 新收申请数量, whatever the year
         if year is None:
             return ctx.no_year("value", agency, have, det.years.years, None)
         return absent.answer(ctx, agency, year, det, notes, words=det.unexplained)
+    if det is not None and (over := calculation.over_years_asked(det)) is not None:
+        return calculation.for_years(ctx, agency, have, det, over)
     if key is None and det is not None and det.asked and intent != "overview":
         year = asked_year(det, have)
         if year is None:
@@ -288,8 +289,8 @@ def for_agency(
         return overview.answer(ctx, agency, year, notes)
     if intent == "checks":
         return checks.answer(ctx, agency, year, notes)
-    if det is not None and computed.in_report_asked(det):
-        return computed.in_report(ctx, agency, year, det, notes)
+    if det is not None and calculation.in_report_asked(det):
+        return calculation.in_report(ctx, agency, year, det, notes)
     if det is not None and (rows := two_readings(det, ctx.source.report(agency.id, year))):
         return choose_row(ctx, agency, year, rows)
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)

@@ -22,18 +22,13 @@ KNOWN_MISSES: dict[str, str] = {
     "q0152": "采购项目数量 is counted in 件 (fields.md), the question expects 个",
     "q0153": "采购项目数量 is counted in 件 (fields.md), the question expects 个",
     "q0173": "重点民生领域公开信息: the free fact's words are 公开信息 only",
-    "q0183": "比去年回落 12.3%: a percentage in the prose is no fact; 同比 needs the 2018 report",
     "q0193": "区政府办 is read as another place (compare), not the prose's 17",
-    "q0284": "市政府公文主动公开率 90.2%: a percentage in the prose is no fact",
     "q0339": "补正后还是说不清楚 is a paraphrase of 补正后申请内容仍不明确 the catalog lacks",
     "q0350": "平潭 2019 行政许可 digit run is stored ambiguous (the parser): no 同比",
     "q0385": "平潭 2019 行政处罚 digit run is stored ambiguous (the parser): no sum",
     "q0420": "根椐 (a slip for 根据) is left unexplained, so the question is refused",
-    "q0421": "合格率均为 100%: a percentage in the prose is no fact (the parser)",
     "q0423": "公报刊登…部门规范性文件45件: the free fact's words are 部门规范性文件 only",
-    "q0430": "53个部门2261项事项: the first figure of the clause is taken, not the 项 asked",
     "q0431": "政府采购项目信息 reads as the 政府集中采购 row (answered ambiguous, no figure)",
-    "q0433": "阅读量即达180万次: a figure in 万 in the prose is no fact (the parser)",
 }
 
 
