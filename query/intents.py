@@ -151,10 +151,6 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "行政复议纠错率",
         "纠错率",
         "败诉率",
-        "不予公开的比例",
-        "不予公开比例",
-        "公开的比例",
-        "公开比例",
         "被纠错的比例",
         "纠错的比例",
         "纠错比例",
@@ -168,6 +164,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "占多少",
         "占总数",
         "占了多少",
+        "比率",
         "占了百分之几",
         "占百分之几",
         "百分之几",
@@ -229,6 +226,7 @@ _RATES = (
     ("纠错的比例", "rate.review_corrected"),
     ("纠错比例", "rate.review_corrected"),
 )
+_SHARE_PERCENT = re.compile(r"占[了总数的]{0,3}百分之(?:多少|几)")
 _TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})\s*(?:名|位|个)?")
 _NOISE = re.compile(
     r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
@@ -294,6 +292,9 @@ def detect(text: str) -> tuple[Hints, str]:
         top = max(1, min(int(match.group(1)), 100))
         found.add("rank")
         text = text[: match.start()] + " " + text[match.end() :]
+    if _SHARE_PERCENT.search(text):  # 占百分之多少: a share, not 增长了百分之多少
+        found.add("share")
+        text = _SHARE_PERCENT.sub(" ", text)
     for intent, words in _WORDS.items():
         for word in sorted(words, key=len, reverse=True):
             if word in text:

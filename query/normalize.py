@@ -26,6 +26,8 @@ _COUNT_RUN = re.compile(
 )
 _PUNCT = re.compile(r"[^\w\u4e00-\u9fff~-]+|_")
 _SPACES = re.compile(r"\s+")
+# Characters almost never meant in a question, typed for a look-alike: 根椐 / 依椐 for 根据.
+_GLYPH_SLIPS = str.maketrans({"椐": "据"})
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 # Single characters spaced out (洪 泽 区): one word. 淮安市 和 洪泽区 stays three words.
 _SPACED = re.compile(
@@ -72,7 +74,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)  # zero-width and other format characters split no word
     text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
-    text = to_simplified(text)
+    text = to_simplified(text).translate(_GLYPH_SLIPS)
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
