@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from query import texts
+from query import series, texts
 from query.answer import Answer, Choice
 from query.catalog import COLUMNS, ROWS, RowEntry, short_label
 from query.common import Context, label, token
@@ -19,7 +19,9 @@ from query.computed import (
     missing,
     over_years,
     rate,
+    rate_extreme,
     share,
+    share_of_sum,
     sum_cells,
     yoy,
 )
@@ -72,6 +74,8 @@ def for_years(
         key = key.rpartition(".")[0]  # 比上年增加多少: the change computed, not 本年增/减
     if how in ("yoy", "growth", "ratio"):
         return yoy(ctx, agency, have, key, det.years.years, how)
+    if det.hints.rate and how in ("max_year", "min_year"):
+        return rate_extreme(ctx, agency, series.years_asked(have, det), det.hints.rate, how)
     return over_years(ctx, agency, have, key, det, how)
 
 
@@ -147,6 +151,9 @@ def in_report(
     if field is not None and field.column == "org":
         keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
         name = f"{field.row.name}·法人或其他组织"
+        if det.hints.has("share"):  # 法人占比: the five columns over the row's total
+            total, org = f"{field.row.prefix}.total", f"{field.row.prefix}.org"
+            return share_of_sum(ctx, agency, year, keys, total, name, notes, key=org)
         return sum_cells(
             ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
         )

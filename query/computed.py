@@ -214,6 +214,56 @@ def share(
     return _reply(ctx, title, item, lines)
 
 
+def share_of_sum(
+    ctx: Context, agency: AgencyInfo, year: int, part_keys: Sequence[str], whole_key: str,
+    name: str, notes: list[str], *, key: str,
+) -> Answer:  # fmt: skip
+    """A sum of cells as a share of a total: 法人或其他组织 (five columns) of 新收申请数量."""
+    parts, lacking = _cells(ctx, agency, year, (*part_keys, whole_key))
+    if lacking is not None or not parts:
+        return missing(ctx, agency, year, lacking or name)
+    top, whole = parts[:-1], parts[-1]
+    if not whole.value:
+        return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=texts.short(whole)))
+    value = percent(_total(top), whole.value)
+    formula = f"（{_terms(top)}）÷ {_terms([whole])} = {texts.number(value)}%"
+    item = computed_item(top[0], value, "%", f"{name}占比", "share", formula, parts, key=key)
+    lines = list(notes)
+    if whole.value < SMALL_BASE:
+        lines.append(texts.SMALL_BASE.format(base=texts.number(whole.value)))
+    title = texts.SHARE_TITLE.format(
+        agency=agency.name, year=year, part=name, whole=texts.short(whole)
+    )
+    return _reply(ctx, title, item, lines)
+
+
+def rate_extreme(
+    ctx: Context, agency: AgencyInfo, years: Sequence[int], which: str, how: str
+) -> Answer:
+    """哪一年公开率最高: the rate of every year asked, the highest (or lowest) first."""
+    spec = RATES[which]
+    found = [i for y in years if (i := rate_item(ctx, agency, y, which)) is not None]
+    if not found:
+        return missing(ctx, agency, years[-1] if years else 0, spec.title)
+    most = how == "max_year"
+    best = (max if most else min)(p.value or Decimal(0) for p in found)
+    tied = [p for p in found if p.value == best]
+    word = "高" if most else "低"
+    formula = "；".join(f"{p.year}年度 {texts.number(p.value or Decimal(0))}%" for p in found)
+    item = computed_item(tied[0], best, "%", spec.title, how, formula, found, key=which)
+    lines = [texts.EXTREME_TITLE.format(agency=agency.name, label=spec.title, word=word)]
+    lines.append(
+        texts.EXTREME_LINE.format(
+            year="、".join(str(p.year) for p in tied), word=word, amount=texts.amount(tied[0])
+        )
+    )
+    lines += [f"{p.year}年度：{texts.amount(p)}（{p.formula}）" for p in found]
+    gaps = [y for y in years if y not in {p.year for p in found}]
+    if gaps:
+        lines.append(texts.EXTREME_GAPS.format(years="、".join(map(str, gaps))))
+    return ctx.reply("answer", "computed", "\n".join(lines), [item])
+
+
 def sum_cells(
     ctx: Context, agency: AgencyInfo, year: int, keys: Sequence[str], how: str, name: str,
     notes: list[str], *, key: str | None = None,
