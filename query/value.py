@@ -78,13 +78,17 @@ def failed_checks(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> 
 
 
 def checked(ctx: Context, item: AnswerItem) -> tuple[AnswerItem, str]:
-    """The item flagged when its report's prose contradicts it, and the "⚠ …" to say so."""
+    """The item flagged when its report's prose contradicts it, and the "⚠ …" to say so; a
+    cell on a row that fails its checks is said too (a line of a series or a ranking)."""
     if item.agency_id is None:
         return item, ""
+    failed = failed_checks(ctx, item.agency_id, item.year, item)
+    said = f"（⚠ {texts.FAILED_CHECK.format(message=failed[0])}）" if failed else ""
     warnings = prose_warnings(ctx, item.agency_id, item.year, item)
     if not warnings:
-        return item, ""
-    return replace(item, flags=(*item.flags, PROSE_DIFFERS)), "（⚠ " + warnings[0] + "）"
+        return item, said
+    flagged = replace(item, flags=(*item.flags, PROSE_DIFFERS))
+    return flagged, "（⚠ " + warnings[0] + "）" + said
 
 
 def prose_warnings(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:
