@@ -300,7 +300,14 @@ def cell_difference(
     name = f"{first}与{second}之差"
     item = computed_item(parts[0], value, parts[0].unit, name, "difference", formula, parts)
     title = texts.SUM_TITLE.format(agency=agency.name, year=year, label=name)
-    return _reply(ctx, title, item, notes)
+    if value == 0:
+        said = texts.DIFF_SAME.format(first=first, second=second)
+    else:
+        word = "多" if value > 0 else "少"
+        said = texts.DIFF_LINE.format(
+            first=first, second=second, word=word, amount=f"{texts.number(abs(value))} {item.unit}"
+        )
+    return _reply(ctx, title, item, [*notes, said])
 
 
 def extreme_part(
@@ -553,4 +560,11 @@ def difference(ctx: Context, ids: Sequence[int], year: int | None, key: str) -> 
         first, value, first.unit, f"{label(key)}之差", "difference", formula, parts
     )
     title = f"{first.agency} 比 {second.agency} · {year}年度 · {label(key)}"
-    return _reply(ctx, title, item)
+    if value == 0:
+        said = texts.DIFF_SAME.format(first=first.agency, second=second.agency)
+    else:
+        said = texts.DIFF_LINE.format(
+            first=first.agency, second=second.agency, word="多" if value > 0 else "少",
+            amount=f"{texts.number(abs(value))} {item.unit}",
+        )  # fmt: skip
+    return _reply(ctx, title, item, [said])
