@@ -150,8 +150,10 @@ _SUBSECTION = re.compile(
 )
 _FIGURE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?"
-    r"(万元|万人次|万次|万人|万条|万件|元|批次|人次|条|件|篇|次|场|个|起|期|家|项|份|%|％)"
+    r"(万元|万人次|万次|万人|万条|万件|元|批次|人次|条|件|篇|次|场|个|起|期|家|项|份|%|％"
+    r"|万(?=[，,。；;、）)]|$))"  # 播放量超2300万，
 )
+_ABOUT = re.compile(r"(?:超过|超|逾|近|约|大约)$")  # 超2300万: more than, not exactly
 _LEAD_FILLER = re.compile(
     r"^(?:\d{4}年度?|全年|今年|本年度|本年|年内|全区|全市|全县|我区|我市|我县|我局|我办|其中|另有|"
     r"先后|及时|共|共计|累计|合计|已|均|并|同时|此外|截至目前|目前|通过)+"
@@ -293,7 +295,8 @@ def prose_facts(text: str) -> list[ProseFact]:
             if (index, start) in used:
                 continue
             unit = match.group(3).replace("％", "%")
-            flags = frozenset({APPROXIMATE}) if match.group(2) else frozenset()
+            about = match.group(2) or _ABOUT.search(sentence[max(0, start - 2) : start])
+            flags = frozenset({APPROXIMATE}) if about else frozenset()
             value = _number(match.group(1))
             key = _fact_key(lead, unit, keyed) or _fact_key_after(sentence[end:], unit, keyed)
             if key is None:

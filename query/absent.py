@@ -15,7 +15,8 @@ from query import texts, value
 from query.answer import Answer, Choice
 from query.catalog import ROWS, key_for, template_keys
 from query.common import Context, token
-from query.facts import content_words, find_free, unit_asked
+from query.facts import content_words, figures_in, find_free, unit_asked
+from query.normalize import normalize
 from query.source import AgencyInfo, FigureInfo
 from query.understand import Detection
 
@@ -44,7 +45,9 @@ def answer(
     facts = ctx.source.facts(agency.id, year)
     named = det.fact.word if det.fact else (det.field.matched if det.field else "")
     for asked in (f"{det.asked} {named}", det.asked) if words else (det.asked,):
-        picked, candidates = find_free(asked, facts, unit_asked(ctx.question))
+        picked, candidates = find_free(
+            asked, facts, unit_asked(ctx.question), figures_in(normalize(ctx.question))
+        )
         if picked is not None and (not words or _states(facts[picked], words)):
             return value.answer(ctx, agency, year, picked, None, notes)
     if words:  # the words as typed around what is not there: 满意度 → 申请人满意度

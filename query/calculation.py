@@ -6,10 +6,11 @@ The computations themselves live in query.computed.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from query import series, texts
 from query.answer import Answer, Choice
-from query.catalog import COLUMNS, ROWS, RowEntry, short_label
+from query.catalog import COLUMNS, ROW_BY_PREFIX, ROWS, RowEntry, short_label
 from query.common import Context, label, token
 from query.computed import (
     ORG_COLUMNS,
@@ -89,12 +90,33 @@ def _rows_or_columns(det: Detection) -> list[str]:
         return []  # 申请办理结果合计 names one row: only 和 / 与 / 加 lists several
     if field.others and not field.row.prefix.startswith("apply.new"):
         rows = [field.row, *field.others]
-        return [
-            f"{r.prefix}.{field.column or 'total'}" for r in rows if r.family == field.row.family
+        return [  # no column named: each row's own (行政许可's 处理决定数量, not a 总计)
+            f"{r.prefix}.{field.column}" if field.column else r.prefix
+            for r in rows
+            if r.family == field.row.family
         ]
     if len(columns) >= 2:
         return [f"{field.row.prefix}.{c}" for c in columns if c != "org"]
     return []
+
+
+_LISTING = re.compile(r"(?:的)?(?:和|与|及|以及|、|加上|加)")
+
+
+def _listed(det: Detection) -> bool:
+    """Two rows named one right after the other with only 和 / 及 / 、 between (予以公开及部分
+    公开), so the question lists them; 涉及国家秘密 joins nothing."""
+    field = det.field
+    if field is None or not field.others:
+        return False
+    text = det.scan.rest.replace(" ", "")
+    spans = []
+    for row in (field.row, *field.others):
+        hits = [(text.find(w), text.find(w) + len(w)) for w in row.words if w in text]
+        if hits:
+            spans.append(min(hits))
+    spans.sort()
+    return any(_LISTING.fullmatch(text[a[1] : b[0]]) for a, b in pairwise(spans))
 
 
 def in_report_asked(det: Detection) -> bool:
@@ -115,7 +137,8 @@ def in_report_asked(det: Detection) -> bool:
         return True  # 行政诉讼·结果纠正: the two 行政诉讼 groups
     if field is not None and field.column == "org":
         return True
-    return adds(det) and len(_rows_or_columns(det)) >= 2
+    keys = _rows_or_columns(det)
+    return len(keys) >= 2 and (adds(det) or _listed(det))  # 予以公开及部分公开多少件: added
 
 
 def in_report(
@@ -169,7 +192,7 @@ def in_report(
             return missing(ctx, agency, year, texts.SHARE_BASE)
         return share(ctx, agency, year, part, whole, notes)
     keys = _rows_or_columns(det)
-    name = "＋".join(short_label(k) for k in keys)
+    name = "＋".join(label(k) if k in ROW_BY_PREFIX else short_label(k) for k in keys)
     return sum_cells(ctx, agency, year, keys, "sum", name, notes)
 
 

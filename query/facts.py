@@ -151,9 +151,22 @@ def _answerable(key: str) -> bool:
     return key.startswith(("free.", "text."))
 
 
+def _figure(fact: FigureInfo) -> str:
+    number = re.match(r"[\d.]+", fact.raw or "")
+    return number.group(0) if number else ""
+
+
+def figures_in(question: str) -> frozenset[str]:
+    """The numbers a question writes itself, years apart (41条短视频: 41)."""
+    return frozenset(
+        n for n in re.findall(r"\d+(?:\.\d+)?", question) if not re.fullmatch(r"(?:19|20)\d\d", n)
+    )
+
+
 def find_free(
-    asked: str, facts: Mapping[str, FigureInfo], unit: str | None = None
-) -> tuple[str | None, list[tuple[str, float]]]:
+    asked: str, facts: Mapping[str, FigureInfo], unit: str | None = None,
+    said: frozenset[str] = frozenset(),
+) -> tuple[str | None, list[tuple[str, float]]]:  # fmt: skip
     """(the one fact the words pick, or None; the candidates by score, best first). `unit`:
     the unit asked (多少项): of two figures of one sentence (接入53个部门2261项事项) the one
     counted in it, and a figure in another unit is no rival."""
@@ -176,6 +189,10 @@ def find_free(
     ]
     if not scored or scored[0][1] < FREE_SCORE:
         return None, scored[:3]
+    if said:  # 41条短视频播放量: the 41 is what the question already knows, not the answer
+        scored = [(k, s) for k, s in scored if _figure(facts[k]) not in said]
+        if not scored or scored[0][1] < FREE_SCORE:
+            return None, scored[:3]
     best_key, best = scored[0]
     if unit and facts[best_key].unit != unit:
         sentence = facts[best_key].sentence

@@ -26,6 +26,7 @@ VERB_WORDS = frozenset({"处理了多少", "办理了多少", "答复了多少",
                          "公开了多少"})  # fmt: skip
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
+_COLUMN_ONLY_SCORE = 90.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class FieldMatch:
     @property
     def exact(self) -> bool:
         return self.score >= 100
+
+    @property
+    def column_only(self) -> bool:
+        """Only a column was named (企业, 群众): every other word must be explained too."""
+        return self.score == _COLUMN_ONLY_SCORE
 
 
 _ROW_WORDS: list[tuple[str, RowEntry]] = sorted(
@@ -212,7 +218,8 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
         return FieldMatch(row, match_column(rest, row), 100.0, word, others)
     for word, col in _COLUMN_WORDS:
         if col.family in _COLUMN_ONLY and col.column not in ("total", "other") and word in text:
-            return FieldMatch(ROW_BY_PREFIX[_COLUMN_ONLY[col.family]], col.column, 90.0, word)
+            row = ROW_BY_PREFIX[_COLUMN_ONLY[col.family]]
+            return FieldMatch(row, col.column, _COLUMN_ONLY_SCORE, word)
     text = (text if fuzzy_text is None else fuzzy_text).replace(" ", "")
     if len(text) < 2:
         return None

@@ -8,7 +8,7 @@ from query import texts
 from query.answer import Answer
 from query.common import Context
 
-_HOW = r"(?:怎么|怎样|如何|咋|能不能|可以吗|能否|行吗|支持|怎么弄|怎么办|方法)"
+_HOW = r"(?:怎么|怎样|如何|咋|能不能|可以|能否|行吗|支持|怎么弄|怎么办|方法)"
 _UPLOAD = re.compile(
     rf"{_HOW}.{{0,12}}(?:上传|提交|导入|上报)|(?:上传|提交|导入|上报).{{0,16}}{_HOW}"
 )

@@ -90,7 +90,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     asked = "".join(w for w in words if not w.isdigit() and len(w) > 1)  # 报, 条: no field
     facts = tuple(f.key for f in match_facts(scan.rest)) if fact is not None else ()
     extra = ""
-    if fact is not None or (field is not None and field.exact):
+    if fact is not None or (field is not None and (field.exact or field.column_only)):
         extra = unexplained(_without_catalog_words(scan.rest))
     return Detection(
         text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
