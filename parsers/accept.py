@@ -29,7 +29,7 @@ MIN_LABELS = 8  # distinct template row labels a report prints (it prints about 
 MAX_LISTED = 3  # problems named in the refusal
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DIGIT = re.compile(r"\d")
-_LABEL_NOISE = re.compile(r"[\s（）()“”\"'、,，.．:：]+")  # what norm_text drops inside row words
+_LABEL_PUNCTUATION = "（）()“”\"'、,，.．:："  # with spaces, what norm_text drops inside row words
 
 
 _AMOUNTS = frozenset(key for key, field in FIELDS.items() if field.is_amount)
@@ -84,7 +84,17 @@ def refusals(report: ParsedReport, meta: Meta, text: str, rows: str = "") -> lis
 
 
 def _labels(text: str) -> int:
-    return len(set(row_words().findall(_LABEL_NOISE.sub("", text))))
+    """Distinct template row labels in the text, counted up to MIN_LABELS (all that matters)."""
+    words = "".join(text.split())  # str.split and str.replace: several times faster than re.sub
+    for mark in _LABEL_PUNCTUATION:
+        if mark in words:
+            words = words.replace(mark, "")
+    found: set[str] = set()
+    for match in row_words().finditer(words):
+        found.add(match.group(0))
+        if len(found) >= MIN_LABELS:
+            break
+    return len(found)
 
 
 def _too_large(key: str, value: Number) -> str:

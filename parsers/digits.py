@@ -169,7 +169,9 @@ def solve(
     unbounded: set[str] = set()
     for row in rows:
         splits = split_run(row)
-        if splits == [] and row.sums:
+        if splits == [] and row.sums and " " not in row.run.strip():
+            # A glued run whose total is misprinted may still split one way only; a run with
+            # spaces already shows its cells, and splitting its numbers would be a guess.
             splits = split_run(RunRow(row.key, row.cells, row.run, (), row.signed, row.decimal))
             if splits != []:
                 solution.warnings.append(f"{row.key} 的数字串“{row.run}”不满足行合计，已按位拆分")

@@ -7,6 +7,7 @@ question catalog all read it, so a new template version is added here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 TemplateVersion = Literal["2019", "2021"]
@@ -126,8 +127,10 @@ class ApplyRow:
     is_result_leaf: bool = False  # counts in V2's sum of result rows
 
 
+@lru_cache(maxsize=8)
 def apply_rows(template: TemplateVersion, *, single_other: bool = False) -> tuple[ApplyRow, ...]:
-    """Rows of 表三 in printed order. `single_other` is the 2021 variant with one （六） row."""
+    """Rows of 表三 in printed order. `single_other` is the 2021 variant with one （六） row.
+    Cached (immutable rows): the mapper and the validator ask for them many times a report."""
     rows = [
         ApplyRow("apply.new", "一、本年新收政府信息公开申请数量"),
         ApplyRow("apply.carried_in", "二、上年结转政府信息公开申请数量"),

@@ -525,8 +525,10 @@ def _sum_cells(parts: Sequence[Cell | None]) -> Cell | None:
 def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequence[str]) -> None:
     """A total printed empty while its parts are not: take the sum of the parts."""
     total = cells.get(total_key)
+    if total is None or BLANK not in total.flags:
+        return  # most totals: printed, or absent
     parts = [cells.get(k) for k in part_keys]
-    if total is None or BLANK not in total.flags or any(p is None for p in parts):
+    if any(p is None for p in parts):
         return
     values = [p.value for p in parts if p is not None]
     if any(v is None for v in values) or not any(values):
@@ -538,30 +540,43 @@ def _fill_blank_total(cells: dict[str, Cell], total_key: str, part_keys: Sequenc
     )
 
 
+@lru_cache(maxsize=8)
+def _derivation(
+    template: TemplateVersion, single_other: bool
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(blank totals and their parts, group sums and their sub-rows' cells) in the order
+    `derive` fills them: the keys are the same for every report of a template."""
+    rows = apply_rows(template, single_other=single_other)
+    cols = [c for c, _ in APPLICANT_COLUMNS]
+    fills: list[tuple[str, tuple[str, ...]]] = []
+    for row in rows:
+        if not row.derived:
+            fills.append((f"{row.key}.total", tuple(f"{row.key}.{c}" for c in cols[:-1])))
+    leaves = [r.key for r in rows if r.is_result_leaf]
+    for col in cols:
+        fills.append((f"result.total.{col}", tuple(f"{k}.{col}" for k in leaves)))
+    for group, _ in REVIEW_GROUPS:
+        fills.append((f"{group}.total", tuple(f"{group}.{c}" for c, _ in REVIEW_COLUMNS[:-1])))
+    sums: list[tuple[str, tuple[str, ...]]] = []
+    for row in rows:
+        if row.derived:
+            subs = [r.key for r in rows if r.key.startswith(row.key + ".")]
+            sums += [(f"{row.key}.{col}", tuple(f"{k}.{col}" for k in subs)) for col in cols]
+    return tuple(fills), tuple(sums)
+
+
 def derive(layout: Layout) -> None:
     """The sections found; blank totals from their parts, then group sums and litigation.total.
     Run again after cells were withheld (parsers.trust): their sums must not stand."""
     layout.sections = _sections(layout.cells)
-    cells, template, single_other = layout.cells, layout.template, layout.single_other
-    rows = apply_rows(template, single_other=single_other)
-    cols = [c for c, _ in APPLICANT_COLUMNS]
-    for row in rows:
-        if not row.derived:
-            _fill_blank_total(cells, f"{row.key}.total", [f"{row.key}.{c}" for c in cols[:-1]])
-    leaves = [r.key for r in rows if r.is_result_leaf]
-    for col in cols:
-        _fill_blank_total(cells, f"result.total.{col}", [f"{k}.{col}" for k in leaves])
-    for group, _ in REVIEW_GROUPS:
-        parts = [f"{group}.{c}" for c, _ in REVIEW_COLUMNS[:-1]]
-        _fill_blank_total(cells, f"{group}.total", parts)
-    for row in rows:
-        if not row.derived:
-            continue
-        subs = [r.key for r in rows if r.key.startswith(row.key + ".")]
-        for col in cols:
-            derived = _sum_cells([cells.get(f"{k}.{col}") for k in subs])
-            if derived is not None:
-                cells[f"{row.key}.{col}"] = derived
+    cells = layout.cells
+    fills, sums = _derivation(layout.template, layout.single_other)
+    for total_key, part_keys in fills:
+        _fill_blank_total(cells, total_key, part_keys)
+    for key, part_keys in sums:
+        derived = _sum_cells([cells.get(k) for k in part_keys])
+        if derived is not None:
+            cells[key] = derived
     lit = _sum_cells(
         [cells.get("litigation.direct.total"), cells.get("litigation.after_review.total")],
     )

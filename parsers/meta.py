@@ -22,6 +22,7 @@ _TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]\s*(.+)$", re.M)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _REPORT_WORDS = ("年度报告", "年报")
 _BRACKETS = re.compile(r"[（(【〔]([^（）()【】〔〕]{1,30})[)）】〕]")
+_ANY_SPACE = re.compile(r"\s")
 _INNER_SPACE = re.compile(r"(?<=[^\x00-\x7f\d])\s+|\s+(?=[^\x00-\x7f])|(?<=\d)\s+(?=\d)")
 _SENTENCE = re.compile(r"[。，,；;！!？?：:|｜>]|《[^》]*条例")  # sentences, fields, menus
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -145,7 +146,10 @@ def _titled(title: str, before: str) -> Meta:
 def tidy(line: str) -> str:
     """A title line without the spaces PDF text and OCR put between its characters
     ("2024 年上海市科委" → "2024年上海市科委")."""
-    return _INNER_SPACE.sub("", line.strip())
+    line = line.strip()
+    if _ANY_SPACE.search(line) is None:
+        return line  # most lines: nothing to remove (the pattern is slow on long lines)
+    return _INNER_SPACE.sub("", line)
 
 
 def _title_line(line: str) -> bool:
@@ -166,7 +170,11 @@ def _has_paragraphs(text: str) -> bool:
 
 def _prose(line: str) -> bool:
     """A paragraph of the body (the first one ends the lines a heading may stand in)."""
-    return "。" in line and len(tidy(line)) > _MAX_TITLE
+    if "。" not in line or len(line) <= _MAX_TITLE:
+        return False  # tidying only removes characters
+    if len("".join(line.split())) > _MAX_TITLE:
+        return True  # long even without any space (tidying a long line is slow)
+    return len(tidy(line)) > _MAX_TITLE
 
 
 def _title_piece(line: str) -> bool:
@@ -213,8 +221,8 @@ def _find_titles(text: str) -> Iterator[tuple[str, str]]:
 def _agency(title: str, before: str) -> tuple[str | None, list[str]]:
     """The agency as titled, and names given in brackets after it."""
     year = _YEAR.search(title)
-    if year is None:
-        name = _DISCLOSURE.split(title)[0]
+    if year is None:  # "年上海市…": a PDF's text may lose a year printed apart, not its 年
+        name = re.sub(r"^年度?", "", _DISCLOSURE.split(title)[0])
     elif year.start() > 0:
         name = title[: year.start()]
     else:

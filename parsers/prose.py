@@ -255,10 +255,12 @@ def _cell_facts(head: list[tuple[str, str]]) -> tuple[list[ProseFact], set[tuple
     """Table cells the narrative states, and (sentence, position) of each figure used."""
     found: dict[str, ProseFact] = {}
     used: set[tuple[int, int]] = set()
+    # Every pattern counts 件 or 起: the other sentences need not be searched.
+    counting = [(i, s) for i, s in enumerate(head) if "件" in s[1] or "起" in s[1]]
     for key, pattern in _CELL_PATTERNS:
         if key in found:
             continue
-        for index, (section, sentence) in enumerate(head):
+        for index, (section, sentence) in counting:
             match = pattern.search(sentence)
             if match is None or sentence[match.end(1) : match.end(1) + 1] in ("余", "多"):
                 continue

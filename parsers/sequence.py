@@ -101,6 +101,13 @@ class Placed:
 def section_lines(text: str) -> dict[str, list[str]]:
     """The lines of sections 二, 三 and 四 of the template, found by their headings."""
     lines = text.split("\n")
+    return {name: lines[start:stop] for name, (start, stop) in section_spans(lines).items()}
+
+
+def section_spans(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """[start, stop) of the lines of sections 二, 三 and 四 (and the closing part, "end"),
+    the heading's line excluded, found by their headings."""
+    text = "\n".join(lines)
     ends = list(itertools.accumulate(len(line) + 1 for line in lines))  # offset after each line
     starts: dict[str, int] = {}
     for name, patterns in _HEADING_RES.items():
@@ -118,10 +125,9 @@ def section_lines(text: str) -> dict[str, list[str]]:
     if len(starts) < len(_HEADINGS):
         _fuzzy_headings(lines, starts)
     order = sorted((i, name) for name, i in starts.items())
-    out: dict[str, list[str]] = {}
+    out: dict[str, tuple[int, int]] = {}
     for (start, name), following in itertools.zip_longest(order, order[1:]):
-        stop = following[0] if following else len(lines)
-        out[name] = lines[start + 1 : stop]
+        out[name] = (start + 1, following[0] if following else len(lines))
     return out
 
 
@@ -362,7 +368,41 @@ def _section_two(
     readings = arrangements(rows, toks)
     if not readings:
         return None
-    return _cells(rows, toks, readings, placed, "二")
+    out = _cells(rows, toks, readings, placed, "二")
+    unsure = {key for reading in readings for key in _cut_rows(rows, toks, reading)}
+    if unsure:
+        amounts = {row.cells[i] for row in rows for i in row.amounts}
+        raws = {toks[i].raw for reading in readings for i in reading}
+        for key in unsure:
+            cells = [make_cell(raw, amount=key in amounts) for raw in raws]
+            values = tuple(
+                sorted({c.value for c in cells if c is not None and c.value is not None})
+            )
+            out[key] = Cell(None, "", frozenset({AMBIGUOUS}), None, values)
+        placed.warnings.append(f"表二的数字与行名顺序不一，{len(unsure)} 个单元格未取值")
+    return out
+
+
+def _cut_rows(rows: Sequence[RowSpec], toks: Sequence[Token], reading: Reading) -> list[str]:
+    """The cells of 表二's rows that a reading cuts across label text, and of the rows sharing
+    their stretches of numbers: 表二's rows have no sums to confirm such a cut (the viewer may
+    have printed a number beside the next row's label: 规章 0 / 行政规范性文件 77 / 0 / 0)."""
+    out: list[str] = []
+    group: list[str] = []
+    cut = False
+    position = 0
+    for row in rows:
+        indexes = reading[position : position + len(row.cells)]
+        position += len(row.cells)
+        chunks = {toks[i].chunk for i in indexes}
+        cut |= len(chunks) > 1
+        group += row.cells
+        after = reading[position] if position < len(reading) else None
+        if after is None or toks[after].chunk != toks[indexes[-1]].chunk:  # a stretch ends
+            if cut:
+                out += group
+            group, cut = [], False
+    return out
 
 
 def _section_three(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from parsers.columns import placed_rows, tail_tokens
 from parsers.document import Document
 from parsers.markdown import is_markdown, markdown_document
+from parsers.sequence import section_spans
 from parsers.values import is_value_cell, normalize_width
 
 _SEPARATOR = re.compile(r"\t| {2,}")
@@ -49,25 +51,43 @@ def text_document(text: str) -> Document:
 
 
 def _separated_rows(text: str) -> list[list[str]]:
-    """Rows of tab/space separated cells; a short line right above a row is its broken label."""
+    """Rows of tab/space separated cells; a short line right above a row is its broken label.
+    Rows of 表三 in column-preserving text keep their blank cells where the columns tell."""
     rows: list[list[str]] = []
     pending = ""
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    placed = {} if "\t" in text else _placed_by_columns(lines)
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             pending = ""
             continue
-        if _HAS_SEPARATOR.search(line):
+        if i in placed:
+            tokens = tail_tokens(line)
+            label = (line[: tokens[0][0]] if tokens else line).strip()
+            cells = [c.strip() for c in _SEPARATOR.split(label)] if label else [""]
+            cells += placed[i]
+        elif _HAS_SEPARATOR.search(line):
             cells = [cell.strip() for cell in _SEPARATOR.split(line.rstrip("\n"))]
-            if pending and cells[0] and not is_value_cell(cells[0]):
-                cells[0] = pending + cells[0]
-            elif pending:
-                cells.insert(0, pending)
-            pending = ""
-            rows.append(cells)
         else:
             pending = (pending + stripped) if len(pending) + len(stripped) <= _MAX_PENDING else ""
+            continue
+        if pending and cells[0] and not is_value_cell(cells[0]):
+            cells[0] = pending + cells[0]
+        elif pending:
+            cells.insert(0, pending)
+        pending = ""
+        rows.append(cells)
     return rows
+
+
+def _placed_by_columns(lines: list[str]) -> dict[int, list[str]]:
+    """表三's rows whose numbers the column positions place (`parsers.columns`): text that keeps
+    columns by spaces (a tab-separated text has no positions to go by)."""
+    spans = section_spans(lines)
+    if "三" not in spans:
+        return {}
+    return placed_rows(lines, *spans["三"])
 
 
 def _run_rows(text: str) -> list[list[str]]:

@@ -7,6 +7,7 @@ cell means the same thing whatever format it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -33,6 +34,13 @@ _WIDTH = dict(
         "−": "-",
     }
 )
+# PDF fonts (Chrome's print among them) map some characters to radicals that look the same
+# (⼈ for 人, ⺠ for 民): pdfminer and PDFium give those, poppler the characters. The Kangxi
+# radicals have the characters as their compatibility forms; the simplified radicals of the
+# supplement are given here.
+_WIDTH.update({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)})
+_RADICALS = "⺠⻅⻆⻉⻋⻐⻓⻔⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳"
+_WIDTH.update(zip(_RADICALS, "民见角贝车钅长门页风飞马鱼鸟卤麦黄齐齿龙龟", strict=True))
 _WIDTH_RE = re.compile("[" + "".join(_WIDTH) + "]")
 
 _NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")

@@ -1,0 +1,60 @@
+"""Second-hand text of the HTML reports, made by a real browser (Debian's chromium, headless,
+driven by Playwright): the page's text as selecting all and copying gives it (`innerText`: table
+cells separated by tabs or lines), and the page printed to PDF on Letter and A4 paper, then
+pasted out of a PDF viewer by the tools of tests.helpers.text_forms."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pdfplumber
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAS_CHROMIUM = Path(CHROMIUM).exists()
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PAPERS = ("Letter", "A4")
+
+
+def browser_forms(pages: list[Path]) -> dict[tuple[str, str], str]:
+    """(file name, form) → text, for every HTML page: "copied" and, for each paper, the print
+    pasted by pdftotext (reading order, -layout, -raw) and pdfplumber (text, layout text)."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[tuple[str, str], str] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = browser.new_page(java_script_enabled=False, locale="zh-CN")
+            for path in pages:
+                page.goto(path.resolve().as_uri())
+                out[path.name, "copied"] = page.inner_text("body")
+                for paper in PAPERS:
+                    for form, text in _pasted(page.pdf(format=paper)).items():
+                        out[path.name, f"{paper} {form}"] = text
+        finally:
+            browser.close()
+    return out
+
+
+def _pasted(pdf: bytes) -> dict[str, str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = {
+            f"pdftotext {mode}".strip(): subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", *([mode] if mode else []), handle.name, "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            for mode in ("", "-layout", "-raw")
+        }
+        with pdfplumber.open(handle.name) as doc:
+            out["pdfplumber"] = "\n".join(p.extract_text() or "" for p in doc.pages)
+            out["pdfplumber layout"] = "\n".join(
+                p.extract_text(layout=True) or "" for p in doc.pages
+            )
+    return out
