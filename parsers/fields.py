@@ -127,10 +127,14 @@ class ApplyRow:
     is_result_leaf: bool = False  # counts in V2's sum of result rows
 
 
-@lru_cache(maxsize=8)
 def apply_rows(template: TemplateVersion, *, single_other: bool = False) -> tuple[ApplyRow, ...]:
-    """Rows of 表三 in printed order. `single_other` is the 2021 variant with one （六） row.
-    Cached (immutable rows): the mapper and the validator ask for them many times a report."""
+    """Rows of 表三 in printed order. `single_other` is the 2021 variant with one （六） row."""
+    return _apply_rows(template, single_other)
+
+
+@lru_cache(maxsize=8)
+def _apply_rows(template: TemplateVersion, single_other: bool) -> tuple[ApplyRow, ...]:
+    """Cached (the rows are immutable): the mapper and the validator ask many times a report."""
     rows = [
         ApplyRow("apply.new", "一、本年新收政府信息公开申请数量"),
         ApplyRow("apply.carried_in", "二、上年结转政府信息公开申请数量"),
