@@ -23,6 +23,10 @@ from parsers.html import table_grid
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _DELIMITER = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+# One dash a column is a delimiter row too (GFM), but also what a row of blank cells looks like
+# ("| - | - |"): it counts only right under a table's first row.
+_SHORT_DELIMITER = re.compile(r"^\s*\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?)?\s*\|?\s*$")
+_BARE_ROW = re.compile(r"(?<!\\)\|")  # a row without the outer bars: any unescaped bar
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -40,8 +44,8 @@ def is_markdown(text: str) -> bool:
     if "|" not in text and "<table" not in text and "<TABLE" not in text:
         return False  # most text: no need to look at its lines
     lines = text.split("\n")
-    pipes = sum(1 for line in lines if _PIPE_ROW.match(line))
-    if pipes >= MIN_PIPE_ROWS and any(_DELIMITER.match(line) for line in lines):
+    pipes = sum(1 for line in lines if _BARE_ROW.search(line))
+    if pipes >= MIN_PIPE_ROWS and any(_delimiter(lines, i) for i in range(len(lines))):
         return True
     return (
         _HTML_TABLE.search(text) is not None
@@ -66,16 +70,41 @@ def markdown_document(text: str) -> Document:
 
 
 def _pipe_lines(text: str, rows: list[list[str]], lines: list[str]) -> None:
-    for line in text.split("\n"):
-        if _DELIMITER.match(line):
+    """Pipe-table rows, with or without the outer bars (GFM allows both: a table without them
+    starts at a header row right above a delimiter row and runs to the first line without a
+    bar); delimiter rows dropped."""
+    source = text.split("\n")
+    in_bare_table = False
+    for i, line in enumerate(source):
+        if _delimiter(source, i):
             continue
-        if _PIPE_ROW.match(line):
-            body = line.strip()[1:-1]
+        has_bar = _BARE_ROW.search(line) is not None
+        if has_bar and _delimiter(source, i + 1) and not _PIPE_ROW.match(line):
+            in_bare_table = True  # a header row without outer bars
+        in_bare_table &= has_bar
+        if _PIPE_ROW.match(line) or in_bare_table:
+            body = line.strip()
+            body = body[1:] if body.startswith("|") else body
+            body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
             row = [_cell(cell) for cell in _SPLIT.split(body)]
             rows.append(row)
             lines.append("\t".join(row))
         else:
             lines.append(_EMPHASIS.sub("", _HEADING.sub("", _TAG.sub("", line))).strip())
+
+
+def _delimiter(lines: list[str], i: int) -> bool:
+    """Line i is a delimiter row: dashes a column (one dash only right under the first row)."""
+    if i >= len(lines):
+        return False
+    if _DELIMITER.match(lines[i]):
+        return True
+    first_row = (
+        i >= 1
+        and _BARE_ROW.search(lines[i - 1])
+        and (i == 1 or _BARE_ROW.search(lines[i - 2]) is None)
+    )
+    return bool(first_row) and _SHORT_DELIMITER.match(lines[i]) is not None
 
 
 def _cell(text: str) -> str:

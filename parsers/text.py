@@ -25,6 +25,10 @@ _TABLE_START = re.compile(r"第二十条\s*第[（(][一二三四五六七八九
 _GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
 _MIN_GLUED = 3  # glued labels needed before a text counts as run together
 _TABLE_END = "存在的主要问题"
+_MIN_WRAPPED = 20  # lines a wrapped text has at least
+_MIN_WRAP_WIDTH = 20  # characters: narrower breaks are a table's cells, not a wrap
+_WRAPPED_SHARE = 0.2  # of the non-empty lines exactly as long as the longest
+_PADDED_SHARE = 0.9  # ... beyond which, ending in spaces, they are padded rather than wrapped
 _MAX_PENDING = 60  # longer separator-less lines are prose, not a broken row label
 
 
@@ -36,7 +40,7 @@ def normalize_text(text: str) -> str:
 def text_document(text: str) -> Document:
     """A Document from plain text; table rows from separators, or digit runs when glued;
     markdown conversions are read as tables (`parsers.markdown`)."""
-    text = normalize_text(text)
+    text = unwrapped(normalize_text(text))
     if is_markdown(text):
         return markdown_document(text)
     rows = _separated_rows(text)
@@ -48,6 +52,31 @@ def text_document(text: str) -> Document:
                 format="text", text=text, rows=run_rows, runs_together=True, by_order=True
             )
     return Document(format="text", text=text, rows=rows, by_order=True)
+
+
+def unwrapped(text: str) -> str:
+    """Text hard-wrapped at a fixed width (a chat client or a narrow editor breaking every long
+    line every N characters) with its lines joined again: many lines are then exactly N
+    characters long, none longer, each continued on the next line. A break at N tells nothing
+    about the table; a line the writer ended at exactly N is joined too (the text cannot tell)."""
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines if line.strip()]
+    if len(lengths) < _MIN_WRAPPED:
+        return text
+    width = max(lengths)
+    broken = [len(line) == width for line in lines]
+    if width < _MIN_WRAP_WIDTH or sum(broken) < _WRAPPED_SHARE * len(lengths):
+        return text
+    padded = sum(1 for line, b in zip(lines, broken, strict=True) if b and line[-1].isspace())
+    if sum(broken) >= _PADDED_SHARE * len(lengths) and padded * 2 > sum(broken):
+        return text  # every line padded with spaces to one width (pdfplumber's layout text)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and broken[i - 1]:
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _separated_rows(text: str) -> list[list[str]]:
