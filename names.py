@@ -48,6 +48,13 @@ LOOKALIKES: dict[str, str] = {
     "士": "土", "曰": "日", "日": "曰", "戍": "戌", "戌": "戍", "洲": "州", "州": "洲",
 }  # fmt: skip
 
+# One-character names of provinces as people write them before a government (沪府办, 沪市政府).
+PROVINCE_SHORT = {
+    "沪": "上海", "苏": "江苏", "闽": "福建", "皖": "安徽", "浙": "浙江", "粤": "广东",
+    "京": "北京", "津": "天津", "渝": "重庆", "鲁": "山东", "豫": "河南", "鄂": "湖北",
+    "湘": "湖南", "赣": "江西", "冀": "河北", "晋": "山西", "辽": "辽宁", "黑": "黑龙江",
+}  # fmt: skip
+
 # Places a report names that the division tables list under their statutory name.
 PLACE_ALIASES = {"平潭综合实验区": "平潭县"}  # the experimental zone administers 平潭县, 福州市
 

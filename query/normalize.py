@@ -14,6 +14,8 @@ from pathlib import Path
 import cn2an
 import opencc
 
+from names import PROVINCE_SHORT
+
 MAX_INPUT = 400  # characters kept from a question before any work (bounded time)
 MAX_MATCH = 80  # characters of the normalised question that the matchers look at
 
@@ -68,6 +70,12 @@ def _arabic(match: re.Match[str]) -> str:
         return run
 
 
+# 沪市政府办公厅 / 沪府办: the province's one-character name before a government word
+_PROVINCE_BEFORE_GOVERNMENT = re.compile(
+    rf"(?<![\u4e00-\u9fff])([{''.join(PROVINCE_SHORT)}])(?=市政府|市府|市人民政府|府办|省)"
+)
+
+
 def normalize(text: str) -> str:
     """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
     text = text[:MAX_INPUT]
@@ -79,6 +87,7 @@ def normalize(text: str) -> str:
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
+    text = _PROVINCE_BEFORE_GOVERNMENT.sub(lambda m: PROVINCE_SHORT[m.group(1)], text)
     return _SPACES.sub(" ", text).strip()
 
 
