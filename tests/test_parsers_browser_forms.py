@@ -12,7 +12,7 @@ import pytest
 from parsers import ParseError, parse_bytes
 from parsers.model import AMBIGUOUS
 from tests.fixtures_parsers import load_gold
-from tests.helpers.browser_forms import HAS_CHROMIUM, PAPERS, browser_forms
+from tests.helpers.browser_forms import HAS_CHROMIUM, PAGES, PAPERS, browser_forms
 from tests.helpers.documents import document
 from tests.test_parsers_pasted import gold_figures
 
@@ -21,7 +21,6 @@ if not HAS_CHROMIUM:
         pytest.fail("NIANBAO_REQUIRE_BROWSER=1 but chromium is missing", pytrace=False)
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-PAGES = ("shanghai_gov_office_2019.html", "pingtan_2023.html")
 PASTED = ("pdftotext", "pdftotext -layout", "pdftotext -raw", "pdfplumber", "pdfplumber layout")
 FORMS = ["copied", *(f"{paper} {form}" for paper in PAPERS for form in PASTED)]
 

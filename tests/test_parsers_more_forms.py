@@ -5,7 +5,6 @@ figure parses exactly, except the known misses named here, and none is ever wron
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -16,22 +15,10 @@ from parsers.model import AMBIGUOUS
 from tests.fixtures_parsers import load_gold
 from tests.helpers import more_forms
 from tests.helpers.documents import TEST_DATA, document
+from tests.helpers.more_forms import MARKDOWN_FORMS, PUBLISHED, TEXT_FORMS
 from tests.helpers.text_forms import pdftotext
 from tests.test_parsers_pasted import gold_figures
 
-MARKDOWN_FORMS: dict[str, Callable[[str], str]] = {
-    "no outer bars": more_forms.no_outer_bars,
-    "delimiter spellings": more_forms.delimiter_variants,
-    "spanned headers": more_forms.spanned_headers,
-}
-TEXT_FORMS: dict[str, Callable[[str], str]] = {
-    "wrapped at 40": more_forms.wrapped,
-    "full width": more_forms.full_width,
-    "— for 0": more_forms.dashed_zeros,
-    "/ for 0": lambda text: more_forms.dashed_zeros(text, "/"),
-}
-PUBLISHED = ("luan_jinan_data_bureau_2020.txt", "pingtan_2019.txt", "pingtan_2021.txt",
-             "pingtan_2025.txt")  # fmt: skip
 PDFS = ("hongze_district_2023.pdf", "hongze_district_2024.pdf", "huaian_city_2024.pdf")
 PASTE_MODES = {"pdftotext": "", "pdftotext -layout": "-layout"}
 

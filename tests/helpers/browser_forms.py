@@ -16,6 +16,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = Path(CHROMIUM).exists()
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PAPERS = ("Letter", "A4")
+PAGES = ("shanghai_gov_office_2019.html", "pingtan_2023.html")  # the HTML reports held
 
 
 def browser_forms(pages: list[Path]) -> dict[tuple[str, str], str]:

@@ -11,6 +11,7 @@ from the forms the other helpers make (not shaped to the parser):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _DELIMITER = re.compile(r"^\s*\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
@@ -73,3 +74,18 @@ def full_width(text: str) -> str:
 def dashed_zeros(text: str, mark: str = "—") -> str:
     """Every cell that is 0 between tabs printed as `mark` (reports print — or / for none)."""
     return re.sub(r"(?<=\t)0(?=\t|\n|$)", mark, text)
+
+
+MARKDOWN_FORMS: dict[str, Callable[[str], str]] = {
+    "no outer bars": no_outer_bars,
+    "delimiter spellings": delimiter_variants,
+    "spanned headers": spanned_headers,
+}
+TEXT_FORMS: dict[str, Callable[[str], str]] = {
+    "wrapped at 40": wrapped,
+    "full width": full_width,
+    "— for 0": dashed_zeros,
+    "/ for 0": lambda text: dashed_zeros(text, "/"),
+}
+PUBLISHED = ("luan_jinan_data_bureau_2020.txt", "pingtan_2019.txt", "pingtan_2021.txt",
+             "pingtan_2025.txt")  # fmt: skip
