@@ -149,3 +149,4 @@ class ChartSpec:
     series: list[tuple[str, list[float | None]]]
     unit: str
     source: str
+    notes: tuple[str, ...] = ()  # warnings the text answer gives (a failing check), drawn too

@@ -14,14 +14,32 @@ from zoneinfo import ZoneInfo
 
 from query import texts
 from query.agencies import AgencyIndex
-from query.answer import Answer, ChartSpec
+from query.answer import Answer, AnswerItem, ChartSpec
 from query.catalog import short_label
 from query.common import Context, label, parse_token
 from query.router import for_agency, route
 from query.source import ReportSource, SourceUnavailable
+from query.value import item_warnings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A chart of these is the ranking of every agency (only these: "火星 申请数量" is no scope).
+WHOLE_COUNTRY = ("全国", "全部单位", "所有单位")
 log = logging.getLogger(__name__)
+
+
+def _sources(items: list[AnswerItem]) -> str:
+    """数据来源： every report file a chart draws from, once each, in drawing order."""
+    files = dict.fromkeys(a.source.file for a in items if a.source and a.source.file)
+    return "数据来源：" + "；".join(files) if files else ""
+
+
+def _notes(ctx: Context, items: list[AnswerItem]) -> tuple[str, ...]:
+    """What the text answer warns of about each figure drawn, naming its agency and year."""
+    return tuple(
+        f"{item.agency} {item.year}年度：{warning}"
+        for item in items
+        for warning in item_warnings(ctx, item)
+    )
 
 
 class Asker:
@@ -64,27 +82,30 @@ class Asker:
         return for_agency(ctx, intent, ctx.index.info[agency_id], year, key, None, [])
 
     def chart(self, question: str) -> ChartSpec | Answer:
-        """A chart of a trend (line) or of agencies side by side (bar), else the plain answer."""
+        """A chart of a trend (line) or of agencies side by side (bar), else the plain answer.
+        A scope that is no agency (全国 2024 申请数量) is drawn as its ranking, as /rank would;
+        the footer names every report drawn, and what the text answer warns of is drawn too."""
         answer = self.ask(question)
+        whole = any(word in question for word in WHOLE_COUNTRY)
+        if whole and answer.status == "not_understood" and answer.intent != "rank":
+            ranked = self.ask(f"{question} 排名")
+            answer = ranked if ranked.status == "answer" and ranked.intent == "rank" else answer
         items = [a for a in answer.answers if a.value is not None]
         if answer.status != "answer" or not items:
             return answer
-        unit = items[0].unit
-        note = "数据来源：" + "；".join(
-            dict.fromkeys(a.source.file for a in answer.answers if a.source)
-        )
+        ctx = self._context(question)
+        first = items[0]
         if answer.intent in ("compare", "rank"):
-            title = f"{short_label(items[0].key)}（{items[0].year}年度）"
+            title = f"{short_label(first.key)}（{first.year}年度）"
             values: list[float | None] = [float(a.value) for a in items if a.value is not None]
             return ChartSpec(
-                title, "bar", [a.agency for a in items], [(title, values)], unit, note
-            )
-        agency_id = items[0].agency_id
-        if answer.intent in ("value", "series") and agency_id is not None:
-            first = items[0]
-            ctx = self._context(question)
-            agency = ctx.index.info[agency_id]
+                title, "bar", [a.agency for a in items], [(title, values)], first.unit,
+                _sources(items), _notes(ctx, items),
+            )  # fmt: skip
+        if answer.intent in ("value", "series") and first.agency_id is not None:
+            agency = ctx.index.info[first.agency_id]
             years = sorted(ctx.source.years(agency.id))
+            drawn: list[AnswerItem] = []
             points: list[float | None] = []
             for year in years:
                 report, full, figure = ctx.figure(agency.id, year, first.key)
@@ -92,8 +113,12 @@ class Asker:
                     ctx.item(agency, report, full, figure) if report and full and figure else None
                 )
                 points.append(_float(item.value) if item else None)
+                drawn += [item] if item and item.value is not None else []
             title = f"{first.agency} · {label(first.key)}"
-            return ChartSpec(title, "line", [str(y) for y in years], [(title, points)], unit, note)
+            return ChartSpec(
+                title, "line", [str(y) for y in years], [(title, points)], first.unit,
+                _sources(drawn), _notes(ctx, drawn),
+            )  # fmt: skip
         return answer
 
     def today(self) -> date:

@@ -91,6 +91,14 @@ def checked(ctx: Context, item: AnswerItem) -> tuple[AnswerItem, str]:
     return flagged, "（⚠ " + warnings[0] + "）" + said
 
 
+def item_warnings(ctx: Context, item: AnswerItem) -> list[str]:
+    """Everything the text answer warns of about this figure, for a chart to draw as well."""
+    if item.agency_id is None:
+        return []
+    warnings = prose_warnings(ctx, item.agency_id, item.year, item)
+    return [*warnings, *failed_checks(ctx, item.agency_id, item.year, item)]
+
+
 def prose_warnings(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:
     """W2 in the answer: the report's own prose states this cell with another figure."""
     if is_fact_key(item.key) or item.value is None:

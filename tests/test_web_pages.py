@@ -153,6 +153,36 @@ def test_series_answer_links_its_chart_and_the_chart_is_a_png(web_client: TestCl
     assert chart.content.startswith(b"\x89PNG")
 
 
+def png_width(png: bytes) -> int:
+    """The width from a PNG's IHDR chunk."""
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return int.from_bytes(png[16:20], "big")
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/", {"q": "平潭 近三年 申请数量"}),
+        ("/rank", {"key": "apply.new.total", "year": "2024", "province": "江苏省"}),
+    ],
+)
+def test_a_phone_is_offered_its_own_chart(
+    web_client: TestClient, path: str, params: dict[str, str]
+) -> None:
+    """#17: a 900 px chart shrunk to 375 px is unreadable; below 600 px the page's <picture>
+    asks for the chart laid out for a phone (480 px wide, larger type; tests/test_charts.py)."""
+    page = soup(web_client.get(path, params=params))
+    img = page.select_one(".chart picture img")
+    source = page.select_one(".chart picture source")
+    assert source["media"] == "(max-width: 600px)"
+    assert source["srcset"] == img["src"] + "&size=phone"
+    desktop = web_client.get(img["src"])
+    phone = web_client.get(source["srcset"])
+    assert phone.headers["content-type"] == "image/png"
+    assert png_width(desktop.content) >= 900
+    assert png_width(phone.content) == 480
+
+
 def test_a_question_that_makes_no_chart_has_no_chart_image(web_client: TestClient) -> None:
     assert web_client.get("/chart.png", params={"q": "今天天气怎么样"}).status_code == 404
 

@@ -10,13 +10,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from charts import render_chart
 from parsers.fields import FIELDS
 from query import Answer, AnswerItem
 from store.browse import Browser
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import MAX_QUESTION, text_param
-from web.site import site_of, url
+from web.site import for_phone, site_of, url
 
 CHART_INTENTS = ("series", "compare", "rank")  # a single value makes no chart worth a look
 EXAMPLES = (
@@ -147,11 +148,15 @@ def chart_png(request: Request) -> Response:
     if not question:
         raise HTTPException(404)
 
+    phone = for_phone(request)
+
     def draw() -> bytes | None:
         made = site.core.chart(question)
-        return None if isinstance(made, Answer) else made.png
+        if isinstance(made, Answer):
+            return None
+        return render_chart(made.spec, phone=True) if phone else made.png
 
-    png = site.chart(("ask", question), draw)
+    png = site.chart(("ask", question, phone), draw)
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})

@@ -28,6 +28,7 @@ from web.site import (
     LEVEL_PARAMS,
     Site,
     breadcrumb,
+    for_phone,
     path_params,
     region_label,
     region_path,
@@ -40,8 +41,8 @@ CHART_BARS = 20
 DEFAULT_KEY = "apply.new.total"
 
 
-def _png(spec: ChartSpec | None) -> bytes | None:
-    return None if spec is None else render_chart(spec)
+def _png(spec: ChartSpec | None, phone: bool) -> bytes | None:
+    return None if spec is None else render_chart(spec, phone=phone)
 
 
 def _key(request: Request) -> str:
@@ -166,7 +167,10 @@ def rank_png(request: Request) -> Response:
     year, _years = _scope_year(request, site, key, path)
     if year is None:
         raise HTTPException(404)
-    png = site.chart(("rank", key, year, path), lambda: _png(_rank_chart(site, key, year, path)))
+    phone = for_phone(request)
+    png = site.chart(
+        ("rank", key, year, path, phone), lambda: _png(_rank_chart(site, key, year, path), phone)
+    )
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})
@@ -272,7 +276,10 @@ def compare_png(request: Request) -> Response:
     site = site_of(request)
     key = _key(request)
     ids = _agency_ids(request)
-    png = site.chart(("compare", key, tuple(ids)), lambda: _png(_compare_chart(site, ids, key)))
+    phone = for_phone(request)
+    png = site.chart(
+        ("compare", key, tuple(ids), phone), lambda: _png(_compare_chart(site, ids, key), phone)
+    )
     if png is None:
         raise HTTPException(404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300"})

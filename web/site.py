@@ -75,6 +75,12 @@ class Site:
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
 
+def for_phone(request: Request) -> bool:
+    """`size=phone`: the chart laid out for a 375 px screen (the pages' <picture> asks for it
+    below 600 px), not the desktop picture shrunk until its text is unreadable."""
+    return request.query_params.get("size") == "phone"
+
+
 def site_of(request: Request) -> Site:
     site: Site = request.app.state.site
     return site
