@@ -82,6 +82,50 @@ def question_for(name: str, args: str) -> str | None:
     return template.format(args=args) if template is not None else None
 
 
+# The terminal chat (`bot.py chat`): the commands that make sense without a chat, the ones that
+# take a file or a region instead of an attachment or a group's subscriptions.
+CONSOLE_COMMANDS: tuple[Command, ...] = (
+    *(command(name) for name in ("report", "compare", "rank")),
+    Command("chart", "画图并保存为 PNG（charts/ 目录）", "单位 指标"),
+    command("sources"),
+    Command("check", "发布前检查一个年报文件：只校验，不入库", "文件"),
+    Command("ingest", "解析一个年报文件并入库", "文件"),
+    Command("deadlines", "某地区的下一个截止日期、已报和未报的单位", "部门|政府 地区"),
+    command("help"),
+)
+CONSOLE_EXAMPLES = {
+    "check": "/check 年报.pdf",
+    "ingest": "/ingest 年报.docx",
+    "deadlines": "/deadlines 部门 淮安市",
+}
+
+
+def console_usage(name: str) -> str:
+    """The usage line of a console command (its own example for the file and region ones)."""
+    entry = next(c for c in CONSOLE_COMMANDS if c.name == name)
+    example = CONSOLE_EXAMPLES.get(name)
+    if example is None:
+        return usage_text(name)
+    return f"用法：/{entry.name} {entry.usage}\n例如：{example}"
+
+
+def console_help_text() -> str:
+    """The one help of the terminal, for /help and for 帮助: questions, commands, how to add a
+    report, how to export the data, how to leave."""
+    lines = ["直接输入问题，例如："]
+    lines += [f"  {q}" for q in EXAMPLE_QUESTIONS]
+    lines += ["命令："]
+    lines += [f"  /{c.name} {c.usage}".rstrip() + f" — {c.help}" for c in CONSOLE_COMMANDS]
+    lines += [
+        "添加年报：/ingest 文件（PDF/Word/HTML/文本），"
+        "或在命令行 .venv/bin/nianbao ingest 文件或文件夹。",
+        "导出数据：在命令行 .venv/bin/nianbao export 年报.xlsx "
+        "[--region 地区] [--year 年度]（或 .csv）。",
+        "出现候选项时输入编号选择；↑/↓ 翻看输入历史；Ctrl-D 或 /quit 退出。",
+    ]
+    return "\n".join(lines)
+
+
 def menu_entries() -> list[tuple[str, str]]:
     """(command, description) pairs for Telegram's `set_my_commands`."""
     return [(entry.name, entry.help) for entry in COMMANDS]

@@ -317,6 +317,42 @@ class Services:
             subs = store.chat_subscriptions(session=session, chat_id=chat_id)
             return [_view(sub, now) for sub in subs]
 
+    def scope_deadline(self, text: str, *, now: datetime | None = None) -> str:
+        """`部门 淮安市` without a chat (the console): the next deadline of that kind and who in
+        the scope has the report year's report loaded, exactly as the reminder would say it.
+        Nothing is stored; a malformed request gets the parser's Chinese sentence."""
+        try:
+            request = parse_subscribe(text)
+        except SubscribeError as err:
+            return str(err)
+        now = now or self.now()
+        plan = Plan(0, None, request.kind, request.month, request.day)
+        deadline = current_deadline(plan, now)
+        sub = Subscription(
+            kind=request.kind,
+            deadline_month=request.month,
+            deadline_day=request.day,
+            scope_region=request.region,
+            scope_agencies="\n".join(request.agencies),
+            created_at=now,
+        )
+        with Session(self.engine) as session:
+            found = store.scope_reports(
+                session=session, sub=sub, year=deadline.year - 1, level=KIND_LEVELS.get(sub.kind)
+            )
+        status = ScopeStatus(
+            scope=reminder_texts.scope_label(request.region, list(request.agencies)),
+            year=deadline.year - 1,
+            loaded=found.loaded,
+            missing=found.missing,
+            failing=[Failing(agency, rule, message) for agency, rule, message in found.failing],
+        )
+        if now.date() > deadline:
+            return reminder_texts.summary_text(kind=sub.kind, deadline=deadline, status=status)
+        return reminder_texts.reminder_text(
+            kind=sub.kind, deadline=deadline, today=now.date(), status=status
+        )
+
     def unsubscribe(self, chat_id: int, ids: Sequence[int] | None) -> int:
         """Delete the chat's subscriptions with these ids (all of them for None); how many."""
         with Session(self.engine) as session:
