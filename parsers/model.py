@@ -19,6 +19,15 @@ OCR = "ocr"  # read by OCR from a page image: answers built on it say so
 # Read by OCR and contradicted by the template's arithmetic (no passing sum vouches for it):
 # value withheld (None), what OCR read kept in `candidates`.
 SUSPECT = "suspect"
+# What each flag means, said to a person (answers, exports).
+FLAG_TEXT = {
+    BLANK: "原表此格空白，按 0 计",
+    DERIVED: "原表未印此格，由分项相加得出",
+    UNIT: "原表写有单位，已换算",
+    AMBIGUOUS: "数字串有多种拆分方式，未取值",
+    OCR: "由 OCR 从扫描页识别",
+    SUSPECT: "OCR 识别的数字与表内勾稽关系不符，未取值",
+}
 
 Number = int | Decimal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, FLAG_TEXT, UNIT
 from parsers.prose import APPROXIMATE, TEXT_FACTS
 from query.answer import AnswerItem
 from query.catalog import short_label
@@ -138,11 +138,7 @@ HOW_TO_EXPORT = (
     "[--region 地区] [--year 年度]，每份年报一行、每个字段一列（金额单位：万元）。"
 )
 
-_FLAG_TEXT = {
-    BLANK: "原表此格空白，按 0 计",
-    DERIVED: "原表未印此格，由分项相加得出",
-    UNIT: "原表写有单位，已换算",
-}
+_FLAG_TEXT = {flag: FLAG_TEXT[flag] for flag in (BLANK, DERIVED, UNIT)}  # the others: own words
 _FACT_WORDS = {"free": "正文所述"}
 
 

@@ -127,7 +127,24 @@ def test_export_csv_has_one_row_per_sample_report(bot_db_url: str, tmp_path: Pat
     out = tmp_path / "reports.csv"
     assert run(["export", str(out), "--year", "2024"], bot_db_url) == 0
     rows = out.read_text(encoding="utf-8-sig").splitlines()
-    header = rows[0].split(",")
-    assert header[:3] == ["agency", "region", "year"]
-    agencies = sorted(row.split(",")[0] for row in rows[1:])
+    assert rows[0].split(",")[:3] == ["单位", "地区", "年度"]
+    assert rows[1].split(",")[:3] == ["agency", "region", "year"]  # the keys, second
+    agencies = sorted(row.split(",")[0] for row in rows[2:])
     assert agencies == ["淮安市人民政府", "淮安市洪泽区人民政府"]
+
+
+def test_export_of_a_region_without_reports_says_so_and_fails(
+    bot_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "beijing.xlsx"
+    assert run(["export", str(out), "--region", "北京市"], bot_db_url) == 1
+    assert not out.exists()
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "没有符合条件的年报（地区“北京市”），未写出文件。\n"
+        "已收录年报的地区有：福建省福州市平潭综合实验区、江苏省淮安市洪泽区、上海市、"
+        "安徽省六安市金安区、江苏省淮安市。\n"
+    )
+    assert run(["export", str(out), "--region", "淮安市", "--year", "2019"], bot_db_url) == 1
+    assert capsys.readouterr().err.startswith("没有符合条件的年报（地区“淮安市”、2019 年度）")
