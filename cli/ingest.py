@@ -59,6 +59,7 @@ class Tally:
     failures: list[tuple[str, str]] = field(default_factory=list)
     fault: str | None = None  # the storage fault that stopped the run (store.faults)
     left: int = 0  # files not looked at because of it
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # files of folders not read
 
     def add(self, outcome: IngestOutcome) -> None:
         self.counts[outcome.status] += 1
@@ -67,11 +68,34 @@ class Tally:
         self.failures.append((name, reason))
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """(report files, missing paths). Folders are walked recursively, skipping hidden entries
-    and files whose extension is not a report format; a file named explicitly is always kept."""
+def skip_reason(path: Path) -> str:
+    """Why a file found in a folder is not read, said so that a report among them is not lost."""
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        kind = "Markdown 文件（多为说明文档）"
+    elif suffix:
+        kind = f"不是年报的文件格式（{suffix}）"
+    else:
+        kind = "没有扩展名，看不出是年报"
+    return f"{kind}，未读取；若是年报，请单独指定该文件导入"
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a walk over the paths found: report files, paths that do not exist, and the files
+    of the folders that are not read, each with its reason."""
+
+    files: list[Path]
+    missing: list[Path]
+    skipped: list[tuple[Path, str]]
+
+
+def discover(paths: Sequence[Path]) -> Found:
+    """Folders are walked recursively, skipping hidden entries and (with a reason) files whose
+    extension is not a report format; a file named explicitly is always kept."""
     files: list[Path] = []
     missing: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
             for found in sorted(path.rglob("*")):
@@ -80,12 +104,14 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
                     continue
                 if found.is_file() and found.suffix.lower() in REPORT_SUFFIXES:
                     files.append(found)
+                elif found.is_file():
+                    skipped.append((found, skip_reason(found)))
         elif path.is_file():
             files.append(path)
         else:
             missing.append(path)
     unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique, missing
+    return Found(unique, missing, skipped)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -245,7 +271,8 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
     summary. Exit code 0 when every file was stored (or already was), 1 otherwise, 3 when a
     storage fault (disk full, read-only, server down) stopped the run: the reports stored
     until then stay, and the summary says how far it got."""
-    files, missing = discover(paths)
+    found = discover(paths)
+    files = found.files
     err_console = Console(stderr=True)
     if err_console.is_terminal:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -254,8 +281,9 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
             tally = _store_all(engine, files, workers=workers, progress=progress)
     else:
         tally = _store_all(engine, files, workers=workers, progress=None)
-    for path in missing:
+    for path in found.missing:
         tally.fail(_shown(path), "文件或文件夹不存在")
+    tally.skipped = [(_shown(path), reason) for path, reason in found.skipped]
     Console(highlight=False).print(summary_table(tally))
     if tally.fault is not None:
         print(f"错误：{tally.fault}，已停止（还有 {tally.left} 个文件未处理）。", file=sys.stderr)
@@ -265,16 +293,21 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
 
 
 def summary_table(tally: Tally) -> RichTable:
-    """The closing table: one row per status, then each failed file with its reason."""
+    """The closing table: one row per status, then each failed file with its reason, then the
+    files of the folders that were not read (跳过), each with its reason."""
     table = RichTable(title="入库结果")
     table.add_column("结果", no_wrap=True)
     table.add_column("份数", justify="right", no_wrap=True)
-    table.add_column("失败的文件及原因", overflow="fold")
+    table.add_column("失败或跳过的文件及原因", overflow="fold")
     for status, label in STATUS_LABELS.items():
         table.add_row(label, str(tally.counts[status]), "")
     table.add_row("失败", str(len(tally.failures)), "")
     for name, reason in tally.failures:
         table.add_row("", "", f"{name}：{reason}")
+    if tally.skipped:
+        table.add_row("跳过", str(len(tally.skipped)), "")
+        for name, reason in tally.skipped:
+            table.add_row("", "", f"{name}：{reason}")
     return table
 
 

@@ -77,6 +77,8 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     (folder / "junk.txt").write_text("今天天气很好。\n", encoding="utf-8")
     (folder / ".hidden.txt").write_bytes(b"CRASH")
     (folder / "notes.md").write_bytes(b"CRASH")
+    (folder / "table.xlsx").write_bytes(b"CRASH")
+    (folder / "sub" / "LICENSE").write_bytes(b"CRASH")
     code = ingest_paths(engine, [folder, tmp_path / "missing.pdf"], workers=2)
     out = capsys.readouterr().out
     assert code == 1
@@ -85,6 +87,13 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     assert "in/crash.txt：解析进程意外退出（文件可能已损坏）" in out
     assert "in/junk.txt：未找到政府信息公开工作年度报告的表格，这似乎不是一份年报" in out
     assert "missing.pdf：文件或文件夹不存在" in out
+    # the files of the folder that are not read are named, each with its reason
+    assert "跳过 │    3" in out
+    tail = "未读取；若是年报，请单独指定该文件导入"
+    assert f"in/notes.md：Markdown 文件（多为说明文档），{tail}" in out
+    assert f"in/sub/LICENSE：没有扩展名，看不出是年报，{tail}" in out
+    assert f"in/table.xlsx：不是年报的文件格式（.xlsx），{tail}" in out
+    assert ".hidden.txt" not in out
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
 
