@@ -27,13 +27,15 @@ def resolve_many(places: Sequence[Place]) -> list[int]:
     return out
 
 
-def answer(ctx: Context, det: Detection, ids: list[int] | None = None) -> Answer:
+def answer(
+    ctx: Context, det: Detection, ids: list[int] | None = None, *, note: str = ""
+) -> Answer:
     ids = ids or resolve_many(det.scan.places)
     if not ids:
         return ctx.reply("not_understood", "compare", texts.NOT_UNDERSTOOD)
     key = default_key(det)
     have = {a: ctx.source.years(a) for a in ids}
-    notes: list[str] = []
+    notes: list[str] = [note] if note else []
     if det.years.years:
         year = det.years.years[-1]
     else:

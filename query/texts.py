@@ -42,6 +42,13 @@ FACT_SOURCE = "出处：《{title}》（{file}）{section}：“{sentence}”"
 PROSE_DISAGREES = "年报正文写 {stated}（“{sentence}”），与表格不一致"
 SERIES_MISSING_REPORT = "无年报"
 SERIES_MISSING_KEY = "年报中无此项"
+COMPARE_REGION = (
+    "“{place}”是地区，有 {count} 个单位：下面对比各单位同一年度的数字。"
+    "看一个单位的历年变化，请写单位名称，例如“{example} 对比”。"
+)
+SERIES_OTHER_COLUMN = (
+    "{template} 版模板此行没有“{column}”，只有“{other}”等（{unit}），不是同一指标，未列入"
+)
 SERIES_SOURCE_TABLE = "出处：各年度年报 表{table}“{row}”行"
 SERIES_SOURCE_FACT = "出处：各年度年报正文"
 COMPARE_MISSING_REPORT = "无该年度年报"
