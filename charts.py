@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 import matplotlib
 
@@ -130,8 +131,24 @@ def _footer(spec: ChartSpec, layout: Layout) -> list[tuple[str, str]]:
 
 
 def _cut(text: str, width: int) -> list[str]:
-    """Lines of `width` characters: Chinese has no spaces to break at, and none is lost."""
-    return [text[start : start + width] for start in range(0, len(text), width)]
+    """Lines of at most `width` ems (a Chinese character is one, a Latin letter about half),
+    broken after a ；、， or space where one is near the end: file names stay whole."""
+    lines: list[str] = []
+    start, used, last_break = 0, 0.0, -1
+    for index, char in enumerate(text):
+        used += 1.0 if east_asian_width(char) in ("W", "F") else 0.55
+        if char in "；、， ":
+            last_break = index + 1
+        if used > width:
+            end = last_break if last_break > start and index - last_break < width // 2 else index
+            lines.append(text[start:end])
+            start, last_break = end, -1
+            used = sum(
+                1.0 if east_asian_width(c) in ("W", "F") else 0.55 for c in text[start : index + 1]
+            )
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 def _value_axis(axis: Any, spec: ChartSpec, layout: Layout) -> None:
