@@ -68,3 +68,23 @@ def test_series_rankings_and_charts_keep_the_failing_check_of_a_figure(engine: E
     assert isinstance(chart, Chart)
     assert chart.spec.notes == ("洪泽区人民政府 2024年度：复议总计 3 ≠ 分项之和 2",)
     assert chart.spec.source == "数据来源：hz-2023.txt；hz-2024.txt"
+
+
+def test_rank_headers_name_the_place_asked_and_从少到多_reverses_the_order(
+    bot_engine: Engine,
+) -> None:
+    services = Services(bot_engine)
+    headers = {
+        "平潭 申请数量 排名": "平潭综合实验区 · 2023年度",
+        "福州 平潭 申请数量 排名": "平潭综合实验区 · 2023年度",
+        "福建省 2023 申请数量 排名": "福建省 · 2023年度",
+        "六安 2020 申请数量 排名": "六安市 · 2020年度",
+        "全国 2024 申请数量 排名": "全部单位 · 2024年度",
+    }
+    for question, header in headers.items():
+        first = services.ask(question).text.splitlines()[0]
+        assert first.startswith(f"{header} · 新收申请数量 排名（从多到少"), (question, first)
+    most = services.ask("淮安市 2024 申请数量 排名").answers
+    least = services.ask("淮安市 2024 申请数量 排名 从少到多")
+    assert least.text.splitlines()[0].startswith("淮安市 · 2024年度 · 新收申请数量 排名（从少到多")
+    assert [a.value for a in least.answers] == [a.value for a in reversed(most)] == [95, 3119]
