@@ -129,6 +129,9 @@ class Conversation:
         self.choices = []
         path = Path(args.strip("\"'“”‘’")).expanduser()
         try:
+            refused = self.services.too_big(path.stat().st_size)  # before reading it all
+            if refused is not None:
+                return refused
             data = path.read_bytes()
         except FileNotFoundError:
             return f"找不到文件：{path}"

@@ -163,9 +163,11 @@ def shown(answer: Answer) -> str:
 def test_check_and_ingest_take_a_file_path(bot_engine: Engine, tmp_path: Path) -> None:
     services = services_for(bot_engine)
     report = document(UPLOAD_FILE)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF" + b" " * services.max_upload_bytes)  # one byte over the limit
     lines = (
         f"/check {report}\n/sources\n/ingest '{report}'\n/sources\n"
-        f"/check {tmp_path / 'missing.pdf'}\n/check {tmp_path}\n/check\n"
+        f"/check {tmp_path / 'missing.pdf'}\n/check {tmp_path}\n/check {big}\n/check\n"
     )
     before = shown(services.ask("有哪些年报"))
     out = io.StringIO()
@@ -179,6 +181,7 @@ def test_check_and_ingest_take_a_file_path(bot_engine: Engine, tmp_path: Path) -
     assert text.startswith(f"{parsed.text}\n{before}\n{added}\n{after}\n")
     assert f"找不到文件：{tmp_path / 'missing.pdf'}\n" in text
     assert f"{tmp_path} 是文件夹。整个文件夹请在命令行导入" in text
+    assert f"{replies.too_big_text(size=big.stat().st_size, max_upload_mb=20)}\n" in text
     assert text.endswith("用法：/check 文件\n例如：/check 年报.pdf\n")
 
 
