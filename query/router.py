@@ -107,12 +107,12 @@ def route(ctx: Context) -> Answer:
     place = places[0]
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
     if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
-        agencies = list(place.agencies[: compare.MAX_COMPARE])
+        members = list(place.agencies[: compare.MAX_COMPARE])
         # a region compares its agencies in one year, not one agency over the years: say so
-        example = f"{ctx.index.info[agencies[0]].name} {label(det.key or DEFAULT_KEY)}"
+        example = f"{ctx.index.info[members[0]].name} {label(det.key or DEFAULT_KEY)}"
         note = texts.COMPARE_REGION.format(place=place.text, count=len(place.agencies),
                                            example=example)  # fmt: skip
-        return compare.answer(ctx, det, agencies, note=note)
+        return compare.answer(ctx, det, members, note=note)
     if hints.has("total") and (hints.has("every_agency") or (several and place.preferred is None)):
         return rank.total(ctx, det, place)  # 各单位合计: every agency's same cell added
     intent = intent_of(det)
