@@ -5,9 +5,9 @@ Each case runs on SQLite and on a real PostgreSQL."""
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -23,51 +23,48 @@ PROJECT = Path(__file__).resolve().parent.parent
 CELLS = len(template_fields("2021"))
 
 PAUSE_BEFORE_COMMIT = """
-import sys, time
-from pathlib import Path
+import sys
 from sqlalchemy import event
 from store.db import make_engine
 from store.ingest import write_report
 from tests.fixtures_store import make_report
 
-url, marker = sys.argv[1], Path(sys.argv[2])
-engine = make_engine(url)
+engine = make_engine(sys.argv[1])
 
 @event.listens_for(engine, "commit")
 def pause(conn):
     # Every row of the new version is written; the transaction is not committed yet.
-    marker.write_text(str(conn.exec_driver_sql("SELECT count(*) FROM figures").scalar()))
-    time.sleep(600)
+    print(conn.exec_driver_sql("SELECT count(*) FROM figures").scalar(), flush=True)
+    sys.stdin.read()  # until the test kills this process
 
 write_report(engine, make_report(values={"apply.new.total": 99}), source_name="v2.pdf",
              data_sha256="v2")
 """
 
+# The children say "ready" once imported and connected, then start together on the test's "go".
 INGEST_AFTER_GO = """
-import sys, time
-from pathlib import Path
+import sys
 from store.db import make_engine
 from store.ingest import write_report
 from tests.fixtures_store import make_report
 
-url, go, year = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+url, year = sys.argv[1], int(sys.argv[2])
 engine = make_engine(url)
-while not go.exists():
-    time.sleep(0.01)
+engine.connect().close()
+print("ready", flush=True)
+sys.stdin.readline()
 for i in range(8):
     write_report(engine, make_report(f"第{i}局", year), source_name=f"{i}-{year}",
                  data_sha256=f"{i}-{year}")
 """
 
 UPGRADE_AFTER_GO = """
-import sys, time
-from pathlib import Path
+import sys
 from store.db import make_engine, upgrade
 
-url, go = sys.argv[1], Path(sys.argv[2])
-engine = make_engine(url)
-while not go.exists():
-    time.sleep(0.01)
+engine = make_engine(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
 upgrade(engine)
 """
 
@@ -78,36 +75,45 @@ def spawn(code: str, *args: str) -> subprocess.Popen[str]:
         [sys.executable, "-c", code, *args],
         cwd=PROJECT,
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
-    """Until the child has written `path` (it signals a state; nothing here is timed)."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert proc.poll() is None, proc.communicate()[1]
-        assert time.monotonic() < deadline, "the child never reached its pause"
-        time.sleep(0.02)
+def said(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+    """The next line the child prints: it blocks on the child's pipe (the child signals a state;
+    nothing here is timed). A child that dies first fails the test with its stderr."""
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, "the child said nothing"
+    line = proc.stdout.readline()
+    assert line, proc.communicate()[1]
+    return line.strip()
 
 
-def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(
-    engine: Engine, tmp_path: Path
-) -> None:
+def start_together(children: list[subprocess.Popen[str]]) -> None:
+    for child in children:
+        assert said(child) == "ready"
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+
+
+def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(engine: Engine) -> None:
     first = write_report(
         engine, make_report(values={"apply.new.total": 12}), source_name="v1.pdf", data_sha256="v1"
     )
     before = dump(engine)
-    marker = tmp_path / "paused"
-    child = spawn(PAUSE_BEFORE_COMMIT, url_of(engine), str(marker))
+    child = spawn(PAUSE_BEFORE_COMMIT, url_of(engine))
     try:
-        wait_for(marker, child)
+        written = said(child)
     finally:
         child.kill()
         child.communicate()
-    assert marker.read_text() == str(2 * CELLS)  # the child had written the new version
+    assert written == str(2 * CELLS)  # the child had written the new version
     assert dump(engine) == before
     reader = StoreReader(engine)
     assert (
@@ -122,12 +128,9 @@ def test_a_process_killed_mid_replacement_leaves_the_old_version_intact(
     )
 
 
-def test_two_processes_ingesting_at_once_store_every_report_once(
-    engine: Engine, tmp_path: Path
-) -> None:
-    go = tmp_path / "go"
-    children = [spawn(INGEST_AFTER_GO, url_of(engine), str(go), str(y)) for y in (2023, 2024)]
-    go.write_text("go")
+def test_two_processes_ingesting_at_once_store_every_report_once(engine: Engine) -> None:
+    children = [spawn(INGEST_AFTER_GO, url_of(engine), str(y)) for y in (2023, 2024)]
+    start_together(children)
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
@@ -144,12 +147,9 @@ def test_two_processes_ingesting_at_once_store_every_report_once(
     assert {tuple(reader.years(a.id)) for a in reader.agencies()} == {(2023, 2024)}
 
 
-def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(
-    db_url: str, tmp_path: Path
-) -> None:
-    go = tmp_path / "go"
-    children = [spawn(UPGRADE_AFTER_GO, db_url, str(go)) for _ in range(2)]
-    go.write_text("go")
+def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(db_url: str) -> None:
+    children = [spawn(UPGRADE_AFTER_GO, db_url) for _ in range(2)]
+    start_together(children)
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err

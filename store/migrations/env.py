@@ -17,6 +17,10 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # SQLite's DDL is transactional, but Alembic assumes not and commits after every
+        # revision: a second process starting at once then reads a half-done version and
+        # runs the same revisions again. One transaction (BEGIN IMMEDIATE) queues it instead.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
