@@ -1,5 +1,6 @@
 """The database stays consistent across processes: a crash mid-ingest leaves no half report,
-two ingesting processes both get everything stored, two processes upgrading at once both start.
+two ingesting processes both get everything stored, an upgrade is all or nothing, two processes
+upgrading at once both start.
 Each case runs on SQLite and on a real PostgreSQL."""
 
 from __future__ import annotations
@@ -39,6 +40,23 @@ def pause(conn):
 
 write_report(engine, make_report(values={"apply.new.total": 99}), source_name="v2.pdf",
              data_sha256="v2")
+"""
+
+PAUSE_AT_UPGRADE_COMMIT = """
+import sys
+from sqlalchemy import event, inspect
+from store.db import make_engine, upgrade
+
+engine = make_engine(sys.argv[1])
+
+@event.listens_for(engine, "commit")
+def pause(conn):
+    # The first commit that carries a schema version (PostgreSQL commits its lock first).
+    if inspect(conn).has_table("alembic_version"):
+        print(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar(), flush=True)
+        sys.stdin.read()  # until the test kills this process
+
+upgrade(engine)
 """
 
 # The children say "ready" once imported and connected, then start together on the test's "go".
@@ -145,6 +163,19 @@ def test_two_processes_ingesting_at_once_store_every_report_once(engine: Engine)
     assert tuple(counts) == (8, 1, 16, 16)
     reader = StoreReader(engine)
     assert {tuple(reader.years(a.id)) for a in reader.agencies()} == {(2023, 2024)}
+
+
+def test_an_upgrade_commits_once_so_no_process_sees_a_half_migrated_schema(db_url: str) -> None:
+    child = spawn(PAUSE_AT_UPGRADE_COMMIT, db_url)
+    try:
+        committing = said(child)
+    finally:
+        child.kill()
+        child.communicate()
+    assert committing == HEAD  # not the first revision: nothing was committed before
+    engine = make_engine(db_url)
+    assert current_revision(engine) is None
+    engine.dispose()
 
 
 def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(db_url: str) -> None:
