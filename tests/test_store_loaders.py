@@ -26,7 +26,7 @@ from tests.fixtures_parsers import load_gold
 from tests.fixtures_store import make_report
 from tests.helpers.make_docs import pingtan_2023_spec, to_html
 from tests.helpers.postgres import PostgresServer
-from tests.test_store_processes import spawn, wait_for
+from tests.test_store_processes import said, spawn
 
 PROJECT = Path(__file__).resolve().parent.parent
 OFFICES = ("财政局", "教育局", "民政局", "司法局", "商务局", "审计局", "统计局", "应急管理局")
@@ -176,31 +176,31 @@ def _sha(data: bytes) -> str:
 
 
 PAUSE_BEFORE_DECIDING = """
-import sys, time
-from pathlib import Path
+import sys
 from sqlalchemy import event
 from store.db import make_engine
 from store.ingest import write_report
 from tests.fixtures_store import make_report
 
-url, paused, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+url, pausing = sys.argv[1], sys.argv[2] == "pause"
 engine = make_engine(url)
 
 @event.listens_for(engine, "before_cursor_execute")
 def pause(conn, cursor, statement, parameters, context, executemany):
     # This writer has looked for the bytes and not found them; it is about to read the
     # current versions it decides on.
-    if "superseded IS false" in statement and not paused.exists():
-        paused.write_text("paused")
-        while not go.exists():
-            time.sleep(0.01)
+    global pausing
+    if "superseded IS false" in statement and pausing:
+        pausing = False
+        print("paused", flush=True)
+        sys.stdin.readline()  # until the test says go
 
-write_report(engine, make_report(), source_name=sys.argv[4], data_sha256="same-bytes")
+write_report(engine, make_report(), source_name=sys.argv[3], data_sha256="same-bytes")
 """
 
 
 def test_two_writers_of_the_same_bytes_on_postgresql_store_them_once(
-    postgres_server: PostgresServer | None, tmp_path: Path
+    postgres_server: PostgresServer | None,
 ) -> None:
     """The race behind the doubles: writer B misses A's uncommitted bytes, A commits, B reads
     A's report as the current version and stores the same bytes again to replace it. (The
@@ -211,13 +211,14 @@ def test_two_writers_of_the_same_bytes_on_postgresql_store_them_once(
     engine = make_engine(url)
     upgrade(engine)
     write_report(engine, make_report(year=2022), source_name="2022.txt", data_sha256="2022")
-    paused, go = tmp_path / "paused", tmp_path / "go"
-    b = spawn(PAUSE_BEFORE_DECIDING, url, str(paused), str(go), "b.txt")
-    wait_for(paused, b)
-    a = spawn(PAUSE_BEFORE_DECIDING, url, str(paused), str(tmp_path / "never"), "a.txt")
+    b = spawn(PAUSE_BEFORE_DECIDING, url, "pause", "b.txt")
+    assert said(b) == "paused"
+    a = spawn(PAUSE_BEFORE_DECIDING, url, "run", "a.txt")
     while a.poll() is None and not _waits_for_a_lock(engine):  # A is done, or queued behind B
         time.sleep(0.02)
-    go.write_text("go")
+    assert b.stdin is not None
+    b.stdin.write("go\n")
+    b.stdin.flush()
     for child in (a, b):
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
