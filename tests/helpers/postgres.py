@@ -83,19 +83,27 @@ def start_postgres() -> tuple[PostgresServer | None, str]:
     root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, PG_USER, PG_USER)
-    data, port = root / "data", _free_port()
     try:
         subprocess.run(
-            _as_server_user(str(bin_dir / "initdb"), "-D", str(data), "-U", PG_USER,
+            _as_server_user(str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", PG_USER,
                             "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"),
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        server = PostgresServer(bin_dir, root, port, itertools.count())
-        server.start()
     except (subprocess.SubprocessError, OSError) as err:
         shutil.rmtree(root, ignore_errors=True)
         return None, f"PostgreSQL did not start: {err}"
-    return server, ""
+    why = ""
+    for _ in range(3):
+        # Between _free_port closing its socket and the server binding it, another test
+        # worker may take the port: then the server cannot listen, and another port is tried.
+        server = PostgresServer(bin_dir, root, _free_port(), itertools.count())
+        try:
+            server.start()
+            return server, ""
+        except (subprocess.SubprocessError, OSError) as err:
+            why = f"PostgreSQL did not start: {err}"
+    shutil.rmtree(root, ignore_errors=True)
+    return None, why
 
 
 def stop_postgres(server: PostgresServer) -> None:
