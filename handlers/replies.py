@@ -12,6 +12,8 @@ from typing import Protocol
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 
+from messages import split_text, utf16_units
+
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096, counted in UTF-16 code units
 ANSWER_PREFIX = "a:"  # callback_data = "a:" + Choice.token (≤ 60 bytes) → ≤ 62 of 64 bytes
 MAX_CALLBACK_BYTES = 64
@@ -31,47 +33,9 @@ class AnswerLike(Protocol):
     def choices(self) -> Sequence[ChoiceLike]: ...
 
 
-def _units(text: str) -> int:
-    """Telegram counts message length in UTF-16 code units (an emoji can count 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(text: str, limit: int) -> int:
-    """Largest prefix length of `text` (in characters) within `limit` UTF-16 units."""
-    total = 0
-    for index, char in enumerate(text):
-        total += 2 if ord(char) > 0xFFFF else 1
-        if total > limit:
-            return index
-    return len(text)
-
-
-# Where a message may end: (separator, characters of it kept at the end of the part). A blank
-# line (one block of a list, such as a subscription in /deadlines) is taken when it falls in
-# the second half of the part, else a line break, a sentence end, a space, a hard cut.
-_BREAKS = (("\n\n", 1), ("\n", 0), ("。", 1), (" ", 0))
-
-
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split `text` into messages within `limit`, at the best break (`_BREAKS`). Joining the
-    parts back with the one dropped character ("\n" or " ") gives the text again."""
-    parts: list[str] = []
-    rest = text
-    while _units(rest) > limit:
-        head = rest[: _cut(rest, limit)]
-        for sep, kept in _BREAKS:
-            at = head.rfind(sep)
-            if at > (len(head) // 2 if sep == "\n\n" else 0):
-                keep = at + kept
-                parts.append(rest[:keep])
-                rest = rest[keep + len(sep) - kept :]
-                break
-        else:
-            parts.append(head)
-            rest = rest[len(head) :]
-    if rest or not parts:
-        parts.append(rest)
-    return parts
+    """Telegram's parts of `text`: within `limit` UTF-16 units, cut where `messages` cuts."""
+    return split_text(text, limit, measure=utf16_units)
 
 
 def choice_keyboard(choices: Sequence[ChoiceLike]) -> InlineKeyboardMarkup | None:

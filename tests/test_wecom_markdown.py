@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wecom.markdown import CONTINUED, as_markdown, size, split_bytes
+from messages import utf8_bytes as size
+from wecom.markdown import CONTINUED, as_markdown, split_bytes
 
 
 def test_short_text_is_one_part() -> None:

@@ -7,13 +7,17 @@ errcode 40058). A Chinese character is three bytes.
 
 from __future__ import annotations
 
+from messages import split_text, utf8_bytes
+
 ROBOT_MARKDOWN_BYTES = 4096
 APP_TEXT_BYTES = 2048
 CONTINUED = "（续）"
 
 
-def size(text: str) -> int:
-    return len(text.encode("utf-8"))
+def split_bytes(text: str, limit: int) -> list[str]:
+    """WeCom's parts of `text`: within `limit` UTF-8 bytes, cut where `messages` cuts, the
+    later ones marked `CONTINUED`."""
+    return split_text(text, limit, measure=utf8_bytes, continued=CONTINUED)
 
 
 def as_markdown(text: str) -> str:
@@ -21,35 +25,3 @@ def as_markdown(text: str) -> str:
     the content stays exactly the core's text."""
     title, newline, rest = text.partition("\n")
     return f"### {title}{newline}{rest}" if title else text
-
-
-def _prefix_within(text: str, limit: int) -> str:
-    """The longest prefix of `text` whose UTF-8 encoding fits `limit` bytes."""
-    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
-
-
-def split_bytes(text: str, limit: int, *, continued: str = CONTINUED) -> list[str]:
-    """Parts of at most `limit` bytes each, cut at a line break where there is one (else after
-    a 。, else anywhere between characters); later parts start with `continued`."""
-    parts: list[str] = []
-    rest = text
-    while True:
-        budget = limit - (size(continued) + 1 if parts else 0)
-        if budget <= 0:
-            raise ValueError("limit too small for the continuation mark")
-        if size(rest) <= budget:
-            parts.append(rest)
-            break
-        head = _prefix_within(rest, budget)
-        if not head:
-            raise ValueError("limit too small for one character")
-        cut = head.rfind("\n")
-        if cut > 0:
-            parts.append(rest[:cut])
-            rest = rest[cut + 1 :]
-            continue
-        cut = head.rfind("。")
-        keep = cut + 1 if cut >= 0 else len(head)
-        parts.append(rest[:keep])
-        rest = rest[keep:]
-    return [parts[0], *(f"{continued}\n{part}" for part in parts[1:])]
