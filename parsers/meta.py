@@ -49,7 +49,8 @@ _PUBLISHED = re.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 )
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*$")
-_PERIOD_YEAR = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年")
+# Printed text breaks lines anywhere: "报告所列统计期" | "限自2024年1月1日".
+_PERIOD_YEAR = re.compile(r"统\s*计\s*期\s*限[^。]{0,16}?((?:19|20)\s*\d\s*\d)\s*年")
 _TABLES_START = re.compile(r"^\s*二\s*[、.．]\s*主动公开")
 
 
@@ -77,7 +78,7 @@ def read_meta(text: str) -> Meta:
     different agencies the one the body names wins (none: no agency).
     """
     period = _PERIOD_YEAR.search(text)
-    period_year = int(period.group(1)) if period else None
+    period_year = int(re.sub(r"\s", "", period.group(1))) if period else None
     candidates = [_titled(title, before) for title, before in _find_titles(text)]
     if period_year is not None and any(m.year == period_year for m in candidates):
         candidates = [m for m in candidates if m.year in (None, period_year)]

@@ -426,7 +426,6 @@ def _fill(shape: _Shape, page: Page) -> Grid:
         GridCell(r0, r1, c0, c1, [ws for _, ws in _line_groups(words)], _cut(xs, c0, c1, page))
         for (r0, r1, c0, c1), words in zip(shape.cells, texts, strict=True)
     ]
-    real = [h for h in page.horizontal if h.x0 <= xs[1] and h.x1 >= xs[-2]]
     return Grid(
         bbox=(x0, top, x1, bottom),
         columns=list(xs),
@@ -434,9 +433,21 @@ def _fill(shape: _Shape, page: Page) -> Grid:
         n_rows=len(ys) - 1,
         padding=_padding(cells, xs),
         reach=(left, right),
-        open_top=not any(abs(h.top - top) <= EDGE_GAP for h in real),
-        open_bottom=not any(abs(h.top - bottom) <= EDGE_GAP for h in real),
+        open_top=not _ruled_across(page.horizontal, top, xs[1], xs[-2]),
+        open_bottom=not _ruled_across(page.horizontal, bottom, xs[1], xs[-2]),
     )
+
+
+def _ruled_across(horizontal: Sequence[Rule], y: float, x0: float, x1: float) -> bool:
+    """Whether the page's own rules at height `y` run from `x0` to `x1`: in one stroke, or as
+    LibreOffice draws borders, one piece per cell."""
+    pieces = sorted((h.x0, h.x1) for h in horizontal if abs(h.top - y) <= EDGE_GAP)
+    reach = x0
+    for a, b in pieces:
+        if a > reach + EDGE_GAP:
+            break
+        reach = max(reach, b)
+    return reach >= x1 - EDGE_GAP
 
 
 def _reach(xs: Sequence[float], page: Page) -> tuple[float, float]:

@@ -61,6 +61,18 @@ def test_year_from_the_statistics_period_when_the_title_has_none() -> None:
     assert (meta.agency, meta.year) == ("某县人民政府", 2022)
 
 
+def test_a_statistics_period_broken_over_lines_passes_over_a_link_to_last_years_report() -> None:
+    """Printed text breaks lines anywhere; the page's link to last year's report printed above
+    the heading is a title of another year."""
+    text = (
+        "淮安市人民政府2023年政府信息公开工作年度报告\n淮安市人民政府\n"
+        "2024年政府信息公开工作年度报告\n本报告由淮安市人民政府办公室根据《条例》规定编制。报告所列统计期\n"
+        "限自2024年1月1日至2024年12月31日。"
+    )
+    meta = read_meta(text)
+    assert (meta.agency, meta.year) == ("淮安市人民政府", 2024)
+
+
 @pytest.mark.parametrize(
     ("name", "region"),
     [

@@ -8,7 +8,11 @@ report, tests/helpers/office.py): every gold cell parses exactly whatever the ta
 - split: a row of 表三 broken by a page break between its lines (numbers a digit or two per
   line in 0.4 cm columns: 3001 as 30 | 0 at the foot of one page, 1 at the head of the next);
 - total off the page: 表三 wider than the page by its 总计 column, the totals derived;
-- wide: 表三 24 cm wide, three columns off the paper: those cells are missing, never wrong.
+- wide: 表三 24 cm wide, three columns off the paper: those cells are missing, never wrong;
+- landscape: A4 turned sideways, the prose's lines broken elsewhere ("统计期" | "限自2024年"),
+  above it the page's links to last year's report, printed as plain text;
+- wide margins, large type: 3.17 cm margins, 12 pt tables: tables broken between rows across
+  pages, each half closed by LibreOffice's per-cell borders (上海's 规章 | 规范性文件 apart).
 
 The tables are made to fit the text width first (Word's "AutoFit to window") except "as saved".
 """
@@ -32,6 +36,10 @@ LAYOUTS = {
     "as saved": None,
     "narrow": office.Layout(fit_width=True, value_width_cm=0.5),
     "total off the page": office.Layout(fit_width=True, past_edge_columns=1),
+    "landscape": office.Layout(paper="A4", landscape=True, fit_width=True),
+    "wide margins, large type": office.Layout(
+        paper="A4", margin_cm=3.17, fit_width=True, font_pt=12
+    ),
 }
 SPLIT = office.Layout(fit_width=True, value_width_cm=0.4, widow_control=False)
 # Cells printed off the paper where the table as saved is wider than the page (总计 cannot be

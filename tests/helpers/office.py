@@ -41,9 +41,10 @@ import docx
 import lxml.html
 import pypdfium2
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Length, Pt
+from docx.shared import Cm, Length, Pt
 
 from tests.helpers.documents import document
 from tests.helpers.make_docs import ReportSpec, jinan_spec, to_html
@@ -417,6 +418,17 @@ def pasted_into_word(names: Sequence[str], target: Target = "docx") -> list[byte
     return convert_many([(document(name).read_bytes(), ".txt") for name in names], target)
 
 
+# Paper sizes offices print on (width, height in cm, portrait).
+PAPERS = {
+    "A3": (29.7, 42.0),
+    "A4": (21.0, 29.7),
+    "A5": (14.8, 21.0),
+    "B5": (17.6, 25.0),
+    "Letter": (21.59, 27.94),
+    "Legal": (21.59, 35.56),
+}
+
+
 @dataclass(frozen=True)
 class Layout:
     """How a .docx is reshaped before printing, to make the PDFs Word prints of real reports.
@@ -426,6 +438,7 @@ class Layout:
     past_edge_columns: 表三 widened until its last N columns begin at the paper's right edge
     (0.3 cm of them still on the paper); fit_width: every table wider than the text made as
     wide as the text (Word's "AutoFit to window");
+    paper: the paper (a name in PAPERS); landscape: turned sideways; margin_cm: every margin;
     font_pt: the tables' font size; push_lines: empty paragraphs before 表三, moving its rows
     down so that one breaks across the page; lead_pt: 表三 starts a new page below an empty
     paragraph so many points tall; widow_control off: a line of a cell may stand alone at a
@@ -434,6 +447,9 @@ class Layout:
     """
 
     value_width_cm: float | None = None
+    paper: str | None = None
+    landscape: bool = False
+    margin_cm: float | None = None
     table_width_cm: float | None = None
     past_edge_columns: int = 0
     fit_width: bool = False
@@ -446,6 +462,8 @@ class Layout:
 def word_layout(data: bytes, layout: Layout) -> bytes:
     """The .docx with its tables reshaped as `layout` says (see Layout)."""
     word = docx.Document(BytesIO(data))
+    for section in word.sections:
+        _set_page(section, layout)
     tables = word.tables
     for table in tables:
         for tr in table._tbl.tr_lst:
@@ -487,6 +505,27 @@ def word_layout(data: bytes, layout: Layout) -> bytes:
     out = BytesIO()
     word.save(out)
     return _stable_zip(out.getvalue())
+
+
+def _set_page(section: Any, layout: Layout) -> None:
+    """The section's paper, orientation and margins as `layout` says."""
+    if layout.paper or layout.landscape:
+        width, height = (
+            PAPERS[layout.paper]
+            if layout.paper
+            else (
+                Length(section.page_width).cm,
+                Length(section.page_height).cm,
+            )
+        )
+        short, long = sorted((width, height))
+        width, height = (long, short) if layout.landscape else (short, long)
+        section.page_width, section.page_height = Cm(width), Cm(height)
+        section.orientation = WD_ORIENT.LANDSCAPE if layout.landscape else WD_ORIENT.PORTRAIT
+    if layout.margin_cm is not None:
+        margin = Cm(layout.margin_cm)
+        section.left_margin = section.right_margin = margin
+        section.top_margin = section.bottom_margin = margin
 
 
 def _stable_zip(data: bytes) -> bytes:
