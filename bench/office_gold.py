@@ -5,8 +5,11 @@
 The forms are those tests/helpers/office.py makes with LibreOffice (cached in .cache/office/):
 the report page saved as Word with its heading as published, without the agency, without any
 heading, and laid out in a table; the same page as .doc, .odt and .rtf (converted back inside
-the parser); the crawled and copied texts pasted into Word. Gold: tests/data/gold.json with
-gold_extra.json. Target (issue #18): ≥ 99% exact, 0 wrong, 0 wrong agency or year.
+the parser); the crawled and copied texts pasted into Word; the page saved as Word printed to
+PDF on other papers, turned, with other margins and type sizes, columns narrowed until headers
+and numbers wrap, the 总计 column pushed off the paper, and a row of 表三 broken across a page
+break. Gold: tests/data/gold.json with gold_extra.json. Target (issue #18): ≥ 99% exact,
+0 wrong, 0 wrong agency or year.
 """
 
 from __future__ import annotations
@@ -19,7 +22,43 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from parsers import ParseError, parse_bytes  # noqa: E402
-from tests.helpers import office  # noqa: E402
+from tests.helpers import office, printed  # noqa: E402
+
+L = office.Layout
+# Word's "print to PDF" of the page saved as Word: `office.Layout` applied first.
+PRINTED: dict[str, office.Layout | None] = {
+    "as saved": None,
+    "fit": L(fit_width=True),
+    "narrow": L(fit_width=True, value_width_cm=0.5),
+    "total off": L(fit_width=True, past_edge_columns=1),
+    "A4 landscape": L(paper="A4", landscape=True, fit_width=True),
+    "A4 landscape as saved": L(paper="A4", landscape=True),
+    "A3 as saved": L(paper="A3"),
+    "Letter 1.27cm": L(paper="Letter", margin_cm=1.27, fit_width=True),
+    "Legal 10.5pt": L(paper="Legal", margin_cm=2, fit_width=True, font_pt=10.5),
+    "A5 9pt": L(paper="A5", margin_cm=1.5, fit_width=True, font_pt=9),
+    "A5 landscape": L(paper="A5", landscape=True, fit_width=True),
+    "A5 11pt narrow": L(
+        paper="A5", margin_cm=1.27, fit_width=True, value_width_cm=0.55, font_pt=11
+    ),
+    "B5 14pt": L(paper="B5", fit_width=True, font_pt=14),
+    "B5 9pt narrow": L(paper="B5", fit_width=True, value_width_cm=0.45, font_pt=9),
+    "B5 total off": L(paper="B5", fit_width=True, past_edge_columns=1),
+    "A4 3.17cm 12pt": L(paper="A4", margin_cm=3.17, fit_width=True, font_pt=12),
+    "A4 0.5cm": L(paper="A4", margin_cm=0.5, fit_width=True),
+    "A4 16pt": L(paper="A4", fit_width=True, font_pt=16, widow_control=False),
+    "A4 7pt": L(paper="A4", margin_cm=2.54, fit_width=True, font_pt=7),
+    "8pt narrow": L(fit_width=True, value_width_cm=0.7, font_pt=8),
+    "landscape total off": L(paper="A4", landscape=True, fit_width=True, past_edge_columns=1),
+}
+# A row of 表三 broken across a page break (`printed.split_row_pdfs`), printed so.
+SPLIT: dict[str, office.Layout] = {
+    "split": L(fit_width=True, value_width_cm=0.4, widow_control=False),
+    "split B5": L(paper="B5", fit_width=True, value_width_cm=0.45, widow_control=False),
+    "split Letter 10pt": L(
+        paper="Letter", fit_width=True, value_width_cm=0.4, font_pt=10, widow_control=False
+    ),
+}
 
 
 def forms() -> dict[tuple[str, str], bytes]:
@@ -33,6 +72,15 @@ def forms() -> dict[tuple[str, str], bytes]:
     for fmt in targets:
         pages = office.saved_as_word_many([(name, "full") for name in office.PAGES], fmt)
         out.update({(fmt, name): data for name, data in zip(office.PAGES, pages, strict=True)})
+    words = office.saved_as_word_many([(name, "full") for name in office.PAGES], "docx")
+    for kind, layout in PRINTED.items():
+        made = office.convert_many(
+            [(office.word_layout(w, layout) if layout else w, ".docx") for w in words], "pdf"
+        )
+        out.update({(f"pdf {kind}", n): d for n, d in zip(office.PAGES, made, strict=True)})
+    for kind, layout in SPLIT.items():
+        made = [pdf for pdf, _ in printed.split_row_pdfs(words, layout)]
+        out.update({(f"pdf {kind}", n): d for n, d in zip(office.PAGES, made, strict=True)})
     pasted = office.pasted_into_word(office.PASTED)
     out.update({("pasted docx", n): d for n, d in zip(office.PASTED, pasted, strict=True)})
     return out
@@ -63,11 +111,11 @@ def main() -> int:
         if (report.agency, report.year) != (gold[name]["agency"], gold[name]["year"]):
             totals[form][3] += 1
             print(f"WRONG IDENTITY: {form} {name}: {report.agency} {report.year}")
-    print(f"{'form':<12} {'exact':>6} {'missing':>8} {'wrong':>6} {'agency/year':>12} "
+    print(f"{'form':<26} {'exact':>6} {'missing':>8} {'wrong':>6} {'agency/year':>12} "
           f"{'refused':>8} {'exact %':>8}")  # fmt: skip
     for form, (exact, missing, wrong, identity, refused) in totals.items():
         share = 100 * exact / (exact + missing + wrong)
-        print(f"{form:<12} {exact:>6} {missing:>8} {wrong:>6} {identity:>12} {refused:>8} "
+        print(f"{form:<26} {exact:>6} {missing:>8} {wrong:>6} {identity:>12} {refused:>8} "
               f"{share:>8.2f}")  # fmt: skip
     return 0
 
