@@ -41,6 +41,7 @@ PRINTED: dict[str, office.Layout | None] = {
     "A5 11pt narrow": L(
         paper="A5", margin_cm=1.27, fit_width=True, value_width_cm=0.55, font_pt=11
     ),
+    "B5 narrow": L(paper="B5", fit_width=True, value_width_cm=0.45),
     "B5 14pt": L(paper="B5", fit_width=True, font_pt=14),
     "B5 9pt narrow": L(paper="B5", fit_width=True, value_width_cm=0.45, font_pt=9),
     "B5 total off": L(paper="B5", fit_width=True, past_edge_columns=1),

@@ -87,11 +87,12 @@ class Grid:
     reach: tuple[float, float] = (0.0, 0.0)  # the x range whose words it took
     open_top: bool = False
     open_bottom: bool = False
+    capacity: dict[tuple[int, int], int] = field(default_factory=dict)  # see `_capacity`
 
     def text(self, cell: GridCell) -> str:
         """The cell's lines as one text (see `cell_text`)."""
         x0, x1 = self.columns[cell.c0], self.columns[cell.c1]
-        return cell_text(cell.lines, x0, x1, self.padding)
+        return cell_text(cell.lines, x0, x1, self.padding, self.capacity.get((cell.c0, cell.c1)))
 
     @property
     def cut(self) -> bool:
@@ -435,7 +436,21 @@ def _fill(shape: _Shape, page: Page) -> Grid:
         reach=(left, right),
         open_top=not _ruled_across(page.horizontal, top, xs[1], xs[-2]),
         open_bottom=not _ruled_across(page.horizontal, bottom, xs[1], xs[-2]),
+        capacity=_capacity(cells),
     )
+
+
+def _capacity(cells: Sequence[GridCell]) -> dict[tuple[int, int], int]:
+    """The most digits a line of a number holds in each column span (c0, c1): what a line of
+    that column holds when a number wraps there, whatever padding its cells keep."""
+    out: dict[tuple[int, int], int] = {}
+    for cell in cells:
+        for line in () if cell.cut else cell.lines:
+            text = _join(line)
+            if text.isdigit():
+                span = (cell.c0, cell.c1)
+                out[span] = max(out.get(span, 0), len(text))
+    return out
 
 
 def _ruled_across(horizontal: Sequence[Rule], y: float, x0: float, x1: float) -> bool:
@@ -479,18 +494,32 @@ def _padding(cells: Sequence[GridCell], xs: Sequence[float]) -> float:
     return max(0.0, least) if least < float("inf") else 0.0
 
 
-def cell_text(lines: Sequence[Sequence[Word]], x0: float, x1: float, padding: float) -> str:
+def cell_text(
+    lines: Sequence[Sequence[Word]],
+    x0: float,
+    x1: float,
+    padding: float,
+    capacity: int | None = None,
+) -> str:
     """A cell's lines as one text: wrapped label text joins without a break (see `join_lines`).
     Digits at the end of a full line and at the start of the next are one number wrapped for
     want of room ("300" | "1" in a narrow column is 3001); after a line with room for one more
-    digit, or before a wider line, they are two numbers and stay apart ("13" | "524")."""
+    digit, or before a wider line, they are two numbers and stay apart ("13" | "524").
+
+    Cells may pad one side only (a page saved as Word: no left margin, 0.19 cm on the right),
+    so the room a line leaves is uncertain by up to a digit: a line with room for less than two
+    digits that holds as many digits as any line of its column (`capacity`) is full too."""
     out = ""
     previous: Sequence[Word] = ()
     for line in lines:
         text = _join(line)
         if not text:
             continue
-        if out[-1:] in _DIGITS and text[0] in _DIGITS and _full(previous, line, x0, x1, padding):
+        if (
+            out[-1:] in _DIGITS
+            and text[0] in _DIGITS
+            and _full(previous, line, x0, x1, padding, capacity)
+        ):
             out += text
         else:
             out = join_lines((out, text))
@@ -502,15 +531,23 @@ _DIGITS = frozenset("0123456789.,")
 
 
 def _full(
-    line: Sequence[Word], following: Sequence[Word], x0: float, x1: float, padding: float
+    line: Sequence[Word],
+    following: Sequence[Word],
+    x0: float,
+    x1: float,
+    padding: float,
+    capacity: int | None = None,
 ) -> bool:
-    """Whether `line` left less room in its cell than the next line's first character needs,
-    and the next line is no wider (a number wraps at the most its line holds)."""
+    """Whether `line` left less room in its cell than the next line's first character needs
+    (or, holding as many digits as its column's fullest line, less than two need), and the next
+    line is no wider (a number wraps at the most its line holds)."""
     left, right = line[0].x0 - x0, x1 - line[-1].x1
     room = left + right - 2 * min(padding, left, right)
     first = following[0]
+    digit = (first.x1 - first.x0) / max(len(first.text), 1)
     no_wider = following[-1].x1 - first.x0 <= line[-1].x1 - line[0].x0 + 0.5
-    return no_wider and room < (first.x1 - first.x0) / max(len(first.text), 1)
+    at_capacity = capacity is not None and len(_join(line)) >= capacity and room < 2 * digit
+    return no_wider and (room < digit or at_capacity)
 
 
 # --- reading order ----------------------------------------------------------------------------

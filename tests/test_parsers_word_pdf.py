@@ -9,6 +9,8 @@ report, tests/helpers/office.py): every gold cell parses exactly whatever the ta
   line in 0.4 cm columns: 3001 as 30 | 0 at the foot of one page, 1 at the head of the next);
 - total off the page: 表三 wider than the page by its 总计 column, the totals derived;
 - wide: 表三 24 cm wide, three columns off the paper: those cells are missing, never wrong;
+- narrow on B5: 0.45 cm columns whose cells pad the right side only (平潭's page): two-digit
+  numbers wrap a digit per line with room for most of a digit left (8 | 0 is 80);
 - landscape: A4 turned sideways, the prose's lines broken elsewhere ("统计期" | "限自2024年"),
   above it the page's links to last year's report, printed as plain text;
 - wide margins, large type: 3.17 cm margins, 12 pt tables: tables broken between rows across
@@ -36,6 +38,7 @@ LAYOUTS = {
     "as saved": None,
     "narrow": office.Layout(fit_width=True, value_width_cm=0.5),
     "total off the page": office.Layout(fit_width=True, past_edge_columns=1),
+    "narrow on B5": office.Layout(paper="B5", fit_width=True, value_width_cm=0.45),
     "landscape": office.Layout(paper="A4", landscape=True, fit_width=True),
     "wide margins, large type": office.Layout(
         paper="A4", margin_cm=3.17, fit_width=True, font_pt=12
