@@ -28,6 +28,7 @@ from parsers.fields import (
     template_of_year,
 )
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, OCR, UNIT, Cell, Number
+from parsers.validate import table3_sums
 from parsers.values import make_cell, parse_number, to_wan
 
 REVIEW_ALL = "review_all"  # 表四 printed as one row of 15 numbers
@@ -483,20 +484,15 @@ def _group_subrows(template: TemplateVersion, single_other: bool) -> dict[str, l
 def _structural_equations(
     template: TemplateVersion, single_other: bool, runs: Mapping[str, str]
 ) -> list[digits.Equation]:
-    """V1 and V2 for every applicant column (only over rows that were printed)."""
-    rows = apply_rows(template, single_other=single_other)
-    leaves = [r.key for r in rows if r.is_result_leaf]
-    equations: list[digits.Equation] = []
-    for col, _ in APPLICANT_COLUMNS:
-        v1 = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
-        if all(k in runs for k in v1):
-            v1_terms: tuple[tuple[str, int], ...] = ((f"{v1[0]}.{col}", 1), (f"{v1[1]}.{col}", 1))
-            v1_terms += ((f"{v1[2]}.{col}", -1), (f"{v1[3]}.{col}", -1))
-            equations.append(digits.Equation(v1_terms, 0, "V1"))
-        if "result.total" in runs and all(k in runs for k in leaves):
-            v2_terms = ((f"result.total.{col}", 1), *((f"{k}.{col}", -1) for k in leaves))
-            equations.append(digits.Equation(v2_terms, 0, "V2"))
-    return equations
+    """V1 and V2 (parsers.validate.table3_sums) for every applicant column, each only when all
+    of its rows were printed."""
+    sums = [(rule, terms) for rule, terms in table3_sums(template, single_other)
+            if all(row in runs for row in terms)]  # fmt: skip
+    return [
+        digits.Equation(tuple((f"{row}.{col}", sign) for row, sign in terms.items()), 0, rule)
+        for col, _ in APPLICANT_COLUMNS
+        for rule, terms in sums
+    ]
 
 
 def _sections(cells: Mapping[str, Cell]) -> set[str]:

@@ -23,7 +23,26 @@ from parsers.fields import (
 from parsers.model import Cell, CheckResult, Number
 
 _fields = lru_cache(maxsize=8)(template_fields)
+# V1, per applicant column: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度.
+V1_ROWS = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
 _V1_LABELS = ("本年新收", "上年结转", "办理结果总计", "结转下年度")
+
+
+def v2_leaves(template: TemplateVersion, single_other: bool) -> list[str]:
+    """V2, per applicant column: these result rows add up to result.total."""
+    return [r.key for r in apply_rows(template, single_other=single_other) if r.is_result_leaf]
+
+
+def table3_sums(template: TemplateVersion, single_other: bool) -> list[tuple[str, dict[str, int]]]:
+    """V1 and V2 as rows with signs whose sum is 0 in every applicant column: what the digit
+    solver (parsers.layout) holds the printed digits to, stated where the rules live."""
+    new, carried_in, total, forward = V1_ROWS
+    return [
+        ("V1", {new: 1, carried_in: 1, total: -1, forward: -1}),
+        ("V2", {total: 1, **dict.fromkeys(v2_leaves(template, single_other), -1)}),
+    ]
+
+
 _PROSE_LABELS = {
     "apply.new.total": "收到申请",
     "apply.new.natural": "自然人申请",
@@ -80,9 +99,8 @@ def _summarise(
 def _v1(cells: Mapping[str, Cell]) -> list[CheckResult]:
     failures: list[CheckResult] = []
     checked: list[str] = []
-    rows = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
     for col, col_label in APPLICANT_COLUMNS:
-        keys = [f"{row}.{col}" for row in rows]
+        keys = [f"{row}.{col}" for row in V1_ROWS]
         vals = _values(cells, keys)
         if vals is None:
             continue
@@ -103,7 +121,7 @@ def _v1(cells: Mapping[str, Cell]) -> list[CheckResult]:
 def _v2(
     cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
 ) -> list[CheckResult]:
-    leaves = [r.key for r in apply_rows(template, single_other=single_other) if r.is_result_leaf]
+    leaves = v2_leaves(template, single_other)
     failures: list[CheckResult] = []
     checked: list[str] = []
     for col, col_label in APPLICANT_COLUMNS:
