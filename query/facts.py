@@ -39,6 +39,10 @@ FACT_WORDS: dict[str, tuple[str, ...]] = {
     "text.opinion_responses": ("舆情回应", "回应舆情", "舆情"),
     "text.new_media": ("政务新媒体", "新媒体账号", "新媒体"),
     "text.proposals": (
+        "议案提案办理结果",
+        "建议提案办理结果",
+        "提案办理结果",
+        "议案办理结果",
         "建议提案办理",
         "议案提案",
         "建议提案",
@@ -67,11 +71,17 @@ class FactMatch:
     start: int
 
 
+_PART_OF = re.compile(r"(?:其他|其它)应?$")  # 其他应主动公开政府信息: one category, not the total
+
+
 def match_fact(text: str) -> FactMatch | None:
-    """The prose fact a question's words name literally (the longest word wins)."""
+    """The prose fact a question's words name literally (the longest word wins); a word that
+    names one category of it (其他应主动公开政府信息) names no fact of fields.md."""
     for word, key in _WORDS:
         at = text.find(word)
         if at >= 0:
+            if _PART_OF.search(text[:at].replace(" ", "")):
+                return None
             return FactMatch(key, word, at)
     return None
 
