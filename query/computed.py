@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from parsers.prose import APPROXIMATE
 from query import series, texts
 from query.answer import Answer, AnswerItem, Intent, Status
 from query.catalog import ROW_BY_PREFIX
@@ -69,7 +70,11 @@ def computed_item(
     first: AnswerItem, value: Decimal | None, unit: str, name: str, how: str, formula: str,
     parts: Sequence[AnswerItem], *, key: str | None = None, year: int | None = None,
 ) -> AnswerItem:  # fmt: skip
-    """An answer item for a computed figure: no source of its own, its parts carry theirs."""
+    """An answer item for a computed figure: no source of its own, its parts carry theirs; a
+    figure computed from an approximate part (7700余条) is approximate itself."""
+    rough = (APPROXIMATE,) if any(APPROXIMATE in p.flags for p in parts) else ()
+    if how in ("max_year", "min_year"):  # the year picked: its own figure's flag
+        rough = (APPROXIMATE,) if APPROXIMATE in first.flags else ()
     return AnswerItem(
         first.agency,
         first.region,
@@ -79,6 +84,7 @@ def computed_item(
         value,
         unit,
         None,
+        flags=rough,
         agency_id=first.agency_id,
         computation=how,
         formula=formula,
@@ -194,22 +200,29 @@ def rates(
 
 
 def share(
-    ctx: Context, agency: AgencyInfo, year: int, part_key: str, whole_key: str, notes: list[str]
-) -> Answer:
-    parts, lacking = _cells(ctx, agency, year, (part_key, whole_key))
-    if lacking is not None or not parts:
-        return missing(ctx, agency, year, lacking or label(part_key))
-    part, whole = parts
+    ctx: Context, agency: AgencyInfo, year: int, part_keys: Sequence[str],
+    whole_keys: Sequence[str], notes: list[str],
+) -> Answer:  # fmt: skip
+    """A part's share of a whole, each the sum of its cells (行政复议 of 复议 + 诉讼)."""
+    cells, lacking = _cells(ctx, agency, year, (*part_keys, *whole_keys))
+    if lacking is not None or not cells:
+        return missing(ctx, agency, year, lacking or label(part_keys[0]))
+    part, whole = cells[: len(part_keys)], cells[len(part_keys) :]
+    part_sum, whole_sum = _total(part), _total(whole)
     lines = list(notes)
-    if not whole.value:
-        return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=texts.short(whole)))
-    value = percent(part.value or Decimal(0), whole.value)
-    formula = f"{_terms([part])} ÷ {_terms([whole])} = {texts.number(value)}%"
-    item = computed_item(part, value, "%", f"{texts.short(part)}占比", "share", formula, parts)
-    if whole.value < SMALL_BASE:
-        lines.append(texts.SMALL_BASE.format(base=texts.number(whole.value)))
+    whole_name = "＋".join(texts.short(p) for p in whole)
+    part_name = "＋".join(texts.short(p) for p in part)
+    if not whole_sum:
+        return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=whole_name))
+    value = percent(part_sum, whole_sum)
+    top = _terms(part) if len(part) == 1 else f"（{_terms(part)}）"
+    base = _terms(whole) if len(whole) == 1 else f"（{_terms(whole)}）"
+    formula = f"{top} ÷ {base} = {texts.number(value)}%"
+    item = computed_item(part[0], value, "%", f"{part_name}占比", "share", formula, cells)
+    if whole_sum < SMALL_BASE:
+        lines.append(texts.SMALL_BASE.format(base=texts.number(whole_sum)))
     title = texts.SHARE_TITLE.format(
-        agency=agency.name, year=year, part=texts.short(part), whole=texts.short(whole)
+        agency=agency.name, year=year, part=part_name, whole=whole_name
     )
     return _reply(ctx, title, item, lines)
 
@@ -353,9 +366,13 @@ def yoy(
     key: str,
     years: Sequence[int],
     how: str = "yoy",
+    *,
+    fall: bool = False,
 ) -> Answer:
     """同比: this year's figure minus the previous year's (yoy), the change as a share of the
-    previous year's (growth, %), or this year's as a multiple of it (ratio, 倍)."""
+    previous year's (growth, %), or this year's as a multiple of it (ratio, 倍). `fall`: the
+    question asks how much it fell (减少了多少): a fall is then given as a positive figure,
+    the earlier year's minus the later's."""
     now_year = max(years) if years else have[-1]
     before_year = min(years) if len(years) >= 2 else now_year - 1
     missing_years = [y for y in (before_year, now_year) if y not in have]
@@ -387,19 +404,24 @@ def yoy(
         )
     now_text = f"{now_year}年度 {texts.number(now.value or Decimal(0))}"
     before_text = f"{before_year}年度 {texts.number(before.value or Decimal(0))}"
+    falls = fall and diff < 0
     formula = f"{now_text} − {before_text} = {texts.number(diff)}"
-    value, unit = diff, now.unit
+    if falls:
+        formula = f"{before_text} − {now_text} = {texts.number(-diff)}"
+    value, unit = (-diff if falls else diff), now.unit
     if how in ("growth", "ratio"):
         if not before.value:
             return ctx.reply("no_data", "computed", texts.ZERO_BASE.format(label=before_text))
         if how == "growth":
-            value, unit = percent(diff, before.value), "%"
-            formula = f"（{now_text} − {before_text}）÷ {before_text} = {texts.number(value)}%"
+            value, unit = percent(-diff if falls else diff, before.value), "%"
+            change_text = f"{before_text} − {now_text}" if falls else f"{now_text} − {before_text}"
+            formula = f"（{change_text}）÷ {before_text} = {texts.number(value)}%"
         else:
             ratio = (now.value or Decimal(0)) / before.value
             value, unit = ratio.quantize(PERCENT, rounding=ROUND_HALF_UP).normalize(), "倍"
             formula = f"{now_text} ÷ {before_text} = {texts.number(value)} 倍"
-    item = computed_item(now, value, unit, f"{label(key)}同比变化", how, formula, found)
+    name = f"{label(key)}{'减少' if falls else '同比变化'}"
+    item = computed_item(now, value, unit, name, how, formula, found)
     title = texts.YOY_TITLE.format(agency=agency.name, label=label(key), year=now_year)
     line = texts.YOY_LINE.format(
         year=now_year, now=texts.amount(now), previous=before_year, before=texts.amount(before),
@@ -474,10 +496,16 @@ def over_years(
     ordered = sorted(
         valued, key=lambda p: (p.value, p.year), reverse=how != "min_year" and how != "ascending"
     )
+    unclear = [p for p in found if p.value is None]
+    left_out = [*gaps, *(p.year for p in unclear)]
     if how in ("max_year", "min_year"):
         best = ordered[0]
         tied = [p for p in ordered if p.value == best.value]
         word = "多" if how == "max_year" else "少"
+        if undecided := [p.year for p in unclear if _could_win(p, best, how)]:
+            text = "\n".join([f"{agency.name} · {name}", *lines, texts.EXTREME_UNDECIDED.format(
+                years="、".join(map(str, undecided)), word=word)])  # fmt: skip
+            return ctx.reply("no_data", "computed", text)
         formula = "；".join(f"{p.year}年度 {texts.number(p.value or Decimal(0))}" for p in valued)
         item = computed_item(
             best, best.value, best.unit, name, how, formula, valued, year=best.year
@@ -490,12 +518,27 @@ def over_years(
         ]
         if gaps:
             extra.append(texts.EXTREME_GAPS.format(years="、".join(map(str, gaps))))
+        if unclear:
+            extra.append(texts.EXTREME_UNCLEAR.format(
+                years="、".join(str(p.year) for p in unclear), word=word))  # fmt: skip
         return _reply(ctx, title, item, extra)
     order = texts.RANK_ORDER[how == "ascending"]
     lines = [f"{p.year}年度：{texts.amount(p)}" for p in ordered]
+    if left_out:
+        lines.append(texts.ORDER_LEFT_OUT.format(years="、".join(map(str, sorted(left_out)))))
     title = texts.ORDER_TITLE.format(agency=agency.name, label=name, order=order)
     text = "\n".join([title, *lines, series.source_line(valued[0].key)])
     return ctx.reply("answer", "series", text, ordered)
+
+
+def _could_win(item: AnswerItem, best: AnswerItem, how: str) -> bool:
+    """An ambiguous year's figure might be the most (or least), or tie it: some reading of its
+    cell is not clearly below (above) the best year's figure, or it has no readings at all."""
+    if not item.candidates or best.value is None:
+        return True
+    if how == "max_year":
+        return max(item.candidates) >= best.value
+    return min(item.candidates) <= best.value
 
 
 # --- several agencies -----------------------------------------------------------------------

@@ -42,6 +42,7 @@ from query.common import (
 from query.fieldmatch import GENERIC_ROWS
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
+from query.years import finer_than_year
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
@@ -62,6 +63,9 @@ def route(ctx: Context) -> Answer:
         return help.answer(ctx)
     if hints.has("availability") and det.key is None:
         return availability.answer(ctx, places)
+    if det.key is not None and (period := finer_than_year(det.text)) is not None:
+        # a table cell or set fact is a whole year's; a free fact may be about 季度通报
+        return ctx.reply("no_data", intent_of(det), texts.NOT_BY_PERIOD.format(word=period))
     if det.scan.unknown and (
         not any(p.by_name for p in places) or det.scan.unknown.endswith(OFFICE_ENDINGS)
     ):
@@ -70,7 +74,7 @@ def route(ctx: Context) -> Answer:
             return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
-    if hints.has("rank") and (places or det.key is not None):
+    if hints.has("rank") and (places or det.key is not None) and not own_years(det):
         return rank.answer(ctx, det)
     if not places:
         if det.key is None:
@@ -133,6 +137,14 @@ def route(ctx: Context) -> Answer:
         region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text
         notes.append(texts.DEPARTMENT_REPORT.format(agency=agency.name, region=region))
     return for_agency(ctx, intent, agency, None, det.key, det, notes)
+
+
+def own_years(det: Detection) -> bool:
+    """平潭各年度行政复议从多到少排序: one agency's years put in order, not agencies ranked."""
+    places, years = det.scan.places, det.years
+    several = years.every or bool(years.recent) or len(years.years) >= 2 or det.hints.has("series")
+    one = len(places) == 1 and pick(places[0]) is not None
+    return several and one and not det.hints.has("every_agency")
 
 
 def sound_alike(ctx: Context, det: Detection, typed: str) -> Answer | None:

@@ -28,6 +28,12 @@ from query.years import YearSpec, extract_years
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AMOUNT = re.compile(r"金额|多少钱|万元|赔偿|罚款数|罚没")
 _AMOUNTS = frozenset({"fees", "procurement"})  # the row families with an amount column
+# Measures the template and its prose never hold: a near cell must not answer for them.
+_NO_SUCH = re.compile(
+    r"满意度|满意率|好评率?|差评|投诉率|办结率|按时答复率|答复率|答复时[间长限]|平均用时|"
+    r"办理时[间长]|用时|天数|访问量|浏览量|点击量|阅读量|粉丝|经费|预算|人员编制|工作人员|"
+    r"考核得分|得分|GDP|gdp"
+)
 _NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
 
 
@@ -92,6 +98,8 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     extra = ""
     if fact is not None or (field is not None and (field.exact or field.column_only)):
         extra = unexplained(_without_catalog_words(scan.rest))
+    if not extra and (concept := _NO_SUCH.search(scan.rest)):
+        extra = concept.group(0)  # 群众满意度: no cell is a 满意度, however near its words
     return Detection(
         text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
         extra,

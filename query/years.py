@@ -53,11 +53,24 @@ _EVERY = re.compile(
 _SINCE = re.compile(
     r"(?:从|自)?((?:19|20)\d{2})\s*年度?(?:以来|至今|到现在|到今天|迄今|起(?!诉)|开始|之后|以后)"
 )
-# 2025年的前年 / 2024年的去年: relative to the year named, not to today
-_OF_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?的\s*(大前年|前年|去年|次年|明年)")
-_OF_DELTA = {"大前年": -3, "前年": -2, "去年": -1, "次年": 1, "明年": 1}
 _LATEST = re.compile(r"最新一年|最近一年|最新的?|最近的")
-_RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1))
+_RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), ("明年", 1), ("后年", 2))
+# A relative word right after a named year is relative to that year: 2024年的去年 is 2023,
+# 2019年的次年 is 2020 (never today's 去年, never the year named itself).
+_SHIFTS = {"大前年": -3, "前年": -2, "去年": -1, "上一年度": -1, "上一年": -1, "上年度": -1,
+           "前一年": -1, "上年": -1, "后年": 2, "明年": 1, "次年": 1, "下一年度": 1, "下一年": 1,
+           "后一年": 1, "第二年": 1}  # fmt: skip
+_ANCHORED = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*的?\s*("
+    + "|".join(sorted(_SHIFTS, key=len, reverse=True))
+    + r")(?!结转|度结转|项目|的项目|数量)"
+)
+# 2024年和去年相比: both years, the relative one counted from the named one
+_BESIDE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(和|与|跟|同|比|较|对比)\s*("
+    + "|".join(sorted(_SHIFTS, key=len, reverse=True))
+    + r")(?!结转|度结转|项目|的项目|数量)"
+)
 
 
 def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
@@ -98,9 +111,10 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
     if (start := _SINCE.search(text)) is not None and int(start.group(1)) >= FIRST_YEAR:
         since = int(start.group(1))
         text = text[: start.start()] + " " + text[start.end() :]
-    for m in _OF_YEAR.finditer(text):
-        years.add(int(m.group(1)) + _OF_DELTA[m.group(2)])
-    text = _OF_YEAR.sub(" ", text)
+    text = _ANCHORED.sub(lambda m: f"{int(m.group(1)) + _SHIFTS[m.group(2)]}年 ", text)
+    text = _BESIDE.sub(
+        lambda m: f"{m.group(1)}年{m.group(2)}{int(m.group(1)) + _SHIFTS[m.group(3)]}年 ", text
+    )
     reference = today.year
     said = _THIS_YEAR.search(text)
     if said:
@@ -129,3 +143,20 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
     text = _LATEST.sub(" ", text)
     spec = YearSpec(tuple(sorted(years)), recent, every, latest, since)
     return spec, re.sub(r"\s+", " ", text).strip()
+
+
+# Reports count whole years: a month, quarter or half-year asked has no figure of its own.
+_FINER = re.compile(
+    r"(?:(?<!\d)(?:1[0-2]|[1-9])|十[一二]|[一二三四五六七八九十])\s*个?\s*月份?"
+    r"(?!\s*[\d一二三四五六七八九十]+\s*[日号])|季度|季报|上半年|下半年|半年度?|每个?月|月均|月度"
+)
+_WHOLE_YEAR = re.compile(r"1\s*月\s*1\s*日.{0,4}12\s*月\s*31\s*日")
+
+
+def finer_than_year(text: str) -> str | None:
+    """The words asking for a month, quarter or half-year (12月份, 第一季度, 上半年), if any;
+    1月1日至12月31日 is the whole year."""
+    if _WHOLE_YEAR.search(text):
+        return None
+    found = _FINER.search(text)
+    return found.group(0) if found else None
