@@ -20,19 +20,22 @@ from query.computed import (
     missing,
     over_years,
     rate,
+    rate_change,
     rate_extreme,
     share,
     share_of_sum,
     sum_cells,
     yoy,
 )
-from query.fieldmatch import match_columns
+from query.fieldmatch import GENERIC_ROWS, match_columns
 from query.source import AgencyInfo
 from query.understand import Detection
 
 _OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
 _JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
+_LISTED = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")  # the space normalising left for 、
 _ORDER = ("ascending", "descending")
+_FALL = re.compile(r"减少|下降|降低|降了|回落|下滑|少了|少多少|减了")
 
 
 def over_agencies_asked(det: Detection) -> str | None:
@@ -57,26 +60,33 @@ def over_years_asked(det: Detection) -> str | None:
     for how in _OVER_YEARS:
         if hints.has(how):
             return how
+    if hints.has("difference") and len(years.years) == 2:
+        return "yoy"  # 2025年比2023年多多少: the later year's figure minus the earlier one's
     several = len(years.years) >= 2 or years.recent or years.every or hints.has("series")
     if hints.has("average") and (several or not years.years):
         return "average"  # 平均每年: over the years named, or every year with a report
     if several and adds(det) and not _rows_or_columns(det):
         return "sum"
-    if hints.has("ascending") or hints.has("descending"):
-        return "ascending" if hints.has("ascending") else "descending"
+    if hints.has("ascending") or hints.has("descending") or (several and hints.has("rank")):
+        return "ascending" if hints.ascending else "descending"
     return None
 
 
 def for_years(
     ctx: Context, agency: AgencyInfo, have: list[int], det: Detection, how: str
 ) -> Answer:
-    key = det.key or "apply.new.total"
+    if det.hints.rate and how == "yoy":
+        return rate_change(ctx, agency, have, det.hints.rate, det.years.years)
+    if det.hints.rate and how in ("max_year", "min_year"):
+        return rate_extreme(ctx, agency, series.years_asked(have, det), det.hints.rate, how)
+    if det.key is None or det.hints.rate:
+        return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
+    key = det.key
     if key.endswith(".delta"):
         key = key.rpartition(".")[0]  # 比上年增加多少: the change computed, not 本年增/减
     if how in ("yoy", "growth", "ratio"):
-        return yoy(ctx, agency, have, key, det.years.years, how)
-    if det.hints.rate and how in ("max_year", "min_year"):
-        return rate_extreme(ctx, agency, series.years_asked(have, det), det.hints.rate, how)
+        fall = bool(_FALL.search(det.text))
+        return yoy(ctx, agency, have, key, det.years.years, how, fall=fall)
     return over_years(ctx, agency, have, key, det, how)
 
 
@@ -86,7 +96,7 @@ def _rows_or_columns(det: Detection) -> list[str]:
     if field is None:
         return []
     columns = match_columns(det.scan.rest, field.row)
-    if not _JOINED.search(det.scan.rest):
+    if not _JOINED.search(det.scan.rest) and not _LISTED.search(det.text):
         return []  # 申请办理结果合计 names one row: only 和 / 与 / 加 lists several
     if field.others and not field.row.prefix.startswith("apply.new"):
         rows = [field.row, *field.others]
@@ -127,6 +137,8 @@ def in_report_asked(det: Detection) -> bool:
         return True
     if compared_keys(det) is not None:
         return True
+    if det.hints.has("difference") and len(det.years.years) <= 1:
+        return True  # two cells of one report set against each other, or nothing computed
     if det.hints.rate or det.hints.has("share"):
         return True
     if (
@@ -152,7 +164,9 @@ def in_report(
     if det.hints.has("max_part") or det.hints.has("min_part"):
         return extreme_part(ctx, agency, year, det, part_keys(det), notes)
     if (pair := compared_keys(det)) is not None:
-        return cell_difference(ctx, agency, year, pair, notes)
+        return cell_difference(ctx, agency, year, pair, notes, fall=bool(_FALL.search(det.text)))
+    if det.hints.has("difference"):
+        return ctx.reply("no_data", "computed", texts.WHICH_PAIR)  # never one of the two
     if det.hints.rate:
         return rate(ctx, agency, year, det.hints.rate, notes)
     if (
@@ -181,14 +195,11 @@ def in_report(
             ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
         )
     if det.hints.has("share") and field is not None:
-        named_rows = {field.row.prefix, *(r.prefix for r in field.others)}
-        if {"result.public", "result.partial"} <= named_rows and field.column in (None, "total"):
-            return rate(ctx, agency, year, "rate.public", notes)  # 予以公开及部分公开占比
-        part, whole = share_keys(field.row.prefix, field.column)
-        named = {rate.top: rate.name for rate in RATES.values() if len(rate.top) == 1}
-        if whole == "result.total.total" and (part,) in named:
-            return rate(ctx, agency, year, named[(part,)], notes)
-        if whole is None:
+        part, whole = _share_of(det)
+        named = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
+        if (which := named.get((frozenset(part), frozenset(whole)))) is not None:
+            return rate(ctx, agency, year, which, notes)
+        if not whole:
             return missing(ctx, agency, year, texts.SHARE_BASE)
         return share(ctx, agency, year, part, whole, notes)
     keys = _rows_or_columns(det)
@@ -204,16 +215,60 @@ def litigation_choices(agency: AgencyInfo, year: int, column: str) -> list[Choic
     ]
 
 
-def share_keys(row: str, column: str | None) -> tuple[str, str | None]:
-    """(part, whole) of a share: a column of its row's total, a row of the results' total."""
+_LITIGATION = ("litigation.direct.total", "litigation.after_review.total")
+_CASES = ("review.total", *_LITIGATION)
+# The groups of 办理结果 with sub-rows: a sub-row's share is of its group (fields.md)
+_GROUPS = ("result.withheld", "result.unable", "result.rejected", "result.other")
+_ALL_RESULTS = re.compile(r"办理结果|办结|全部申请|所有申请|申请总数|办理总数|全部办理|总办理")
+_BOTH_CASES = re.compile(r"复议(?:和|与|及|加|、|\s)*诉讼|诉讼(?:和|与|及|加|、|\s)*复议")
+
+
+def _share_of(det: Detection) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(part, whole) of the share asked: of the rows or columns listed together (予以公开和
+    部分公开合计占总数的比例) when they have one whole, else of the one field named."""
+    field = det.field
+    assert field is not None
+    others = [r for r in field.others if r.family != field.row.family]
+    if [r for r in others if r.prefix not in GENERIC_ROWS and r.prefix != "result.total"]:
+        return (), ()  # 予以公开和行政复议占比: rows of two tables have no whole
+    listed = _rows_or_columns(det)
+    if field.row.prefix in ("review", "litigation") and _BOTH_CASES.search(det.text):
+        listed = []  # 复议占复议和诉讼总数: the two name the whole, not the part
+    if len(listed) >= 2:
+        wholes = {share_keys(*_row_column(k), det.text)[1] for k in listed}
+        return tuple(listed), (wholes.pop() if len(wholes) == 1 else ())
+    return share_keys(field.row.prefix, field.column, det.text)
+
+
+def _row_column(key: str) -> tuple[str, str | None]:
+    row, _, column = key.rpartition(".")
+    return row, column
+
+
+def share_keys(
+    row: str, column: str | None, text: str = ""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(part, whole) of a share, each the cells to add: a column of its row's total; a sub-row
+    of its group's total (fields.md) unless the words name all the results as the whole; a row
+    of the results' total; 复议 or 诉讼 of 复议 + 诉讼 when the words name both. () when no
+    whole is known."""
+    if column == "org":  # 法人或其他组织: its five columns
+        return tuple(f"{row}.{c}" for c in ORG_COLUMNS), (f"{row}.total",)
     if column and column != "total":
-        return f"{row}.{column}", f"{row}.total"
+        return (f"{row}.{column}",), (f"{row}.total",)
     part = f"{row}.total"
+    if row in ("review", "litigation") and _BOTH_CASES.search(text):
+        return ((part,) if row == "review" else _LITIGATION), _CASES
+    if row == "litigation":
+        return _LITIGATION, ()
     if row.startswith("result.") and row != "result.total":
-        return part, "result.total.total"
+        group = next((g for g in _GROUPS if row.startswith(g + ".")), None)
+        if group is not None and not _ALL_RESULTS.search(text):
+            return (part,), (f"{group}.total",)
+        return (part,), ("result.total.total",)
     if row.startswith("litigation."):
-        return part, "litigation.total"
-    return part, None
+        return (part,), _LITIGATION
+    return (part,), ()
 
 
 def part_keys(det: Detection) -> list[str]:

@@ -293,9 +293,11 @@ def sum_cells(
 
 
 def cell_difference(
-    ctx: Context, agency: AgencyInfo, year: int, keys: tuple[str, str], notes: list[str]
-) -> Answer:
-    """A比B多多少 in one report: two rows or two columns, 法人或其他组织 as its five columns."""
+    ctx: Context, agency: AgencyInfo, year: int, keys: tuple[str, str], notes: list[str],
+    *, fall: bool = False,
+) -> Answer:  # fmt: skip
+    """A比B多多少 in one report: two rows or two columns, 法人或其他组织 as its five columns;
+    `fall` (A比B少多少): B minus A when A is the smaller, so the fall asked is positive."""
     sides: list[tuple[str, Decimal]] = []
     parts: list[AnswerItem] = []
     for key in keys:
@@ -308,6 +310,8 @@ def cell_difference(
         sides.append((name, _total(found)))
         parts += found
     (first, a), (second, b) = sides
+    if fall and a < b:
+        (first, a), (second, b) = (second, b), (first, a)
     value = a - b
     formula = f"{first} {texts.number(a)} − {second} {texts.number(b)} = {texts.number(value)}"
     name = f"{first}与{second}之差"
@@ -448,6 +452,36 @@ def stated_change(ctx: Context, agency: AgencyInfo, year: int, key: str) -> str 
         and any(w in fact.phrase for w in words if len(w) >= 2)
     ]
     return said[0] if len(said) == 1 else None
+
+
+def rate_change(
+    ctx: Context, agency: AgencyInfo, have: list[int], which: str, years: Sequence[int]
+) -> Answer:
+    """A rate this year minus the same rate the year before (or the earlier year named), in
+    percentage points; each year's rate with its parts."""
+    now_year = max(years) if years else have[-1]
+    before_year = min(years) if len(years) >= 2 else now_year - 1
+    if lacking := [y for y in (before_year, now_year) if y not in have]:
+        text = texts.YOY_NO_PREVIOUS.format(
+            agency=agency.name, year="、".join(map(str, lacking)), have="、".join(map(str, have))
+        )
+        return ctx.reply("no_data", "computed", text)
+    found = [rate(ctx, agency, y, which, []) for y in (before_year, now_year)]
+    if any(f.status != "answer" or not f.answers for f in found):
+        return next(f for f in found if f.status != "answer" or not f.answers)
+    before, now = (f.answers[0] for f in found)
+    diff = (now.value or Decimal(0)) - (before.value or Decimal(0))
+    now_text = f"{now_year}年度 {texts.number(now.value or Decimal(0))}%"
+    before_text = f"{before_year}年度 {texts.number(before.value or Decimal(0))}%"
+    formula = f"{now_text} − {before_text} = {texts.number(diff)} 个百分点"
+    spec = RATES[which]
+    parts = (*before.parts, *now.parts)
+    item = computed_item(now, diff, "个百分点", f"{spec.title}变化", which, formula, parts)
+    title = texts.RATE_CHANGE_TITLE.format(
+        agency=agency.name, label=spec.title, year=now_year, previous=before_year
+    )
+    lines = [f"{before_year}年度：{before.formula}", f"{now_year}年度：{now.formula}"]
+    return _reply(ctx, title, item, lines)
 
 
 def over_years(

@@ -137,7 +137,20 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "降幅",
         "增长幅度",
     ),
-    "difference": ("多多少", "少多少", "差多少", "相差多少", "相差", "差距", "高多少", "低多少"),
+    "difference": (
+        "多多少",
+        "少多少",
+        "差多少",
+        "相差多少",
+        "相差",
+        "差距",
+        "高多少",
+        "低多少",
+        "多几",
+        "少几",
+        "高了多少",
+        "低了多少",
+    ),
     "ratio": ("是多少倍", "的多少倍", "多少倍", "几倍", "倍数"),
     "yoy": (
         "同比",
@@ -165,6 +178,14 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "增长多少",
         "多出多少",
         "多出了多少",
+        "增加了几",
+        "增加几",
+        "增长了几",
+        "减少了几",
+        "减少几",
+        "下降了几",
+        "多了几",
+        "少了几",
     ),
     "average": ("平均每年", "平均每个", "年均", "平均", "均值"),
     "rate": (
@@ -198,6 +219,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "排名",
         "排行",
         "排序",
+        "排列",
         "名次",
         "最多",
         "最少",
@@ -251,8 +273,10 @@ _RATES = (
     ("纠错的比例", "rate.review_corrected"),
     ("纠错比例", "rate.review_corrected"),
 )
+# 公开比例 / 依申请公开的比例 alone is 公开率 (部分公开比例, 予以公开比例 are shares of a row)
+_PUBLIC_SHARE = re.compile(r"(?<![分以予动])公开(?:的)?(?:比例|比率)")
 _SHARE_PERCENT = re.compile(r"占[了总数的]{0,3}百分之(?:多少|几)")
-_TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})\s*(?:名|位|个)?")
+_TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})(?![\d年])\s*(?:名|位|个)?")  # 前1年 is a year
 _NOISE = re.compile(
     r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
     r"几件|几个|几多|是什么|怎么样|情况|数据|数字|数量是|呢|吗|啊|呀|吧|的|了|"
@@ -311,6 +335,11 @@ def detect(text: str) -> tuple[Hints, str]:
         rate = None  # 部分公开的比例: a share of one row, not 公开率
     if rate == "rate.review_corrected" and "诉讼" in text and "复议" not in text:
         rate = "rate.litigation_corrected"
+    if rate is not None and f"占{word}" in text:
+        rate = None  # 行政查询事项占不予公开的比例: a share of 不予公开, not 不予公开率
+    if rate == "rate.public" and (said := _PUBLIC_SHARE.search(text)):
+        text = text[: said.start()] + " " + text[said.end() :]  # 公开比例: nothing else to match
+        found.add("rate")
     top = None
     match = _TOP_N.search(text)
     if match:

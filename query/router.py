@@ -91,6 +91,9 @@ def route(ctx: Context) -> Answer:
     ids = compare.resolve_many(places) if len(places) >= 2 else []
     if len(ids) == 1 and all(len(p.agencies) == 1 for p in places):
         places = [places[0]]  # 《问政平潭有事你说》 names 平潭 again: still one agency
+    computes = hints.has("difference") or hints.has("yoy") or calculation.over_agencies_asked(det)
+    if len(places) >= 2 and det.key is None and computes and not hints.rate:
+        return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
     if len(places) >= 2 and len(ids) == 2 and (hints.has("difference") or hints.has("yoy")):
         year = det.years.years[-1] if det.years.years else None
         return computed.difference(ctx, ids, year, det.key or DEFAULT_KEY)
@@ -280,13 +283,13 @@ def for_agency(
         if year is None:
             return ctx.no_year("value", agency, have, det.years.years, None)
         return absent.answer(ctx, agency, year, det, notes, words=det.unexplained)
-    if det is not None and (over := calculation.over_years_asked(det)) is not None:
-        return calculation.for_years(ctx, agency, have, det, over)
     if key is None and det is not None and det.asked and intent != "overview":
         year = asked_year(det, have)
         if year is None:
             return ctx.no_year("value", agency, have, det.years.years, None)
         return absent.answer(ctx, agency, year, det, notes)
+    if det is not None and (over := calculation.over_years_asked(det)) is not None:
+        return calculation.for_years(ctx, agency, have, det, over)
     if intent == "series" and det is not None and det.hints.rate:
         return computed.rates(ctx, [agency], series.years_asked(have, det), det.hints.rate)
     if intent == "series":

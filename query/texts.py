@@ -112,6 +112,11 @@ EXTREME_UNCLEAR = "（{years} 年度数值有歧义，但每种读法都不会�
 EXTREME_UNDECIDED = "{years} 年度数值有歧义，可能就是最{word}的一年，无法确定哪一年最{word}。"
 ORDER_LEFT_OUT = "（{years} 年度无年报、无此项或数值有歧义，未参与排序）"
 NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
+WHICH_PAIR = (
+    "没能确定要相减的是哪两项，不给出其中一项的数字。可以这样问：“予以公开比部分公开多多少”。"
+)
+WHICH_FIGURE = "请说明要算哪一项，例如“新收申请数量”“主动公开”“行政复议”（不猜是哪一项）。"
+RATE_CHANGE_TITLE = "{agency} · {label} · {year}年度比{previous}年度"
 WHICH_ROW = "问题里说到了年报里不同的几项（{names}），请选择要查哪一项："
 WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"

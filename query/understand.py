@@ -31,9 +31,10 @@ _AMOUNTS = frozenset({"fees", "procurement"})  # the row families with an amount
 # Measures the template and its prose never hold: a near cell must not answer for them.
 _NO_SUCH = re.compile(
     r"满意度|满意率|好评率?|差评|投诉率|办结率|按时答复率|答复率|答复时[间长限]|平均用时|"
-    r"办理时[间长]|用时|天数|访问量|浏览量|点击量|阅读量|粉丝|经费|预算|人员编制|工作人员|"
+    r"办理时[间长]|用时|天数|经费|预算|人员编制|工作人员|"
     r"考核得分|得分|GDP|gdp"
 )
+_COMPARING = ("yoy", "growth", "ratio", "difference", "compare")
 _NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
 
 
@@ -71,7 +72,8 @@ class Detection:
 def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detection:
     text = normalize(question)
     hints, rest = detect(text)
-    years, rest = extract_years(rest, today=today)
+    comparing = any(hints.has(h) for h in _COMPARING)
+    years, rest = extract_years(rest, today=today, comparing=comparing)
     rest = rest[:MAX_MATCH]
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
     fact = match_fact(scan.rest)

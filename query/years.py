@@ -42,10 +42,11 @@ _CARRIED = re.compile(
 )  # 结转至2026年: no year asked
 _THIS_YEAR = re.compile(r"[（(]?\s*今年(?:是|指|为)\s*((?:19|20)\d{2})\s*年?\s*[)）]?")
 # 上一年度 / 下一年 of the year named (or of today); not 上年结转, 上一年项目数量 (field labels)
+# (normalising writes 前一年 / 后一年 as 前1年 / 后1年)
 _PREVIOUS = re.compile(
-    r"的?(?:上一年度|上一年|上年度|前一年|上年)(?!结转|度结转|项目|的项目|数量)"
+    r"的?(?:上一年度|上一年|上年度|前[一1]年|上年)(?!结转|度结转|项目|的项目|数量)"
 )
-_NEXT = re.compile(r"(?<![到至转])的?(?:下一年度|下一年|次年|后一年|第二年)(?!结转)")
+_NEXT = re.compile(r"(?<![到至转])的?(?:下一年度|下一年|次年|后[一1]年|第二年)(?!结转)")
 _EVERY = re.compile(
     r"历年|每年|各年度?|逐年|所有年份|所有年度|历史|这几年|这些年|近几年|几年来|多年来"
 )
@@ -58,8 +59,8 @@ _RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("今年", 0), (
 # A relative word right after a named year is relative to that year: 2024年的去年 is 2023,
 # 2019年的次年 is 2020 (never today's 去年, never the year named itself).
 _SHIFTS = {"大前年": -3, "前年": -2, "去年": -1, "上一年度": -1, "上一年": -1, "上年度": -1,
-           "前一年": -1, "上年": -1, "后年": 2, "明年": 1, "次年": 1, "下一年度": 1, "下一年": 1,
-           "后一年": 1, "第二年": 1}  # fmt: skip
+           "前一年": -1, "前1年": -1, "上年": -1, "后年": 2, "明年": 1, "次年": 1, "下一年度": 1,
+           "下一年": 1, "后一年": 1, "后1年": 1, "第二年": 1}  # fmt: skip
 _ANCHORED = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*的?\s*("
     + "|".join(sorted(_SHIFTS, key=len, reverse=True))
@@ -73,8 +74,10 @@ _BESIDE = re.compile(
 )
 
 
-def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
-    """(what was said about years, the text with those words removed)."""
+def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[YearSpec, str]:
+    """(what was said about years, the text with those words removed). `comparing`: the
+    question sets two years against each other (2024年的行政复议和上一年比较), so 上一年 away
+    from the year named adds the year before instead of replacing it."""
     years: set[int] = set()
     recent: int | None = None
 
@@ -135,7 +138,9 @@ def extract_years(text: str, *, today: date) -> tuple[YearSpec, str]:
         if word in text:
             years.add(reference + delta)
             text = text.replace(word, " ")
-    if shift:
+    if shift and years and comparing:
+        years |= {y + shift for y in years}
+    elif shift:
         years = {y + shift for y in years} if years else {reference + shift}
     every = bool(_EVERY.search(text)) or since is not None
     text = _EVERY.sub(" ", text)

@@ -3,7 +3,9 @@
 Its schema is the questions engineer's: `expect` holds the status (answer / refuse / clarify),
 the agency, year, key (a canonical key, a computation's name, "free:<words>", "overview",
 "list" or "help"), value, unit, and extras (parts, expect_warning, approximate, winner, top,
-order, agencies, missing_field). A rate is compared at the precision the report prints (0.1).
+order, year_order, agencies, missing_field). `year_order` is one agency's years in the order
+asked (从多到少): every valued item's year, never a ranking of agencies. A rate is compared
+at the precision the report prints (0.1).
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ def check(asker: Asker, answer: Answer, expect: dict[str, Any]) -> list[str]:
         top_id = best_ids[valued.index(best)] if best else None
         if best is None or expect["winner"]["agency"] not in _names(asker, best, top_id):
             problems.append(f"winner {best and best['agency']}")
+    if "year_order" in expect:
+        years = [a["year"] for a in valued]
+        if years != expect["year_order"] or answer.intent == "rank":
+            problems.append(f"years {years} ({answer.intent})")
     if "order" in expect:
         order = [a["agency"] for a in valued]
         if order[: len(expect["order"])] != expect["order"]:
