@@ -98,7 +98,7 @@ def test_extract_years(text: str, years: tuple[int, ...], recent: int | None, re
         ("从2021年起 行政复议", (), 2021),
         ("洪泽区2023年起诉多少", (2023,), None),  # 起诉 is a lawsuit, not 从…起
         ("平潭2025年的前年行政处罚", (2023,), None),  # relative to the year named
-        ("平潭2023年比前一年行政许可多了多少", (2022,), None),  # not 前1名
+        ("平潭2023年比前一年行政许可多了多少", (2022, 2023), None),  # both compared; not 前1名
     ],
     ids=["since", "from-on", "qisu-is-no-since", "year-before-named", "previous-year"],
 )
