@@ -235,12 +235,20 @@ def _share_of(det: Detection) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if field.row.prefix in ("review", "litigation") and _BOTH_CASES.search(det.text):
         listed = []  # 复议占复议和诉讼总数: the two name the whole, not the part
     if len(listed) >= 2:
-        wholes = {share_keys(*_row_column(k), det.text)[1] for k in listed}
-        return tuple(listed), (wholes.pop() if len(wholes) == 1 else ())
+        shares = [share_keys(*_row_column(k), det.text) for k in listed]
+        wholes = {whole for _part, whole in shares}
+        part = tuple(k for p, _whole in shares for k in p)
+        return part, (wholes.pop() if len(wholes) == 1 else ())
     return share_keys(field.row.prefix, field.column, det.text)
 
 
+_ROW_PREFIXES = frozenset(r.prefix for r in ROWS)
+
+
 def _row_column(key: str) -> tuple[str, str | None]:
+    """(row, column) of a full key, or of a row named without its column."""
+    if key in _ROW_PREFIXES:
+        return key, None
     row, _, column = key.rpartition(".")
     return row, column
 
