@@ -18,18 +18,16 @@ from query.computed import (
     cell_difference,
     extreme_part,
     missing,
-    over_years,
     rate,
-    rate_change,
     rate_extreme,
     share,
     share_of_sum,
     sum_cells,
-    yoy,
 )
 from query.fieldmatch import GENERIC_ROWS, match_columns
 from query.source import AgencyInfo
 from query.understand import Detection
+from query.yearly import over_years, rate_change, yoy
 
 _OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
 _JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
