@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from statistics import median
 
 from parsers.fields import APPLICANT_COLUMNS
+from parsers.layout import norm_text, row_words
 
 WIDTH = len(APPLICANT_COLUMNS)  # 表三: six applicant columns and 总计
 # A printed value standing alone between spaces: a number (money unit glued on) or a blank mark.
@@ -28,7 +29,7 @@ _BLANK_MARK = re.compile(r"[/／—–－―]|——")
 # A whole sub-row label: its group's label perhaps, an ordinal (or two run together), the words.
 _SUB_ROW_LABEL = re.compile(
     r"(?:[（(][一二三四五六七][)）][\u4e00-\u9fff]{2,6}\s*)?(?:\d{1,2}\s*[.．、]\s*)+"
-    r"[\u4e00-\u9fff“”\"]{4,}"
+    r"([\u4e00-\u9fff“”\"]{4,})"
 )
 _HEADER_WORDS = (
     re.compile(r"自\s*然\s*人"),
@@ -57,6 +58,12 @@ def tail_tokens(line: str) -> list[tuple[int, int, str]]:
         end = start
     tail.reverse()
     return tail
+
+
+def _whole_label(words: str) -> bool:
+    """The sub-row's words (after its ordinal) hold its distinctive words: it is no first line
+    of a label wrapped onto its numbers' line ("1、申请人无正当理由逾期不补" / "正、… 67")."""
+    return row_words().search(norm_text(words)) is not None
 
 
 def _center(token: tuple[int, int, str]) -> float:
@@ -111,7 +118,8 @@ def _blank_rows(
     filled = [i for i in range(min(rows), max(rows)) if lines[i].strip()]
     bare = {i for i, tokens in rows.items() if not lines[i][: tokens[0][0]].strip()}
     for n, i in enumerate(filled):
-        if i in rows or not _SUB_ROW_LABEL.fullmatch(lines[i].strip()):
+        label = _SUB_ROW_LABEL.fullmatch(lines[i].strip())
+        if i in rows or label is None or not _whole_label(label.group(1)):
             continue
         neighbours = filled[max(0, n - 1) : n] + filled[n + 1 : n + 2]
         if not any(j in bare for j in neighbours):
