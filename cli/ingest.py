@@ -46,6 +46,9 @@ REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht",
                              ".pdf", ".doc", ".docx", ".wps", ".rtf", ".odt"})  # fmt: skip
 
 
+SKIPPED_HINT = "其中若有年报，请单独指定该文件导入：nianbao ingest 文件"
+
+
 @dataclass(frozen=True)
 class Failed:
     """A file that could not be parsed; `reason` is one Chinese line."""
@@ -69,7 +72,8 @@ class Tally:
 
 
 def skip_reason(path: Path) -> str:
-    """Why a file found in a folder is not read, said so that a report among them is not lost."""
+    """What a file found in a folder is, that it is not read: said, so that a report among
+    them is not lost without a word."""
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
         kind = "Markdown 文件（多为说明文档）"
@@ -77,7 +81,7 @@ def skip_reason(path: Path) -> str:
         kind = f"不是年报的文件格式（{suffix}）"
     else:
         kind = "没有扩展名，看不出是年报"
-    return f"{kind}，未读取；若是年报，请单独指定该文件导入"
+    return kind
 
 
 @dataclass(frozen=True)
@@ -306,8 +310,12 @@ def summary_table(tally: Tally) -> RichTable:
         table.add_row("", "", f"{name}：{reason}")
     if tally.skipped:
         table.add_row("跳过", str(len(tally.skipped)), "")
+        by_reason: dict[str, list[str]] = {}
         for name, reason in tally.skipped:
-            table.add_row("", "", f"{name}：{reason}")
+            by_reason.setdefault(reason, []).append(name)
+        for reason, names in by_reason.items():
+            table.add_row("", "", f"{reason}，未读取：{'、'.join(names)}")
+        table.add_row("", "", SKIPPED_HINT)
     return table
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 import parsers
-from cli.ingest import ingest_paths
+from cli.ingest import SKIPPED_HINT, ingest_paths
 from parsers.model import ParsedReport
 from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
@@ -89,10 +89,10 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     assert "missing.pdf：文件或文件夹不存在" in out
     # the files of the folder that are not read are named, each with its reason
     assert "跳过 │    3" in out
-    tail = "未读取；若是年报，请单独指定该文件导入"
-    assert f"in/notes.md：Markdown 文件（多为说明文档），{tail}" in out
-    assert f"in/sub/LICENSE：没有扩展名，看不出是年报，{tail}" in out
-    assert f"in/table.xlsx：不是年报的文件格式（.xlsx），{tail}" in out
+    assert "Markdown 文件（多为说明文档），未读取：in/notes.md" in out
+    assert "没有扩展名，看不出是年报，未读取：in/sub/LICENSE" in out
+    assert "不是年报的文件格式（.xlsx），未读取：in/table.xlsx" in out
+    assert SKIPPED_HINT in out
     assert ".hidden.txt" not in out
     with engine.connect() as conn:
         assert conn.execute(text("SELECT source_name FROM reports")).all() == [("good.txt",)]
