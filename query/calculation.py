@@ -45,6 +45,11 @@ def over_agencies_asked(det: Detection) -> str | None:
     return None
 
 
+def asks_fall(det: Detection) -> bool:
+    """减少了多少 / A比B少多少: the fall is asked, and given as a positive figure."""
+    return bool(_FALL.search(det.text))
+
+
 def adds(det: Detection) -> bool:
     """合计 / 加起来 / 一共: add up what the question lists."""
     return det.hints.has("total") or det.hints.has("together")
@@ -83,7 +88,7 @@ def for_years(
     if key.endswith(".delta"):
         key = key.rpartition(".")[0]  # 比上年增加多少: the change computed, not 本年增/减
     if how in ("yoy", "growth", "ratio"):
-        fall = bool(_FALL.search(det.text))
+        fall = asks_fall(det)
         return yoy(ctx, agency, have, key, det.years.years, how, fall=fall)
     return over_years(ctx, agency, have, key, det, how)
 
@@ -162,7 +167,7 @@ def in_report(
     if det.hints.has("max_part") or det.hints.has("min_part"):
         return extreme_part(ctx, agency, year, det, part_keys(det), notes)
     if (pair := compared_keys(det)) is not None:
-        return cell_difference(ctx, agency, year, pair, notes, fall=bool(_FALL.search(det.text)))
+        return cell_difference(ctx, agency, year, pair, notes, fall=asks_fall(det))
     if det.hints.has("difference"):
         return ctx.reply("no_data", "computed", texts.WHICH_PAIR)  # never one of the two
     if det.hints.rate:

@@ -393,8 +393,12 @@ def over_agencies(
     return _reply(ctx, title, item)
 
 
-def difference(ctx: Context, ids: Sequence[int], year: int | None, key: str) -> Answer:
-    """How much more the first agency named has than the second, in one year."""
+def difference(
+    ctx: Context, ids: Sequence[int], year: int | None, key: str, *, fall: bool = False
+) -> Answer:
+    """How much more the first agency named has than the second, in one year; `fall` (A比B少
+    多少): the second's minus the first's when the first is the smaller, so the fall asked is
+    positive."""
     have = [set(ctx.source.years(a)) for a in ids[:2]]
     if year is None:
         common = have[0] & have[1]
@@ -409,14 +413,18 @@ def difference(ctx: Context, ids: Sequence[int], year: int | None, key: str) -> 
             return missing(ctx, agency, year, lacking or label(key))
         parts += found
     first, second = parts
-    value = (first.value or Decimal(0)) - (second.value or Decimal(0))
+    bigger, smaller = first, second
+    if fall and (first.value or Decimal(0)) < (second.value or Decimal(0)):
+        bigger, smaller = second, first  # the item stays the first agency's
+    value = (bigger.value or Decimal(0)) - (smaller.value or Decimal(0))
     formula = (
-        f"{first.agency} {texts.number(first.value or Decimal(0))} − "
-        f"{second.agency} {texts.number(second.value or Decimal(0))} = {texts.number(value)}"
+        f"{bigger.agency} {texts.number(bigger.value or Decimal(0))} − "
+        f"{smaller.agency} {texts.number(smaller.value or Decimal(0))} = {texts.number(value)}"
     )
     item = computed_item(
         first, value, first.unit, f"{label(key)}之差", "difference", formula, parts
     )
+    first, second = bigger, smaller
     title = f"{first.agency} 比 {second.agency} · {year}年度 · {label(key)}"
     if value == 0:
         said = texts.DIFF_SAME.format(first=first.agency, second=second.agency)

@@ -96,7 +96,8 @@ def route(ctx: Context) -> Answer:
         return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
     if len(places) >= 2 and len(ids) == 2 and (hints.has("difference") or hints.has("yoy")):
         year = det.years.years[-1] if det.years.years else None
-        return computed.difference(ctx, ids, year, det.key or DEFAULT_KEY)
+        fall = calculation.asks_fall(det)
+        return computed.difference(ctx, ids, year, det.key or DEFAULT_KEY, fall=fall)
     if len(places) >= 2 and hints.rate:
         year = det.years.years[-1] if det.years.years else None
         agencies = [ctx.index.info[a] for a in ids]
