@@ -251,12 +251,14 @@ def measure(name: str, source: ReportSource, agencies: Sequence[AgencyInfo], cou
 
 
 def build_store(url: str, agencies: Sequence[AgencyInfo]) -> None:
-    """Regions, agencies, reports (5 a year each), cells and prose facts, written with
-    set-based SQL inside the database (the ingest path is measured by bench/store.py)."""
+    """Regions, agencies, reports (5 a year each), cells, prose facts and the ranking tables,
+    written with set-based SQL inside the database (the ingest path is measured by
+    bench/store.py)."""
     from sqlalchemy import insert, text
 
     from store.db import make_engine, upgrade
     from store.models import Agency, Region
+    from store.rankings import refile_all
 
     engine = make_engine(url)
     upgrade(engine)
@@ -321,6 +323,7 @@ def build_store(url: str, agencies: Sequence[AgencyInfo]) -> None:
             "INSERT INTO check_results (report_id, rule, ok, message, keys) "
             "SELECT id, 'V1', true, '表三 新收+结转=办理结果+结转下年', '' FROM reports"
         ))  # fmt: skip
+        refile_all(conn)  # what the writer files for rankings, here all at once
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()

@@ -12,12 +12,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, Select, Table, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from query.source import CheckInfo, FigureInfo
-from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
+from store.models import (
+    Agency,
+    AgencyAlias,
+    CheckResult,
+    Figure,
+    ProseFigure,
+    RankedCount,
+    RankedValue,
+    Region,
+    Report,
+)
 from store.reader import (
     _CURRENT,
     _FACT_COLUMNS,
@@ -35,6 +46,8 @@ _REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
 _ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
 _CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
 _PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
+_V = RankedValue.__table__.c  # type: ignore[attr-defined]
+_N = RankedCount.__table__.c  # type: ignore[attr-defined]
 _F, _R, _A, _G, _AL, _C, _P = (
     t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS, _PROSE)
 )
@@ -366,16 +379,11 @@ class Browser:
         last, ties by agency id), a page at a time, with the count of agencies in scope.
 
         Only the cells are read, in one pass: names are for the rows a page shows
-        (`agencies_by_id`), a third of the time for a province's 3,000 agencies otherwise."""
-        query = (
-            select(_R.agency_id, _R.id, *_FIGURE_COLUMNS)
-            .select_from(_REPORT_FIGURES)
-            .where(_R.year == year, _CURRENT, _F.key == key)
-        )
-        where = path.where()
-        if where is not None:
-            in_region = select(_A.id).where(_A.region_id.in_(select(_G.id).where(where)))
-            query = query.where(_R.agency_id.in_(in_region))
+        (`agencies_by_id`), a third of the time for a province's 3,000 agencies otherwise.
+        The country's order is read from `ranked_values` (`store.rankings`)."""
+        if path.where() is None:
+            return self._national(key, year, limit=limit, offset=offset)
+        query = self._cells(key, year, path)
         query = (
             query.order_by(_F.value.is_(None), _F.value.desc(), _R.agency_id)
             .limit(limit)
@@ -389,10 +397,10 @@ class Browser:
         whole = offset == 0 and len(rows) < limit
         return Ranking(len(rows) if whole else self._count(key, year, path), rows)
 
-    def _count(self, key: str, year: int, path: RegionPath) -> int:
-        """Agencies with the cell in scope (for a page past the end, which has no rows)."""
+    def _cells(self, key: str, year: int, path: RegionPath) -> Select[*tuple[Any, ...]]:
+        """(agency, report, cell columns) of one key and year in `path`."""
         query = (
-            select(func.count())
+            select(_R.agency_id, _R.id, *_FIGURE_COLUMNS)
             .select_from(_REPORT_FIGURES)
             .where(_R.year == year, _CURRENT, _F.key == key)
         )
@@ -400,6 +408,45 @@ class Browser:
         if where is not None:
             in_region = select(_A.id).where(_A.region_id.in_(select(_G.id).where(where)))
             query = query.where(_R.agency_id.in_(in_region))
+        return query
+
+    def _national(self, key: str, year: int, *, limit: int, offset: int) -> Ranking:
+        """The valued cells in `ranked_values` order, then the ambiguous ones by agency."""
+        cells = self._cells(key, year, RegionPath())
+        with no_gc_pause(), self._engine.connect() as conn:
+            valued, unclear = conn.execute(
+                select(_N.valued, _N.unclear).where(_N.key == key, _N.year == year)
+            ).first() or (0, 0)
+            ids = list(
+                conn.scalars(
+                    select(_V.agency_id)
+                    .where(_V.key == key, _V.year == year)
+                    .order_by(_V.value.desc(), _V.agency_id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            found = {
+                agency_id: RankRow(agency_id, report_id, _figure(*rest))
+                for agency_id, report_id, *rest in conn.execute(cells.where(_R.agency_id.in_(ids)))
+            }
+            rows = [found[a] for a in ids if a in found]
+            past = max(0, offset - valued)  # ambiguous cells already on earlier pages
+            if offset + limit > valued and unclear > past:
+                rows += [
+                    RankRow(agency_id, report_id, _figure(*rest))
+                    for agency_id, report_id, *rest in conn.execute(
+                        cells.where(_F.value.is_(None))
+                        .order_by(_R.agency_id)
+                        .limit(offset + limit - max(offset, valued))
+                        .offset(past)
+                    )
+                ]
+        return Ranking(valued + unclear, rows)
+
+    def _count(self, key: str, year: int, path: RegionPath) -> int:
+        """Agencies with the cell in scope (for a page past the end, which has no rows)."""
+        query = select(func.count()).select_from(self._cells(key, year, path).subquery())
         with self._engine.connect() as conn:
             return int(conn.scalar(query) or 0)
 

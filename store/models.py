@@ -121,6 +121,32 @@ class ProseFigure(SQLModel, table=True):
     flags: str = ""  # comma-separated (approximate)
 
 
+class RankedValue(SQLModel, table=True):
+    """One valued cell (or `text.*`/`free.*` prose fact) of a current report, filed by key and
+    year in value order: a ranking's first rows are the first entries of one index range, so
+    a national ranking (100,000 reports) costs what a county's does. Kept by the writer
+    (`store.rankings`); ambiguous cells have no value and are only counted (`RankedCount`).
+    No foreign key: agencies are never deleted, and the check per row would double the cost
+    of a bulk load on PostgreSQL."""
+
+    __tablename__ = "ranked_values"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    value: Decimal = Field(sa_column=Column(Numeric(), primary_key=True))
+    agency_id: int = Field(primary_key=True)
+
+
+class RankedCount(SQLModel, table=True):
+    """How many current reports of a year hold a key: with a value, and ambiguous (no value)."""
+
+    __tablename__ = "ranked_counts"
+    key: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    valued: int = 0
+    unclear: int = 0
+
+
 class CheckResult(SQLModel, table=True):
     """One validator rule's outcome for one report."""
 

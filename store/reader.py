@@ -6,12 +6,10 @@ millisecond on SQLite; every method opens a short connection, so a reader can be
 
 from __future__ import annotations
 
-import bisect
 import gc
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +27,17 @@ from query.source import (
     SourceUnavailable,
 )
 from store.db import DATABASE_DOWN
-from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
+from store.models import (
+    Agency,
+    AgencyAlias,
+    CheckResult,
+    Figure,
+    ProseFigure,
+    RankedCount,
+    RankedValue,
+    Region,
+    Report,
+)
 
 _FIGURES: Table = Figure.__table__  # type: ignore[attr-defined]
 _REPORTS: Table = Report.__table__  # type: ignore[attr-defined]
@@ -38,6 +46,9 @@ _REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
 _ALIASES: Table = AgencyAlias.__table__  # type: ignore[attr-defined]
 _CHECKS: Table = CheckResult.__table__  # type: ignore[attr-defined]
 _PROSE: Table = ProseFigure.__table__  # type: ignore[attr-defined]
+_RANKED: Table = RankedValue.__table__  # type: ignore[attr-defined]
+_COUNTS: Table = RankedCount.__table__  # type: ignore[attr-defined]
+_V, _N = _RANKED.c, _COUNTS.c
 _F, _R, _A, _G, _AL, _C, _P = (
     t.c for t in (_FIGURES, _REPORTS, _AGENCIES, _REGIONS, _ALIASES, _CHECKS, _PROSE)
 )
@@ -45,7 +56,7 @@ _F, _R, _A, _G, _AL, _C, _P = (
 # processing on SQLite formats every float through a string, a third of a ranking's time.
 DRIVER_VALUE = type_coerce(_F.value, NullType()).label("value")
 _FIGURE_COLUMNS = (_F.key, DRIVER_VALUE, _F.unit, _F.raw, _F.flags, _F.candidates)
-_RANKINGS_KEPT = 64  # orders of one key and year kept per data version (a national one ~5 MB)
+_REGIONS_KEPT = 64  # regions whose agencies are kept per data version
 
 
 def DRIVER_VALUE_OF(column: Any) -> Any:
@@ -62,15 +73,6 @@ _FACT_COLUMNS = (
     _P.section,
     _P.phrase,
 )
-
-
-@dataclass(frozen=True)
-class _Ordered:
-    """One key and year across agencies: (value, agency) largest first, ties by agency id."""
-
-    order: list[tuple[Decimal, int]]
-    unclear: int  # ambiguous cells, not ranked
-    negated: list[Decimal]  # the values negated, ascending (for bisect)
 
 
 def plain(value: Decimal) -> Decimal:
@@ -158,8 +160,6 @@ class StoreReader:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        # (version, key, year, region) → its order across agencies: see ranking
-        self._rankings: dict[tuple[str, str, int, str | None], _Ordered] = {}
         self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
 
     @contextmanager
@@ -354,7 +354,7 @@ class StoreReader:
         in_region = select(_G.id).where(region_matches(region))
         with self._connect() as conn:
             ids = list(conn.scalars(select(_A.id).where(_A.region_id.in_(in_region))))
-        if len(self._regions) >= _RANKINGS_KEPT:
+        if len(self._regions) >= _REGIONS_KEPT:
             self._regions.pop(next(iter(self._regions)))
         self._regions[region] = (version, ids)
         return ids
@@ -369,8 +369,8 @@ class StoreReader:
         ascending: bool = False,
     ) -> Ranking:
         """The first agencies by value (ties by agency id) and the counts. A region's ranking
-        is sorted and cut by the database; the country's order (100,000 reports) is read once
-        per data version and kept, so asking it again costs a slice and one look-up."""
+        is sorted and cut by the database from its agencies' cells; the country's is the first
+        entries of the key and year in `ranked_values` (`store.rankings`), its counts one row."""
         query, value, (make, columns) = self._one_key(key, year, region)
         if region:
             order = value.asc() if ascending else value.desc()
@@ -386,18 +386,21 @@ class StoreReader:
                     query.add_columns(func.count(value), func.count())
                 ).one()
             return Ranking([(a, make(*cells)) for a, *cells in rows], valued, every - valued)
-        ordered, unclear = self._order(key, year, region)
-        picked = ordered[-limit:][::-1] if ascending else ordered[:limit]
-        ids = [agency_id for _, agency_id in picked]
+        first = (
+            select(_V.agency_id)
+            .where(_V.key == key, _V.year == year)
+            .order_by(_V.value.asc() if ascending else _V.value.desc(), _V.agency_id)
+            .limit(limit)
+        )
+        counts = select(_N.valued, _N.unclear).where(_N.key == key, _N.year == year)
         with self._connect() as conn:
+            ids = list(conn.scalars(first))
+            valued, unclear = conn.execute(counts).first() or (0, 0)
             rows = conn.execute(
                 query.add_columns(_R.agency_id, *columns).where(_R.agency_id.in_(ids))
             ).all()
         found = {agency_id: make(*cells) for agency_id, *cells in rows}
-        top = [(a, found[a]) for a in ids if a in found]
-        if ascending:  # ties by agency id in either direction
-            top.sort(key=lambda row: (row[1].value, row[0]))
-        return Ranking(top, len(ordered), unclear)
+        return Ranking([(a, found[a]) for a in ids if a in found], valued, unclear)
 
     def position(
         self,
@@ -415,33 +418,11 @@ class StoreReader:
                 return int(
                     conn.execute(query.add_columns(func.count()).where(ahead)).scalar() or 0
                 )
-        negated = self._ordered(key, year, region).negated
-        if ascending:
-            return len(negated) - bisect.bisect_right(negated, -value)
-        return bisect.bisect_left(negated, -value)
-
-    def _order(
-        self, key: str, year: int, region: str | None
-    ) -> tuple[list[tuple[Decimal, int]], int]:
-        ordered = self._ordered(key, year, region)
-        return ordered.order, ordered.unclear
-
-    def _ordered(self, key: str, year: int, region: str | None) -> _Ordered:
-        """One key and year across agencies, largest first, read once per data version."""
-        wanted = (self.version(), key, year, region)
-        cached = self._rankings.get(wanted)
-        if cached is not None:
-            return cached
-        query, value, _ = self._one_key(key, year, region)
-        with no_gc_pause(), self._connect() as conn:
-            rows = conn.execute(query.add_columns(DRIVER_VALUE_OF(value), _R.agency_id)).all()
-        order = [(number, a) for v, a in rows if (number := stored_value(v)) is not None]
-        order.sort(key=lambda row: (-row[0], row[1]))
-        ordered = _Ordered(order, len(rows) - len(order), [-number for number, _ in order])
-        if len(self._rankings) >= _RANKINGS_KEPT:
-            self._rankings.pop(next(iter(self._rankings)))
-        self._rankings[wanted] = ordered
-        return ordered
+        ahead = _V.value < value if ascending else _V.value > value
+        with self._connect() as conn:
+            return int(
+                conn.scalar(select(func.count()).where(_V.key == key, _V.year == year, ahead)) or 0
+            )
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._connect() as conn:

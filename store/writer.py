@@ -48,6 +48,7 @@ from store.agencies import (
 )
 from store.db import serialise_writes
 from store.models import Agency, AgencyAlias, CheckResult, Figure, ProseFigure, Region, Report
+from store.rankings import file_reports, unfile_reports
 from store.reader import DRIVER_VALUE, stored_value
 from store.schemas import CheckIn, ReportIn, is_whole
 
@@ -156,6 +157,7 @@ class ReportWriter:
         self._ranks: dict[int, Rank] = {}  # current report id → its version rank
         self._carry: dict[int, dict[str, Number]] = {}  # report id → W1 cells
         self._written: set[int] = set()  # report ids written by this writer
+        self._to_file: list[int] = []  # current reports buffered, to file for rankings
 
     # --- reading ahead ------------------------------------------------------------------
 
@@ -290,6 +292,7 @@ class ReportWriter:
         archived = previous is not None and self._ranks[previous] > rank
         if previous is not None and not archived:
             self.flush()  # the superseded report's rows may still be buffered
+            unfile_reports(self._conn, [previous])
             self._conn.execute(_SUPERSEDE_REPORT, {"rid": previous})
             self._conn.execute(_DELETE_W1, {"rid": previous})  # W1 is between current ones
             del self._ranks[previous]
@@ -329,6 +332,7 @@ class ReportWriter:
         current[year] = report_id
         self._ranks[report_id] = rank
         self._written.add(report_id)
+        self._to_file.append(report_id)
         self._rows["checks"] += [_check_row(report_id, c) for c in self._carry_over(current, year)]
         if year >= newest:
             self._rename(agency, report_in)
@@ -383,6 +387,8 @@ class ReportWriter:
                     for row in rows:
                         copy.write_row(row)
             rows.clear()
+        file_reports(self._conn, self._to_file)
+        self._to_file.clear()
 
     def _add_aliases(self, agency_id: int, titles: list[str]) -> None:
         known = self._aliases[agency_id]

@@ -136,10 +136,14 @@ def make_report(
 
 
 STORE_TABLES = ("regions", "agencies", "agency_aliases", "reports", "figures", "prose_figures",
-                "check_results")  # fmt: skip
+                "check_results", "ranked_values", "ranked_counts")  # fmt: skip
 
 
-ORDER = {table: "id" for table in STORE_TABLES} | {"figures": 'report_id, "key"'}
+ORDER = {table: "id" for table in STORE_TABLES} | {
+    "figures": 'report_id, "key"',
+    "ranked_values": '"key", year, value, agency_id',
+    "ranked_counts": '"key", year',
+}
 
 
 def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:

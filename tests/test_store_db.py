@@ -16,7 +16,7 @@ from store.models import Agency, Figure, Region, Report, Subscription
 from store.reader import StoreReader
 from tests.fixtures_store import make_report
 
-HEAD = "0008_wecom_robots"
+HEAD = "0009_rankings"
 TABLES: dict[str, Table] = {
     model.__name__: model.__table__  # type: ignore[attr-defined]
     for model in (Region, Agency, Report, Figure, Subscription)

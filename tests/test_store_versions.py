@@ -42,7 +42,8 @@ def failing(mark: int) -> ParsedReport:
 
 def empty(engine: Engine) -> None:
     with engine.begin() as conn:
-        for table in ("check_results", "prose_figures", "figures", "reports", "agency_aliases"):
+        for table in ("check_results", "prose_figures", "figures", "reports", "agency_aliases",
+                      "ranked_values", "ranked_counts"):  # fmt: skip
             conn.execute(text(f"DELETE FROM {table}"))
 
 
