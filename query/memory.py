@@ -62,6 +62,9 @@ class MemorySource:
         item = self._reports.get((agency_id, year))
         return item.report if item else None
 
+    def reports(self, agency_ids: Sequence[int], year: int) -> dict[int, ReportInfo]:
+        return {a: r for a in agency_ids if (r := self.report(a, year)) is not None}
+
     def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
         item = self._reports.get((agency_id, year))
         if item is None:
@@ -134,3 +137,6 @@ class MemorySource:
             return {}
         stated = {k: f for k, f in item.figures.items() if is_fact_key(k)}
         return stated | item.facts
+
+    def stated(self, agency_ids: Sequence[int], year: int, key: str) -> dict[int, FigureInfo]:
+        return {a: f for a in agency_ids if (f := self.facts(a, year).get(key)) is not None}

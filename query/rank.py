@@ -13,7 +13,7 @@ from query.common import Context, default_key, for_year, label, pick, region_nam
 from query.source import is_fact_key
 from query.understand import Detection
 from query.units import canonical
-from query.value import checked
+from query.value import disagreement, failed_checks, flagged
 from query.years import FIRST_YEAR
 
 RANK_DEFAULT = 10
@@ -90,12 +90,17 @@ def answer(ctx: Context, det: Detection) -> Answer:
         *notes,
     ]
     found = []
+    ids = [a for a, _ in ranked.top]
+    reports = ctx.source.reports(ids, year)  # the rows' reports and prose at once
+    stated = ctx.source.stated(ids, year, key) if not is_fact_key(key) else {}
     for position, (a, figure) in enumerate(ranked.top, 1):
         agency = ctx.index.info.get(a)
-        report = ctx.source.report(a, year)
+        report = reports.get(a)
         if agency is None or report is None:
             continue
-        item, warning = checked(ctx, ctx.item(agency, report, key, figure))
+        item = ctx.item(agency, report, key, figure)
+        warnings = disagreement(item, stated.get(a))
+        item, warning = flagged(item, warnings, failed_checks(ctx, a, year, item))
         found.append(item)
         lines.append(f"{position}. {agency.name}：{texts.amount(item)}{warning}")
     if mine is not None:

@@ -102,6 +102,10 @@ class ReportSource(Protocol):
 
     def report(self, agency_id: int, year: int) -> ReportInfo | None: ...
 
+    def reports(self, agency_ids: Sequence[int], year: int) -> dict[int, ReportInfo]:
+        """`report` for the rows of a ranking at once (agencies without one are absent)."""
+        ...
+
     def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
         """The requested cells of one report; missing keys are simply absent."""
         ...
@@ -147,4 +151,8 @@ class ReportSource(Protocol):
     def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
         """Every figure the report's prose states: `text.*` and `free.*` facts, and table keys
         for what it says about a table cell (rule W2)."""
+        ...
+
+    def stated(self, agency_ids: Sequence[int], year: int, key: str) -> dict[int, FigureInfo]:
+        """`facts(agency, year)[key]` for the rows of a ranking at once (absent: not stated)."""
         ...

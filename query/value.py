@@ -9,7 +9,7 @@ from query import texts
 from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
 from query.common import Context, label, other_years, report_key, token
-from query.source import AgencyInfo, is_fact_key
+from query.source import AgencyInfo, FigureInfo, is_fact_key
 from query.understand import Detection
 
 
@@ -82,13 +82,16 @@ def checked(ctx: Context, item: AnswerItem) -> tuple[AnswerItem, str]:
     cell on a row that fails its checks is said too (a line of a series or a ranking)."""
     if item.agency_id is None:
         return item, ""
-    failed = failed_checks(ctx, item.agency_id, item.year, item)
-    said = f"（⚠ {texts.FAILED_CHECK.format(message=failed[0])}）" if failed else ""
     warnings = prose_warnings(ctx, item.agency_id, item.year, item)
+    return flagged(item, warnings, failed_checks(ctx, item.agency_id, item.year, item))
+
+
+def flagged(item: AnswerItem, warnings: list[str], failed: list[str]) -> tuple[AnswerItem, str]:
+    """`checked` for what was already found (a ranking reads its rows' prose at once)."""
+    said = f"（⚠ {texts.FAILED_CHECK.format(message=failed[0])}）" if failed else ""
     if not warnings:
         return item, said
-    flagged = replace(item, flags=(*item.flags, PROSE_DIFFERS))
-    return flagged, "（⚠ " + warnings[0] + "）" + said
+    return replace(item, flags=(*item.flags, PROSE_DIFFERS)), "（⚠ " + warnings[0] + "）" + said
 
 
 def item_warnings(ctx: Context, item: AnswerItem) -> list[str]:
@@ -103,7 +106,13 @@ def prose_warnings(ctx: Context, agency_id: int, year: int, item: AnswerItem) ->
     """W2 in the answer: the report's own prose states this cell with another figure."""
     if is_fact_key(item.key) or item.value is None:
         return []
-    stated = ctx.source.facts(agency_id, year).get(item.key)
+    return disagreement(item, ctx.source.facts(agency_id, year).get(item.key))
+
+
+def disagreement(item: AnswerItem, stated: FigureInfo | None) -> list[str]:
+    """`prose_warnings` given what the prose states for the item's key."""
+    if is_fact_key(item.key) or item.value is None:
+        return []
     if stated is None or stated.value is None or stated.value == item.value:
         return []
     said = f"{texts.number(stated.value)} {stated.unit or item.unit}"

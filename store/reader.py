@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, or_, select, type_coerce
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Connection, Engine, Table, bindparam, func, or_, select, type_coerce
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.types import NullType
 
 from query.source import (
@@ -132,6 +132,55 @@ _REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
 _REPORT_FACTS = _REPORTS.join(_PROSE, _P.report_id == _R.id)
 
 
+# The point look-ups, built once with bound parameters: building a statement per call cost
+# more than running it (a ranking's answer makes two look-ups per row shown).
+_AGENCY_YEAR = (_R.agency_id == bindparam("agency"), _R.year == bindparam("year"), _CURRENT)
+_KEYS: BindParameter[str] = bindparam("keys", expanding=True)
+_YEARS = select(_R.year).where(_R.agency_id == bindparam("agency"), _CURRENT).order_by(_R.year)
+_REPORT = select(_R.title, _R.source_name, _R.format, _R.template, _R.published_on).where(
+    *_AGENCY_YEAR
+)
+_CELLS = (
+    select(*_FIGURE_COLUMNS).select_from(_REPORT_FIGURES).where(*_AGENCY_YEAR, _F.key.in_(_KEYS))
+)
+_FACTS_NAMED = (
+    select(*_FACT_COLUMNS).select_from(_REPORT_FACTS).where(*_AGENCY_YEAR, _P.key.in_(_KEYS))
+)
+_FACTS = select(*_FACT_COLUMNS).select_from(_REPORT_FACTS).where(*_AGENCY_YEAR).order_by(_P.id)
+_FACT_SERIES = (
+    select(_R.year, *_FACT_COLUMNS)
+    .select_from(_REPORT_FACTS)
+    .where(_R.agency_id == bindparam("agency"), _P.key == bindparam("key"), _CURRENT)
+    .order_by(_R.year)
+)
+_CELL_SERIES = (
+    select(_R.year, *_FIGURE_COLUMNS)
+    .select_from(_REPORT_FIGURES)
+    .where(_R.agency_id == bindparam("agency"), _F.key == bindparam("key"), _CURRENT)
+    .order_by(_R.year)
+)
+_CHECKS_OF = (
+    select(_C.rule, _C.ok, _C.message, _C["keys"])
+    .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)
+    .where(*_AGENCY_YEAR)
+    .order_by(_C.id)
+)
+_VERSION = select(func.max(_R.id))
+# The same for the rows of a ranking at once.
+_OF_AGENCIES = (
+    _R.agency_id.in_(bindparam("agencies", expanding=True)),
+    _R.year == bindparam("year"),
+)
+_REPORTS_OF = select(
+    _R.agency_id, _R.title, _R.source_name, _R.format, _R.template, _R.published_on
+).where(*_OF_AGENCIES, _CURRENT)
+_STATED = (
+    select(_R.agency_id, *_FACT_COLUMNS)
+    .select_from(_REPORT_FACTS)
+    .where(*_OF_AGENCIES, _CURRENT, _P.key == bindparam("key"))
+)
+
+
 def region_matches(region: str) -> ColumnElement[bool]:
     """`region` is a prefix of the full region name, or of it without the province
     (so 淮安市 finds 江苏省淮安市洪泽区 too)."""
@@ -175,7 +224,7 @@ class StoreReader:
         """The newest report id: reports are never deleted or edited in place (a correction
         supersedes and adds a row), so every change moves it. One index probe."""
         with self._connect() as conn:
-            top = conn.execute(select(func.max(_R.id))).scalar()
+            top = conn.execute(_VERSION).scalar()
         return str(top or 0)
 
     def agencies(self) -> Sequence[AgencyInfo]:
@@ -231,19 +280,11 @@ class StoreReader:
 
     def years(self, agency_id: int) -> list[int]:
         with self._connect() as conn:
-            return list(
-                conn.scalars(
-                    select(_R.year).where(_R.agency_id == agency_id, _CURRENT).order_by(_R.year)
-                )
-            )
+            return list(conn.scalars(_YEARS, {"agency": agency_id}))
 
     def report(self, agency_id: int, year: int) -> ReportInfo | None:
         with self._connect() as conn:
-            row = conn.execute(
-                select(_R.title, _R.source_name, _R.format, _R.template, _R.published_on).where(
-                    _R.agency_id == agency_id, _R.year == year, _CURRENT
-                )
-            ).first()
+            row = conn.execute(_REPORT, {"agency": agency_id, "year": year}).first()
         if row is None:
             return None
         return ReportInfo(
@@ -256,56 +297,62 @@ class StoreReader:
             published_on=row.published_on,
         )
 
+    def reports(self, agency_ids: Sequence[int], year: int) -> dict[int, ReportInfo]:
+        if not agency_ids:
+            return {}
+        with self._connect() as conn:
+            rows = conn.execute(_REPORTS_OF, {"agencies": list(agency_ids), "year": year}).all()
+        return {
+            row.agency_id: ReportInfo(
+                agency_id=row.agency_id,
+                year=year,
+                title=row.title,
+                source_name=row.source_name,
+                format=row.format,
+                template=row.template,
+                published_on=row.published_on,
+            )
+            for row in rows
+        }
+
     def figures(self, agency_id: int, year: int, keys: Sequence[str]) -> dict[str, FigureInfo]:
         cells = [k for k in keys if not k.startswith(FACT_PREFIXES)]
         facts = [k for k in keys if k.startswith(FACT_PREFIXES)]
         out: dict[str, FigureInfo] = {}
         with self._connect() as conn:
             if cells:
-                rows = conn.execute(
-                    select(*_FIGURE_COLUMNS)
-                    .select_from(_REPORT_FIGURES)
-                    .where(_R.agency_id == agency_id, _R.year == year, _CURRENT, _F.key.in_(cells))
-                ).all()
+                rows = conn.execute(_CELLS, {"agency": agency_id, "year": year, "keys": cells})
                 out.update((row[0], _figure(*row)) for row in rows)
             if facts:
                 rows = conn.execute(
-                    select(*_FACT_COLUMNS)
-                    .select_from(_REPORT_FACTS)
-                    .where(_R.agency_id == agency_id, _R.year == year, _CURRENT, _P.key.in_(facts))
-                ).all()
+                    _FACTS_NAMED, {"agency": agency_id, "year": year, "keys": facts}
+                )
                 out.update((row[0], _fact(*row)) for row in rows)
         return out
 
     def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
         """Every figure the report's prose states, table keys (W2) included."""
         with self._connect() as conn:
-            rows = conn.execute(
-                select(*_FACT_COLUMNS)
-                .select_from(_REPORT_FACTS)
-                .where(_R.agency_id == agency_id, _R.year == year, _CURRENT)
-                .order_by(_P.id)
-            ).all()
+            rows = conn.execute(_FACTS, {"agency": agency_id, "year": year}).all()
         return {row[0]: _fact(*row) for row in rows}
 
-    def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
-        if key.startswith(FACT_PREFIXES):
-            with self._connect() as conn:
-                rows = conn.execute(
-                    select(_R.year, *_FACT_COLUMNS)
-                    .select_from(_REPORT_FACTS)
-                    .where(_R.agency_id == agency_id, _P.key == key, _CURRENT)
-                    .order_by(_R.year)
-                ).all()
-            return {row[0]: _fact(*row[1:]) for row in rows}
+    def stated(self, agency_ids: Sequence[int], year: int, key: str) -> dict[int, FigureInfo]:
+        if not agency_ids:
+            return {}
         with self._connect() as conn:
             rows = conn.execute(
-                select(_R.year, *_FIGURE_COLUMNS)
-                .select_from(_REPORT_FIGURES)
-                .where(_R.agency_id == agency_id, _F.key == key, _CURRENT)
-                .order_by(_R.year)
+                _STATED, {"agencies": list(agency_ids), "year": year, "key": key}
             ).all()
-        return {row[0]: _figure(*row[1:]) for row in rows}
+        return {agency_id: _fact(*cells) for agency_id, *cells in rows}
+
+    def series(self, agency_id: int, key: str) -> dict[int, FigureInfo]:
+        fact = key.startswith(FACT_PREFIXES)
+        with self._connect() as conn:
+            rows = conn.execute(
+                _FACT_SERIES if fact else _CELL_SERIES, {"agency": agency_id, "key": key}
+            ).all()
+        make = _fact if fact else _figure
+        return {row[0]: make(*row[1:]) for row in rows}
 
     def across(
         self, key: str, year: int, *, region: str | None = None
@@ -426,12 +473,7 @@ class StoreReader:
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._connect() as conn:
-            rows = conn.execute(
-                select(_C.rule, _C.ok, _C.message, _C["keys"])
-                .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)
-                .where(_R.agency_id == agency_id, _R.year == year, _CURRENT)
-                .order_by(_C.id)
-            ).all()
+            rows = conn.execute(_CHECKS_OF, {"agency": agency_id, "year": year}).all()
         return [
             CheckInfo(
                 rule=row.rule,

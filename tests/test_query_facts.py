@@ -133,3 +133,15 @@ def test_a_cell_the_prose_contradicts_is_answered_with_a_warning(store_asker: As
 def test_a_cell_the_prose_agrees_with_has_no_warning(store_asker: Asker) -> None:
     answer = store_asker.ask("淮安市2024年收到多少申请")
     assert answer.answers[0].json_value() == 3119 and "⚠" not in answer.text
+
+
+def test_a_ranking_row_the_prose_contradicts_carries_the_warning(store_asker: Asker) -> None:
+    """The rows of a ranking are checked against their reports' prose like a single figure."""
+    answer = store_asker.ask("淮安市 2024 申请数量 排名")
+    lines = {line.split("：")[0]: line for line in answer.text.splitlines() if "：" in line}
+    hongze = next(line for name, line in lines.items() if "洪泽区" in name)
+    huaian = next(line for name, line in lines.items() if name.endswith("淮安市人民政府"))
+    assert "95" in hongze and "⚠ 年报正文写 17 件" in hongze
+    assert "3119" in huaian and "⚠" not in huaian
+    flagged = [a.agency for a in answer.answers if "prose_differs" in a.flags]
+    assert flagged == [a.agency for a in answer.answers if "洪泽区" in a.agency]

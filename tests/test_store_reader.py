@@ -256,3 +256,30 @@ def test_a_kept_ranking_follows_the_data_when_a_report_comes_in(engine: Engine) 
                  data_sha256="b")  # fmt: skip
     ranked = reader.ranking("apply.new.total", 2024)
     assert [f.value for _, f in ranked.top] == [9, 5] and ranked.valued == 2
+
+
+def test_a_rankings_rows_reports_and_prose_are_read_at_once_as_one_by_one(
+    engine: Engine,
+) -> None:
+    """`reports` and `stated` (one query each for the rows of a ranking) give what `report`
+    and `facts` give agency by agency, current versions only."""
+    items = [
+        (make_report("洪泽区人民政府", 2024, prose={"apply.new.total": 99}), "a"),
+        (make_report("洪泽区人民政府", 2024, prose={"apply.new.total": 98}), "a2"),  # replaces
+        (make_report("淮安市人民政府", 2024, region=HUAIAN), "b"),
+        (make_report("六安市金安区数据资源管理局", 2023, region=JINAN,
+                     prose={"apply.new.total": 5}), "c"),
+    ]  # fmt: skip
+    ids = [write_report(engine, r, source_name=n, data_sha256=n).agency_id for r, n in items]
+    reader = StoreReader(engine)
+    agencies = [*dict.fromkeys(ids), 999]
+    for year in (2023, 2024):
+        assert reader.reports(agencies, year) == {
+            a: r for a in agencies if (r := reader.report(a, year)) is not None
+        }
+        stated = reader.stated(agencies, year, "apply.new.total")
+        assert stated == {
+            a: f for a in agencies if (f := reader.facts(a, year).get("apply.new.total"))
+        }
+    assert reader.stated(agencies, 2024, "apply.new.total")[ids[0]].value == 98
+    assert reader.reports([], 2024) == {} and reader.stated([], 2024, "apply.new.total") == {}
