@@ -156,6 +156,19 @@ def unit_asked(question: str) -> str | None:
     return match.group(1) if match else None
 
 
+_TIMES = frozenset({"期", "次", "场", "批", "批次", "人次", "万次", "回"})
+
+
+def _kind(unit: str) -> str:
+    """What a unit counts: issues or events (期, 次, 场), money, a rate, or things (件, 条, 个
+    … which people use for one another)."""
+    if unit in _TIMES:
+        return "times"
+    if unit.endswith("元"):
+        return "money"
+    return "%" if unit == "%" else "things"
+
+
 def _answerable(key: str) -> bool:
     """A prose fact a question may be answered with (not a table key the prose restates)."""
     return key.startswith(("free.", "text."))
@@ -209,6 +222,9 @@ def find_free(
         same = [k for k, f in facts.items() if f.sentence == sentence and f.unit == unit]
         if len(same) == 1 and _answerable(same[0]):
             best_key = same[0]  # the figure of the sentence counted in the unit asked
+    told = facts[best_key].unit
+    if unit and told and _kind(told) != _kind(unit):
+        return None, scored[:3]  # 公报出了几期: 主动公开规章13件 is not a number of issues
     rivals = [
         s
         for k, s in scored

@@ -75,6 +75,13 @@ _PROVINCE_BEFORE_GOVERNMENT = re.compile(
     rf"(?<![\u4e00-\u9fff])([{''.join(PROVINCE_SHORT)}])(?=市政府|市府|市人民政府|府办|省)"
 )
 
+# 多收了多少 / 少公开了几件 / 多办结了多少: a difference told by the verb it qualifies, said
+# the way the intent words know it (收多了多少, 公开少了几件); 多收 alone is no field.
+_MORE_VERB = re.compile(
+    r"([多少])(收到|收|接到|接收|受理|公开|办结|办理|处理|答复|作出|做出|发布|立案)(了?)"
+    r"(?=多少|几)"
+)
+
 
 def normalize(text: str) -> str:
     """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
@@ -88,6 +95,7 @@ def normalize(text: str) -> str:
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
     text = _PROVINCE_BEFORE_GOVERNMENT.sub(lambda m: PROVINCE_SHORT[m.group(1)], text)
+    text = _MORE_VERB.sub(lambda m: f"{m.group(2)}{m.group(1)}了", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -75,6 +75,8 @@ def route(ctx: Context) -> Answer:
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
     if hints.has("rank") and (places or det.key is not None) and not own_years(det):
+        if unnamed_figure(det):  # 淮安市哪个单位培训最多: never 新收申请 ranked
+            return not_named(ctx, det, compare.resolve_many(places))
         return rank.answer(ctx, det)
     if not places:
         if det.key is None:
@@ -91,6 +93,10 @@ def route(ctx: Context) -> Answer:
     ids = compare.resolve_many(places) if len(places) >= 2 else []
     if len(ids) == 1 and all(len(p.agencies) == 1 for p in places):
         places = [places[0]]  # 《问政平潭有事你说》 names 平潭 again: still one agency
+    elif len(ids) == 1 and (named := [p for p in places if p.by_name and pick(p) == ids[0]]):
+        places = named[:1]  # 淮安市…《淮安市人民政府公报》: the agency named, once
+    if len(places) >= 2 and unnamed_figure(det):
+        return not_named(ctx, det, ids)  # 平潭和洪泽区培训了几次: never 新收申请 guessed
     computes = hints.has("difference") or hints.has("yoy") or calculation.over_agencies_asked(det)
     if len(places) >= 2 and det.key is None and computes and not hints.rate:
         return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
@@ -114,6 +120,8 @@ def route(ctx: Context) -> Answer:
         return compare.answer(ctx, det)
     place = places[0]
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
+    if several and unnamed_figure(det) and (hints.has("compare") or hints.has("total")):
+        return not_named(ctx, det, compare.resolve_many(places))  # 各单位培训合计
     if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
         members = list(place.agencies[: compare.MAX_COMPARE])
         # a region compares its agencies in one year, not one agency over the years: say so
@@ -141,6 +149,23 @@ def route(ctx: Context) -> Answer:
         region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text
         notes.append(texts.DEPARTMENT_REPORT.format(agency=agency.name, region=region))
     return for_agency(ctx, intent, agency, None, det.key, det, notes)
+
+
+def unnamed_figure(det: Detection) -> bool:
+    """No field or fact named, and words nothing explains (培训, 公报): no figure is chosen for
+    them (the default 新收申请 is for questions naming only places)."""
+    return det.key is None and bool(det.asked or det.unexplained) and not det.hints.rate
+
+
+def not_named(ctx: Context, det: Detection, ids: list[int]) -> Answer:
+    """Several agencies asked about words no field or fact explains: what is not there, as
+    the first agency's report says it (its nearest fields as choices)."""
+    agency = ctx.index.info[ids[0]] if ids else None
+    have = ctx.source.years(agency.id) if agency is not None else []
+    year = asked_year(det, have) if have else None
+    if agency is None or year is None:
+        return ctx.reply("no_data", "compare", texts.WHICH_FIGURE)
+    return absent.answer(ctx, agency, year, det, [], words=det.unexplained)
 
 
 def own_years(det: Detection) -> bool:
@@ -175,6 +200,9 @@ _TWO_THINGS = {
     "收费": ("proactive.fees.amount", "text.fees_collected"),  # 行政事业性收费 or 信息处理费
     "收了多少钱": ("proactive.fees.amount", "text.fees_collected"),
     "收多少钱": ("proactive.fees.amount", "text.fees_collected"),
+    "收了多少费用": ("proactive.fees.amount", "text.fees_collected"),
+    "收多少费用": ("proactive.fees.amount", "text.fees_collected"),
+    "费用": ("proactive.fees.amount", "text.fees_collected"),
     "公开了多少": ("text.proactive.total", "result.public.total"),  # 主动公开 or 予以公开
 }
 

@@ -78,6 +78,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
     fact = match_fact(scan.rest)
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
+    fact, field = _fee(fact, field, scan.rest)
     if fact is not None and field is not None:
         fact, field = _one_of(fact, field, scan.rest)
     leftover = scan.rest
@@ -115,6 +116,24 @@ def _without_catalog_words(text: str) -> str:
     for start, end in column_spans(text):
         text = _blank(text, start, end)
     return text
+
+
+# Words for a fee that name 表二's 行政事业性收费 and the prose's 信息处理费 alike (fields.md:
+# 信息处理费 is what applicants are charged): the fee named, or a question about applications
+# (依申请公开收了多少费用), says which; otherwise the router asks.
+_FEE_WORDS = frozenset({"收费", "收了多少钱", "收多少钱", "费用", "收了多少费用", "收多少费用"})
+
+
+def _fee(
+    fact: FactMatch | None, field: FieldMatch | None, text: str
+) -> tuple[FactMatch | None, FieldMatch | None]:
+    if field is None or field.matched not in _FEE_WORDS:
+        return fact, field
+    if fact is not None and fact.key == "text.fees_collected":
+        return fact, None  # 信息处理费收了多少钱
+    if fact is None and "申请" in text:
+        return FactMatch("text.fees_collected", field.matched, text.find(field.matched)), None
+    return fact, field
 
 
 def _one_of(
