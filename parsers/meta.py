@@ -91,6 +91,7 @@ def read_meta(text: str) -> Meta:
     else:
         meta = (
             _agreeing(candidates, text)
+            or _unnamed_by_titles(candidates, text)
             or next(
                 (m for m in candidates if m.agency and m.year),
                 next((m for m in candidates if m.agency), None),
@@ -118,6 +119,18 @@ def _agreeing(candidates: list[Meta], text: str) -> Meta | None:
         if body and m.agency and (m.agency.endswith(body) or body.endswith(m.agency)):
             return m
     return Meta(title=named[0].title, year=named[0].year)
+
+
+def _unnamed_by_titles(candidates: list[Meta], text: str) -> Meta | None:
+    """When every title names an agency the body does not (a printed page without its heading:
+    the only titles left are its links to other agencies' reports), the body's agency under
+    the first title's year. None when some title agrees, or the body names none."""
+    named = [m for m in candidates if m.agency]
+    body = _agency_from_body(text) if named else None
+    if body is None or any(body in m.agency or m.agency in body for m in named if m.agency):
+        return None
+    year = next((m.year for m in candidates if m.year), None)
+    return Meta(title=named[0].title, agency=body, year=year)
 
 
 def _untitled(candidates: list[Meta], text: str) -> Meta:

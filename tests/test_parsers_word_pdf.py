@@ -182,3 +182,19 @@ def test_narrow_columns_print_headers_a_character_per_line(
     words = [w for page in pages for w in page]
     assert "自" in words and "然" in words and "自然人" not in words
     assert "300" in words and "3001" not in words
+
+
+@pytest.fixture(scope="module")
+def headless_pdfs() -> dict[str, bytes]:
+    """Each page without its heading, saved as Word and printed: the only titles in the PDF are
+    the page's links to last year's report and to another agency's, printed as plain text."""
+    words = office.saved_as_word_many([(name, "none") for name in NAMES], "docx")
+    made = office.convert_many([(office.word_layout(w, FIT), ".docx") for w in words], "pdf")
+    return dict(zip(NAMES, made, strict=True))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_printed_page_without_its_heading_is_filed_under_the_agency_its_body_names(
+    headless_pdfs: dict[str, bytes], name: str
+) -> None:
+    assert_reads_the_gold(parse_bytes(headless_pdfs[name]), name)
