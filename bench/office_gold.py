@@ -8,7 +8,8 @@ heading, and laid out in a table; the same page as .doc, .odt and .rtf (converte
 the parser); the crawled and copied texts pasted into Word; the page saved as Word printed to
 PDF on other papers, turned, with other margins and type sizes, columns narrowed until headers
 and numbers wrap, the 总计 column pushed off the paper, and a row of 表三 broken across a page
-break. Gold: tests/data/gold.json with gold_extra.json. Target (issue #18): ≥ 99% exact,
+break; the pages without the agency in their heading or without a heading, printed. Gold:
+tests/data/gold.json with gold_extra.json. Target (issue #18): ≥ 99% exact,
 0 wrong, 0 wrong agency or year.
 """
 
@@ -79,6 +80,12 @@ def forms() -> dict[tuple[str, str], bytes]:
             [(office.word_layout(w, layout) if layout else w, ".docx") for w in words], "pdf"
         )
         out.update({(f"pdf {kind}", n): d for n, d in zip(office.PAGES, made, strict=True)})
+    for heading in ("bare", "none"):  # the page's heading without the agency, or none at all
+        pages = office.saved_as_word_many([(name, heading) for name in office.PAGES], "docx")
+        made = office.convert_many(
+            [(office.word_layout(w, L(fit_width=True)), ".docx") for w in pages], "pdf"
+        )
+        out.update({(f"pdf {heading} fit", n): d for n, d in zip(office.PAGES, made, strict=True)})
     for kind, layout in SPLIT.items():
         made = [pdf for pdf, _ in printed.split_row_pdfs(words, layout)]
         out.update({(f"pdf {kind}", n): d for n, d in zip(office.PAGES, made, strict=True)})
