@@ -16,14 +16,13 @@ from query import texts
 from query.agencies import AgencyIndex
 from query.answer import Answer, AnswerItem, ChartSpec
 from query.catalog import short_label
-from query.common import Context, label, parse_token
+from query.common import WHOLE_COUNTRY, Context, label, parse_token
 from query.router import for_agency, route
 from query.source import ReportSource, SourceUnavailable
 from query.value import item_warnings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A chart of these is the ranking of every agency (only these: "火星 申请数量" is no scope).
-WHOLE_COUNTRY = ("全国", "全部单位", "所有单位")
 log = logging.getLogger(__name__)
 
 

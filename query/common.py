@@ -23,6 +23,7 @@ from query.units import canonical
 
 DEFAULT_KEY = "apply.new.total"
 MAX_CHOICES = 6
+WHOLE_COUNTRY = ("全国", "全部单位", "所有单位")  # a ranking's scope when no place is named
 _CODES: dict[str, Intent] = {
     "v": "value",
     "s": "series",

@@ -7,6 +7,7 @@ name several agencies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -32,6 +33,7 @@ from query.catalog import template_keys
 from query.common import (
     DEFAULT_KEY,
     MAX_CHOICES,
+    WHOLE_COUNTRY,
     Context,
     label,
     pick,
@@ -45,6 +47,20 @@ from query.understand import Detection, detect_question
 from query.years import finer_than_year
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
+
+
+_RANK_WORDS = re.compile(r"^(?:前|后|倒数)(?:[0-9]+|[一二三四五六七八九十百]+)(?:名|位|个)?$")
+
+
+def unnamed_scope(det: Detection) -> str:
+    """The words of a ranking question left unexplained that may name its scope: not 全国 and
+    the like, not 前十 (the hints read those); two characters or more."""
+    words = [
+        w
+        for w in det.unexplained.split()
+        if w not in WHOLE_COUNTRY and not _RANK_WORDS.match(w) and len(w) >= 2
+    ]
+    return "".join(words)
 
 
 def route(ctx: Context) -> Answer:
@@ -77,6 +93,12 @@ def route(ctx: Context) -> Answer:
     if hints.has("rank") and (places or det.key is not None) and not own_years(det):
         if unnamed_figure(det):  # 淮安市哪个单位培训最多: never 新收申请 ranked
             return not_named(ctx, det, compare.resolve_many(places))
+        if not places and (unnamed := unnamed_scope(det)):
+            # 火星 / 北京 申请数量 排名: a place with no reports is no reason to rank the country
+            if (fixed := sound_alike(ctx, det, unnamed)) is not None:
+                return fixed
+            text = texts.UNKNOWN_PLACE.format(place=unnamed)
+            return with_nearest(ctx, det, text, unnamed, "rank")
         return rank.answer(ctx, det)
     if not places:
         if det.key is None:

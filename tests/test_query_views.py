@@ -88,3 +88,17 @@ def test_rank_headers_name_the_place_asked_and_从少到多_reverses_the_order(
     least = services.ask("淮安市 2024 申请数量 排名 从少到多")
     assert least.text.splitlines()[0].startswith("淮安市 · 2024年度 · 新收申请数量 排名（从少到多")
     assert [a.value for a in least.answers] == [a.value for a in reversed(most)] == [95, 3119]
+
+
+def test_a_ranking_of_a_place_with_no_reports_is_refused_not_the_whole_country(
+    bot_engine: Engine,
+) -> None:
+    """火星 and 北京 hold no report: their ranking is not 全部单位's (a wrong scope)."""
+    services = Services(bot_engine)
+    for place in ("火星", "北京"):
+        answer = services.ask(f"{place} 申请数量 排名")
+        assert answer.status != "answer" and not answer.answers, (place, answer.text)
+        assert answer.text.splitlines()[0] == f"数据库里没有“{place}”的年报。"
+    for question in ("全国 申请数量 排名", "全国2024年申请数量排名前十", "所有单位申请数量排名"):
+        first = services.ask(question).text.splitlines()[0]
+        assert first.startswith("全部单位 · "), (question, first)
