@@ -88,13 +88,17 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
     from cli.progress import ocr_progress_bar
-    from parsers import parse_file
+    from parsers import parse_file, parse_files
     from parsers.model import ParseError
     from parsers.summary import summary_text
 
+    paths = [Path(f) for f in args.file]
     with ocr_progress_bar() as progress:
         try:
-            report = parse_file(Path(args.file), progress=progress)
+            if len(paths) == 1:
+                report = parse_file(paths[0], progress=progress)
+            else:
+                report = parse_files(paths, progress=progress)
         except ParseError as err:
             print(f"错误：{err}", file=sys.stderr)
             return 2
@@ -308,7 +312,12 @@ def build_parser(prog: str = "bot.py") -> argparse.ArgumentParser:
     )
 
     parse = add("parse", cmd_parse, "解析一份年报并输出摘要（不入库）")
-    parse.add_argument("file", metavar="文件", help="PDF、Word、网页、Markdown 或文本文件")
+    parse.add_argument(
+        "file",
+        nargs="+",
+        metavar="文件",
+        help="PDF、Word、网页、Markdown 或文本文件；或一份年报各页的照片（PNG/JPEG，按页序）",
+    )
     parse.add_argument("--json", action="store_true", help="输出 JSON")
 
     ask = add("ask", cmd_ask, "回答问题（每个参数是一个问题，含空格时请加引号）")

@@ -9,7 +9,6 @@ modules (replies.py, query/texts.py, reminders/), so every channel says the same
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -22,7 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import replies
-from parsers import Progress, parse_bytes
+from parsers import Progress, parse_bytes, parse_images
 from parsers.model import ParsedReport, ParseError
 from query import Answer, Asker, ChartSpec
 from query.source import SourceUnavailable
@@ -54,6 +53,8 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # every date and deadline (the bot serves mainland China)
 DEFAULT_MAX_UPLOAD_MB = 20
 MAX_SUBSCRIPTIONS = 20  # per chat or robot: a group's deadlines, not a place to store hundreds
+# What an upload is: one file's bytes, or photos of one report's pages (PNG/JPEG) in page order.
+Upload = bytes | Sequence[bytes]
 
 
 @dataclass(frozen=True)
@@ -181,48 +182,54 @@ class Services:
         return None
 
     def check_upload(
-        self, data: bytes, file_name: str | None, *, progress: Progress | None = None
+        self, data: Upload, file_name: str | None, *, progress: Progress | None = None
     ) -> UploadResult:
-        """Parse and validate a report file; nothing is stored. A scan is read by OCR, page by
-        page: `progress(done, total)` hears of each page."""
+        """Parse and validate a report file (or photos of its pages, in order); nothing is
+        stored. A scan is read by OCR, page by page: `progress(done, total)` hears of each
+        page."""
         name = file_name or replies.UNNAMED_FILE
-        refused = self.too_big(len(data))
+        refused = self.too_big(_size(data))
         if refused is not None:
             return UploadResult(name, refused, error=refused)
         from store.schemas import validate_report
 
         try:
-            with self._parsing:
-                report = parse_bytes(data, filename=name, progress=progress)
+            report = self._parse(data, name, progress)
             validate_report(report)  # what upload would refuse, /check refuses too
         except ParseError as err:
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))
         return UploadResult(name, replies.check_text(report, name), report=report)
 
     def ingest_upload(
-        self, data: bytes, file_name: str | None, *, progress: Progress | None = None
+        self, data: Upload, file_name: str | None, *, progress: Progress | None = None
     ) -> UploadResult:
-        """Parse, validate and store a report file in one transaction. A file that is not a
-        report (or cannot be stored) leaves the database unchanged; bytes stored before are
-        reported as unchanged without being parsed again. `progress` as for check_upload."""
-        from store.ingest import stored_outcome, write_report
+        """Parse, validate and store a report file (or photos of its pages) in one
+        transaction. A file that is not a report (or cannot be stored) leaves the database
+        unchanged; bytes stored before are reported as unchanged without being parsed again.
+        `progress` as for check_upload."""
+        from store.ingest import stored_outcome, upload_sha256, write_report
 
         name = file_name or replies.UNNAMED_FILE
-        refused = self.too_big(len(data))
+        refused = self.too_big(_size(data))
         if refused is not None:
             return UploadResult(name, refused, error=refused)
-        sha = hashlib.sha256(data).hexdigest()
+        sha = upload_sha256(data)
         known = stored_outcome(self.engine, sha)
         if known is not None:  # not parsed again: a scanned report takes minutes to read
             return UploadResult(name, replies.unchanged_text(known, name), outcome=known)
         try:
-            with self._parsing:
-                report = parse_bytes(data, filename=name, progress=progress)
+            report = self._parse(data, name, progress)
             outcome = write_report(self.engine, report, source_name=name, data_sha256=sha)
         except ParseError as err:  # InvalidReport (cannot be stored) is a ParseError too
             return UploadResult(name, replies.unreadable_text(name, str(err)), error=str(err))
         text = replies.ingest_text(report, outcome.status, name)
         return UploadResult(name, text, report=report, outcome=outcome)
+
+    def _parse(self, data: Upload, name: str, progress: Progress | None) -> ParsedReport:
+        with self._parsing:
+            if isinstance(data, bytes):
+                return parse_bytes(data, filename=name, progress=progress)
+            return parse_images(data, filename=name, progress=progress)
 
     def seed_if_empty(
         self, samples_dir: Path, *, announce: Callable[[int], None] | None = None
@@ -506,6 +513,10 @@ class Services:
         with self._leader_guard:
             self._leader.release()
         self.engine.dispose()
+
+
+def _size(data: Upload) -> int:
+    return len(data) if isinstance(data, bytes) else sum(len(page) for page in data)
 
 
 def _unavailable(question: str, err: Exception) -> Answer:

@@ -12,17 +12,22 @@ if TYPE_CHECKING:
 
 @contextlib.contextmanager
 def ocr_progress_bar() -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, one step a page, shown only when a scan is read by OCR."""
+    """A progress bar on stderr, one step a page, shown only when a scan is read by OCR and
+    stderr is a terminal (in a pipe or a log a bar is noise, and its end a blank line)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
     bar = Progress(
         "正在识别扫描件",
         BarColumn(),
         MofNCompleteColumn(),
         "页",
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     )
     task: list[TaskID] = []

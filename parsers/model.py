@@ -54,13 +54,14 @@ class Region:
 
 @dataclass(frozen=True)
 class Cell:
-    """One template cell. `value` is None only when the cell is ambiguous."""
+    """One template cell. `value` is None only when the cell is ambiguous, or an OCR misread
+    withheld (`suspect`)."""
 
     value: Number | None
     raw: str = ""
     flags: frozenset[str] = frozenset()
     unit: str | None = None  # unit as printed, when one was printed
-    candidates: tuple[Number, ...] = ()  # for ambiguous cells
+    candidates: tuple[Number, ...] = ()  # for ambiguous cells; what OCR read, for suspect ones
 
 
 @dataclass(frozen=True)

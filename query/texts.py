@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, FLAG_TEXT, UNIT
+from parsers.model import AMBIGUOUS, BLANK, DERIVED, FLAG_TEXT, OCR, SUSPECT, UNIT
 from parsers.prose import APPROXIMATE, TEXT_FACTS
 from query.answer import AnswerItem
 from query.catalog import short_label
@@ -156,6 +156,9 @@ HOW_TO_EXPORT = (
 
 _FLAG_TEXT = {flag: FLAG_TEXT[flag] for flag in (BLANK, DERIVED, UNIT)}  # the others: own words
 _FACT_WORDS = {"free": "正文所述"}
+OCR_NOTE = "（识别自扫描件，请核对原件）"
+# What OCR read in a withheld cell is not shown: a misread must never pass for an answer.
+SUSPECT_AMOUNT = "扫描件此格的识别结果与表格算术不符，不给出数值，请核对原件"
 
 
 def examples() -> str:
@@ -174,6 +177,8 @@ def number(value: Decimal) -> str:
 
 
 def amount(item: AnswerItem) -> str:
+    if item.value is None and SUSPECT in item.flags:
+        return SUSPECT_AMOUNT
     if item.value is None:
         options = " / ".join(number(c) for c in item.candidates) or "无法确定"
         return f"数值有歧义（可能是 {options}），不给出确定数值"
@@ -183,6 +188,8 @@ def amount(item: AnswerItem) -> str:
     if item.printed:
         shown += f"（原表：{item.printed}）" if item.source and item.source.table else ""
         shown += f"（原文：{item.printed}）" if item.source and not item.source.table else ""
+    if OCR in item.flags:
+        shown += OCR_NOTE
     return shown
 
 

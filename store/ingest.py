@@ -9,6 +9,7 @@ replaced them since.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -30,6 +31,14 @@ log = logging.getLogger(__name__)
 
 _WRITE_ATTEMPTS = 3
 T = TypeVar("T")
+
+
+def upload_sha256(data: bytes | Sequence[bytes]) -> str:
+    """What identifies an upload: the file's hash, or for photos of a report's pages the hash
+    of their hashes in page order."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(b"".join(hashlib.sha256(page).digest() for page in data)).hexdigest()
 
 
 def ingest_report(

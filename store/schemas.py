@@ -1,8 +1,9 @@
 """Non-table models that validate a parser's `ParsedReport` before it is written.
 
 Table models skip validation, so everything goes through `ReportIn` first. Structural faults
-(unknown cell keys, a missing value on a cell that is not ambiguous, numbers that cannot be
-stored) reject the report: they are parser bugs, and storing them would corrupt rankings.
+(unknown cell keys, a missing value on a cell that is neither ambiguous nor a withheld OCR
+misread, numbers that cannot be stored) reject the report: they are parser bugs, and storing
+them would corrupt rankings.
 Counts that are negative or fractional (rule V5) are *kept as printed*: the report really says
 so, and the question layer must be able to show it. They become a failed V5 check instead.
 """
@@ -25,10 +26,23 @@ from pydantic import (
 )
 
 from parsers.fields import FIELDS
-from parsers.model import AMBIGUOUS, BLANK, DERIVED, UNIT, Cell, Number, ParsedReport, ParseError
+from parsers.model import (
+    AMBIGUOUS,
+    BLANK,
+    DERIVED,
+    OCR,
+    SUSPECT,
+    UNIT,
+    Cell,
+    Number,
+    ParsedReport,
+    ParseError,
+)
 from parsers.validate import count_failure, template_field_map
 
-KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT})
+KNOWN_FLAGS = frozenset({BLANK, DERIVED, AMBIGUOUS, UNIT, OCR, SUSPECT})
+# A cell may lack a value only when the parser says why: several readings, or an OCR misread.
+_UNVALUED = frozenset({AMBIGUOUS, SUSPECT})
 # At most 16 digits before the point: more is a misread digit run, not a report's figure.
 MAX_ABS = Decimal(10) ** 16
 MAX_INT = 10**16
@@ -63,8 +77,8 @@ def checked_cell(cell: Any) -> Cell:
     flags = cell.flags if type(cell.flags) is frozenset else frozenset(cell.flags)
     if flags and not flags <= KNOWN_FLAGS:
         raise ValueError(f"未知的单元格标记：{','.join(sorted(flags - KNOWN_FLAGS))}")
-    if cell.value is None and AMBIGUOUS not in flags:
-        raise ValueError("单元格没有数值，也未标记为有歧义")
+    if cell.value is None and not flags & _UNVALUED:
+        raise ValueError("单元格没有数值，也未标记为有歧义或识别不可靠")
     return Cell(
         value=None if cell.value is None else _number(cell.value),
         raw=str(cell.raw),

@@ -31,7 +31,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from parsers.fields import APPLICANT_COLUMNS, FIELDS
-from parsers.model import AMBIGUOUS, Cell, Number
+from parsers.model import AMBIGUOUS, OCR, Cell, Number
 from parsers.model import CheckResult as ParsedCheck  # store.models has a CheckResult too
 from parsers.validate import carry_over_check
 from store.agencies import (
@@ -57,6 +57,9 @@ Status = Literal["new", "replaced", "archived", "unchanged"]
 Rank = tuple[int, int, date, datetime, str]
 
 
+_UNSURE = frozenset({AMBIGUOUS, OCR})
+
+
 def version_rank(
     *,
     failed_checks: int,
@@ -68,7 +71,8 @@ def version_rank(
     """The order of the versions of one agency-year; the greatest stored one is current.
 
     The better reading first: a failed V rule is a figure that is probably wrong and would be
-    answered as if right, an ambiguous cell is one the bot declines to answer. (W2, prose
+    answered as if right; an ambiguous cell is one the bot declines to answer, an OCR cell one
+    it answers with a caution (the text version of a scan is the better reading). (W2, prose
     against tables, is left out: a reading that found more sentences would lose by it; W1
     depends on the neighbouring years.) Then what a correction has: the later publication
     date, then the later file. The hash breaks the last tie, so that the order is total."""
@@ -284,7 +288,8 @@ class ReportWriter:
         now = datetime.now(UTC)
         checks: list[CheckIn | ParsedCheck] = [*report_in.checks, *report_in.v5_findings()]
         failed = sum(1 for c in checks if not c.ok and c.rule.startswith("V"))
-        ambiguous = sum(1 for c in report_in.cells.values() if AMBIGUOUS in c.flags)
+        # not read for sure: several readings, or OCR's (a scan loses to the text version)
+        ambiguous = sum(1 for c in report_in.cells.values() if c.flags & _UNSURE)
         rank = version_rank(
             failed_checks=failed, ambiguous_cells=ambiguous, published_on=report_in.published_on,
             file_time=file_time or now, sha256=data_sha256,

@@ -141,3 +141,33 @@ class BotDriver:
         if caption is not None:
             extra["caption"] = caption
         return await self.send(self.message(None, **kwargs, **extra))
+
+    def photo(self, data: bytes, *, width: int = 1240, height: int = 1754) -> list[dict[str, Any]]:
+        """A photo message's sizes as Telegram sends them: a thumbnail, then the picture (both
+        served by the fake server; the bot should take the largest)."""
+        thumb = self.api.add_file(b"not the page", "thumb.jpg")
+        file_id = self.api.add_file(data, "photo.jpg")
+        return [
+            {"file_id": thumb, "file_unique_id": f"u-{thumb}", "width": 90, "height": 128},
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "width": width,
+                "height": height,
+                "file_size": len(data),
+            },
+        ]
+
+    async def send_album(
+        self, pictures: list[bytes], *, caption: str | None = None, **kwargs: Any
+    ) -> list[Request]:
+        """Photos sent together: one message each, sharing a media_group_id; the caption goes
+        with the first, as Telegram's apps send it."""
+        group = f"album-{next(self._message_ids)}"
+        before = len(self.api.requests)
+        for index, data in enumerate(pictures):
+            extra: dict[str, Any] = {"photo": self.photo(data), "media_group_id": group}
+            if caption is not None and index == 0:
+                extra["caption"] = caption
+            await self.send(self.message(None, **kwargs, **extra))
+        return self.api.requests[before:]
