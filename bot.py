@@ -88,7 +88,7 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
     from cli.progress import ocr_progress_bar
-    from parsers import parse_file, parse_files
+    from parsers import parse_file, parse_images
     from parsers.model import ParseError
     from parsers.summary import summary_text
 
@@ -98,7 +98,8 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
             if len(paths) == 1:
                 report = parse_file(paths[0], progress=progress)
             else:
-                report = parse_files(paths, progress=progress)
+                pages = [_read_picture(p) for p in paths]
+                report = parse_images(pages, filename=paths[0].name, progress=progress)
         except ParseError as err:
             print(f"错误：{err}", file=sys.stderr)
             return 2
@@ -107,6 +108,18 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(summary_text(report))
     return 0
+
+
+def _read_picture(path: Path) -> bytes:
+    """One page photo named to `parse` (parse_images refuses what is not a picture)."""
+    from parsers.model import ParseError
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise ParseError(f"找不到文件：{path}") from err
+    except OSError as err:
+        raise ParseError(f"无法读取文件：{path}") from err
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:

@@ -26,7 +26,6 @@ __all__ = [
     "parse_bytes",
     "parse_document",
     "parse_file",
-    "parse_files",
     "parse_images",
 ]
 
@@ -41,29 +40,19 @@ _SECTION_NAMES = {"二": "表二（主动公开）", "三": "表三（依申请�
 
 def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedReport:
     """Parse a report file; files over the size limit are refused before being read."""
-    return parse_bytes(_read(path), filename=path.name, progress=progress)
-
-
-def parse_files(paths: Sequence[Path], *, progress: Progress | None = None) -> ParsedReport:
-    """Parse photos of one report's pages (PNG/JPEG files, in page order)."""
-    images = [_read(path) for path in paths]
-    return parse_images(images, filename=paths[0].name, progress=progress)
-
-
-def _read(path: Path) -> bytes:
-    """The file's bytes; a file over the size limit is refused before it is read."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ParseError(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 50 MB")
         with path.open("rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as err:
         raise ParseError(f"找不到文件：{path}") from err
     except IsADirectoryError as err:
         raise ParseError(f"这是一个文件夹，不是文件：{path}") from err
     except OSError as err:
         raise ParseError(f"无法读取文件：{path}") from err
+    return parse_bytes(data, filename=path.name, progress=progress)
 
 
 def parse_bytes(
