@@ -17,8 +17,6 @@ from parsers.ocr_worker import Limits
 from settings import Settings
 from tests.helpers.documents import document
 
-NAME = "huaian_city_2024.pdf"
-
 
 @pytest.fixture(autouse=True)
 def unhurried(monkeypatch: pytest.MonkeyPatch) -> None:
