@@ -6,7 +6,9 @@ by a small launcher: see tests/helpers/hostile.py).
 
 Inputs: a .docx whose zip directory declares 40 MiB for a document.xml that inflates to
 --bomb-gib GiB (zipfile writes such a member without zip64 only under 2 GiB), a 49.5 MB web
-page of table rows, 49.5 MB of text rows, and a real PDF report (the floor: an ordinary report).
+page of table rows, 49.5 MB of text rows, a scan (an image-only PDF of a real report's pages, read
+by OCR in its worker process), a Word 97 .doc (converted by LibreOffice in a subprocess), and a
+real PDF report (the floor: an ordinary report).
 - `parse`: `bot.py parse FILE`;  `ingest`: `bot.py ingest FILE` into a fresh SQLite file;
 - `4× /check`: `bot.py run` over the fake Bot API on 127.0.0.1 while four users send the file
   with the caption /check at once (files over the 20 MB upload limit are refused unread, so the
@@ -34,6 +36,8 @@ from tests.helpers.bot_driver import BotDriver  # noqa: E402
 from tests.helpers.documents import document  # noqa: E402
 from tests.helpers.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.helpers.hostile import Run, lying_docx, run_measured, table_page, text_rows  # noqa: E402
+from tests.helpers.office import saved_as_word  # noqa: E402
+from tests.helpers.scans import scanned_pdf  # noqa: E402
 
 TARGET_MB = 400
 UPLOAD = int(19.5 * 1024 * 1024)
@@ -99,16 +103,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--bomb-gib", type=float, default=1.9)  # zipfile writes < 2 GiB
+    parser.add_argument("--only", nargs="*", default=[], help="inputs whose name has a word")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nianbao-memory-") as tmp:
         work = Path(tmp)
         print("making the inputs…", file=sys.stderr)
         bomb = work / "bomb.docx"
         bomb.write_bytes(lying_docx(declared=40 << 20, actual=int(args.bomb_gib * (1 << 30))))
+        scan = work / "scan.pdf"
+        scan.write_bytes(scanned_pdf(REAL.name))
+        doc = work / "report.doc"
+        doc.write_bytes(saved_as_word(REAL.name, "doc"))
         inputs = {
             "lying zip bomb .docx": (bomb, bomb),
             "49.5 MB HTML of rows": (work / "rows.html", work / "rows-upload.html"),
             "49.5 MB text of rows": (work / "rows.txt", work / "rows-upload.txt"),
+            "scanned PDF (OCR)": (scan, scan),
+            "Word 97 .doc": (doc, doc),
             "real PDF report (floor)": (REAL, REAL),
         }
         for make, (big, small) in zip((table_page, text_rows),
@@ -118,7 +129,10 @@ def main() -> None:
         operations = {"parse": parse, "ingest": ingest, "4× /check": four_checks}
         print(f"{'input':<26}{'MB':>7}  {'operation':<11}{'s':>7}{'peak MB':>9}  result")
         worst = 0.0
-        for name, (big, small) in inputs.items():
+        chosen = {
+            n: v for n, v in inputs.items() if not args.only or any(w in n for w in args.only)
+        }
+        for name, (big, small) in chosen.items():
             for label, operation in operations.items():
                 path = small if label == "4× /check" else big
                 runs = []

@@ -47,6 +47,7 @@ class Request:
     method: str
     params: dict[str, Any]
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
     def upload(self, param: str) -> UploadedFile:
         """The file sent for `param` (PTB sends `param=attach://<name>` plus a file part)."""
