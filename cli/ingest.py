@@ -244,7 +244,7 @@ def _store_all(
             done = position[path]
             if isinstance(result, Failed):
                 tally.fail(_shown(path), result.reason)
-                log.warning("%s：失败 %s", path.name, result.reason)
+                log.info("%s：失败 %s", path.name, result.reason)  # the summary names it
                 _advance()
                 continue
             sha = hashlib.sha256(data).hexdigest()
@@ -255,7 +255,7 @@ def _store_all(
                 )  # fmt: skip
             except ParseError as err:
                 tally.fail(_shown(path), str(err))
-                log.warning("%s：失败 %s", path.name, err)
+                log.info("%s：失败 %s", path.name, err)
                 _advance()
                 continue
             known_shas.add(sha)

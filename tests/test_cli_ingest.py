@@ -66,6 +66,7 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(parsers, "parse_bytes", _crash_on_marker)
     monkeypatch.chdir(tmp_path)
@@ -82,6 +83,8 @@ def test_a_crashing_or_failing_file_fails_alone_and_the_exit_code_says_so(
     code = ingest_paths(engine, [folder, tmp_path / "missing.pdf"], workers=2)
     out = capsys.readouterr().out
     assert code == 1
+    # the summary says each failure in Chinese; no log line at the default level (WARNING) too
+    assert not [r for r in caplog.records if "失败" in r.getMessage() and r.levelno >= 30]
     assert "新增 │    1" in out
     assert "失败 │    3" in out
     assert "in/crash.txt：解析进程意外退出（文件可能已损坏）" in out
