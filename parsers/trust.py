@@ -4,8 +4,12 @@ A misread digit breaks a sum: the row's six applicants no longer add up to its �
 column's results no longer add up to （七）总计. Every sum of the template (V1–V4, one equation
 per row or column) is evaluated on its own. A cell read by OCR that lies in a failing equation
 and in no passing one — or that the prose contradicts (W2) without a passing equation behind it —
-is withheld: flagged `suspect`, value None, what OCR read kept as its candidate. A cell in a
-passing equation would need a second misread that cancels the first exactly, in the same sum.
+is withheld: flagged `suspect`, value None, what OCR read kept as its candidate; so is one the
+template sums but no complete, passing sum checks. A cell in a passing equation would need a
+second misread that cancels the first exactly, in the same sum. (Cells no sum covers — 表二 —
+are taken as read: nothing can check them.)
+An equation with a total filled from its parts (printed blank) holds by construction: it
+vouches for nothing.
 """
 
 from __future__ import annotations
@@ -60,17 +64,28 @@ def withhold_misreads(layout: Layout, checks: Sequence[CheckResult]) -> list[str
         return []
     vouched: set[str] = set()
     doubted: set[str] = set()
+    summed: set[str] = set()  # every cell some sum of the template holds
     evaluated = []
     for equation in equations(layout.template, layout.single_other):
+        keys = [key for key, _ in equation]
+        summed.update(keys)
         verdict = _holds(cells, equation)
         if verdict is None:
             continue
         evaluated.append(equation)
-        (vouched if verdict else doubted).update(key for key, _ in equation)
+        if not verdict:
+            doubted.update(keys)
+        elif not any(DERIVED in cells[key].flags for key in keys):
+            vouched.update(keys)  # a total filled from its parts holds by construction
     for check in checks:
         if not check.ok and check.rule in ("V5", "W2"):
             doubted.update(check.keys)
-    suspect = {k for k in doubted - vouched if k in cells and OCR in cells[k].flags}
+    # A cell the template sums that no sum vouches for (its sums fail, or none is complete) is
+    # withheld: arithmetic that cannot check a cell cannot vouch for it either.
+    unsure = (doubted - vouched) | {
+        k for k in summed - vouched if k in cells and DERIVED not in cells[k].flags
+    }
+    suspect = {k for k in unsure if k in cells and OCR in cells[k].flags}
     # A total filled from its parts stands or falls with them.
     for equation in evaluated:
         keys = [key for key, _ in equation]
