@@ -35,7 +35,7 @@ def test_upgrade_keeps_chats_and_takes_robots_with_one_key_per_reminder(db_url: 
         conn.execute(
             text(SENT), {"chat": -1001, "sub": 1, "deadline": date(2027, 1, 31), "now": NOW}
         )
-    upgrade(engine)
+    upgrade(engine, "0008_wecom_robots")  # the migration under test, not whatever is newest
     assert current_revision(engine) == "0008_wecom_robots"
     with engine.begin() as conn:
         conn.execute(text(ROW), {"chat": None, "hook": HOOK, "now": NOW})
