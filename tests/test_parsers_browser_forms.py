@@ -5,16 +5,14 @@ parses exactly, except the known misses named below, and none is ever wrong."""
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 
 import pytest
 
 from parsers import ParseError, parse_bytes
-from parsers.model import AMBIGUOUS
 from tests.fixtures_parsers import load_gold
 from tests.helpers.browser_forms import HAS_CHROMIUM, PAGES, PAPERS, browser_forms
 from tests.helpers.documents import document
-from tests.test_parsers_pasted import gold_figures
+from tests.test_parsers_pasted import gold_figures, gold_mismatches
 
 if not HAS_CHROMIUM:
     if os.environ.get("NIANBAO_REQUIRE_BROWSER") == "1":
@@ -79,15 +77,7 @@ def test_every_gold_figure_of_the_browser_form(
     report = parse_bytes(text.encode("utf-8"), filename="pasted.txt")
     entry = load_gold()[name]
     assert (report.agency, report.year) == (entry["agency"], entry["year"])
-    wrong, missed = {}, set()
-    for key, want in gold_figures(name).items():
-        cell = report.cells.get(key)
-        if cell is None or cell.value is None:
-            missed.add(key)
-            if cell is not None and cell.candidates:
-                assert AMBIGUOUS in cell.flags and Decimal(str(want)) in cell.candidates, key
-        elif cell.value != Decimal(str(want)):
-            wrong[key] = (want, cell.value)
+    wrong, missed = gold_mismatches(report, name)
     assert wrong == {}
     assert missed == known_misses(name, form)
 

@@ -5,19 +5,16 @@ figure parses exactly, except the known misses named here, and none is ever wron
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from parsers import parse_bytes
 from parsers.markdown import is_markdown
-from parsers.model import AMBIGUOUS
 from tests.fixtures_parsers import load_gold
 from tests.helpers import more_forms
 from tests.helpers.documents import TEST_DATA, document
 from tests.helpers.more_forms import MARKDOWN_FORMS, PUBLISHED, TEXT_FORMS
 from tests.helpers.text_forms import pdftotext
-from tests.test_parsers_pasted import gold_figures
+from tests.test_parsers_pasted import gold_figures, gold_mismatches
 
 PDFS = ("hongze_district_2023.pdf", "hongze_district_2024.pdf", "huaian_city_2024.pdf")
 PASTE_MODES = {"pdftotext": "", "pdftotext -layout": "-layout"}
@@ -51,15 +48,7 @@ def check(name: str, form: str, text: str) -> None:
     report = parse_bytes(text.encode("utf-8"), filename="pasted.txt")
     entry = load_gold()[name]
     assert (report.agency, report.year) == (entry["agency"], entry["year"])
-    wrong, missed = {}, set()
-    for key, want in gold_figures(name).items():
-        cell = report.cells.get(key)
-        if cell is None or cell.value is None:
-            missed.add(key)
-            if cell is not None and cell.candidates:
-                assert AMBIGUOUS in cell.flags and Decimal(str(want)) in cell.candidates, key
-        elif cell.value != Decimal(str(want)):
-            wrong[key] = (want, cell.value)
+    wrong, missed = gold_mismatches(report, name)
     assert wrong == {}
     assert missed == known_misses(name, form)
 

@@ -37,6 +37,22 @@ def gold_figures(name: str) -> dict[str, Any]:
     return {**load_gold()[name]["figures"], **EXTRA.get(name, {}).get("figures", {})}
 
 
+def gold_mismatches(report: ParsedReport, name: str) -> tuple[dict[str, Any], set[str]]:
+    """(gold keys read as a different number, gold keys not read); a key not read but
+    ambiguous must be flagged so and hold the gold value among its candidates."""
+    wrong: dict[str, Any] = {}
+    missed: set[str] = set()
+    for key, want in gold_figures(name).items():
+        cell = report.cells.get(key)
+        if cell is None or cell.value is None:
+            missed.add(key)
+            if cell is not None and cell.candidates:
+                assert AMBIGUOUS in cell.flags and Decimal(str(want)) in cell.candidates, key
+        elif cell.value != Decimal(str(want)):
+            wrong[key] = (want, cell.value)
+    return wrong, missed
+
+
 def parse_text(text: str) -> ParsedReport:
     return parse_bytes(text.encode("utf-8"), filename="pasted.txt")
 
