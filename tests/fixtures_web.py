@@ -138,6 +138,7 @@ def start_site(*args: str, database_url: str, **env: str) -> tuple[subprocess.Po
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            process.wait()
             raise RuntimeError(f"bot.py {' '.join(argv)} did not serve the site")
         time.sleep(0.1)
 

@@ -244,10 +244,14 @@ def test_a_terminal_session_edits_lines_and_recalls_history(
         del seen[:]
         os.write(master, b"\x1b[A\r")  # ↑ recalls the question
         _read_until(master, answer.splitlines()[0].encode(), seen)
-        os.write(master, b"\x04")  # Ctrl-D
+        # Ctrl-D only once readline reads again: typed earlier, the terminal's own line
+        # discipline would take it, and the console would wait for input forever.
+        _read_until(master, PROMPT.encode(), seen[seen.index(answer.splitlines()[0].encode()) :])
+        os.write(master, b"\x04")
         assert process.wait(timeout=60) == 0
     finally:
         process.kill()
+        process.wait()
         os.close(master)
     history = (tmp_path / "state" / "nianbao" / "history").read_text(encoding="utf-8")
     assert history.splitlines()[-1] == "金安区 2020 申请数量"

@@ -91,6 +91,7 @@ def start_run(
         except OSError:
             time.sleep(0.1)
     process.kill()
+    process.wait()
     raise TimeoutError(f"nothing listens on {port}")
 
 
