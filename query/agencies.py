@@ -32,6 +32,9 @@ MAX_FUZZY_CANDIDATES = 200
 _DIVISION_CHARS = frozenset("省市区县州旗盟")
 _DIVISION_ENDS = tuple(_DIVISION_CHARS)  # a short form (淮安) ends with none of them
 _COMMON_CHAR = 5000  # characters in more names than this do not pick candidates
+# Words a place's short form begins that name a lake, river, road or island, not the place:
+# 洪泽湖 is no 洪泽区, 洪泽湖大道 no office of it.
+_FEATURE_CHARS = frozenset("湖河江溪山岛湾港峡路街桥村")
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,8 @@ class AgencyIndex:
                     and not any(r.endswith(after) for r in self.regions[form])
                 ):
                     return None  # 淮安区 is not 淮安市 (平潭区 is 平潭综合实验区)
+                if after in _FEATURE_CHARS and not form.endswith(_DIVISION_ENDS):
+                    return None  # 洪泽湖: a lake that starts like the place, not the place
                 return "region", form
             if form in self.departments:
                 return "department", form

@@ -24,7 +24,8 @@ from query.computed import (
     share_of_sum,
     sum_cells,
 )
-from query.fieldmatch import GENERIC_ROWS, match_columns
+from query.fieldmatch import GENERIC_ROWS, match_columns, match_field
+from query.intents import unexplained
 from query.source import AgencyInfo
 from query.understand import Detection
 from query.yearly import over_years, rate_change, yoy
@@ -198,7 +199,7 @@ def in_report(
             ctx, agency, year, keys, "org", name, notes, key=f"{field.row.prefix}.org"
         )
     if det.hints.has("share") and field is not None:
-        part, whole = _share_of(det)
+        part, whole = _named_share(det) or _share_of(det)
         named = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
         if (which := named.get((frozenset(part), frozenset(whole)))) is not None:
             return rate(ctx, agency, year, which, notes)
@@ -246,6 +247,29 @@ def _share_of(det: Detection) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _ROW_PREFIXES = frozenset(r.prefix for r in ROWS)
+_WHOLE_FAMILIES = ("applicant", "review")
+
+
+def _named_share(det: Detection) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(part, whole) when the question names the whole after 占 (结转下年度占新收申请的比例:
+    of 新收申请, not of the results); ((), ()) when the words after 占 name no table row,
+    so nothing is divided by a whole the question did not name; None when no whole is said
+    (占比) or the words name several rows (复议占复议和诉讼总数: share_keys reads those)."""
+    before, said, after = det.scan.rest.partition("占")
+    after = after.strip().removesuffix("的").strip()
+    if not said or not after:
+        return None
+    whole = match_field(after)
+    if whole is None:
+        return ((), ()) if unexplained(after) else None
+    if whole.others or whole.row.family not in _WHOLE_FAMILIES:
+        return None
+    part = match_field(before) or det.field
+    if part is None or part.row.family != whole.row.family:
+        return None
+    part_keys = share_keys(part.row.prefix, part.column)[0]
+    whole_keys = share_keys(whole.row.prefix, whole.column)[0]
+    return (part_keys, whole_keys) if part_keys != whole_keys else None
 
 
 def _row_column(key: str) -> tuple[str, str | None]:

@@ -40,6 +40,14 @@ _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {
 _CARRIED = re.compile(
     r"(结转|顺延)(?:到|至)\s*(?:19|20)\d{2}\s*年度?"
 )  # 结转至2026年: no year asked
+# 转到明年 / 留到下一年办 / 从上一年转过来: the rows 结转下年度 and 上年结转, not a year asked
+_INTO_NEXT = re.compile(
+    r"(?:结转|转|留|顺延|拖|放)(?:到|至|入|进)\s*(?:明年|下一年度|下一年|下年度|下年|次年|第二年)"
+)
+_FROM_PREVIOUS = re.compile(
+    r"从?\s*(?:上一年度|上一年|上年度|上年|前一年|前1年)\s*"
+    r"(?:结转过来|结转来|转过来|转来|转入|遗留|留下来|留下|剩下|没办完)"
+)
 _THIS_YEAR = re.compile(r"[（(]?\s*今年(?:是|指|为)\s*((?:19|20)\d{2})\s*年?\s*[)）]?")
 # 上一年度 / 下一年 of the year named (or of today); not 上年结转, 上一年项目数量 (field labels)
 # (normalising writes 前一年 / 后一年 as 前1年 / 后1年)
@@ -114,6 +122,7 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
     if (start := _SINCE.search(text)) is not None and int(start.group(1)) >= FIRST_YEAR:
         since = int(start.group(1))
         text = text[: start.start()] + " " + text[start.end() :]
+    text = _FROM_PREVIOUS.sub("上年结转", _INTO_NEXT.sub("结转下年度", text))
     text = _ANCHORED.sub(lambda m: f"{int(m.group(1)) + _SHIFTS[m.group(2)]}年 ", text)
     text = _BESIDE.sub(
         lambda m: f"{m.group(1)}年{m.group(2)}{int(m.group(1)) + _SHIFTS[m.group(3)]}年 ", text
