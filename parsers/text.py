@@ -30,6 +30,11 @@ _MIN_WRAP_WIDTH = 20  # characters: narrower breaks are a table's cells, not a w
 _WRAPPED_SHARE = 0.2  # of the non-empty lines exactly as long as the longest
 _PADDED_SHARE = 0.9  # ... beyond which, ending in spaces, they are padded rather than wrapped
 _MAX_PENDING = 60  # longer separator-less lines are prose, not a broken row label
+# A browser's copy of a table whose cells hold paragraphs (innerText): each cell between blank
+# lines, a line holding only the tab between cells, a blank cell a line of spaces (&nbsp;).
+_CELL_BREAK = "\n\n\t\n\n"
+_CELL_BREAK_RE = re.compile(r"\n{0,2}\t\n{0,2}")
+_MIN_CELL_BREAKS = 10  # such breaks before a text counts as a browser's copy
 
 
 def normalize_text(text: str) -> str:
@@ -40,7 +45,7 @@ def normalize_text(text: str) -> str:
 def text_document(text: str) -> Document:
     """A Document from plain text; table rows from separators, or digit runs when glued;
     markdown conversions are read as tables (`parsers.markdown`)."""
-    text = unwrapped(normalize_text(text))
+    text = unwrapped(cells_joined(normalize_text(text)))
     if is_markdown(text):
         return markdown_document(text)
     rows = _separated_rows(text)
@@ -52,6 +57,15 @@ def text_document(text: str) -> Document:
                 format="text", text=text, rows=run_rows, runs_together=True, by_order=True
             )
     return Document(format="text", text=text, rows=rows, by_order=True)
+
+
+def cells_joined(text: str) -> str:
+    """A browser's copy of a table with each row on one line again, its cells separated by
+    tabs: read by order instead, a row's blank cells (a line of spaces) are lost and the row's
+    numbers no longer tell their columns (上海 2019's 表三 and 表四)."""
+    if text.count(_CELL_BREAK) < _MIN_CELL_BREAKS:
+        return text
+    return _CELL_BREAK_RE.sub("\t", text)
 
 
 def unwrapped(text: str) -> str:
