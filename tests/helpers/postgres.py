@@ -74,15 +74,21 @@ def _as_server_user(*cmd: str) -> list[str]:
     return ["runuser", "-u", PG_USER, "--", *cmd]
 
 
-def start_postgres() -> tuple[PostgresServer | None, str]:
-    """(server, "") or (None, why it could not start)."""
+def start_postgres(root: Path | None = None) -> tuple[PostgresServer | None, str]:
+    """(server, "") or (None, why it could not start). With `root`, the server keeps its data
+    there and starts on what an earlier run left (a benchmark's store is built once)."""
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not candidates:
         return None, "no PostgreSQL binaries under /usr/lib/postgresql"
     bin_dir = Path(candidates[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+    kept = root is not None
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+    root.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(root, PG_USER, PG_USER)
+    if kept and (root / "data" / "PG_VERSION").exists():
+        return _listen(bin_dir, root, kept)
     try:
         subprocess.run(
             _as_server_user(str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", PG_USER,
@@ -90,8 +96,14 @@ def start_postgres() -> tuple[PostgresServer | None, str]:
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
     except (subprocess.SubprocessError, OSError) as err:
-        shutil.rmtree(root, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(root, ignore_errors=True)
         return None, f"PostgreSQL did not start: {err}"
+    return _listen(bin_dir, root, kept)
+
+
+def _listen(bin_dir: Path, root: Path, kept: bool) -> tuple[PostgresServer | None, str]:
+    """Start the server of `root` on a free loopback port (a kept root survives a failure)."""
     why = ""
     for _ in range(3):
         # Between _free_port closing its socket and the server binding it, another test
@@ -102,7 +114,8 @@ def start_postgres() -> tuple[PostgresServer | None, str]:
             return server, ""
         except (subprocess.SubprocessError, OSError) as err:
             why = f"PostgreSQL did not start: {err}"
-    shutil.rmtree(root, ignore_errors=True)
+    if not kept:
+        shutil.rmtree(root, ignore_errors=True)
     return None, why
 
 
