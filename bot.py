@@ -189,6 +189,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         )
         print(hint, file=sys.stderr)
         return 2
+    services.warm()
     web = None
     if settings.web_port is not None:
         web = _web_server(settings, services, settings.web_host, settings.web_port)
@@ -258,7 +259,9 @@ def _robot_job(application, services) -> None:  # type: ignore[no-untyped-def]
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.web_host
     port = args.port or settings.web_port or 8000
-    _web_server(settings, open_services(settings), host, port).run()
+    services = open_services(settings)
+    services.warm()
+    _web_server(settings, services, host, port).run()
     return 0
 
 

@@ -7,6 +7,7 @@ router (`query.router`); the intent modules build the answers.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -56,6 +57,9 @@ class Asker:
         self._today = today
         self._index: AgencyIndex | None = None
         self._index_version: str | None = None
+        # Channels ask from several threads, and a start-up thread builds the index ahead of
+        # the first question: one builds it, the others wait for that one.
+        self._indexing = threading.Lock()
 
     def ask(self, question: str) -> Answer:
         """The answer to a question; a bug is logged and the user gets a short reply."""
@@ -126,6 +130,10 @@ class Asker:
     def index(self) -> AgencyIndex:
         """The agency index of the data's version: built once, then extended with the
         agencies of new reports (a store can tell which), rebuilt only when it cannot."""
+        with self._indexing:
+            return self._current_index()
+
+    def _current_index(self) -> AgencyIndex:
         version = self.source.version()
         if self._index is not None and version != self._index_version:
             changed = self.source.agencies_since(self._index_version or "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,32 @@ def test_seeding_fills_only_an_empty_database(engine: Engine, tmp_path: Path) ->
     shutil.copy(document("pingtan_2019.txt"), samples)
     assert Services(engine).seed_if_empty(samples) == 0
     assert dump(engine) == seeded
+
+
+def test_warming_builds_the_agency_index_once_while_a_question_waits_for_it(
+    bot_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = Services(bot_engine)
+    reader = type(services.asker.source)
+    read_all = reader.agencies
+    reads: list[str] = []
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_agencies(self):  # type: ignore[no-untyped-def]
+        reads.append(threading.current_thread().name)
+        reading.set()
+        release.wait(30)
+        return read_all(self)
+
+    monkeypatch.setattr(reader, "agencies", slow_agencies)
+    warming = services.warm()
+    assert reading.wait(30)
+    answers: list[Answer] = []
+    asking = threading.Thread(target=lambda: answers.append(services.ask("平潭 申请数量")))
+    asking.start()
+    time.sleep(0.2)  # the question reaches the index while the warm-up is building it
+    release.set()
+    warming.join(30)
+    asking.join(30)
+    assert reads == ["agency-index"]
+    assert [a.status for a in answers] == ["answer"]
