@@ -46,6 +46,9 @@ LOOKALIKES: dict[str, str] = {
     "沪": "泸", "泸": "沪", "汩": "汨", "汨": "汩", "衮": "兖", "兖": "衮", "郓": "鄆",
     "丕": "邳", "邳": "丕", "己": "已", "已": "己", "未": "末", "末": "未", "土": "士",
     "士": "土", "曰": "日", "日": "曰", "戍": "戌", "戌": "戍", "洲": "州", "州": "洲",
+    # in the office words themselves (人民攻府, 办公厉)
+    "厅": "厉斤", "厉": "厅", "斤": "厅", "政": "攻玫", "攻": "政", "玫": "政", "委": "季秀",
+    "季": "委", "秀": "委", "局": "屆", "屆": "局", "办": "为", "为": "办", "署": "暑", "暑": "署",
 }  # fmt: skip
 
 # One-character names of provinces as people write them before a government (沪府办, 沪市政府).
@@ -182,16 +185,36 @@ def written_forms(piece: str) -> tuple[str, ...]:
     return (piece, short) if short else (piece,)
 
 
+# How people shorten or loosely write a zone's kind (试验区 for 实验区 sounds the same).
+ZONE_LOOSE: dict[str, tuple[str, ...]] = {
+    "综合实验区": ("实验区", "试验区", "综合试验区", "综试区", "综合区"),
+    "实验区": ("试验区",),
+    "经济技术开发区": ("经开区", "经济开发区", "开发区"),
+    "高新技术产业开发区": ("高新区", "高新技术开发区", "开发区"),
+}
+
+
 def zone_forms(piece: str) -> tuple[str, ...]:
-    """More ways people write a zone: 平潭综合实验区 → 平潭实验区, and the county it
-    administers (平潭县, PLACE_ALIASES)."""
+    """More ways people write a zone: 平潭综合实验区 → 平潭实验区, 平潭试验区, 平潭综试区 …,
+    and the county it administers (平潭县, PLACE_ALIASES)."""
     forms: list[str] = []
     short = short_form(piece)
-    if short and piece.endswith("综合实验区"):
-        forms.append(short + "实验区")
+    kind = next((k for k in ZONE_LOOSE if piece.endswith(k)), None)
+    if short and kind is not None and piece == short + kind:
+        forms += [short + loose for loose in ZONE_LOOSE[kind]]
     if piece in PLACE_ALIASES:
         forms.append(PLACE_ALIASES[piece])
     return tuple(forms)
+
+
+def former_county(piece: str) -> str | None:
+    """The name a district most often had before it became one: most 区 were 县 of the same
+    name (洪泽区 was 洪泽县 until 2016), and people still write it so. None for a piece that is
+    no district or whose short form is one character."""
+    short = short_form(piece)
+    if short is None or not piece.endswith("区") or piece != short + "区":
+        return None
+    return short + "县"
 
 
 def is_region_name(name: str) -> bool:

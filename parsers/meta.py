@@ -337,6 +337,12 @@ def _places() -> tuple[dict[str, list[_Place]], re.Pattern[str]]:
     return index, re.compile("|".join(map(re.escape, names)))
 
 
+def is_division(name: str) -> bool:
+    """True for the name of a province, city or county of today's division tables (洪泽区,
+    和平县); False for a former one (洪泽县) or anything else."""
+    return name in _places()[0]
+
+
 def region_of(*names: str) -> Region:
     """Province, city and county named by an agency name (first name that names a place)."""
     index, pattern = _places()

@@ -20,13 +20,15 @@ from names import (
     GOVERNMENT,
     STANDARD_DEPARTMENTS,
     department_forms,
+    former_county,
     split_region,
     written_forms,
     zone_forms,
 )
+from parsers.meta import is_division
 from query.normalize import compact
 from query.source import AgencyInfo
-from query.typos import slip_in
+from query.typos import alike, slip_in
 
 MAX_FUZZY_CANDIDATES = 200
 _DIVISION_CHARS = frozenset("省市区县州旗盟")
@@ -34,6 +36,7 @@ _DIVISION_ENDS = tuple(_DIVISION_CHARS)  # a short form (淮安) ends with none 
 _COMMON_CHAR = 5000  # characters in more names than this do not pick candidates
 # Words a place's short form begins that name a lake, river, road or island, not the place:
 # 洪泽湖 is no 洪泽区, 洪泽湖大道 no office of it.
+_MIN_SLIP_FORM = 3  # office words shorter than this are never repaired (正府: asked)
 _FEATURE_CHARS = frozenset("湖河江溪山岛湾港峡路街桥村")
 
 
@@ -58,6 +61,8 @@ class PlaceScan:
     places: list[Place] = field(default_factory=list)
     rest: str = ""  # the question without the place words
     unknown: str | None = None  # something that looks like a place but is not in the database
+    # (typed, known): an office word right after a place written with one slip (人民正府)
+    slips: list[tuple[str, str]] = field(default_factory=list)
 
 
 def region_pieces(info: AgencyInfo) -> list[str]:
@@ -75,7 +80,9 @@ def _piece_forms(raw: str) -> tuple[str, tuple[str, ...]]:
     Cached: 100k agencies share a few thousand region pieces.
     """
     piece = compact(raw)
-    return piece, (*written_forms(piece), *zone_forms(piece))
+    former = former_county(piece)
+    earlier = (former,) if former and not is_division(former) else ()  # 和平县 is no 和平区
+    return piece, (*written_forms(piece), *zone_forms(piece), *earlier)
 
 
 @lru_cache(maxsize=65536)
@@ -123,6 +130,7 @@ class AgencyIndex:
         self._fuzzy: list[str] = []  # names and region forms a misspelling is matched against
         self._fuzzy_known: set[str] = set()
         self._chars: dict[str, list[int]] = defaultdict(list)
+        self._slips: dict[str, list[str]] | None = None  # built on first use, see slip_at
         for standard in STANDARD_DEPARTMENTS:  # 科委 is an office even when none is loaded
             for form in department_forms(standard):
                 self.departments[form] |= set()
@@ -144,6 +152,7 @@ class AgencyIndex:
                     self._chars[char].append(len(self._fuzzy) - 1)
                 self.max_len = max(self.max_len, len(form))
         self.max_len = max(self.max_len, max(map(len, self.departments), default=0))
+        self._slips = None
 
     def _add(self, agency: AgencyInfo) -> None:
         known = agency.id in self.info
@@ -222,6 +231,7 @@ class AgencyIndex:
             for start, end, _, _ in group:
                 for j in range(start, end):
                     keep[j] = False
+            scan.slips += self._slips_in(group, text, blocked)
         scan.rest = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
         return scan
 
@@ -306,6 +316,39 @@ class AgencyIndex:
         )
 
     # --- fallbacks ------------------------------------------------------------------------
+
+    def _slips_in(
+        self, group: list[tuple[int, int, str, str]], text: str, blocked: list[bool]
+    ) -> list[tuple[str, str]]:
+        """A slip in the office word after a place (洪泽区人民正府), or in one read short
+        (上海市政府办公厉 read 政府办 + 公厉: 政府办公厅 meant)."""
+        starts = [(s, e - s) for s, e, kind, _ in group if kind == "department"]
+        for start, literal in [*starts, (group[-1][1], 0)]:
+            slip = self.slip_at(text, start, blocked)
+            if slip is not None and len(slip[0]) > literal:
+                return [slip]
+        return []
+
+    def slip_at(self, text: str, start: int, blocked: list[bool]) -> tuple[str, str] | None:
+        """(typed, known) when an office word of three characters or more (人民政府, 办公厅,
+        数据局) is written at `start` with one character that sounds or looks like its own
+        (人民正府, 办公听, 数据居): the longest such word. Shorter words are not repaired
+        (正府 is one slip in two: asked, not guessed)."""
+        if self._slips is None:
+            self._slips = defaultdict(list)
+            for form in self.departments:
+                if len(form) >= _MIN_SLIP_FORM:
+                    for k in range(len(form)):
+                        self._slips[form[:k] + "\0" + form[k + 1 :]].append(form)
+        for size in range(min(self.max_len, len(text) - start), _MIN_SLIP_FORM - 1, -1):
+            window = text[start : start + size]
+            if True in blocked[start : start + size] or " " in window:
+                continue
+            for k in range(size):
+                for known in self._slips.get(window[:k] + "\0" + window[k + 1 :], ()):
+                    if window[k] != known[k] and alike(window[k], known[k]):
+                        return window, known
+        return None
 
     def fuzzy(self, text: str, *, limit: int = 3, cutoff: float = 60.0) -> list[tuple[int, float]]:
         """(agency, score) for names and regions close to `text` (a misspelt name).

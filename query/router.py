@@ -71,6 +71,8 @@ def route(ctx: Context) -> Answer:
     hints = det.hints
     if det.empty or (not det.has_cjk and not hints.has("help") and not det.years.years):
         return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
+    if det.scan.slips and (fixed := retry(ctx, det, *det.scan.slips[0])) is not None:
+        return fixed  # 洪泽区人民正府: 人民政府 meant
     places = det.scan.places
     about = help.topic(det.text)
     if about is not None:
@@ -209,6 +211,14 @@ def sound_alike(ctx: Context, det: Detection, typed: str) -> Answer | None:
     wrong, known = slips[0]  # the longest; shorter ones inside it are the same name
     if any(other not in known for _, other in slips[1:]):
         return None  # sounds like two different names: ask
+    return retry(ctx, det, wrong, known)
+
+
+def retry(ctx: Context, det: Detection, wrong: str, known: str) -> Answer | None:
+    """The answer for the question with `wrong` put right as `known`, saying so; None when
+    the question is not answered even so (then the question as typed is answered or asked)."""
+    if ctx.corrected:
+        return None
     fixed = replace(ctx, question=det.text.replace(wrong, known), corrected=f"{wrong}→{known}")
     answer = route(fixed)
     if answer.status not in ("answer", "choose"):

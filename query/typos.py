@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
+from names import LOOKALIKES
+
 
 @lru_cache(maxsize=65536)
 def readings(char: str) -> frozenset[str]:
@@ -18,6 +20,11 @@ def readings(char: str) -> frozenset[str]:
 
 def homophones(a: str, b: str) -> bool:
     return a == b or bool(readings(a) & readings(b))
+
+
+def alike(a: str, b: str) -> bool:
+    """Two characters a slip confuses: they sound alike or look alike (厉 for 厅)."""
+    return homophones(a, b) or b in LOOKALIKES.get(a, "") or a in LOOKALIKES.get(b, "")
 
 
 def one_slip(typed: str, known: str) -> bool:

@@ -7,10 +7,12 @@ import pytest
 from names import (
     agency_level,
     department_forms,
+    former_county,
     is_region_name,
     looks_like_place,
     short_form,
     split_region,
+    zone_forms,
 )
 
 
@@ -102,3 +104,26 @@ def test_department_short_forms() -> None:
 )
 def test_words_that_look_like_places(word: str, found: str | None) -> None:
     assert looks_like_place(word) == found
+
+
+@pytest.mark.parametrize(
+    ("piece", "forms"),
+    [
+        ("平潭综合实验区", {"平潭实验区", "平潭试验区", "平潭综合试验区", "平潭综试区", "平潭县"}),
+        ("苏州工业园区", set()),
+        ("金安区", set()),
+    ],
+)
+def test_a_zone_is_written_loosely(piece: str, forms: set[str]) -> None:
+    assert forms <= set(zone_forms(piece))
+    assert forms or not zone_forms(piece)
+
+
+@pytest.mark.parametrize(
+    ("piece", "former"),
+    [("洪泽区", "洪泽县"), ("金安区", "金安县"), ("新区", None), ("淮安市", None)],
+)
+def test_a_district_was_most_often_a_county_of_the_same_name(
+    piece: str, former: str | None
+) -> None:
+    assert former_county(piece) == former
