@@ -1,10 +1,10 @@
 """Scanned pages (图片版) and photos of report pages read by OCR.
 
 A page image is levelled (a scan is rarely straight), its ruling lines are found by morphology,
-and RapidOCR (PP-OCRv4 models shipped inside the `rapidocr-onnxruntime` wheel, run on
-onnxruntime's CPU build; nothing is downloaded) reads the text lines. A table cell with ink but
-no text line — the detector misses lone small digits, a "0" or a "1" — is read on its own. The
-words and rules then take the same path as a PDF's text layer (`parsers.ruled`).
+and the OCR engine (`parsers.ocr_engine`: RapidOCR's PP-OCRv4 models) reads the text lines. A
+table cell with ink but no text line — the detector misses lone small digits, a "0" or a "1" —
+is read on its own. The words and rules then take the same path as a PDF's text layer
+(`parsers.ruled`).
 
 OCR costs seconds a page, so documents are read in a worker process (`parsers.ocr_worker`);
 this module is what runs inside it.
@@ -12,12 +12,11 @@ this module is what runs inside it.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from parsers import ocr_engine
 from parsers.ruled import Page, Rule, Word, closed_ruling, table_shapes
 
 if TYPE_CHECKING:
@@ -39,38 +38,18 @@ _CIRCLES = "。°"
 _SPECK_AREA = 6  # pixels: ink blots this small are dust
 
 
-def available() -> bool:
-    """True when the OCR engine is installed."""
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
-
-
-@lru_cache(maxsize=1)
-def _engine() -> Any:
-    import cv2
-    from rapidocr_onnxruntime import RapidOCR
-
-    cv2.setNumThreads(1)
-    # One thread each: the bot's other work keeps the second core.
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
-
-
 def read_page(gray: np.ndarray, scale: float) -> Page:
     """One page image (8-bit grey, `scale` pixels per point) as words and rules in points."""
-    import cv2
-
     angle = _skew(gray)
     if angle:
         gray = _rotate(gray, angle)
-    engine = _engine()
     # Text lines are found on the page without its dust (specks become boxes of "。" and "."),
     # and read from the page as it is (a decimal point is as small as a speck).
-    found, _ = engine.text_det(cv2.cvtColor(_despeckled(gray), cv2.COLOR_GRAY2RGB))
-    boxes = [] if found is None else list(engine.sorted_boxes(found))
+    boxes = ocr_engine.detect(_despeckled(gray))
     boxes = [b for b in boxes if _height(b) >= _MIN_GLYPH * scale]
     words: list[Word] = []
     if boxes:
-        crops = engine.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB), boxes)
-        read, _ = engine.text_rec(crops)
+        read = ocr_engine.read_lines(gray, boxes)
         for box, (text, score) in zip(boxes, read, strict=True):
             word = _word(box, text, scale) if score >= _MIN_SCORE else None
             if word is not None and word.text:
@@ -99,7 +78,7 @@ def _despeckled(gray: np.ndarray) -> np.ndarray:
     return clean
 
 
-def _word(box: Sequence[Sequence[float]], text: str, scale: float) -> Word:
+def _word(box: np.ndarray, text: str, scale: float) -> Word:
     xs = [p[0] for p in box]
     ys = [p[1] for p in box]
     return Word(_tidy(text), min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale)
@@ -221,13 +200,8 @@ def _lone_digits(
             crops.append((crop, box))
     if not crops:
         return []
-    images = [
-        cv2.cvtColor(
-            cv2.resize(c, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), cv2.COLOR_GRAY2RGB
-        )
-        for c, _ in crops
-    ]
-    read, _ = _engine().text_rec(images)
+    images = [cv2.resize(c, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for c, _ in crops]
+    read = ocr_engine.read_crops(images)
     out: list[Word] = []
     for (_, box), (text, score) in zip(crops, read, strict=True):
         text = _tidy(text) if score >= _MIN_SCORE else ""

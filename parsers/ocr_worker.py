@@ -65,7 +65,7 @@ def _run(
     progress: Progress | None,
     limits: Limits,
 ) -> list[Page]:
-    from parsers.ocr import available
+    from parsers.ocr_engine import available
 
     if not available():
         raise ParseError(NO_OCR)

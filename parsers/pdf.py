@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from parsers.document import Document
 from parsers.model import ParseError
-from parsers.ocr import available as ocr_available
+from parsers.ocr_engine import available as ocr_available
 from parsers.ocr_worker import Limits, Progress, read_pdf_pages
 from parsers.ruled import Char, Page, Rule, lay_out, words_from_chars
 
