@@ -15,8 +15,15 @@ from query import texts, value
 from query.answer import Answer, Choice
 from query.catalog import ROWS, key_for, template_keys
 from query.common import Context, token
-from query.facts import content_words, figures_in, find_free, unit_asked
-from query.normalize import normalize
+from query.facts import (
+    bare_verb,
+    content_words,
+    figures_in,
+    find_free,
+    same_verbs,
+    unit_asked,
+)
+from query.normalize import compact, normalize
 from query.source import AgencyInfo, FigureInfo
 from query.understand import Detection
 
@@ -44,9 +51,11 @@ def answer(
         return ctx.no_year("value", agency, ctx.source.years(agency.id), (year,), None)
     facts = ctx.source.facts(agency.id, year)
     named = det.fact.word if det.fact else (det.field.matched if det.field else "")
-    for asked in (f"{det.asked} {named}", det.asked) if words else (det.asked,):
+    said = f"{bare_verb(det.text)} {det.asked}".strip()  # 出了几期公报: 制作 公报
+    titled, said = _titled(ctx.question, facts, said)
+    for asked in (f"{said} {named}", said) if words else (said,):
         picked, candidates = find_free(
-            asked, facts, unit_asked(ctx.question), figures_in(normalize(ctx.question))
+            asked, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
         )
         if picked is not None and (not words or _states(facts[picked], words)):
             return value.answer(ctx, agency, year, picked, None, notes)
@@ -81,12 +90,33 @@ def answer(
     return ctx.reply("no_data", "value", "\n".join(lines), choices=choices)
 
 
+_TITLE = re.compile(r"《([^》]+)》")
+
+
+def _titled(
+    question: str, facts: dict[str, FigureInfo], said: str
+) -> tuple[dict[str, FigureInfo], str]:
+    """A title in 《》 names the sentences that print it (《上海市人民政府公报》出了几期: the one
+    about that gazette), whose words the place and catalog matching took apart: those facts
+    only, and the words asked without the title's characters. Unchanged without a title or
+    when no sentence prints it."""
+    titles = [compact(t) for t in _TITLE.findall(question)]
+    printed = {
+        k: f for k, f in facts.items() if any(t and t in compact(f.sentence or "") for t in titles)
+    }
+    if not printed:
+        return facts, said
+    chars = set("".join(titles))
+    return printed, "".join(c for c in said if c not in chars or c == " ")
+
+
 def _states(fact: FigureInfo, words: str) -> bool:
     """The fact's sentence says every word beyond the field (注销 for 注销了几个政务新媒体):
     a sentence about 政务新媒体 does not state its 粉丝数."""
-    sentence = fact.sentence or fact.phrase
+    sentence = same_verbs(fact.sentence or fact.phrase)
     return all(
-        len(set(w) & set(sentence)) * 2 > len(set(w)) for w in content_words(words).split() or [""]
+        len(set(w) & set(sentence)) * 2 > len(set(w))
+        for w in content_words(same_verbs(words)).split() or [""]
     )
 
 

@@ -107,11 +107,46 @@ def fact_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Verbs people use for one another when they count what was done (编印 / 印发 / 出版 公报 is
+# the prose's 制作 or 编发; 举办 / 组织 / 召开 the prose's 开展): each is read as its group's
+# first word on both sides, so the free match compares what was done, not how it was said.
+_VERB_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("制作", "编辑出版", "编印", "编发", "印发", "出版", "印制", "刊印", "刊发", "发行", "编制"),
+    ("开展", "组织召开", "组织开展", "组织", "举办", "举行", "召开", "进行", "搞了"),
+    ("关停", "关闭", "注销", "停用"),
+    ("开设", "新开设", "新开通", "开通", "新开", "新建"),
+    ("发布", "公布", "推送", "发了"),
+)
+_VERB_OF = {word: group[0] for group in _VERB_GROUPS for word in group}
+_VERB = re.compile("|".join(sorted(_VERB_OF, key=len, reverse=True)))
+# A bare verb before the count asked (出了几期, 开了几场, 办了几次): the group's word.
+_BARE_VERB = re.compile(r"(?<![新召举])(出|开|办|搞|做)了?(?=\s*(?:几|多少))")
+_BARE_OF = {"出": "制作", "做": "制作", "开": "开展", "办": "开展", "搞": "开展"}
+
+
+# The verb a listed clause shares with the first item (开展 of 开展季度通报3次、月通报7次).
+_LEAD_VERB = re.compile(rf"(?:全年|全区|全市|共|累计|先后)?({_VERB.pattern})")
+
+
+def bare_verb(question: str) -> str:
+    """The group word of a one-character verb before the count asked (出了几期 → 制作), which
+    the words kept for a free match leave out; "" when there is none."""
+    found = _BARE_VERB.search(question)
+    return _BARE_OF[found.group(1)] if found else ""
+
+
+def same_verbs(text: str) -> str:
+    """The text with each counting verb written as its group's first word (编印 → 制作)."""
+    text = _BARE_VERB.sub(lambda m: _BARE_OF[m.group(1)], text)
+    return _VERB.sub(lambda m: _VERB_OF[m.group(0)], text)
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _score(asked: str, phrase: str) -> float:
+    asked, phrase = same_verbs(asked), same_verbs(phrase)
     chars = set(_CJK.findall(asked))
     if not chars:
         return 0.0
@@ -139,7 +174,11 @@ def _clause(fact: FigureInfo) -> str:
     before = fact.sentence[:at]
     cut = max((m.end() for m in _SEGMENT.finditer(before)), default=0)
     after = re.split(r"[，,；;。、：:]", fact.sentence[at + len(digits) :], maxsplit=1)[0]
-    return re.sub(r"[\d.]+", "", before[cut:] + after)
+    part = before[cut:]
+    lead = _LEAD_VERB.match(re.split(r"[，,；;。：:]", before)[-1])
+    if lead is not None and _VERB.search(same_verbs(part)) is None:
+        part = lead.group(1) + part  # 全年开展季度通报3次、月通报7次: 开展 月通报
+    return re.sub(r"[\d.]+", "", part + after)
 
 
 _UNIT_ASKED = re.compile(r"(?:几|多少)\s*(批次|人次|万次|[条件篇次场个期项份家起批])")
@@ -193,7 +232,7 @@ def find_free(
     """(the one fact the words pick, or None; the candidates by score, best first). `unit`:
     the unit asked (多少项): of two figures of one sentence (接入53个部门2261项事项) the one
     counted in it, and a figure in another unit is no rival."""
-    words = content_words(asked)
+    words = content_words(same_verbs(asked))
     if len(set(_CJK.findall(words))) < 2:
         return None, []
     scored = sorted(
@@ -210,6 +249,8 @@ def find_free(
         and k.startswith(("free.", "text."))
         and (facts[k].unit == "%") == (unit == "%")  # a rate only for a rate, never a count
     ]
+    if unit:  # a figure counted in the kind asked before one in another (公报几期: not 13件)
+        scored.sort(key=lambda ks: (_kind(facts[ks[0]].unit or unit) != _kind(unit), -ks[1]))
     if not scored or scored[0][1] < FREE_SCORE:
         return None, scored[:3]
     if said:  # 41条短视频播放量: the 41 is what the question already knows, not the answer

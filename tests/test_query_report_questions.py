@@ -30,8 +30,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0350": "平潭 2019 行政许可 digit run is stored ambiguous (the parser): no 同比",
     "q0385": "平潭 2019 行政处罚 digit run is stored ambiguous (the parser): no sum",
     "q0423": "公报刊登…部门规范性文件45件: the free fact's words are 部门规范性文件 only",
-    "a3q002": "编印 is not the prose's 制作 to the free match: refused, not 6 (never 3119)",
-    "a3q004": "《上海市人民政府公报》出了几期: no sentence named by its words (编发公报 24期)",
     "q0431": "政府采购项目信息 reads as the 政府集中采购 row (answered ambiguous, no figure)",
 }
 
