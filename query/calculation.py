@@ -25,7 +25,7 @@ from query.computed import (
     sum_cells,
 )
 from query.fieldmatch import GENERIC_ROWS, match_columns, match_field
-from query.intents import unexplained
+from query.intents import RATE_WORDS, unexplained
 from query.source import AgencyInfo
 from query.understand import Detection
 from query.yearly import over_years, rate_change, yoy
@@ -35,6 +35,25 @@ _JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|�
 _LISTED = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")  # the space normalising left for 、
 _ORDER = ("ascending", "descending")
 _FALL = re.compile(r"减少|下降|降低|降了|回落|下滑|少了|少多少|减了")
+
+
+_TABLE_WORDS = sorted(
+    {w for r in ROWS for w in r.words} | {w for c in COLUMNS for w in c.words}, key=len
+)
+
+
+def undefined_rate(det: Detection) -> tuple[str, str] | None:
+    """(the rate word, the row or column before 率) for a rate of a table row that fields.md
+    does not define (予以公开率, 部分公开率, 复议维持率): its denominator is not guessed.
+    None when every 率 is one of fields.md's rates (不予公开率, 政府信息公开率) or names no
+    table word."""
+    text = det.text.replace(" ", "")
+    for at in (i for i, c in enumerate(text) if c == "率"):
+        defined = max((len(w) for w in RATE_WORDS if text[: at + 1].endswith(w)), default=0)
+        part = next((w for w in reversed(_TABLE_WORDS) if text[:at].endswith(w)), "")
+        if part and len(part) + 1 > defined:
+            return part + "率", part
+    return None
 
 
 def over_agencies_asked(det: Detection) -> str | None:

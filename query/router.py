@@ -29,7 +29,7 @@ from query import (
 )
 from query.agencies import Place
 from query.answer import Answer, Choice, Intent
-from query.catalog import template_keys
+from query.catalog import COLUMNS, template_keys
 from query.common import (
     DEFAULT_KEY,
     MAX_CHOICES,
@@ -73,6 +73,8 @@ def route(ctx: Context) -> Answer:
         return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
     if det.scan.slips and (fixed := retry(ctx, det, *det.scan.slips[0])) is not None:
         return fixed  # 洪泽区人民正府: 人民政府 meant
+    if (undefined := calculation.undefined_rate(det)) is not None:
+        return undefined_rate(ctx, *undefined)
     places = det.scan.places
     about = help.topic(det.text)
     if about is not None:
@@ -173,6 +175,14 @@ def route(ctx: Context) -> Answer:
         region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text
         notes.append(texts.DEPARTMENT_REPORT.format(agency=agency.name, region=region))
     return for_agency(ctx, intent, agency, None, det.key, det, notes)
+
+
+def undefined_rate(ctx: Context, word: str, part: str) -> Answer:
+    """予以公开率, 维持率: no rate of the template; what is defined, and how to name a whole."""
+    review = any(part in c.words for c in COLUMNS if c.family == "review")
+    whole = "行政复议总数" if review else "办理结果总计"
+    text = texts.UNDEFINED_RATE.format(word=word, part=part, whole=whole)
+    return ctx.reply("no_data", "computed", text)
 
 
 def unnamed_figure(det: Detection) -> bool:

@@ -20,6 +20,8 @@ def years_asked(have: list[int], det: Detection | None) -> list[int]:
         return list(range(have[-1] - spec.recent + 1, have[-1] + 1))  # gaps are said
     if spec and spec.since:
         return [y for y in have if y >= spec.since]
+    if spec and spec.last:
+        return list(have[-spec.last :])  # 这四年: the last four reports
     return list(have)
 
 

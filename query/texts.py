@@ -120,6 +120,10 @@ RATE_CHANGE_TITLE = "{agency} · {label} · {year}年度比{previous}年度"
 WHICH_ROW = "问题里说到了年报里不同的几项（{names}），请选择要查哪一项："
 WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"
+UNDEFINED_RATE = (
+    "年报没有“{word}”这一比率，不替您猜它的分母。已有的比率：公开率（予以公开＋部分公开）÷"
+    "办理结果总计、不予公开率、复议纠错率、诉讼纠错率；或写明分母，例如“{part}占{whole}的比例”。"
+)
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
 
 HELP = (

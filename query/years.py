@@ -22,6 +22,7 @@ class YearSpec:
     every: bool = False  # 历年 / 每年 / 趋势 without a number
     latest_said: bool = False  # 最新 / 最近一年 typed explicitly
     since: int | None = None  # 2019年以来: every year with a report from then on
+    last: int | None = None  # 这四年 (with every): the last N years that have a report
 
     @property
     def explicit(self) -> bool:
@@ -42,7 +43,7 @@ _CARRIED = re.compile(
 )  # 结转至2026年: no year asked
 # 转到明年 / 留到下一年办 / 从上一年转过来: the rows 结转下年度 and 上年结转, not a year asked
 _INTO_NEXT = re.compile(
-    r"(?:结转|转|留|顺延|拖|放)(?:到|至|入|进)\s*(?:明年|下一年度|下一年|下年度|下年|次年|第二年)"
+    r"(?:结转|转|留|顺延|延期|延后|推迟|拖|放)(?:到|至|入|进)\s*(?:明年|下一年度|下一年|下年度|下年|次年|第二年)"
 )
 _FROM_PREVIOUS = re.compile(
     r"从?\s*(?:上一年度|上一年|上年度|上年|前一年|前1年)\s*"
@@ -113,9 +114,14 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
         recent = max(1, min(int(m.group(1)), 30))
         return " "
 
+    last: int | None = None
+
     def take_counted(m: re.Match[str]) -> str:
-        nonlocal recent
-        recent = _NUMBERS[m.group(1)]
+        nonlocal recent, last
+        if m.group(0).startswith("这"):
+            last = _NUMBERS[m.group(1)]  # 这四年: the reports of the talk, not 2022 to 2025
+        else:
+            recent = _NUMBERS[m.group(1)]
         return " "
 
     since: int | None = None
@@ -151,11 +157,11 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
         years |= {y + shift for y in years}
     elif shift:
         years = {y + shift for y in years} if years else {reference + shift}
-    every = bool(_EVERY.search(text)) or since is not None
+    every = bool(_EVERY.search(text)) or since is not None or last is not None
     text = _EVERY.sub(" ", text)
     latest = bool(_LATEST.search(text))
     text = _LATEST.sub(" ", text)
-    spec = YearSpec(tuple(sorted(years)), recent, every, latest, since)
+    spec = YearSpec(tuple(sorted(years)), recent, every, latest, since, last)
     return spec, re.sub(r"\s+", " ", text).strip()
 
 
