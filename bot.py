@@ -162,11 +162,10 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 def _web_server(settings: Settings, services, host: str, port: int):  # type: ignore[no-untyped-def]
     """The public site over the same use cases as the chat channels."""
-    from store.browse import Browser
     from web.app import build_app
     from web.server import WebServer
 
-    app = build_app(services, Browser(services.engine), rate_limit=settings.web_rate_limit)
+    app = build_app(services, services.browser, rate_limit=settings.web_rate_limit)
     return WebServer(
         app, host=host, port=port, forwarded_allow_ips=settings.web_forwarded_allow_ips
     )

@@ -43,7 +43,16 @@ from reminders.schedule import (
 )
 from reminders.texts import Failing, ScopeStatus, SubscriptionView
 from store import subscriptions as store
+from store.browse import AgencyRow as AgencyRow  # re-exported: web/ imports no store module
+from store.browse import Browser as Browser
+from store.browse import Ranking as Ranking
+from store.browse import RankRow as RankRow
+from store.browse import RegionCount as RegionCount
+from store.browse import RegionPath as RegionPath
+from store.browse import ReportRow as ReportRow
 from store.db import DATABASE_DOWN
+from store.export import write_csv as write_csv
+from store.export import write_xlsx as write_xlsx
 from store.models import Subscription
 from store.reader import StoreReader
 from store.writer import IngestOutcome
@@ -130,6 +139,9 @@ class Services:
         self.engine = engine
         self.max_upload_mb = max_upload_mb
         self.asker = Asker(StoreReader(engine), tz=SHANGHAI, today=today)
+        # The web's pages list, rank and lay out what the store holds (rows, not answers): the
+        # site reaches the store only through this, like every channel through the rest.
+        self.browser = Browser(engine)
         self._leader = store.LeaderLock(engine)
         # Telegram's jobs and WeCom's robots ask from their own threads; the lock holds one
         # connection, which two threads must not use at once.

@@ -93,10 +93,10 @@ def make_app(
 ) -> Starlette:
     """The site as `bot.py web` builds it (over the same `Services`), over `engine`."""
     from services import Services
-    from store.browse import Browser
     from web.app import build_app
 
-    return build_app(core or Services(engine), Browser(engine), rate_limit=rate_limit)  # type: ignore[arg-type]
+    services = Services(engine)
+    return build_app(core or services, services.browser, rate_limit=rate_limit)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

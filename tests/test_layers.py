@@ -18,6 +18,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "reminders": (*CHANNELS, *DATABASE, "settings", "services", "query"),
     "store": (*CHANNELS, "reminders", "query.asker", "services", "settings"),
     "services.py": CHANNELS,
+    "web": (*DATABASE, *(c for c in CHANNELS if c != "web")),  # the store through services
     "commands.py": (*CHANNELS, *DATABASE, "services"),
     "messages.py": (*CHANNELS, *DATABASE, "parsers", "query", "reminders", "settings", "services"),
 }

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from query.catalog import short_label
 from query.common import token
-from store.browse import AgencyRow, RegionPath
+from services import AgencyRow, RegionPath
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import MAX_DOWNLOAD_ROWS, MAX_PAGE, MAX_SEARCH, int_param, text_param

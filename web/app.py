@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from store.browse import Browser, RegionPath
+from services import Browser, RegionPath
 from web import texts
 from web.agencies import agencies, agency
 from web.ask import api_ask, chart_png, home

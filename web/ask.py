@@ -13,7 +13,7 @@ from starlette.responses import Response
 from charts import render_chart
 from parsers.fields import FIELDS
 from query import Answer, AnswerItem
-from store.browse import Browser
+from services import Browser
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import MAX_QUESTION, text_param

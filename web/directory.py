@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from store.browse import AgencyRow, Browser, RegionPath
+from services import AgencyRow, Browser, RegionPath
 
 _SEPARATOR = "\x00"  # never in a name, so a match never spans two agencies
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from store.export import write_csv, write_xlsx
+from services import write_csv, write_xlsx
 from web import texts
 
 FORMATS = {

@@ -12,7 +12,7 @@ from parsers.fields import FIELDS
 from query import ChartSpec
 from query.catalog import short_label
 from query.source import FigureInfo
-from store.browse import AgencyRow, Ranking, RankRow, RegionPath
+from services import AgencyRow, Ranking, RankRow, RegionPath
 from web import texts
 from web.downloads import Table, download, wanted_format
 from web.guard import (

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from parsers.fields import FIELDS
 from query.source import CheckInfo, FigureInfo
 from query.texts import fact_label
-from store.browse import ReportRow
+from services import ReportRow
 from web import texts
 from web.agencies import agency_path
 from web.downloads import Table, download, wanted_format

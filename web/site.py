@@ -18,8 +18,7 @@ from starlette.templating import Jinja2Templates
 from parsers.fields import FIELDS
 from query import Answer
 from query.source import FigureInfo
-from services import Chart
-from store.browse import Browser, RegionCount, RegionPath
+from services import Browser, Chart, RegionCount, RegionPath
 from web import texts
 from web.cache import VersionCache
 from web.directory import Directory
