@@ -3,16 +3,25 @@
 OCR takes seconds a page and holds the CPU: run in the caller's process it would stall a bot
 answering others (the GIL) and a hostile scan could run for minutes. A worker process renders
 and reads one page at a time (memory stays at one page image plus the models), reports each page
-as it is done, and is killed when the time limit passes.
+as it is done, and is stopped when its time limit passes.
+
+The limit is the worker's CPU time (the kernel's RLIMIT_CPU ends it), not the wall clock: on a
+busy machine a scan that costs its usual CPU takes far longer by the clock, and must not fail
+for that. OCR_CPU_SECONDS sets it; every process that parses (the bot, `parse`, `ingest`'s
+workers) reads it from the environment, which they all share.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
+import os
+import resource
+import signal
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from multiprocessing.connection import Connection
 from typing import Literal
@@ -31,13 +40,36 @@ TIMEOUT = "扫描件文字识别超时（{seconds:.0f} 秒内未完成），请�
 FAILED = "扫描件文字识别失败，请上传文字版 PDF、Word 或网页版本"
 UNREADABLE_IMAGE = "图片无法打开（格式不支持或文件已损坏）"
 
+CPU_SECONDS = "OCR_CPU_SECONDS"  # environment variable: the worker's CPU seconds per document
+DEFAULT_CPU_SECONDS = 180.0
+_WALL_FACTOR = 10  # a worker that stops using the CPU (it never should) ends after this many
+_WALL_SPARE = 60.0  # times its CPU seconds, plus this: a hang, not a busy machine
+
+
+def cpu_seconds() -> float:
+    """OCR_CPU_SECONDS from the environment; the default when it is unset or not a positive
+    number (said in the log: a typo must not end every scan at once)."""
+    text = os.environ.get(CPU_SECONDS, "").strip()
+    if not text:
+        return DEFAULT_CPU_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < math.inf:
+        log.warning(
+            "%s=%r is no positive number: %.0f s used", CPU_SECONDS, text, DEFAULT_CPU_SECONDS
+        )
+        return DEFAULT_CPU_SECONDS
+    return seconds
+
 
 @dataclass(frozen=True)
 class Limits:
-    """How much OCR one document may cost."""
+    """How much OCR one document may cost: pages, and CPU seconds of its worker."""
 
     pages: int = 20
-    seconds: float = 180.0
+    seconds: float = field(default_factory=cpu_seconds)
 
 
 def read_pdf_pages(
@@ -71,14 +103,16 @@ def _run(
         raise ParseError(NO_OCR)
     if len(indexes) > limits.pages:
         raise ParseError(TOO_MANY.format(pages=len(indexes), cap=limits.pages))
-    if progress is not None:
-        progress(0, len(indexes))
     context = multiprocessing.get_context("spawn")  # no fork of a threaded bot
     receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(send, source, data, indexes), daemon=True)
+    worker = context.Process(
+        target=_work, args=(send, source, data, indexes, limits.seconds), daemon=True
+    )
     worker.start()
     send.close()
-    deadline = time.monotonic() + limits.seconds
+    if progress is not None:
+        progress(0, len(indexes))
+    deadline = time.monotonic() + limits.seconds * _WALL_FACTOR + _WALL_SPARE
     pages: list[Page] = []
     try:
         while len(pages) < len(indexes):
@@ -87,7 +121,10 @@ def _run(
                 raise ParseError(TIMEOUT.format(seconds=limits.seconds))
             try:
                 message = receive.recv()
-            except EOFError as err:  # the worker died (out of memory, killed)
+            except EOFError as err:  # the worker died: its CPU time ran out, or memory
+                worker.join(5)
+                if worker.exitcode == -signal.SIGXCPU:
+                    raise ParseError(TIMEOUT.format(seconds=limits.seconds)) from err
                 raise ParseError(FAILED) from err
             if isinstance(message, str):
                 raise ParseError(message)
@@ -105,10 +142,13 @@ def _run(
     return pages
 
 
-def _work(send: Connection, source: Source, data: list[bytes], indexes: list[int]) -> None:
+def _work(
+    send: Connection, source: Source, data: list[bytes], indexes: list[int], seconds: float
+) -> None:
     """The worker: one page rendered, read and sent at a time; a failure is sent as its
-    Chinese message."""
+    Chinese message. The kernel ends it (SIGXCPU) when its CPU time passes `seconds`."""
     try:
+        _limit_cpu(seconds)
         for index in indexes:
             send.send(_pdf_page(data[0], index) if source == "pdf" else _image_page(data[index]))
     except ParseError as err:
@@ -118,6 +158,16 @@ def _work(send: Connection, source: Source, data: list[bytes], indexes: list[int
         send.send(FAILED)
     finally:
         send.close()
+
+
+def _limit_cpu(seconds: float) -> None:
+    """SIGXCPU (which ends the process) once this process has used `seconds` of CPU time;
+    SIGKILL 5 s later should it be caught. A lower limit already set stays."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    kill = math.ceil(seconds) + 5
+    if hard != resource.RLIM_INFINITY:
+        kill = min(kill, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (max(1, min(kill, math.ceil(seconds))), kill))
 
 
 def _pdf_page(data: bytes, index: int) -> Page:

@@ -13,16 +13,8 @@ import pytest
 from PIL import Image
 
 from bot import dispatch
-from parsers.ocr_worker import Limits
 from settings import Settings
 from tests.helpers.documents import document
-
-
-@pytest.fixture(autouse=True)
-def unhurried(monkeypatch: pytest.MonkeyPatch) -> None:
-    """OCR without the product's 180 s limit (tests/test_parsers_ocr.py tests the limit): a
-    loaded machine must not fail these."""
-    monkeypatch.setattr(Limits.__init__, "__defaults__", (Limits.pages, 3600.0))
 
 
 def run(argv: list[str], tmp_path: Path) -> int:

@@ -18,7 +18,6 @@ from telegram.ext import Application
 
 import handlers.documents as documents
 import replies
-from parsers.ocr_worker import Limits
 from services import Services
 from tests.helpers.bot_driver import ADMIN_ID, USER_ID, BotDriver
 from tests.helpers.fake_bot_api import FakeBotApi, Request
@@ -41,13 +40,6 @@ async def replies_until(api: FakeBotApi, start: str, timeout: float = 600.0) -> 
 
 def methods(requests: list[Request]) -> list[str]:
     return [r.method for r in requests]
-
-
-@pytest.fixture(autouse=True)
-def unhurried(monkeypatch: pytest.MonkeyPatch) -> None:
-    """OCR without the product's 180 s limit (tests/test_parsers_ocr.py tests the limit): a
-    loaded machine must not fail these."""
-    monkeypatch.setattr(Limits.__init__, "__defaults__", (Limits.pages, 3600.0))
 
 
 @pytest.fixture(autouse=True)
