@@ -270,6 +270,11 @@ class AgencyIndex:
         names = [form for _, _, kind, form in group if kind == "name"]
         if names:
             named = tuple(sorted(set.intersection(*(self.names[n] for n in names))))
+            last_name = max(i for i, t in enumerate(group) if t[2] == "name")
+            after = [form for _, _, kind, form in group[last_name:] if kind == "department"]
+            if after:  # 淮安市人民政府办公室: the government's office, not the government
+                named = tuple(a for a in named if a in self.departments.get(after[-1], ()))
+                return Place(named, department=after[-1], by_name=True, text=said, own=named)
             return Place(named, by_name=True, text=said, own=named)
         regions: set[str] | None = None
         for _, _, kind, form in group:

@@ -60,7 +60,7 @@ _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
 )
 
 
-_COURT = r"(?:起诉|诉讼|法院|告状|告)"
+_COURT = r"(?:起诉|诉讼|法院|打官司|官司|告状|告)"
 # Rows people describe rather than name; a description is read before any catalog word.
 _PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), prefix)
