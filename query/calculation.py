@@ -278,13 +278,15 @@ def _named_share(det: Detection) -> tuple[tuple[str, ...], tuple[str, ...]] | No
     after = after.strip().removesuffix("的").strip()
     if not said or not after:
         return None
+    if _ALL_RESULTS.search(after) or _BOTH_CASES.search(after):
+        return None  # 占申请总数 / 占复议和诉讼总数: share_keys knows these wholes
     whole = match_field(after)
     if whole is None:
         return ((), ()) if unexplained(after) else None
-    if whole.others or whole.row.family not in _WHOLE_FAMILIES:
-        return None
     part = match_field(before) or det.field
-    if part is None or part.row.family != whole.row.family:
+    if whole.others or part is None or part.row.family != whole.row.family:
+        return (), ()  # 不予公开占行政复议的比例: no whole of that part
+    if whole.row.family not in _WHOLE_FAMILIES:
         return None
     part_keys = share_keys(part.row.prefix, part.column)[0]
     whole_keys = share_keys(whole.row.prefix, whole.column)[0]
