@@ -20,6 +20,7 @@ from query.facts import (
     content_words,
     figures_in,
     find_free,
+    is_free,
     same_verbs,
     unit_asked,
 )
@@ -53,6 +54,8 @@ def answer(
     named = det.fact.word if det.fact else (det.field.matched if det.field else "")
     said = f"{bare_verb(det.text)} {det.asked}".strip()  # 出了几期公报: 制作 公报
     titled, said = _titled(ctx.question, facts, said)
+    if (only := _one_counted(titled, facts, unit_asked(ctx.question))) is not None:
+        return value.answer(ctx, agency, year, only, None, notes)
     for asked in (f"{said} {named}", said) if words else (said,):
         picked, candidates = find_free(
             asked, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
@@ -108,6 +111,18 @@ def _titled(
         return facts, said
     chars = set("".join(titles))
     return printed, "".join(c for c in said if c not in chars or c == " ")
+
+
+def _one_counted(
+    titled: dict[str, FigureInfo], facts: dict[str, FigureInfo], unit: str | None
+) -> str | None:
+    """The one figure counted in the unit asked among the sentences printing the title asked
+    (办了几期《问政平潭之有事您说》: 推出20期 is the only 期 there); None without a title,
+    a unit, or with several such figures."""
+    if titled is facts or unit is None:
+        return None
+    counted = [k for k, f in titled.items() if is_free(k) and f.unit == unit]
+    return counted[0] if len(counted) == 1 else None
 
 
 def _states(fact: FigureInfo, words: str) -> bool:

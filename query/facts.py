@@ -208,7 +208,7 @@ def _kind(unit: str) -> str:
     return "%" if unit == "%" else "things"
 
 
-def _answerable(key: str) -> bool:
+def is_free(key: str) -> bool:
     """A prose fact a question may be answered with (not a table key the prose restates)."""
     return key.startswith(("free.", "text."))
 
@@ -261,7 +261,7 @@ def find_free(
     if unit and facts[best_key].unit != unit:
         sentence = facts[best_key].sentence
         same = [k for k, f in facts.items() if f.sentence == sentence and f.unit == unit]
-        if len(same) == 1 and _answerable(same[0]):
+        if len(same) == 1 and is_free(same[0]):
             best_key = same[0]  # the figure of the sentence counted in the unit asked
     told = facts[best_key].unit
     if unit and told and _kind(told) != _kind(unit):
