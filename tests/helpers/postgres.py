@@ -84,6 +84,7 @@ def start_postgres(root: Path | None = None) -> tuple[PostgresServer | None, str
     kept = root is not None
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+    root = root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(root, PG_USER, PG_USER)
