@@ -281,6 +281,8 @@ class AgencyIndex:
             if kind != "region":
                 continue
             found = self.regions[form]
+            literal = {r for r in found if r.endswith(form)}
+            found = literal or found  # 和平县 itself, not a 和平区 that was once 和平县
             if regions is None:
                 regions = set(found)
             else:

@@ -11,6 +11,7 @@ from query.fieldmatch import match_field
 from query.intents import detect
 from query.memory import MemorySource
 from query.normalize import MAX_INPUT, normalize
+from query.source import AgencyInfo
 from query.years import extract_years
 
 TODAY = date(2026, 6, 1)
@@ -258,3 +259,45 @@ def test_intent_words(text: str, intent: str) -> None:
 def test_top_n_is_read() -> None:
     hints, rest = detect("申请数量 前5名")
     assert hints.top == 5 and rest == "申请数量"
+
+
+def test_a_county_of_its_own_is_not_a_district_that_was_once_so_named() -> None:
+    """甲乙区 (once 甲乙县, rule of names.former_county) and a loaded 甲乙县 elsewhere: 甲乙县
+    is that county, never the district; 甲乙县 alone finds the district when no county is."""
+    district = AgencyInfo(1, "丙市甲乙区人民政府", (), "丁省丙市甲乙区", "丁省", "丙市", "甲乙区",
+                          "government")  # fmt: skip
+    county = AgencyInfo(2, "戊市甲乙县人民政府", (), "丁省戊市甲乙县", "丁省", "戊市", "甲乙县",
+                        "government")  # fmt: skip
+    both = AgencyIndex([district, county]).scan("甲乙县").places
+    assert [p.preferred for p in both] == [2]
+    alone = AgencyIndex([district]).scan("甲乙县").places
+    assert [p.preferred for p in alone] == [1]
+
+
+def test_a_lake_that_starts_like_a_place_is_not_the_place(index: AgencyIndex) -> None:
+    assert index.scan("洪泽湖").places == []
+    assert index.scan("洪泽湖大道").places == []
+    assert len(index.scan("洪泽区").places) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "slip"),
+    [
+        ("洪泽区人民正府", ("人民正府", "人民政府")),
+        ("上海市政府办公厉", ("政府办公厉", "政府办公厅")),
+        ("金安区数据居", ("数据居", "数据局")),
+    ],
+)
+def test_an_office_word_with_one_slip_after_a_place_is_put_right(
+    index: AgencyIndex, text: str, slip: tuple[str, str]
+) -> None:
+    assert index.scan(text).slips == [slip]
+
+
+@pytest.mark.parametrize(
+    "text", ["洪泽区正府", "洪泽区人民正付", "洪泽区行政许可", "淮安市政务新媒体"]
+)
+def test_no_slip_is_read_below_the_threshold_or_in_other_words(
+    index: AgencyIndex, text: str
+) -> None:
+    assert index.scan(text).slips == []
