@@ -25,7 +25,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0153": "采购项目数量 is counted in 件 (fields.md), the question expects 个",
     "q0173": "重点民生领域公开信息: the free fact's words are 公开信息 only",
     "q0193": "区政府办 is read as another place (compare), not the prose's 17",
-    "q0339": "补正后还是说不清楚 is a paraphrase of 补正后申请内容仍不明确 the catalog lacks",
     "q0358": "2019's stored readings of 行政许可 include 60181: refused, not 2023 (as q0053)",
     "q0350": "平潭 2019 行政许可 digit run is stored ambiguous (the parser): no 同比",
     "q0385": "平潭 2019 行政处罚 digit run is stored ambiguous (the parser): no sum",
