@@ -24,6 +24,7 @@ from parsers.layout import norm_text, row_words
 WIDTH = len(APPLICANT_COLUMNS)  # 表三: six applicant columns and 总计
 # A printed value standing alone between spaces: a number (money unit glued on) or a blank mark.
 _TOKEN = re.compile(r"(?<!\S)(?:-?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/／—–－―]|——)(?!\S)")
+_TOKEN_ENDS = frozenset("0123456789元/／—–－―")  # the last character of every token
 # The applicant header words, in column order ("法人或其他组织" is the group, not 其他).
 _BLANK_MARK = re.compile(r"[/／—–－―]|——")
 # A whole sub-row label: its group's label perhaps, an ordinal (or two run together), the words.
@@ -48,9 +49,11 @@ _CLEAR = 3.0  # characters by which the columns' order must beat every other, an
 def tail_tokens(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the values ending the line: numbers and blank marks with nothing
     but spaces between them and after the last."""
+    end = len(line.rstrip())
+    if not end or line[end - 1] not in _TOKEN_ENDS:
+        return []  # most lines: a label's words
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
     tail: list[tuple[int, int, str]] = []
-    end = len(line.rstrip())
     for start, stop, text in reversed(tokens):
         if line[stop:end].strip():
             break

@@ -16,6 +16,9 @@ from parsers.markdown import is_markdown, markdown_document
 from parsers.sequence import section_spans
 from parsers.values import is_value_cell, normalize_width
 
+# Spaces a line ends in: pdfplumber's layout text pads every line to the page's width, half its
+# characters; nothing after the wrap test reads them (a tab may end a row of blank cells: kept).
+_TRAILING_SPACES = re.compile(r" +$", re.M)
 _SEPARATOR = re.compile(r"\t| {2,}")
 _HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
 # A digit run: digits, decimal points, single minus signs and spaces between digit groups,
@@ -45,7 +48,7 @@ def normalize_text(text: str) -> str:
 def text_document(text: str) -> Document:
     """A Document from plain text; table rows from separators, or digit runs when glued;
     markdown conversions are read as tables (`parsers.markdown`)."""
-    text = unwrapped(cells_joined(normalize_text(text)))
+    text = _TRAILING_SPACES.sub("", unwrapped(cells_joined(normalize_text(text))))
     if is_markdown(text):
         return markdown_document(text)
     rows = _separated_rows(text)
