@@ -147,6 +147,60 @@ def _splits(
     return None if over else tuple(out)
 
 
+def place_whole(row: RunRow, *, limit: int = SPLIT_LIMIT) -> list[Split] | None:
+    """Every placement of the run's space-separated numbers, each whole and in order, in the
+    row's cells, the cells between them printed blank: text that drops blank cells (a browser's
+    print pasted without positions: 上海 2019's "821 35 2 1 859" for seven columns). Every total
+    of the row must be printed, above 0 and the sum of its printed parts (one at least): counts
+    are never negative, so the parts not printed are 0 whether they were blank or lost on the
+    way (a row cut short, "767 35" of a Word print's 总计 805, is no placement; a lone "0" or
+    "0 0" proves nothing). None past `limit`."""
+    if not row.sums or row.signed:
+        return []
+    found = _placements(tuple(row.run.split()), len(row.cells), row.sums, row.signed,
+                        row.decimal, limit)  # fmt: skip
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _placements(
+    tokens: tuple[str, ...],
+    n: int,
+    sums: tuple[tuple[int, tuple[int, ...]], ...],
+    signed: frozenset[int],
+    decimal: frozenset[int],
+    limit: int,
+) -> tuple[Split, ...] | None:
+    totals = dict(sums)
+    out: list[Split] = []
+    vals: list[tuple[Number, str]] = [(0, "")] * n
+    over = False
+
+    def rec(i: int, t: int) -> None:
+        nonlocal over
+        if over or n - i < len(tokens) - t:
+            return
+        if i == n:
+            out.append(tuple(vals))
+            over = len(out) > limit
+            return
+        target = sum(vals[j][0] for j in totals[i]) if i in totals else None
+        if t < len(tokens):
+            value = _token_value(tokens[t], signed=i in signed, decimal=i in decimal)
+            printed = i not in totals or (value and any(vals[j][1] for j in totals[i]))
+            if value is not None and (target is None or value == target) and printed:
+                vals[i] = (value, tokens[t])
+                rec(i + 1, t + 1)
+        if target is None:  # a part printed blank; a total is never taken as blank
+            vals[i] = (0, "")
+            rec(i + 1, t)
+
+    if not 0 < len(tokens) < n:
+        return ()
+    rec(0, 0)
+    return None if over else tuple(out)
+
+
 def _long_fraction(token: str) -> bool:
     return "." in token and len(token.partition(".")[2]) > MAX_PLAIN_DECIMALS
 
@@ -175,6 +229,8 @@ def solve(
             splits = split_run(RunRow(row.key, row.cells, row.run, (), row.signed, row.decimal))
             if splits != []:
                 solution.warnings.append(f"{row.key} 的数字串“{row.run}”不满足行合计，已按位拆分")
+        if splits == []:
+            splits = place_whole(row)  # fewer numbers than cells: the others printed blank
         if splits is None:
             unbounded.add(row.key)
             solution.warnings.append(f"{row.key} 的数字串“{row.run}”拆分方式过多，未取值")

@@ -449,6 +449,8 @@ def _cells_from_runs(
             if key in solved.values:
                 value = solved.values[key]
                 flags = {UNIT} if amount and unit else set()
+                if solved.tokens[key] == "":  # a part placed blank (digits.place_whole)
+                    flags.add(BLANK)
                 if amount:
                     value = to_wan(value, unit)
                 layout.cells[key] = Cell(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.digits import Equation, RunRow, solve, split_run
+from parsers.digits import Equation, RunRow, place_whole, solve, split_run
 
 COLS = tuple(f"r.{c}" for c in ("a", "b", "c", "d", "e", "f", "total"))
 ROW_SUM = ((6, (0, 1, 2, 3, 4, 5)),)
@@ -32,6 +32,38 @@ def test_spaces_are_cell_boundaries_when_they_can_be() -> None:
     # No split keeps "1 2" apart as two cells of one... so the spaces are dropped.
     loose = RunRow("x", ("x.a", "x.b"), "1 2 3")
     assert values(split_run(loose)) == [(1, 23), (12, 3)]
+
+
+def test_fewer_numbers_than_cells_are_placed_whole_with_blank_cells_between() -> None:
+    """上海 2019 pasted without positions: "821 35 2 1 859" for seven columns. Each number
+    stays whole and in order, the cells between are 0; the printed total must be the sum."""
+    placed = values(place_whole(applicant_row("r", "821 35 2 1 859")))
+    assert len(placed) == 15  # four of the six applicant columns
+    assert (821, 35, 0, 0, 2, 1, 859) in placed and {p[6] for p in placed} == {859}
+    assert values(place_whole(applicant_row("r", "18 18"))) == [
+        tuple(18 if i in (c, 6) else 0 for i in range(7)) for c in range(6)
+    ]
+    # No printed total, or one that is not the sum: numbers may have been lost, not blank
+    # (a Word print pasted by pdftotext -raw cuts 总计's row to "767 35").
+    assert place_whole(applicant_row("r", "767 35")) == []
+    assert place_whole(applicant_row("r", "258 12 1 1")) == []
+    assert (
+        place_whole(applicant_row("r", "0")) == [] and place_whole(applicant_row("r", "0 0")) == []
+    )
+    assert place_whole(applicant_row("r", "1 2 3 4 5 6 21")) == []  # as many as cells
+    assert place_whole(RunRow("p", ("p.a", "p.b", "p.c"), "4 5")) == []  # no sum to check
+
+
+def test_column_rules_place_the_numbers_of_a_row_printed_without_its_blanks() -> None:
+    full = applicant_row("x", "4 0 0 0 0 0 4")
+    short = applicant_row("y", "4 4")
+    same = [Equation(((f"x.{c}", 1), (f"y.{c}", -1)), 0) for c in (*"abcdef", "total")]
+    solution = solve([full, short], same)
+    assert [solution.values[f"y.{c}"] for c in (*"abcdef", "total")] == [4, 0, 0, 0, 0, 0, 4]
+    assert solution.tokens["y.a"] == "4" and solution.tokens["y.b"] == ""
+    # Alone, the 4 may stand in any of the six columns: only the total is known.
+    alone = solve([short])
+    assert alone.values["y.total"] == 4 and alone.ambiguous["y.a"] == (0, 4)
 
 
 def test_leading_zeros_are_not_numbers() -> None:
