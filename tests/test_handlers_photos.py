@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from io import BytesIO
 
 import pytest
@@ -21,6 +21,7 @@ import replies
 from services import Services
 from tests.helpers.bot_driver import ADMIN_ID, USER_ID, BotDriver
 from tests.helpers.fake_bot_api import FakeBotApi, Request
+from tests.helpers.ocr_cache import installed as ocr_cached
 from tests.helpers.scans import photo_png
 
 NAME = "huaian_city_2024.pdf"
@@ -40,6 +41,14 @@ async def replies_until(api: FakeBotApi, start: str, timeout: float = 600.0) -> 
 
 def methods(requests: list[Request]) -> list[str]:
     return [r.method for r in requests]
+
+
+@pytest.fixture(autouse=True)
+def ocr_read_once() -> Iterator[None]:
+    """Each page image is read by OCR once per machine (tests.helpers.ocr_cache):
+    tests/test_parsers_ocr.py reads the same pages."""
+    with ocr_cached():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from parsers.trust import withhold_misreads
 from tests.fixtures_parsers import load_gold
 from tests.helpers.documents import document
 from tests.helpers.make_docs import cjk_font
+from tests.helpers.ocr_cache import installed as ocr_cached
 from tests.helpers.scans import photo_png, scanned_pdf
 
 DATA = Path(__file__).parent / "data"
@@ -62,12 +63,13 @@ def compare(report: ParsedReport, expected: dict[str, Any]) -> tuple[set[str], d
 def scans() -> dict[str, ParsedReport]:
     """Each scanned report parsed once (OCR is slow). The time limit is the product's concern
     (tested below with its own limit), not this accuracy test's: a loaded machine must not
-    fail it."""
+    fail it. Each page image is read by OCR once per machine (tests.helpers.ocr_cache)."""
     unhurried = Limits(seconds=3600)
-    return {
-        name: parse_bytes(scanned_pdf(name, pages=pages), limits=unhurried)
-        for name, pages in SCANNED.items()
-    }
+    with ocr_cached():
+        return {
+            name: parse_bytes(scanned_pdf(name, pages=pages), limits=unhurried)
+            for name, pages in SCANNED.items()
+        }
 
 
 @pytest.mark.parametrize("name", sorted(SCANNED))
@@ -109,7 +111,8 @@ def test_scan_whose_table_contradicts_itself_withholds_the_contradicted_cells(
 
 def test_photos_of_pages_parse_as_one_report() -> None:
     name = "huaian_city_2024.pdf"
-    report = parse_images([photo_png(name, 0), photo_png(name, 4)])
+    with ocr_cached():  # the album in tests/test_handlers_photos.py sends these pages too
+        report = parse_images([photo_png(name, 0), photo_png(name, 4)])
     assert (report.agency, report.year, report.format) == ("淮安市人民政府", 2024, "image")
     review = {k: v for k, v in gold_cells(name).items() if k.startswith(("review", "litigation"))}
     missing, wrong = compare(report, review)
