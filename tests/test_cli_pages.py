@@ -6,7 +6,6 @@ by OCR; the checks that need no OCR use a page with nothing on it, or a file tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -16,14 +15,8 @@ from PIL import Image
 from bot import dispatch
 from settings import Settings
 from tests.helpers.documents import document
-from tests.helpers.ocr_cache import installed as ocr_cached
 
-
-@pytest.fixture(autouse=True)
-def ocr_read_once() -> Iterator[None]:
-    """Each page image is read by OCR once per machine (tests.helpers.ocr_cache)."""
-    with ocr_cached():
-        yield
+pytestmark = pytest.mark.usefixtures("ocr_read_once")  # tests/fixtures_parsers.py
 
 
 def run(argv: list[str], tmp_path: Path) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from io import BytesIO
 
 import pytest
@@ -21,7 +21,6 @@ import replies
 from services import Services
 from tests.helpers.bot_driver import ADMIN_ID, USER_ID, BotDriver
 from tests.helpers.fake_bot_api import FakeBotApi, Request
-from tests.helpers.ocr_cache import installed as ocr_cached
 from tests.helpers.scans import photo_png
 
 NAME = "huaian_city_2024.pdf"
@@ -43,12 +42,7 @@ def methods(requests: list[Request]) -> list[str]:
     return [r.method for r in requests]
 
 
-@pytest.fixture(autouse=True)
-def ocr_read_once() -> Iterator[None]:
-    """Each page image is read by OCR once per machine (tests.helpers.ocr_cache):
-    tests/test_parsers_ocr.py reads the same pages."""
-    with ocr_cached():
-        yield
+pytestmark = pytest.mark.usefixtures("ocr_read_once")  # tests/fixtures_parsers.py
 
 
 @pytest.fixture(autouse=True)

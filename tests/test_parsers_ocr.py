@@ -109,10 +109,10 @@ def test_scan_whose_table_contradicts_itself_withholds_the_contradicted_cells(
         assert cells[key].value is None
 
 
+@pytest.mark.usefixtures("ocr_read_once")  # the album of tests/test_handlers_photos.py: same pages
 def test_photos_of_pages_parse_as_one_report() -> None:
     name = "huaian_city_2024.pdf"
-    with ocr_cached():  # the album in tests/test_handlers_photos.py sends these pages too
-        report = parse_images([photo_png(name, 0), photo_png(name, 4)])
+    report = parse_images([photo_png(name, 0), photo_png(name, 4)])
     assert (report.agency, report.year, report.format) == ("淮安市人民政府", 2024, "image")
     review = {k: v for k, v in gold_cells(name).items() if k.startswith(("review", "litigation"))}
     missing, wrong = compare(report, review)
@@ -131,6 +131,7 @@ def embedded_font_without_character_map() -> bytes:
     return out.getvalue().replace(b"/ToUnicode", b"/ToUnicodX")  # same length: xref holds
 
 
+@pytest.mark.usefixtures("ocr_read_once")
 def test_pdf_whose_font_cannot_be_mapped_is_read_by_ocr() -> None:
     document = pdf_document(embedded_font_without_character_map())
     assert document.ocr_pages == (1,)
