@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from parsers.model import CheckResult, Region
+from tests.helpers.patience import PATIENCE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -129,7 +130,7 @@ def start_site(*args: str, database_url: str, **env: str) -> tuple[subprocess.Po
         [sys.executable, str(PROJECT / "bot.py"), *argv], env=environ, stderr=subprocess.PIPE
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + PATIENCE
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
@@ -147,7 +148,7 @@ def stop_site(process: subprocess.Popen[bytes]) -> tuple[int, str]:
     """SIGTERM, as a service manager stops it: (exit code, what it wrote to stderr). uvicorn
     shuts down gracefully, then re-raises the signal, so a clean stop exits with -SIGTERM."""
     process.terminate()
-    _, err = process.communicate(timeout=30)
+    _, err = process.communicate(timeout=PATIENCE)
     return process.returncode, err.decode("utf-8", "replace")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from store.db import make_engine, upgrade
 from store.faults import CANNOT_OPEN, DISK_FULL, NOTHING_LOST, READ_ONLY, UNREACHABLE
 from tests.helpers.documents import document
+from tests.helpers.patience import PATIENCE
 from tests.helpers.postgres import PostgresServer
 from tests.test_store_loaders import make_files
 
@@ -34,7 +35,7 @@ def bot(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, "bot.py", *args], cwd=PROJECT, env=env, capture_output=True,
-        text=True, timeout=300,
+        text=True, timeout=PATIENCE,
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
 from tests.fixtures_store import dump
 from tests.helpers.documents import PROJECT, SAMPLES, TEST_DATA, document
+from tests.helpers.patience import PATIENCE
 from tests.helpers.postgres import PostgresServer
 
 TEXT_REPORT = document("luan_jinan_data_bureau_2020.txt")
@@ -125,7 +126,7 @@ def test_kill_9_of_ingest_takes_its_worker_processes_with_it(
             ingest.kill()
             ingest.wait()
     engine.dispose()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE
     while (alive := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in alive:  # leave nothing behind, whatever the outcome
@@ -133,7 +134,7 @@ def test_kill_9_of_ingest_takes_its_worker_processes_with_it(
     assert alive == []
 
 
-def _wait_for_children(parent: int, *, count: int, timeout: float = 60) -> list[int]:
+def _wait_for_children(parent: int, *, count: int, timeout: float = PATIENCE) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         children = [pid for pid in _pids() if _stat(pid)[1] == parent]

@@ -19,6 +19,7 @@ import pytest
 from bot import main
 from tests.helpers.cli import PROJECT
 from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.patience import PATIENCE
 
 ARGPARSE_ENGLISH = ("usage:", "options", "positional arguments", "show this help", "error:")
 
@@ -174,7 +175,7 @@ def test_a_python_without_the_projects_packages_is_told_how_to_run(tmp_path: Pat
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        timeout=60,
+        timeout=PATIENCE,
         check=False,
     )
     assert result.returncode == 2
@@ -210,6 +211,6 @@ def test_a_reader_that_goes_away_ends_ask_quietly(tmp_path: Path) -> None:
         assert process.stdout is not None
         first = process.stdout.readline().decode("utf-8")
         process.stdout.close()
-        assert process.wait(timeout=120) == 0
+        assert process.wait(timeout=PATIENCE) == 0
     assert first.startswith("淮安市")
     assert "Traceback" not in errors.read_text(encoding="utf-8")

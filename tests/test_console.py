@@ -23,6 +23,7 @@ from query import Answer
 from services import Services
 from tests.fixtures_bot import UPLOAD_FILE
 from tests.helpers.documents import document
+from tests.helpers.patience import PATIENCE
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -120,7 +121,7 @@ def test_a_reader_that_goes_away_ends_the_chat_quietly_with_zero(
         assert process.stdout is not None
         first = process.stdout.readline().decode("utf-8")
         process.stdout.close()
-        code = process.wait(timeout=120)
+        code = process.wait(timeout=PATIENCE)
     assert first.startswith("淮安市人民政府")
     assert code == 0
     assert errors.read_text(encoding="utf-8") == ""
@@ -207,7 +208,7 @@ def test_deadlines_of_a_region_without_a_chat(bot_engine: Engine) -> None:
     assert out.getvalue().endswith("查看下一个截止日期和还没有交年报的单位。\n")
 
 
-def _read_until(fd: int, wanted: bytes, seen: bytearray, timeout: float = 60) -> None:
+def _read_until(fd: int, wanted: bytes, seen: bytearray, timeout: float = PATIENCE) -> None:
     end = time.monotonic() + timeout
     while wanted not in seen:
         left = end - time.monotonic()
@@ -248,7 +249,7 @@ def test_a_terminal_session_edits_lines_and_recalls_history(
         # discipline would take it, and the console would wait for input forever.
         _read_until(master, PROMPT.encode(), seen[seen.index(answer.splitlines()[0].encode()) :])
         os.write(master, b"\x04")
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=PATIENCE) == 0
     finally:
         process.kill()
         process.wait()

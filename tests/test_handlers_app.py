@@ -32,6 +32,7 @@ from tests.fixtures_bot import UPLOAD_FILE
 from tests.helpers.bot_driver import ADMIN_ID, USER_ID, BotDriver
 from tests.helpers.documents import document
 from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.patience import PATIENCE
 from tests.helpers.postgres import PostgresServer
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -203,10 +204,10 @@ def test_bot_py_run_polls_sets_the_menu_answers_and_stops_cleanly_on_sigterm(
         text=True,
     )
     try:
-        (sent,) = fake_bot_api.wait_for("sendMessage", timeout=60)
+        (sent,) = fake_bot_api.wait_for("sendMessage")
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0, stderr
     assert "3119" in sent.params["text"]
     (menu,) = fake_bot_api.calls("setMyCommands")
@@ -244,10 +245,10 @@ def test_no_log_line_of_a_real_run_contains_the_token(
         text=True,
     )
     try:
-        sent = fake_bot_api.wait_for("sendMessage", count=2, timeout=60)
+        sent = fake_bot_api.wait_for("sendMessage", count=2)
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0, stderr
     assert any(m.params["text"].startswith("已入库") for m in sent)
     assert "getFile" in stderr or level == "INFO"  # DEBUG really logs the requests
@@ -321,7 +322,7 @@ def test_a_clean_stop_releases_the_reminder_lock_and_the_database(
     watcher.dispose()
 
 
-def _connections_after_disconnects(watcher: Engine, timeout: float = 10.0) -> int:
+def _connections_after_disconnects(watcher: Engine, timeout: float = PATIENCE) -> int:
     """The count once closed connections' server processes are gone (a backend leaves
     pg_stat_activity a moment after its client hangs up)."""
     deadline = time.monotonic() + timeout

@@ -27,6 +27,7 @@ from store.db import make_engine, upgrade
 from store.models import Subscription
 from tests.fixtures_reminders import SHANGHAI, seed_huaian, shanghai
 from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.patience import PATIENCE
 
 GROUP = -1001234
 CREATED = shanghai(2025, 1, 5, 12)
@@ -217,7 +218,7 @@ def _race(engine_urls: list[str], api: FakeBotApi, reminders: list[Reminder]) ->
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
     return sorted(statuses)
 
 

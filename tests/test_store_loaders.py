@@ -25,6 +25,7 @@ from store.ingest import write_report
 from tests.fixtures_parsers import load_gold
 from tests.fixtures_store import make_report
 from tests.helpers.make_docs import pingtan_2023_spec, to_html
+from tests.helpers.patience import PATIENCE
 from tests.helpers.postgres import PostgresServer
 from tests.test_store_processes import said, spawn
 
@@ -89,7 +90,7 @@ def ingest(url: str, paths: list[Path]) -> subprocess.Popen[str]:
 def run_all(url: str, orders: list[list[Path]]) -> None:
     children = [ingest(url, order) for order in orders]
     for child in children:
-        out, err = child.communicate(timeout=300)
+        out, err = child.communicate(timeout=PATIENCE)
         assert child.returncode == 0, out + err
 
 
@@ -220,7 +221,7 @@ def test_two_writers_of_the_same_bytes_on_postgresql_store_them_once(
     b.stdin.write("go\n")
     b.stdin.flush()
     for child in (a, b):
-        _, err = child.communicate(timeout=120)
+        _, err = child.communicate(timeout=PATIENCE)
         assert child.returncode == 0, err
     with engine.connect() as conn:
         stored = conn.execute(

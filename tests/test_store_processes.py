@@ -18,6 +18,7 @@ from store.db import current_revision, make_engine
 from store.ingest import write_report
 from store.reader import StoreReader
 from tests.fixtures_store import dump, make_report, url_of
+from tests.helpers.patience import PATIENCE
 from tests.test_store_db import HEAD
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,7 @@ def spawn(code: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def said(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+def said(proc: subprocess.Popen[str], timeout: float = PATIENCE) -> str:
     """The next line the child prints: it blocks on the child's pipe (the child signals a state;
     nothing here is timed). A child that dies first fails the test with its stderr."""
     assert proc.stdout is not None
@@ -150,7 +151,7 @@ def test_two_processes_ingesting_at_once_store_every_report_once(engine: Engine)
     children = [spawn(INGEST_AFTER_GO, url_of(engine), str(y)) for y in (2023, 2024)]
     start_together(children)
     for child in children:
-        _, err = child.communicate(timeout=120)
+        _, err = child.communicate(timeout=PATIENCE)
         assert child.returncode == 0, err
     with engine.connect() as conn:
         counts = conn.execute(
@@ -182,7 +183,7 @@ def test_two_processes_upgrading_an_empty_database_at_once_both_succeed(db_url: 
     children = [spawn(UPGRADE_AFTER_GO, db_url) for _ in range(2)]
     start_together(children)
     for child in children:
-        _, err = child.communicate(timeout=120)
+        _, err = child.communicate(timeout=PATIENCE)
         assert child.returncode == 0, err
     engine = make_engine(db_url)
     assert current_revision(engine) == HEAD

@@ -59,7 +59,7 @@ def test_bot_run_serves_telegram_and_the_site_in_one_process(
         TELEGRAM_API_BASE_URL=fake_bot_api.base_url,
     )
     try:
-        (sent,) = fake_bot_api.wait_for("sendMessage", timeout=60)
+        (sent,) = fake_bot_api.wait_for("sendMessage")
         answer = httpx.get(f"{base}/api/ask", params={"q": "淮安市 2024 申请数量"}).json()
     finally:
         code, err = stop_site(process)

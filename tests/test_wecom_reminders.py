@@ -143,7 +143,7 @@ def test_command_line_subscribe_list_send_once_and_unsubscribe(
 ) -> None:
     url = wecom.add_robot()
     key = parse_webhook(url).key
-    db = {"database_url": f"sqlite:///{rem_db_path}", "SEED_SAMPLES": "false", "timeout": 60}
+    db = {"database_url": f"sqlite:///{rem_db_path}", "SEED_SAMPLES": "false"}
     done = run_bot(
         "subscribe", "--wecom-webhook", url, "部门", "淮安市", "--leads", "30,14,7", **db
     )
@@ -203,7 +203,6 @@ def test_command_line_refuses_bad_arguments_and_stores_nothing(
         *argv,
         database_url=f"sqlite:///{rem_db_path}",
         SEED_SAMPLES="false",
-        timeout=60,
     )
     assert done.returncode == 2 and message in done.stderr and done.stdout == ""
     assert Services(rem_engine).subscriptions() == []

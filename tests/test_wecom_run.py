@@ -31,6 +31,7 @@ from tests.helpers.fake_wecom import (
     encrypted_callback,
     message_xml,
 )
+from tests.helpers.patience import PATIENCE
 
 QUESTION = "淮安市 2024 年行政复议多少件"
 
@@ -81,7 +82,7 @@ def start_run(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"bot.py run ended early: {process.communicate()[1]}")
@@ -97,13 +98,13 @@ def start_run(
 
 def ask_wecom(port: int, question: str) -> None:
     query, body = encrypted_callback(message_xml(question))
-    answer = httpx.post(f"http://127.0.0.1:{port}/wecom?{query}", content=body, timeout=10)
+    answer = httpx.post(f"http://127.0.0.1:{port}/wecom?{query}", content=body, timeout=PATIENCE)
     assert (answer.status_code, answer.text) == (200, "")
 
 
 def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=60)
+    out, err = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0 and "Traceback" not in err, err
     return out, err
 
@@ -116,9 +117,9 @@ def test_wecom_only_run_answers_reminds_and_logs_no_secret(
     process, port = start_run(wecom, bot_db_url)
     try:
         ask_wecom(port, QUESTION)
-        (sent,) = wecom.wait_for("message/send", 1, timeout=60)
+        (sent,) = wecom.wait_for("message/send", 1)
         assert "351 件" in sent.json["text"]["content"]
-        wecom.wait_for("webhook/send", 1, timeout=60)
+        wecom.wait_for("webhook/send", 1)
     finally:
         out, err = stop(process)
     (reminder,) = wecom.markdowns(robot)  # the late reminder, once
@@ -145,10 +146,10 @@ def test_telegram_and_wecom_in_one_process(
         TELEGRAM_API_BASE_URL=fake_bot_api.base_url,
     )
     try:
-        (telegram,) = fake_bot_api.wait_for("sendMessage", timeout=60)
+        (telegram,) = fake_bot_api.wait_for("sendMessage")
         ask_wecom(port, QUESTION)
-        (app,) = wecom.wait_for("message/send", 1, timeout=60)
-        wecom.wait_for("webhook/send", 1, timeout=60)
+        (app,) = wecom.wait_for("message/send", 1)
+        wecom.wait_for("webhook/send", 1)
     finally:
         _, err = stop(process)
     # one core, two channels (WeCom numbers the alternatives Telegram shows as buttons)
@@ -175,7 +176,7 @@ def test_a_taken_callback_port_is_a_clear_error(wecom: FakeWeCom, bot_db_url: st
         )  # fmt: skip
         done = subprocess.run(
             [sys.executable, str(PROJECT / "bot.py"), "run"],
-            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60, check=False,
+            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=PATIENCE, check=False,
         )  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"错误：企业微信应用的回调无法在 127.0.0.1:{port} 监听" in done.stderr

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers.patience import PATIENCE
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -15,7 +17,7 @@ def run_bot(
     database_url: str,
     stdin: str = "",
     cwd: Path = PROJECT,
-    timeout: float = 300,
+    timeout: float = PATIENCE,
     **env: str,
 ) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k.upper() != "TELEGRAM_BOT_TOKEN"}

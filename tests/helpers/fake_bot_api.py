@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from tests.helpers.patience import PATIENCE
+
 DEFAULT_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 BOT_USERNAME = "nianbao_test_bot"
 _INT_RE = re.compile(r"-?\d+")
@@ -189,7 +191,7 @@ class FakeBotApi:
         with self._lock:
             self._requests.clear()
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Request]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = PATIENCE) -> list[Request]:
         """Block until `count` requests of `method` were recorded (for polling or subprocess
         tests); raises TimeoutError with what was recorded instead."""
         deadline = time.monotonic() + timeout
@@ -295,7 +297,7 @@ class FakeBotApi:
             request.params["sent"] = sent
             self._lock.notify_all()
 
-    def bytes_sent(self, timeout: float = 10.0) -> list[int]:
+    def bytes_sent(self, timeout: float = PATIENCE) -> list[int]:
         """How many bytes each download so far sent, once every one has ended."""
         deadline = time.monotonic() + timeout
         with self._lock:

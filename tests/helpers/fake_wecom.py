@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from tests.helpers.fake_bot_api import UploadedFile, _parse_body
+from tests.helpers.patience import PATIENCE
 
 CORP_ID = "ww0123456789abcdef"
 AGENT_ID = 1000002
@@ -148,7 +149,7 @@ class FakeWeCom:
             if c.json.get("msgtype") == "markdown" and key in (None, c.params.get("key"))
         ]
 
-    def wait_for(self, endpoint: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+    def wait_for(self, endpoint: str, count: int = 1, timeout: float = PATIENCE) -> list[Call]:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:

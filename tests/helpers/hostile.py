@@ -18,6 +18,7 @@ from pathlib import Path
 import docx
 
 from tests.helpers.documents import document
+from tests.helpers.patience import PATIENCE
 
 HUGE = int(49.5 * 1024 * 1024)
 
@@ -94,7 +95,7 @@ def run_measured(
     *,
     cwd: Path,
     env: dict[str, str],
-    timeout: float = 600,
+    timeout: float = 2 * PATIENCE,
     on_start: Callable[[int], None] | None = None,
 ) -> Run:
     """Run `cmd` (its first item an executable's path) and return its exit code, output and

@@ -48,11 +48,12 @@ from docx.shared import Cm, Length, Pt
 
 from tests.helpers.documents import document
 from tests.helpers.make_docs import ReportSpec, jinan_spec, to_html
+from tests.helpers.patience import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 REVISION = "5"  # bump when a recipe below changes what it makes
-TIMEOUT_SECONDS = 180
+TIMEOUT_SECONDS = 2 * PATIENCE  # a batch of conversions in one run
 
 Target = Literal["docx", "doc", "odt", "rtf", "pdf"]
 # How the page shows the report: its heading as published, the heading without the agency, no
