@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 from names import LOOKALIKES
 
 
 @lru_cache(maxsize=65536)
 def readings(char: str) -> frozenset[str]:
-    """Every toneless reading of one character (heteronyms included)."""
+    """Every toneless reading of one character (heteronyms included). pypinyin is imported on
+    the first reading asked for: loading its dictionaries costs ~0.4 CPU-s, which a process that
+    never meets a slip (an ingest, an export, most questions) does not pay."""
+    from pypinyin import Style, pinyin
+
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
