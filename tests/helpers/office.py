@@ -14,8 +14,8 @@ in a site page), and for the text and PDF reports a page rebuilt from their gold
 report's own prose.
 
 LibreOffice runs headless with its own temporary profile and without network (`unshare -n` where
-the kernel allows). Every result is cached on disk under `.cache/office/` (or
-$NIANBAO_OFFICE_CACHE), keyed by a hash of the source, the recipe, this module's REVISION and
+the kernel allows). Every result is kept in the disk cache (tests.helpers.disk_cache, under
+`.cache/office/`), named by a hash of the source, the target, this module's REVISION and
 LibreOffice's version, so a machine converts each document once; `convert_many` converts all
 misses of one target format in a single LibreOffice run.
 """
@@ -46,6 +46,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 
+from tests.helpers import disk_cache
 from tests.helpers.documents import document
 from tests.helpers.make_docs import ReportSpec, jinan_spec, to_html
 from tests.helpers.patience import PATIENCE
@@ -123,10 +124,7 @@ def _no_network_prefix() -> tuple[str, ...]:
     return ()
 
 
-def cache_dir() -> Path:
-    path = Path(os.environ.get("NIANBAO_OFFICE_CACHE") or ROOT / ".cache" / "office")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+KIND = "office"
 
 
 def _key(data: bytes, suffix: str, target: str) -> str:
@@ -134,7 +132,7 @@ def _key(data: bytes, suffix: str, target: str) -> str:
     for part in (REVISION, office_version(), suffix, target):
         digest.update(part.encode() + b"\0")
     digest.update(data)
-    return digest.hexdigest()[:32]
+    return f"{digest.hexdigest()[:32]}.{target}"
 
 
 def convert(data: bytes, suffix: str, target: Target) -> bytes:
@@ -145,23 +143,26 @@ def convert(data: bytes, suffix: str, target: Target) -> bytes:
 def convert_many(jobs: Sequence[tuple[bytes, str]], target: Target) -> list[bytes]:
     """Documents converted to `target`: cached ones read back, the rest converted together in one
     LibreOffice run per source format (starting LibreOffice is most of the cost)."""
-    store = cache_dir()
-    paths = [store / f"{_key(data, suffix, target)}.{target}" for data, suffix in jobs]
+    names = [_key(data, suffix, target) for data, suffix in jobs]
+    found = [disk_cache.read(KIND, name) for name in names]
     missing: dict[str, list[int]] = {}
-    for i, path in enumerate(paths):
-        if not path.is_file():
+    for i, data in enumerate(found):
+        if data is None:
             missing.setdefault(jobs[i][1], []).append(i)
     for suffix, indexes in missing.items():
-        _run_office([(jobs[i][0], paths[i]) for i in indexes], suffix, target)
-    return [path.read_bytes() for path in paths]
+        made = _run_office([jobs[i][0] for i in indexes], suffix, target)
+        for i, data in zip(indexes, made, strict=True):
+            disk_cache.write(KIND, names[i], data)
+            found[i] = data
+    return [data for data in found if data is not None]  # every one found or made
 
 
-def _run_office(items: list[tuple[bytes, Path]], suffix: str, target: Target) -> None:
+def _run_office(items: list[bytes], suffix: str, target: Target) -> list[bytes]:
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
         work = Path(tmp)
         (work / "in").mkdir()
         inputs = []
-        for n, (data, _) in enumerate(items):
+        for n, data in enumerate(items):
             source = work / "in" / f"d{n}{suffix}"
             source.write_bytes(data)
             inputs.append(str(source))
@@ -179,16 +180,13 @@ def _run_office(items: list[tuple[bytes, Path]], suffix: str, target: Target) ->
         done = subprocess.run(
             command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, cwd=work
         )
-        for n, (_, path) in enumerate(items):
-            made = work / "out" / f"d{n}.{target}"
-            if not made.is_file():
-                raise RuntimeError(
-                    f"LibreOffice made no {target} from {suffix} (exit {done.returncode}): "
-                    f"{done.stderr.decode(errors='replace')[-500:]}"
-                )
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            shutil.copyfile(made, partial)
-            partial.replace(path)  # atomic: a parallel session never reads half a file
+        made = [work / "out" / f"d{n}.{target}" for n in range(len(items))]
+        if not all(path.is_file() for path in made):
+            raise RuntimeError(
+                f"LibreOffice made no {target} from {suffix} (exit {done.returncode}): "
+                f"{done.stderr.decode(errors='replace')[-500:]}"
+            )
+        return [path.read_bytes() for path in made]
 
 
 # --- report pages ----------------------------------------------------------------------------
