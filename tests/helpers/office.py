@@ -15,9 +15,9 @@ report's own prose.
 
 LibreOffice runs headless with its own temporary profile and without network (`unshare -n` where
 the kernel allows). Every result is kept in the disk cache (tests.helpers.disk_cache, under
-`.cache/office/`), named by a hash of the source, the target, this module's REVISION and
-LibreOffice's version, so a machine converts each document once; `convert_many` converts all
-misses of one target format in a single LibreOffice run.
+`~/.cache/nianbao-tests/office/`), named by a hash of the source, the target, this module's
+REVISION and LibreOffice's version, so a machine converts each document once; `convert_many`
+converts all misses of one target format in a single LibreOffice run.
 """
 
 from __future__ import annotations
