@@ -76,14 +76,21 @@ def parse_bytes(
 
 
 def parse_images(
-    images: Sequence[bytes], *, filename: str | None = None, progress: Progress | None = None
+    images: Sequence[bytes],
+    *,
+    filename: str | None = None,
+    progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> ParsedReport:
     """Parse photos or screenshots of one report's pages (PNG/JPEG, in page order)."""
     from parsers.extract import images_document
 
     if sum(len(i) for i in images) > MAX_FILE_BYTES:
         raise ParseError("图片合计过大，上限为 50 MB")
-    return _guarded(lambda: parse_document(images_document(images, progress=progress)), filename)
+    return _guarded(
+        lambda: parse_document(images_document(images, progress=progress, limits=limits)),
+        filename,
+    )
 
 
 def _guarded(parse: Callable[[], ParsedReport], filename: str | None) -> ParsedReport:

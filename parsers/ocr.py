@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from parsers import ocr_engine
 from parsers.ruled import Page, Rule, Word, closed_ruling, table_shapes
+from parsers.shapes import EDGE_GAP
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,7 +144,7 @@ def _rules(gray: np.ndarray, scale: float) -> tuple[list[Rule], list[Rule]]:
     out: list[list[Rule]] = []
     for level in (True, False):
         # heal the breaks blur and JPEG leave in a rule, then keep runs longer than a glyph
-        heal = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1) if level else (1, 9))
+        heal = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if level else (1, 3))
         mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, heal)
         length = max(20, int(_MIN_RULE * scale))
         line = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if level else (1, length))
@@ -158,7 +159,51 @@ def _rules(gray: np.ndarray, scale: float) -> tuple[list[Rule], list[Rule]]:
                 mid = (x + bw / 2) / scale
                 rules.append(Rule(mid, y / scale, mid, (y + bh) / scale))
         out.append(rules)
-    return out[0], out[1]
+    return _tabled(out[0], out[1])
+
+
+def _tabled(horizontal: list[Rule], vertical: list[Rule]) -> tuple[list[Rule], list[Rule]]:
+    """The rules that belong to a table: each runs from one rule across it to another.
+
+    Blur and JPEG run the strokes of neighbouring glyphs together — a column of stacked
+    characters (三、本年度办理结果, 商业/企业), a line of 一、二、 — into runs as long as a
+    rule; those meet at most one rule, and as ruling they would cut cells in two. A vertical
+    rule meeting one rule stays where a rule meeting two stands in line with it: the columns of
+    a table cut by a page break run open into the paper's margin."""
+    while True:
+        kept_h = [h for h in horizontal if _meets(h, vertical, across=False) >= 2]
+        full = [v for v in vertical if _meets(v, kept_h, across=True) >= 2]
+        columns = [v.x0 for v in full]
+        kept_v = full + [
+            v
+            for v in vertical
+            if v not in full
+            and _meets(v, kept_h, across=True) == 1
+            and any(abs(v.x0 - x) <= EDGE_GAP for x in columns)
+        ]
+        if len(kept_h) == len(horizontal) and len(kept_v) == len(vertical):
+            return kept_h, kept_v
+        horizontal, vertical = kept_h, kept_v
+
+
+def _meets(rule: Rule, others: Sequence[Rule], *, across: bool) -> int:
+    """How many distinct rules of `others` (perpendicular to `rule`) it meets or crosses."""
+    if across:  # `rule` is vertical, `others` horizontal
+        at = [
+            h.top
+            for h in others
+            if h.x0 - EDGE_GAP <= rule.x0 <= h.x1 + EDGE_GAP
+            and rule.top - EDGE_GAP <= h.top <= rule.bottom + EDGE_GAP
+        ]
+    else:
+        at = [
+            v.x0
+            for v in others
+            if v.top - EDGE_GAP <= rule.top <= v.bottom + EDGE_GAP
+            and rule.x0 - EDGE_GAP <= v.x0 <= rule.x1 + EDGE_GAP
+        ]
+    at.sort()
+    return sum(1 for i, x in enumerate(at) if i == 0 or x - at[i - 1] > EDGE_GAP)
 
 
 def _lone_digits(

@@ -174,3 +174,20 @@ def test_a_misread_the_arithmetic_catches_is_withheld_and_vouched_cells_stay() -
     assert SUSPECT in layout.cells["apply.new.natural"].flags
     assert layout.cells["apply.new.natural"].candidates == (4,)
     assert layout.cells["apply.carried_in.natural"].value == 1
+
+
+def test_glyph_strokes_run_together_are_no_ruling_and_a_cut_tables_columns_stay() -> None:
+    """A table of two rows cut at its top by a page break, with a column of stacked characters
+    inside a cell whose strokes blur ran into a run as long as a rule, and a line of text whose
+    strokes did the same: the glyph runs meet at most one rule and go; the columns of the cut
+    row meet one rule but stand in line with full columns, and stay."""
+    from parsers.ocr import _tabled
+    from parsers.shapes import Rule
+
+    rows = [Rule(50, y, 300, y) for y in (120, 160)]
+    cut = [Rule(x, 80, x, 119) for x in (50, 150, 300)]  # the cut row: open at the top
+    columns = cut + [Rule(x, 121, x, 160) for x in (50, 150, 300)]
+    strokes = [Rule(100, 125, 100, 158), Rule(160, 130, 290, 130), Rule(160, 131, 160, 159)]
+    horizontal, vertical = _tabled(rows + strokes[1:2], columns + strokes[::2])
+    assert horizontal == rows
+    assert sorted(vertical) == sorted(columns)
