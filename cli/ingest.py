@@ -1,6 +1,12 @@
 """`bot.py ingest PATH...`: find report files, parse them in worker processes, store each in its
 own transaction, show progress on a terminal and a summary table at the end.
 
+Page photos (PNG/JPEG) are one report per folder: the pictures in one folder, in the order of
+their names (页2 before 页10), are taken as the pages of one report — a report photographed
+page by page is saved together, and a single picture is rarely a whole report. Scans and
+photos are read by OCR, seconds a page: on a terminal each one being read has a bar of its
+pages beside the bar of files.
+
 Parsing is the slow part (PDFs, scans), so it runs in a process pool while the main process
 writes, in input order. A worker that crashes (segfault,
 out of memory) costs only the files it held: they are parsed again one by one.
@@ -13,6 +19,7 @@ import ctypes.util
 import hashlib
 import logging
 import os
+import re
 import signal
 import sys
 from collections import deque
@@ -22,9 +29,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
+from threading import Thread
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table as RichTable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +50,9 @@ from parsers.model import ParsedReport, ParseError
 from store.faults import NOTHING_LOST, STORAGE_FAULT, storage_fault
 from store.ingest import all_shas, stored_outcome, write_report
 from store.writer import IngestOutcome
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +64,8 @@ STATUS_LABELS: dict[str, str] = {"new": "新增", "replaced": "替换", "archive
 # Extensions looked at inside folders (a file named on the command line is always tried).
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".mht", ".mhtml",
                              ".pdf", ".doc", ".docx", ".wps", ".rtf", ".odt"})  # fmt: skip
+PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})  # a folder's photos: one report's pages
+Data = bytes | tuple[bytes, ...]  # a file's bytes, or a folder's photos in page order
 
 
 SKIPPED_HINT = "其中若有年报，请单独指定该文件导入：nianbao ingest 文件"
@@ -86,17 +108,20 @@ def skip_reason(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """What a walk over the paths found: report files, paths that do not exist, and the files
-    of the folders that are not read, each with its reason."""
+    """What a walk over the paths found: reports (files, and folders of page photos with their
+    pages in `albums`), paths that do not exist, and the files of the folders that are not
+    read, each with its reason."""
 
     files: list[Path]
     missing: list[Path]
     skipped: list[tuple[Path, str]]
+    albums: dict[Path, list[Path]] = field(default_factory=dict)
 
 
 def discover(paths: Sequence[Path]) -> Found:
     """Folders are walked recursively, skipping hidden entries and (with a reason) files whose
-    extension is not a report format; a file named explicitly is always kept."""
+    extension is not a report format; a file named explicitly is always kept. Page photos,
+    found or named, are grouped by their folder (see the module docstring)."""
     files: list[Path] = []
     missing: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -106,7 +131,8 @@ def discover(paths: Sequence[Path]) -> Found:
                 relative = found.relative_to(path).parts
                 if any(part.startswith(".") for part in relative):
                     continue
-                if found.is_file() and found.suffix.lower() in REPORT_SUFFIXES:
+                suffix = found.suffix.lower()
+                if found.is_file() and suffix in REPORT_SUFFIXES | PHOTO_SUFFIXES:
                     files.append(found)
                 elif found.is_file():
                     skipped.append((found, skip_reason(found)))
@@ -114,16 +140,42 @@ def discover(paths: Sequence[Path]) -> Found:
             files.append(path)
         else:
             missing.append(path)
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return Found(unique, missing, skipped)
+    albums: dict[Path, list[Path]] = {}
+    reports: list[Path] = []
+    for file in dict.fromkeys(p.resolve() for p in files):
+        if file.suffix.lower() in PHOTO_SUFFIXES:
+            if file.parent not in albums:
+                reports.append(file.parent)
+            albums.setdefault(file.parent, []).append(file)
+        else:
+            reports.append(file)
+    for pages in albums.values():
+        pages.sort(key=page_order)
+    return Found(reports, missing, skipped, albums)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def page_order(path: Path) -> list[int | str]:
+    """A photo's place among its folder's pages: numbers in its name compared as numbers."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path.name.lower())]
+
+
+PageNews = tuple[str, int, int]  # (file name, pages read, pages to read), worker to parent
+_pages_heard: Queue[PageNews] | None = None  # in a worker: where its OCR pages are told
+
+
+def _pool(workers: int, pages: Queue[PageNews] | None = None) -> ProcessPoolExecutor:
     """Workers that die with this process: a kill -9 of `ingest` left them blocked forever on
-    their task queue, whose write end each of them holds too (so no end of file comes)."""
+    their task queue, whose write end each of them holds too (so no end of file comes).
+    `pages` hears of every page OCR reads in them."""
     return ProcessPoolExecutor(
-        max_workers=max(1, workers), initializer=_die_with_parent, initargs=(os.getpid(),)
+        max_workers=max(1, workers), initializer=_start_worker, initargs=(os.getpid(), pages)
     )
+
+
+def _start_worker(parent: int, pages: Queue[PageNews] | None) -> None:
+    global _pages_heard
+    _pages_heard = pages
+    _die_with_parent(parent)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -139,19 +191,27 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _parse_worker(data: bytes, filename: str) -> ParsedReport | Failed:
+def _parse_worker(data: Data, filename: str) -> ParsedReport | Failed:
     """Runs in a worker process: never raises, so one bad file cannot stop the others."""
-    from parsers import parse_bytes
+    import parsers
+
+    heard = _pages_heard
+
+    def told(done: int, total: int) -> None:
+        if heard is not None:
+            heard.put((filename, done, total))
 
     try:
-        return parse_bytes(data, filename=filename)
+        if isinstance(data, tuple):
+            return parsers.parse_images(data, filename=filename, progress=told)
+        return parsers.parse_bytes(data, filename=filename, progress=told)
     except ParseError as err:
         return Failed(str(err))
     except Exception as err:
         return Failed(f"解析出错（{type(err).__name__}）：{err}")
 
 
-def _parse_alone(data: bytes, filename: str) -> ParsedReport | Failed:
+def _parse_alone(data: Data, filename: str) -> ParsedReport | Failed:
     """Parse in a pool of its own, so that a crash is attributed to this file only."""
     with _pool(1) as pool:
         try:
@@ -161,17 +221,18 @@ def _parse_alone(data: bytes, filename: str) -> ParsedReport | Failed:
 
 
 def parse_in_order(
-    jobs: Iterable[tuple[Path, bytes]], *, workers: int
-) -> Iterator[tuple[Path, bytes, ParsedReport | Failed]]:
-    """Parse in worker processes, yielding in input order (so that the log reads in order).
+    jobs: Iterable[tuple[Path, Data]], *, workers: int, pages: Queue[PageNews] | None = None
+) -> Iterator[tuple[Path, Data, ParsedReport | Failed]]:
+    """Parse in worker processes, yielding in input order (so that the log reads in order);
+    `pages` hears of the pages OCR reads.
 
     A worker that dies (segfault, out of memory) breaks the whole pool; the files that were in
     flight are then parsed one by one in fresh pools and the run goes on.
     """
     window = max(1, workers) * 2
     source = iter(jobs)
-    pending: deque[tuple[Path, bytes, Future[ParsedReport | Failed]]] = deque()
-    pool = _pool(workers)
+    pending: deque[tuple[Path, Data, Future[ParsedReport | Failed]]] = deque()
+    pool = _pool(workers, pages)
     try:
         while True:
             while len(pending) < window and (job := next(source, None)) is not None:
@@ -188,29 +249,43 @@ def parse_in_order(
                 log.warning("解析进程意外退出，逐个重试 %d 个文件", len(retry))
                 for retry_path, retry_data in retry:
                     yield retry_path, retry_data, _parse_alone(retry_data, retry_path.name)
-                pool = _pool(workers)
+                pool = _pool(workers, pages)
                 continue
             yield path, data, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _sha(data: Data) -> str:
+    """A file's SHA-256; a folder of photos', over its pages' in order."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(b"".join(hashlib.sha256(page).digest() for page in data)).hexdigest()
+
+
 def _store_all(
-    engine: Engine, files: list[Path], *, workers: int | None, progress: Progress | None
+    engine: Engine,
+    files: list[Path],
+    *,
+    workers: int | None,
+    progress: Progress | None,
+    albums: dict[Path, list[Path]] | None = None,
 ) -> Tally:
     tally = Tally()
     known_shas = all_shas(engine)
+    albums = albums or {}
     task = progress.add_task("入库", total=len(files)) if progress else None
 
-    def jobs() -> Iterator[tuple[Path, bytes]]:
+    def jobs() -> Iterator[tuple[Path, Data]]:
         for path in files:
             try:
-                data = path.read_bytes()
+                pages = albums.get(path)
+                data = path.read_bytes() if pages is None else tuple(p.read_bytes() for p in pages)
             except OSError as err:
                 tally.fail(_shown(path), f"无法读取：{err.strerror}")
                 _advance()
                 continue
-            if hashlib.sha256(data).hexdigest() in known_shas:
+            if _sha(data) in known_shas:
                 _record_known(path, data)
                 continue
             yield path, data
@@ -219,8 +294,8 @@ def _store_all(
         if progress is not None and task is not None:
             progress.advance(task)
 
-    def _record_known(path: Path, data: bytes) -> None:
-        outcome = stored_outcome(engine, hashlib.sha256(data).hexdigest())
+    def _record_known(path: Path, data: Data) -> None:
+        outcome = stored_outcome(engine, _sha(data))
         assert outcome is not None
         _done(path, outcome)
 
@@ -239,15 +314,19 @@ def _store_all(
     count = workers or os.cpu_count() or 1
     position = {path: index for index, path in enumerate(files, 1)}
     done = 0
+    pool_size = min(count, max(1, len(files)))
+    heard = _PageBars(progress) if progress is not None else None
     try:
-        for path, data, result in parse_in_order(jobs(), workers=min(count, max(1, len(files)))):
+        for path, data, result in parse_in_order(
+            jobs(), workers=pool_size, pages=None if heard is None else heard.queue
+        ):
             done = position[path]
             if isinstance(result, Failed):
                 tally.fail(_shown(path), result.reason)
                 log.info("%s：失败 %s", path.name, result.reason)  # the summary names it
                 _advance()
                 continue
-            sha = hashlib.sha256(data).hexdigest()
+            sha = _sha(data)
             try:
                 outcome = write_report(
                     engine, result, source_name=path.name, data_sha256=sha,
@@ -267,7 +346,44 @@ def _store_all(
         tally.fault, tally.left = fault, len(files) - done
         if done:
             tally.fail(_shown(files[done - 1]), f"未入库：{fault}")
+    finally:
+        if heard is not None:
+            heard.close()
     return tally
+
+
+class _PageBars:
+    """A bar of pages for each scan the workers read by OCR, fed from their queue by a thread
+    (the main thread waits on the parse results)."""
+
+    def __init__(self, progress: Progress) -> None:
+        import multiprocessing
+
+        self.queue: Queue[PageNews] = multiprocessing.get_context().Queue()
+        self._progress = progress
+        self._bars: dict[str, TaskID] = {}
+        self._thread = Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                news = self.queue.get(timeout=0.2)
+            except Empty:
+                continue
+            except (EOFError, OSError, ValueError):  # closed
+                return
+            if news is None:
+                return
+            name, done, total = news
+            if name not in self._bars:
+                self._bars[name] = self._progress.add_task(f"识别扫描件 {name}（页）", total=total)
+            self._progress.update(self._bars[name], completed=done, total=total)
+
+    def close(self) -> None:
+        self.queue.put(None)  # type: ignore[arg-type]
+        self._thread.join(5)
+        self.queue.close()
 
 
 def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> int:
@@ -282,9 +398,11 @@ def ingest_paths(engine: Engine, paths: list[Path], *, workers: int | None) -> i
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
         with Progress(*columns, console=err_console, transient=True) as progress:
-            tally = _store_all(engine, files, workers=workers, progress=progress)
+            tally = _store_all(
+                engine, files, workers=workers, progress=progress, albums=found.albums
+            )
     else:
-        tally = _store_all(engine, files, workers=workers, progress=None)
+        tally = _store_all(engine, files, workers=workers, progress=None, albums=found.albums)
     for path in found.missing:
         tally.fail(_shown(path), "文件或文件夹不存在")
     tally.skipped = [(_shown(path), reason) for path, reason in found.skipped]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 import parsers
-from cli.ingest import SKIPPED_HINT, ingest_paths
+from cli.ingest import SKIPPED_HINT, _store_all, discover, ingest_paths
 from parsers.model import ParsedReport
 from store.db import make_engine, serialise_writes, upgrade
 from store.reader import StoreReader
@@ -22,6 +22,7 @@ from tests.fixtures_store import dump
 from tests.helpers.documents import PROJECT, SAMPLES, TEST_DATA, document
 from tests.helpers.patience import PATIENCE
 from tests.helpers.postgres import PostgresServer
+from tests.helpers.scans import photo_png
 
 TEXT_REPORT = document("luan_jinan_data_bureau_2020.txt")
 
@@ -50,6 +51,56 @@ def test_ingesting_the_test_data_twice_gives_the_same_database(
     }
     pingtan = next(a for a in reader.agencies() if a.name == "平潭综合实验区")
     assert reader.report(pingtan.id, 2023).source_name == "pingtan_2023.html"  # type: ignore[union-attr]
+
+
+def test_the_page_photos_of_a_folder_are_one_report_in_the_order_of_their_names(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "scan"
+    pages.mkdir()
+    for name in ("页10.jpg", "页2.png", "页1.PNG"):
+        (pages / name).write_bytes(b"")
+    shutil.copy(TEXT_REPORT, pages / "report.txt")
+    (tmp_path / "cover.png").write_bytes(b"")
+    found = discover([tmp_path, pages / "页2.png"])  # a photo named again is no second report
+    scan, top = pages.resolve(), tmp_path.resolve()
+    assert found.files == [top, scan / "report.txt", scan]
+    assert found.albums == {
+        top: [top / "cover.png"],
+        scan: [scan / "页1.PNG", scan / "页2.png", scan / "页10.jpg"],
+    }
+
+
+def test_ingest_stores_a_folder_of_page_photos_as_one_report_with_a_bar_of_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two photos of 淮安 2024 (its title page and 表四), read by OCR in the pool's worker; the
+    bar of files and a bar of the photos' pages both reach the end. (On SQLite only: storing
+    is the same as any report's, the OCR costs a minute of CPU.)"""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from parsers.ocr_worker import Limits
+
+    monkeypatch.setattr(Limits.__init__, "__defaults__", (Limits.pages, 3600.0))  # busy CPU
+    folder = tmp_path / "淮安2024"
+    folder.mkdir()
+    (folder / "2.png").write_bytes(photo_png("huaian_city_2024.pdf", 4))
+    (folder / "1.png").write_bytes(photo_png("huaian_city_2024.pdf", 0))
+    found = discover([folder])
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(engine)
+    with Progress(console=Console(file=StringIO(), force_terminal=True)) as progress:
+        tally = _store_all(engine, found.files, workers=1, progress=progress, albums=found.albums)
+    assert tally.failures == [] and tally.counts["new"] == 1
+    bars = {task.description: (task.completed, task.total) for task in progress.tasks}
+    assert bars == {"入库": (1, 1), "识别扫描件 淮安2024（页）": (2, 2)}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT source_name FROM reports")).all() == [("淮安2024",)]
+        value = conn.execute(text("SELECT value FROM figures WHERE key = 'review.total'"))
+        assert value.scalar_one() == 351
 
 
 def _crash_on_marker(data: bytes, *, filename: str | None = None) -> ParsedReport:
