@@ -103,11 +103,13 @@ def test_ingest_stores_a_folder_of_page_photos_as_one_report_with_a_bar_of_its_p
         assert value.scalar_one() == 351
 
 
-def _crash_on_marker(data: bytes, *, filename: str | None = None) -> ParsedReport:
+def _crash_on_marker(
+    data: bytes, *, filename: str | None = None, progress: parsers.Progress | None = None
+) -> ParsedReport:
     """Stands in for a parser that kills its process (a segfault in a PDF library)."""
     if data.startswith(b"CRASH"):
         os._exit(3)
-    return REAL_PARSE(data, filename=filename)
+    return REAL_PARSE(data, filename=filename, progress=progress)
 
 
 REAL_PARSE = parsers.parse_bytes
