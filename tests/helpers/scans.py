@@ -31,10 +31,11 @@ class Copier:
 
 
 def page_images(
-    name: str, copier: Copier = Copier(), pages: list[int] | None = None
+    source: str | bytes, copier: Copier = Copier(), pages: list[int] | None = None
 ) -> list[Image.Image]:
-    """The report's pages (0-based `pages`, default all) as a copier sees them (greyscale)."""
-    pdf = pypdfium2.PdfDocument(document(name))
+    """The pages (0-based `pages`, default all) of a report — a sample's name or a PDF's bytes
+    (a report printed to PDF) — as a copier sees them (greyscale)."""
+    pdf = pypdfium2.PdfDocument(document(source) if isinstance(source, str) else source)
     rng = np.random.default_rng(19)
     out: list[Image.Image] = []
     try:
@@ -63,9 +64,12 @@ def jpeg(image: Image.Image, quality: int) -> Image.Image:
     return Image.open(BytesIO(buffer.getvalue()))
 
 
-def scanned_pdf(name: str, copier: Copier = Copier(), pages: list[int] | None = None) -> bytes:
-    """An image-only PDF of the report: every page a JPEG picture, no text layer."""
-    images = [jpeg(i, copier.quality) for i in page_images(name, copier, pages)]
+def scanned_pdf(
+    source: str | bytes, copier: Copier = Copier(), pages: list[int] | None = None
+) -> bytes:
+    """An image-only PDF of the report (see `page_images`): every page a JPEG picture, no
+    text layer."""
+    images = [jpeg(i, copier.quality) for i in page_images(source, copier, pages)]
     out = BytesIO()
     images[0].save(
         out, "PDF", save_all=True, append_images=images[1:], resolution=float(copier.dpi)
@@ -73,9 +77,9 @@ def scanned_pdf(name: str, copier: Copier = Copier(), pages: list[int] | None = 
     return out.getvalue()
 
 
-def photo_png(name: str, page: int, copier: Copier = Copier(specks=60)) -> bytes:
+def photo_png(source: str | bytes, page: int, copier: Copier = Copier(specks=60)) -> bytes:
     """One page as a PNG, as a phone photo or screenshot of the page would be sent."""
-    image = page_images(name, copier, [page])[0]
+    image = page_images(source, copier, [page])[0]
     out = BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
