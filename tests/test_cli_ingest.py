@@ -72,7 +72,7 @@ def test_the_page_photos_of_a_folder_are_one_report_in_the_order_of_their_names(
 
 
 def test_ingest_stores_a_folder_of_page_photos_as_one_report_with_a_bar_of_its_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     """Two photos of 淮安 2024 (its title page and 表四), read by OCR in the pool's worker; the
     bar of files and a bar of the photos' pages both reach the end. (On SQLite only: storing
@@ -82,9 +82,6 @@ def test_ingest_stores_a_folder_of_page_photos_as_one_report_with_a_bar_of_its_p
     from rich.console import Console
     from rich.progress import Progress
 
-    from parsers.ocr_worker import Limits
-
-    monkeypatch.setattr(Limits.__init__, "__defaults__", (Limits.pages, 3600.0))  # busy CPU
     folder = tmp_path / "淮安2024"
     folder.mkdir()
     (folder / "2.png").write_bytes(photo_png("huaian_city_2024.pdf", 4))
