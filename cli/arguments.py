@@ -113,6 +113,7 @@ class ArgumentParser(argparse.ArgumentParser):
         with chinese():
             super().__init__(*args, **kwargs)
 
+    parse_args = _in_chinese(argparse.ArgumentParser.parse_args)  # its "unrecognized arguments"
     parse_known_args = _in_chinese(argparse.ArgumentParser.parse_known_args)
     format_usage = _in_chinese(argparse.ArgumentParser.format_usage)
     format_help = _in_chinese(argparse.ArgumentParser.format_help)

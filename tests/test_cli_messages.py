@@ -93,6 +93,7 @@ def test_chinese_metavars_keep_the_help_column_aligned(
         (("reminders",), "缺少必需的参数：--at"),
         (("ask",), "缺少必需的参数：问题"),
         (("nope",), "无效的选择：'nope'"),
+        (("export", "-o", "x.xlsx"), "无法识别的参数：-o"),
         (("ingest", "--workers", "two", "x"), "参数 --workers：应为整数"),
     ],
 )
