@@ -1,21 +1,22 @@
-"""Bytes → Document, choosing the extractor by content (not by file name)."""
+"""Bytes → Document, choosing the extractor by content (not by file name).
+
+Each format's reader is imported where its branch runs: a process parsing a .doc or .docx (the
+bot's upload, `bench/parse.py`'s office rows) then does not hold PDFium, the OCR worker's
+multiprocessing or lxml.html, which it never uses (about 10 MB of its resident memory).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from parsers.detect import decode, sniff
-from parsers.doc import doc_document
 from parsers.document import Document
-from parsers.docx import docx_document
-from parsers.html import html_document
-from parsers.markdown import is_markdown
 from parsers.model import ParseError
-from parsers.ocr_worker import Limits, Progress, read_images
-from parsers.office import office_document, soffice
-from parsers.pdf import ocr_warning, pdf_document
-from parsers.ruled import lay_out
 from parsers.text import text_document
+
+if TYPE_CHECKING:
+    from parsers.ocr_worker import Limits, Progress
 
 MAX_BYTES = 50 * 1024 * 1024
 # A report's text is a few thousand characters (an 80-page PDF some 250,000); the mapper's cost
@@ -41,16 +42,27 @@ def extract(
         raise ParseError(EMPTY)
     kind = sniff(data)
     if kind == "pdf":
+        from parsers.pdf import pdf_document
+
         return _bounded(pdf_document(data, progress=progress, limits=limits))
     if kind == "image":
         return _bounded(images_document([data], progress=progress, limits=limits))
     if kind == "docx":
+        from parsers.docx import docx_document
+
         return _bounded(docx_document(data))
-    if kind == "doc" and soffice() is None:
-        return _bounded(doc_document(data))  # antiword: flat tables, the report names lost cells
     if kind in ("doc", "rtf", "odt"):
+        from parsers.office import office_document, soffice
+
+        if kind == "doc" and soffice() is None:
+            from parsers.doc import doc_document
+
+            return _bounded(doc_document(data))  # antiword: flat tables, names the lost cells
         return _bounded(office_document(data, kind))
     if kind == "html":
+        from parsers.html import html_document
+        from parsers.markdown import is_markdown
+
         if (tags := data.count(b"<")) > MAX_HTML_TAGS:  # before decoding, before lxml's tree
             raise ParseError(f"网页过于庞大（{tags:,} 个标签），不像一份年报，未解析")
         markup = decode(data, html=True)
@@ -80,6 +92,10 @@ def images_document(
     images: Sequence[bytes], *, progress: Progress | None = None, limits: Limits | None = None
 ) -> Document:
     """Photos or screenshots of a report's pages (PNG/JPEG, in page order) as one document."""
+    from parsers.ocr_worker import Limits, read_images
+    from parsers.pdf import ocr_warning
+    from parsers.ruled import lay_out
+
     for image in images:
         if sniff(image) != "image":
             raise ParseError("只能把图片（PNG、JPEG）合成一份年报，其中有文件不是图片")

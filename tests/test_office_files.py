@@ -9,6 +9,8 @@ from __future__ import annotations
 import http.server
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -188,7 +190,7 @@ def test_without_libreoffice_a_doc_is_read_by_antiword_and_the_lost_cells_are_na
 ) -> None:
     if parsers.doc.shutil.which("antiword") is None:
         pytest.skip("antiword is not installed")
-    monkeypatch.setattr(parsers.extract, "soffice", lambda: None)
+    monkeypatch.setattr(parsers.office, "soffice", lambda: None)
     name = "shanghai_gov_office_2019.html"
     report = parse_bytes(office.saved_as_word(name, "doc"))
     assert report.format == "doc"
@@ -212,6 +214,38 @@ def test_without_libreoffice_rtf_and_odt_are_refused_with_a_chinese_message(
             str(err.value)
             == f"暂不支持{name}文件（服务器未安装 LibreOffice），请另存为 .docx 或 PDF 后再上传"
         )
+
+
+# Parses each file of argv in a fresh interpreter, then prints the modules it imported.
+_IMPORTED = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from parsers import parse_bytes
+for path in sys.argv[2:]:
+    with open(path, "rb") as handle:
+        parse_bytes(handle.read())
+print(" ".join(sys.modules))
+"""
+PDF_AND_OCR = {"pypdfium2", "numpy", "cv2", "onnxruntime", "rapidocr_onnxruntime"}
+
+
+def test_parsing_a_doc_or_docx_imports_neither_pdfium_nor_ocr() -> None:
+    """A Word upload's process holds only what reading Word takes: PDFium, OCR and the OCR
+    worker's multiprocessing would add to its memory while LibreOffice runs beside it."""
+    name = "pingtan_2023.html"
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for fmt in ("doc", "docx"):
+            path = Path(tmp) / f"report.{fmt}"
+            path.write_bytes(office.saved_as_word(name, fmt))  # type: ignore[arg-type]
+            paths.append(str(path))
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORTED, str(office.ROOT), *paths],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    imported = {m for m in done.stdout.split() if m.split(".")[0] in PDF_AND_OCR}
+    ours = {m for m in done.stdout.split() if m.startswith(("parsers.ocr", "parsers.pdf"))}
+    assert (imported, ours, "multiprocessing" in done.stdout.split()) == (set(), set(), False)
 
 
 def test_a_damaged_doc_is_refused_with_a_chinese_message() -> None:
