@@ -17,6 +17,7 @@ from query import texts
 from query.agencies import AgencyIndex, Place
 from query.answer import Answer, AnswerItem, Choice, Intent, Provenance, Status
 from query.catalog import ROW_BY_PREFIX, key_for, resolve_key, short_label, template_keys
+from query.facts import other_measure
 from query.source import AgencyInfo, FigureInfo, ReportInfo, ReportSource, is_fact_key
 from query.understand import Detection
 from query.units import canonical
@@ -164,10 +165,14 @@ class Context:
     def figure(
         self, agency_id: int, year: int, key: str
     ) -> tuple[ReportInfo | None, str | None, FigureInfo | None]:
-        """(report, full key, figure) of one agency, year and key; None where missing."""
+        """(report, full key, figure) of one agency, year and key; None where missing, and a
+        prose figure counted in another kind than the question asks for (新闻发布会多少人:
+        not its 12场)."""
         report = self.source.report(agency_id, year)
         full = report_key(report, key) if report else None
         found = self.source.figures(agency_id, year, [full]).get(full) if full else None
+        if found is not None and full and is_fact_key(full):
+            found = None if other_measure(self.question, found.unit) else found
         return report, full, found
 
     def no_year(

@@ -181,7 +181,12 @@ def _clause(fact: FigureInfo) -> str:
     return re.sub(r"[\d.]+", "", part + after)
 
 
-_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(批次|人次|万次|[条件篇次场个期项份家起批])")
+_UNIT_ASKED = re.compile(r"(?:几|多少)\s*(批次|人次|万次|场次|[条件篇次场个期项份家起批名位])")
+# People counted: 多少人 / 几名 / 多少工作人员 / 人数 — never a count of events or documents.
+_PEOPLE_ASKED = re.compile(
+    r"(?:几|多少)\s*[个名位]?\s*(?:工作|专职|兼职|专兼职)?(?:人员|人(?![民大])|员工|职工|干部)"
+    r"|(?:工作|专职|兼职|专兼职)人员|人数|人手|编制数"
+)
 
 
 _PERCENT_ASKED = re.compile(r"率|比例|比重|占比|占多少|百分|%|％")
@@ -191,21 +196,44 @@ def unit_asked(question: str) -> str | None:
     """The unit a question counts in (多少项事项 → 项, 合格率 → %), if it names one."""
     if _PERCENT_ASKED.search(question):
         return "%"
+    if _PEOPLE_ASKED.search(question):
+        return "人"
     match = _UNIT_ASKED.search(question)
     return match.group(1) if match else None
 
 
-_TIMES = frozenset({"期", "次", "场", "批", "批次", "人次", "万次", "回"})
+_TIMES = frozenset({"期", "次", "场", "场次", "批", "批次", "万次", "回"})
+_PEOPLE = frozenset({"人", "名", "位", "人次", "万人", "万人次"})
 
 
 def _kind(unit: str) -> str:
-    """What a unit counts: issues or events (期, 次, 场), money, a rate, or things (件, 条, 个
-    … which people use for one another)."""
+    """What a unit counts: issues or events (期, 次, 场), people (人, 名, 人次), money, a
+    rate, or things (件, 条, 个 … which people use for one another)."""
     if unit in _TIMES:
         return "times"
+    if unit in _PEOPLE:
+        return "people"
     if unit.endswith("元"):
         return "money"
     return "%" if unit == "%" else "things"
+
+
+def counts_alike(asked: str, told: str) -> bool:
+    """Whether a figure counted in `told` answers a question counting in `asked`: the same
+    kind (几场 and 2次, 多少条 and 554件); 个 is said of things and events alike (多少个新闻
+    发布会), never of people (多少个人) or money."""
+    kind = _kind(told)
+    return kind == _kind(asked) or (asked == "个" and kind in ("things", "times"))
+
+
+def other_measure(question: str, told: str | None) -> str | None:
+    """The unit a question counts in when a prose figure counted in `told` does not answer
+    it (多少人 of 新闻发布会12场); None when it does or the question names no unit — or
+    asks a rate, which is computed from counts (增长了百分之多少)."""
+    asked = unit_asked(question)
+    if asked is None or asked == "%" or not told or counts_alike(asked, told):
+        return None
+    return asked
 
 
 def is_free(key: str) -> bool:
@@ -250,7 +278,7 @@ def find_free(
         and (facts[k].unit == "%") == (unit == "%")  # a rate only for a rate, never a count
     ]
     if unit:  # a figure counted in the kind asked before one in another (公报几期: not 13件)
-        scored.sort(key=lambda ks: (_kind(facts[ks[0]].unit or unit) != _kind(unit), -ks[1]))
+        scored.sort(key=lambda ks: (not counts_alike(unit, facts[ks[0]].unit or unit), -ks[1]))
     if not scored or scored[0][1] < FREE_SCORE:
         return None, scored[:3]
     if said:  # 41条短视频播放量: the 41 is what the question already knows, not the answer
@@ -264,7 +292,7 @@ def find_free(
         if len(same) == 1 and is_free(same[0]):
             best_key = same[0]  # the figure of the sentence counted in the unit asked
     told = facts[best_key].unit
-    if unit and told and _kind(told) != _kind(unit):
+    if unit and told and not counts_alike(unit, told):
         return None, scored[:3]  # 公报出了几期: 主动公开规章13件 is not a number of issues
     rivals = [
         s

@@ -9,6 +9,7 @@ from query import texts
 from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
 from query.common import Context, label, other_years, report_key, token
+from query.facts import other_measure
 from query.source import AgencyInfo, FigureInfo, is_fact_key
 from query.understand import Detection
 
@@ -42,6 +43,13 @@ def answer(
         if choices:
             text += "\n" + texts.ALTERNATIVES.format(options="、".join(c.label for c in choices))
         return ctx.reply("no_data", "value", text, choices=choices)
+    if is_fact_key(full) and (asked := other_measure(ctx.question, figure.unit)) is not None:
+        text = texts.OTHER_MEASURE.format(
+            agency=agency.name, year=year, asked=asked, label=figure.phrase or name,
+            value=texts.number(figure.value) if figure.value is not None else figure.raw,
+            told=figure.unit, sentence=figure.sentence,
+        )  # fmt: skip
+        return ctx.reply("no_data", "value", text)  # 多少人 of 新闻发布会12场: never the 12
     item = ctx.item(agency, report, full, figure)
     warnings = prose_warnings(ctx, agency.id, year, item)
     if warnings:
