@@ -44,7 +44,7 @@ from query.common import (
 from query.fieldmatch import GENERIC_ROWS
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
-from query.years import finer_than_year
+from query.years import finer_than_year, resolve_reports
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
@@ -83,6 +83,8 @@ def route(ctx: Context) -> Answer:
         return help.answer(ctx)
     if hints.has("availability") and det.key is None:
         return availability.answer(ctx, places)
+    if det.years.report is not None and (len(places) != 1 or hints.has("rank")):
+        return ctx.reply("no_data", intent_of(det), texts.REPORT_OF_ONE)  # 各单位的上一份年报
     if det.key is not None and (period := finer_than_year(det.text)) is not None:
         # a table cell or set fact is a whole year's; a free fact may be about 季度通报
         return ctx.reply("no_data", intent_of(det), texts.NOT_BY_PERIOD.format(word=period))
@@ -146,6 +148,8 @@ def route(ctx: Context) -> Answer:
         return compare.answer(ctx, det)
     place = places[0]
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
+    if det.years.report is not None and (pick(place) is None or several):
+        return ctx.reply("no_data", intent_of(det), texts.REPORT_OF_ONE)
     if several and unnamed_figure(det) and (hints.has("compare") or hints.has("total")):
         return not_named(ctx, det, compare.resolve_many(places))  # 各单位培训合计
     if hints.has("compare") and several and not det.years.recent and len(det.years.years) < 2:
@@ -347,6 +351,18 @@ def for_agency(
     have = ctx.source.years(agency.id)
     if not have:
         return ctx.reply("no_data", intent, texts.UNKNOWN_PLACE.format(place=agency.name))
+    if det is not None and det.years.report is not None:  # 2025年的上一份: 2023 if no 2024
+        resolved = resolve_reports(det.years, have)
+        if resolved is None:
+            text = texts.NO_SUCH_REPORT[det.years.report].format(
+                agency=agency.name, year=det.years.anchor, have="、".join(map(str, have))
+            )
+            return ctx.reply("no_data", intent, text)
+        if det.years.report in ("previous", "next"):
+            notes = [*notes, texts.REPORT_RESOLVED[det.years.report].format(
+                anchor=det.years.anchor, year=resolved.years[0])]  # fmt: skip
+        det = replace(det, years=resolved)
+        intent = intent if intent in ("availability", "overview", "checks") else intent_of(det)
     if intent == "availability":
         return availability.for_agency(ctx, agency, have)
     if det is not None and det.unexplained and intent != "overview":

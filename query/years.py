@@ -23,6 +23,10 @@ class YearSpec:
     latest_said: bool = False  # 最新 / 最近一年 typed explicitly
     since: int | None = None  # 2019年以来: every year with a report from then on
     last: int | None = None  # 这四年 (with every): the last N years that have a report
+    # A report named by its place among the agency's reports, resolved once the agency is
+    # known (resolve_reports): previous / next (of `anchor`), first, latest, last_two.
+    report: str | None = None
+    anchor: int | None = None
 
     @property
     def explicit(self) -> bool:
@@ -83,6 +87,60 @@ _BESIDE = re.compile(
 )
 
 
+_REPORT = r"(?:的?(?:年度)?(?:年报|报告|年度报告))?"
+_STEP_WORDS = {"上": "previous", "前": "previous", "下": "next", "后": "next"}
+# 2025年的上一份年报 / 前一期 / 前一年报告 / 下一份: the agency's report before or after the one
+# named, whatever the gap (never the year named, never the calendar year before it)
+_STEP = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:的|那份|那期)?\s*"
+    r"(?:([上前下后])[一1]?(?:份|期|次)|([上前])[一1]年(?:度)?的?(?:年报|报告|年度报告))" + _REPORT
+)
+# 最新一年和上一份比 / 最近一期跟前一期相比: the agency's last two reports
+_LAST_TWO = re.compile(
+    r"(?:最新|最近)(?:一年|一份|一期|的)?" + _REPORT + r"\s*(?:和|与|跟|同|比|较|对比)\s*"
+    r"(?:[上前][一1]?(?:份|期|年))" + _REPORT + r"(?:相比|比较|对比|比)?"
+)
+_LATEST_REPORT = re.compile(r"(?:最近|最新)(?:的)?[一1](?:期|份)" + _REPORT)
+_FIRST_REPORT = re.compile(
+    r"最早(?:的)?(?:[一1](?:年|份|期))?" + _REPORT + r"|(?:第[一1]|首)(?:份|期)" + _REPORT
+)
+
+
+def _report_words(text: str) -> tuple[str | None, int | None, str]:
+    """(which report of the agency's, the year it is counted from, the text without those
+    words) for the words that name a report by its place among the agency's reports."""
+    if (m := _STEP.search(text)) is not None:
+        kind = _STEP_WORDS[m.group(2) or m.group(3)]
+        return kind, int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
+    for kind, pattern in (("last_two", _LAST_TWO), ("latest", _LATEST_REPORT),
+                          ("first", _FIRST_REPORT)):  # fmt: skip
+        if (m := pattern.search(text)) is not None:
+            return kind, None, text[: m.start()] + " " + text[m.end() :]
+    return None, None, text
+
+
+def resolve_reports(spec: YearSpec, have: list[int]) -> YearSpec | None:
+    """The spec with the report it names as years, from the agency's report years (`have`,
+    ascending): the previous report of 2025 is 2023 when 2024 is missing. None when there is
+    no such report (nothing before the first)."""
+    if spec.report is None:
+        return spec
+    anchor = spec.anchor
+    if spec.report == "previous" and anchor is not None:
+        years = [y for y in have if y < anchor][-1:]
+    elif spec.report == "next" and anchor is not None:
+        years = [y for y in have if y > anchor][:1]
+    elif spec.report == "first":
+        years = have[:1]
+    elif spec.report == "latest":
+        years = have[-1:]
+    else:
+        years = have[-2:] if len(have) >= 2 else []
+    if not years:
+        return None
+    return YearSpec(tuple(years), latest_said=spec.report == "latest")
+
+
 def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[YearSpec, str]:
     """(what was said about years, the text with those words removed). `comparing`: the
     question sets two years against each other (2024年的行政复议和上一年比较), so 上一年 away
@@ -129,6 +187,7 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
         since = int(start.group(1))
         text = text[: start.start()] + " " + text[start.end() :]
     text = _FROM_PREVIOUS.sub("上年结转", _INTO_NEXT.sub("结转下年度", text))
+    report, anchor, text = _report_words(text)
     text = _ANCHORED.sub(lambda m: f"{int(m.group(1)) + _SHIFTS[m.group(2)]}年 ", text)
     text = _BESIDE.sub(
         lambda m: f"{m.group(1)}年{m.group(2)}{int(m.group(1)) + _SHIFTS[m.group(3)]}年 ", text
@@ -161,6 +220,8 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
     text = _EVERY.sub(" ", text)
     latest = bool(_LATEST.search(text))
     text = _LATEST.sub(" ", text)
+    if report is not None:  # the years are the agency's reports: resolve_reports
+        return YearSpec(report=report, anchor=anchor), re.sub(r"\s+", " ", text).strip()
     spec = YearSpec(tuple(sorted(years)), recent, every, latest, since, last)
     return spec, re.sub(r"\s+", " ", text).strip()
 
