@@ -11,6 +11,8 @@ numbers of a section, in the order they were printed, are placed cell by cell:
 - every arrangement of the chunks into such blocks that keeps each row's own sum (V3, 总计 of
   the six applicant columns) is a candidate; the table's column rules (V1, V2) and the figures
   the prose states (W2) then rule candidates out, each dropped when no candidate meets it;
+- when no such arrangement fits 表三, its rows may have lost their first numbers among the
+  labels (`parsers.stranded`); those readings count only when they keep V1 and V2 too;
 - 表四's chunks may come in any order (PDF text flows list 复议后起诉 before 未经复议直接起诉):
   orders whose groups keep V4 are the candidates, the printed order when none does.
 
@@ -32,6 +34,7 @@ from rapidfuzz import fuzz
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
 from parsers.layout import Layout, RowSpec, derive, row_specs
 from parsers.model import AMBIGUOUS, Cell, Number
+from parsers.stranded import stranded_readings
 from parsers.values import make_cell, normalize_width
 
 CANDIDATE_LIMIT = 512  # distinct readings of one section before it counts as unbounded
@@ -241,6 +244,7 @@ def _about(warning: str, sections: set[str]) -> bool:
 
 
 Reading = tuple[int, ...]  # the token placed in each cell of a section, in the rows' order
+RawReading = tuple[str, ...]  # the printed text placed in each cell, in the rows' order
 
 
 def arrangements(
@@ -331,24 +335,24 @@ def _keys(rows: Sequence[RowSpec]) -> list[str]:
     return [key for row in rows for key in row.cells]
 
 
+def _raws(toks: Sequence[Token], readings: Sequence[Reading]) -> list[RawReading]:
+    return [tuple(toks[i].raw for i in reading) for reading in readings]
+
+
 def _cells(
-    rows: Sequence[RowSpec],
-    toks: Sequence[Token],
-    readings: Sequence[Reading],
-    placed: Placed,
-    name: str,
+    rows: Sequence[RowSpec], readings: Sequence[RawReading], placed: Placed, name: str
 ) -> dict[str, Cell]:
     """Cells on which every reading agrees get their value; the others are ambiguous."""
     amounts = {row.cells[i] for row in rows for i in row.amounts}
     out: dict[str, Cell] = {}
     if len(readings) == 1:  # the usual case: one reading, every cell as printed
-        for key, index in zip(_keys(rows), readings[0], strict=True):
-            cell = make_cell(toks[index].raw, amount=key in amounts)
+        for key, raw in zip(_keys(rows), readings[0], strict=True):
+            cell = make_cell(raw, amount=key in amounts)
             assert cell is not None  # tokens are values
             out[key] = cell
         return out
     for i, key in enumerate(_keys(rows)):
-        raws = sorted({toks[reading[i]].raw for reading in readings})
+        raws = sorted({reading[i] for reading in readings})
         cells = [make_cell(raw, amount=key in amounts) for raw in raws]
         values = sorted({c.value for c in cells if c is not None and c.value is not None})
         if len(values) == 1 and cells[0] is not None:
@@ -368,7 +372,7 @@ def _section_two(
     readings = arrangements(rows, toks)
     if not readings:
         return None
-    out = _cells(rows, toks, readings, placed, "二")
+    out = _cells(rows, _raws(toks, readings), placed, "二")
     unsure = {key for reading in readings for key in _cut_rows(rows, toks, reading)}
     if unsure:
         amounts = {row.cells[i] for row in rows for i in row.amounts}
@@ -414,30 +418,66 @@ def _section_three(
     variants = [layout.single_other]
     if template == "2021":
         variants.append(not layout.single_other)
-    for single_other in variants:
-        specs = row_specs(template, single_other=single_other)
-        rows = [specs[r.key] for r in apply_rows(template, single_other=single_other)
-                if r.key in specs]  # fmt: skip
-        readings = arrangements(rows, toks)
-        if readings:
-            layout.single_other = single_other
-            break
-    else:
+    found, bounded = _in_order(toks, template, variants)
+    if found is None and bounded:
+        found = _stranded(toks, template, variants)
+    if found is None:
         return None
+    rows, readings, single_other, strict = found
+    layout.single_other = single_other
     index = {key: i for i, key in enumerate(_keys(rows))}
-    values = [t.value for t in toks]
+    values = [[_count(raw).value or 0 for raw in reading] for reading in readings]
 
-    def total(reading: Reading, keys: Sequence[str]) -> Number:
-        return sum(values[reading[index[k]]] for k in keys)
+    def total(reading: int, keys: Sequence[str]) -> Number:
+        return sum(values[reading][index[k]] for k in keys)
 
     equations = _column_equations(template, single_other)
-    consistent = [r for r in readings if all(total(r, a) == total(r, b) for a, b in equations)]
-    readings = consistent or readings  # none: the report misprints its columns, V1/V2 say so
+    kept = [
+        r for r in range(len(readings)) if all(total(r, a) == total(r, b) for a, b in equations)
+    ]
+    if not kept and strict:
+        return None  # numbers set aside must give columns that add up
+    kept = kept or list(range(len(readings)))  # none: the report misprints, V1/V2 say so
     for key, stated in prose.items():
         leaves = _leaves(key, template, single_other)
         if leaves and all(k in index for k in leaves):
-            readings = [r for r in readings if total(r, leaves) == stated] or readings
-    return _cells(rows, toks, readings, placed, "三")
+            kept = [r for r in kept if total(r, leaves) == stated] or kept
+    return _cells(rows, [readings[r] for r in kept], placed, "三")
+
+
+# (rows, readings, single_other, strict): strict readings must keep V1 and V2 to be used.
+_Found = tuple[list[RowSpec], list[RawReading], bool, bool]
+
+
+def _apply_specs(template: TemplateVersion, single_other: bool) -> list[RowSpec]:
+    specs = row_specs(template, single_other=single_other)
+    rows = apply_rows(template, single_other=single_other)
+    return [specs[r.key] for r in rows if r.key in specs]
+
+
+def _in_order(
+    toks: list[Token], template: TemplateVersion, variants: list[bool]
+) -> tuple[_Found | None, bool]:
+    """表三's rows as printed in order (row by row, or blocks down the columns), and whether
+    the readings were bounded (past the candidate limit nothing else is tried)."""
+    bounded = True
+    for single_other in variants:
+        rows = _apply_specs(template, single_other)
+        readings = arrangements(rows, toks)
+        if readings:
+            return (rows, _raws(toks, readings), single_other, False), True
+        bounded &= readings is not None
+    return None, bounded
+
+
+def _stranded(toks: list[Token], template: TemplateVersion, variants: list[bool]) -> _Found | None:
+    """表三's rows with first numbers stranded among the labels (`parsers.stranded`)."""
+    for single_other in variants:
+        rows = _apply_specs(template, single_other)
+        readings = stranded_readings(rows, toks, limit=CANDIDATE_LIMIT)
+        if readings:
+            return rows, readings, single_other, True
+    return None
 
 
 @lru_cache(maxsize=8)
@@ -512,4 +552,4 @@ def _section_four(
         if key in prose:
             fitting = [r for r in kept if sum(values[r[c]] for c in where) == prose[key]]
             kept = fitting or kept
-    return _cells(rows, toks, kept, placed, "四")
+    return _cells(rows, _raws(toks, kept), placed, "四")

@@ -9,7 +9,11 @@ import os
 import pytest
 
 from parsers import ParseError, parse_bytes
+from parsers.layout import row_specs
 from parsers.model import BLANK
+from parsers.sequence import CANDIDATE_LIMIT, arrangements, section_lines, tokens
+from parsers.stranded import stranded_readings
+from parsers.text import normalize_text
 from tests.fixtures_parsers import load_gold
 from tests.helpers.browser_forms import HAS_CHROMIUM, PAGES, PAPERS, browser_forms
 from tests.helpers.documents import document
@@ -38,9 +42,10 @@ BLANKS_LOST = frozenset(
 )  # fmt: skip
 # 表四 with blanks: fifteen columns whose headers are stacked a character a line.
 REVIEW_BLANKS = frozenset({"litigation.direct.total", "review.total", "review.upheld"})
-# The reading order of the printed pages: 平潭's 表三 comes out a cell a line in an order that
-# no template order fits (表四 is read), and 表二 prints 行政规范性文件's first number beside
-# its label before 规章's last two: those six cells are ambiguous (candidates), never guessed.
+# The reading order of the printed pages: 平潭's 表三 comes out a cell a line, some rows' first
+# numbers stranded among the wrapped labels (placed by the rows' sums: parsers.stranded), and
+# 表二 prints 行政规范性文件's first number beside its label before 规章's last two: those six
+# cells are ambiguous (candidates), never guessed.
 TABLE_THREE = ("apply.", "result.")
 CUT_ROWS = ("proactive.rules.", "proactive.normative.")
 # 上海 2019 pasted by pdftotext -raw or pdfplumber: a row's numbers with the blanks between
@@ -72,7 +77,7 @@ def known_misses(name: str, form: str) -> set[str]:
             return set(PLACED)
         return set(REVIEW_BLANKS if form == "Letter pdftotext -layout" else BLANKS_LOST)
     if form.endswith(" pdftotext"):
-        return {k for k in keys if k.startswith(TABLE_THREE + CUT_ROWS)}
+        return {k for k in keys if k.startswith(CUT_ROWS)}
     return set()
 
 
@@ -158,3 +163,76 @@ def test_numbers_pasted_without_their_blank_cells_are_placed_whole(
     assert [cells[f"{row}.total"].value for row in totals] == [859, 18, 805, 72]
     natural = cells["apply.new.natural"]
     assert natural.value is None and natural.candidates == (0, 821)
+
+
+# 平潭 2023 printed on A4, pasted in reading order: the first number of 2.其他法律行政法规禁止公开
+# comes out between the two lines of its label, long after the row's other six numbers.
+STRANDED = "2.其他法律行政法规禁\n0\n止公开"
+
+
+def test_first_numbers_stranded_among_the_labels_are_placed_by_their_rows_sums(
+    forms: dict[tuple[str, str], str],
+) -> None:
+    """No order of the template fits 平潭's 表三 as pdftotext reads the print; with the numbers
+    standing alone between label words set aside, each short row's first number is its total
+    less its other five, and exactly one reading keeps every row's sum and the numbers set
+    aside: it is the printed table (V1 and V2 hold)."""
+    text = forms["pingtan_2023.html", "A4 pdftotext"]
+    assert STRANDED in text
+    lines = section_lines(normalize_text(text))["三"]
+    toks = tokens(lines)
+    rows = [
+        spec
+        for key, spec in row_specs("2021", single_other=False).items()
+        if key.startswith(TABLE_THREE)
+    ]
+    assert arrangements(rows, toks) == []
+    readings = stranded_readings(rows, toks, limit=CANDIDATE_LIMIT)
+    assert readings is not None and len(readings) == 1
+    report = parse_bytes(text.encode("utf-8"))
+    assert [c.message for c in report.checks if not c.ok] == []
+    wrong, missed = gold_mismatches(report, "pingtan_2023.html")
+    assert wrong == {} and not {k for k in missed if k.startswith(TABLE_THREE)}
+
+
+def _shuffled(text: str) -> str:
+    """保护第三方合法权益 "1 0 0 0 0 0 1" printed "0 1 0 0 0 0 1": the row still adds up, only
+    the columns (V2) tell."""
+    row = "保护第三方合法权益 1\n\n0\n\n0"
+    assert row in text
+    return text.replace(row, "保护第三方合法权益 0\n\n1\n\n0")
+
+
+def _row_number_dropped(text: str) -> str:
+    row = "属于四类过程性信息 1\n\n0\n"
+    assert row in text
+    return text.replace(row, "属于四类过程性信息 1\n\n")
+
+
+SPOILED = {
+    "stranded number dropped": lambda text: text.replace(STRANDED, "2.其他法律行政法规禁\n止公开"),
+    "stranded number changed": lambda text: text.replace(
+        STRANDED, "2.其他法律行政法规禁\n5\n止公开"
+    ),
+    "row shuffled": _shuffled,
+    "row number dropped": _row_number_dropped,
+}
+
+
+@pytest.mark.parametrize("spoil", list(SPOILED), ids=list(SPOILED))
+def test_numbers_that_cannot_be_placed_consistently_give_no_figure(
+    forms: dict[tuple[str, str], str], spoil: str
+) -> None:
+    """The same print with one number dropped, a stranded number that no row's sum asks for,
+    or a row's numbers shuffled (its own sum still holds): no reading keeps every rule, so no
+    cell of 表三 gets a value — missing, never a figure placed on a guess."""
+    text = forms["pingtan_2023.html", "A4 pdftotext"]
+    spoiled = SPOILED[spoil](text)
+    assert spoiled != text
+    report = parse_bytes(spoiled.encode("utf-8"))
+    valued = {
+        k for k, c in report.cells.items() if k.startswith(TABLE_THREE) and c.value is not None
+    }
+    assert valued == set()
+    wrong, _ = gold_mismatches(report, "pingtan_2023.html")
+    assert wrong == {}
