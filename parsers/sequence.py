@@ -210,6 +210,7 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
         "四": lambda toks: _section_four(toks, specs, prose, placed, tokens(_table_tail(after))),
     }
     after = sections.pop("end", [])
+    _lend_opening(sections, specs)
     for name, read in readers.items():
         if name not in sections:
             continue
@@ -226,6 +227,39 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
         derive(layout)
     placed.cells = layout.cells
     return placed
+
+
+def _lend_opening(sections: dict[str, list[str]], specs: Mapping[str, RowSpec]) -> None:
+    """表二 short of the numbers 表三 opens with, before any label (上海 2019's Letter print:
+    "元 / 6 / 251000" after 表三's heading): they are 表二's last cells. A money unit standing
+    among them is the unit of the last, 表二's amount (采购总金额; 收费金额 in 2021)."""
+    if "二" not in sections or "三" not in sections:
+        return
+    lines = sections["三"]
+    opening = 0
+    while opening < len(lines) and (
+        not lines[opening].strip() or _OPENING.fullmatch(lines[opening].strip())
+    ):
+        opening += 1
+    numbers = [line for line in lines[:opening] if line.strip() and line.strip() not in _UNITS]
+    if not numbers:
+        return  # the usual case: 表三 opens with its header
+    rows = [spec for key, spec in specs.items() if key.startswith("proactive.")]
+    last = rows[-1]
+    needed = sum(len(r.cells) for r in rows) - len(tokens(sections["二"]))
+    units = {line.strip() for line in lines[:opening]} & _UNITS
+    if needed <= 0 or len(tokens(numbers)) != needed or len(units) > 1:
+        return
+    if units:
+        if len(last.cells) - 1 not in last.amounts or numbers[-1].strip().endswith(tuple(_UNITS)):
+            return  # a unit with no amount to go with: not 表二's
+        numbers[-1] += " " + units.pop()
+    sections["二"] = [*sections["二"], "", *numbers]
+    sections["三"] = lines[opening:]
+
+
+# The lines 表三 may open with that belong to 表二: numbers, a money unit.
+_OPENING = re.compile(rf"(?:{_NUMBER})(?: ?(?:万元|元))?|万元|元")
 
 
 _SECTION_PREFIXES = {
