@@ -14,14 +14,18 @@ from parsers.prose import TEXT_FACTS
 from query import texts, value
 from query.answer import Answer, Choice
 from query.catalog import ROWS, key_for, template_keys
-from query.common import Context, token
+from query.common import Context, pick, token
 from query.facts import (
+    bare,
     bare_verb,
     content_words,
+    counts_alike,
     figures_in,
     find_free,
+    find_stated,
     is_free,
     same_verbs,
+    stated_words,
     unit_asked,
 )
 from query.normalize import compact, normalize
@@ -56,12 +60,26 @@ def answer(
     titled, said = _titled(ctx.question, facts, said)
     if (only := _one_counted(titled, facts, unit_asked(ctx.question))) is not None:
         return value.answer(ctx, agency, year, only, None, notes)
+    fact = facts.get(det.fact.key) if det.fact else None
+    unit = unit_asked(ctx.question)
+    if (
+        fact is not None
+        and words
+        and (unit is None or (fact.unit is not None and counts_alike(unit, fact.unit)))
+        and _states(fact, words)
+    ):  # 对29项…政策文件进行解读 (not 合格率 of the sentence stating 政务新媒体95个)
+        return value.answer(ctx, agency, year, fact.key, None, notes)
     for asked in (f"{said} {named}", said) if words else (said,):
         picked, candidates = find_free(
             asked, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
         )
         if picked is not None and (not words or _states(facts[picked], words)):
             return value.answer(ctx, agency, year, picked, None, notes)
+    stated = find_stated(
+        det.scan.rest, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
+    )
+    if stated is not None:  # 行政执法公示多少条: “设立‘行政执法公示’专栏…全年公布631条”
+        return value.answer(ctx, agency, year, stated, None, notes)
     if words:  # the words as typed around what is not there: 满意度 → 申请人满意度
         words = " ".join(w for w in det.asked.split() if any(p in w for p in words.split()))
     word = as_typed(ctx.question, content_words(words or det.asked) or words or det.asked)
@@ -156,3 +174,46 @@ def nearest_fields(word: str, *, limit: int = 3) -> list[tuple[str, str]]:
         by_key = {key: name for name, key in _NAMES}
         found = [(by_key[k], k) for k in _FALLBACK]
     return found
+
+
+def inside(ctx: Context, det: Detection, office: str) -> Answer | None:
+    """An office with no report of its own named beside the one agency asked about (平潭2019年
+    区社会事业局受理群众诉求多少起), which a sentence of that agency's report names: the
+    sentence's figure is the agency's report's fact, said so; what the report states about the
+    office when no figure of it fits. None when no sentence of the report names the office."""
+    named = [p for p in det.scan.places if p.agencies and p.department is None]
+    agency_id = pick(named[0]) if len(named) == 1 else None
+    if agency_id is None or not office:
+        return None
+    agency = ctx.index.info[agency_id]
+    have = ctx.source.years(agency.id)
+    year = det.years.years[0] if len(det.years.years) == 1 else None
+    if year is None and (det.years.years or not have):
+        return None
+    notes = [] if year is not None else [texts.LATEST.format(year=have[-1])]
+    year = year if year is not None else have[-1]
+    if year not in have:
+        return None
+    word = compact(office)
+    facts = {
+        k: f
+        for k, f in ctx.source.facts(agency.id, year).items()
+        if is_free(k) and word in compact(f.sentence or "")
+    }
+    if not facts:
+        return None
+    said = figures_in(normalize(ctx.question))
+    unit = unit_asked(ctx.question)
+    stated = find_stated(det.scan.rest, facts, unit, said, located=word)
+    counted = [
+        k for k, f in facts.items() if unit and f.unit and counts_alike(unit, f.unit) and bare(f)
+    ]
+    if stated is None and len(counted) == 1 and not stated_words(det.scan.rest, word):
+        stated = counted[0]  # 区经济发展局发布了多少条信息: the office's one figure in 条
+    if stated is None:
+        phrases = "、".join(dict.fromkeys((f.phrase or "")[:20] for f in facts.values()))
+        text = texts.INSIDE_NOT_STATED.format(agency=agency.name, year=year, office=office,
+                                              phrases=phrases)  # fmt: skip
+        return ctx.reply("no_data", "value", text)
+    notes.append(texts.INSIDE_REPORT.format(agency=agency.name, office=office))
+    return value.answer(ctx, agency, year, stated, None, notes)

@@ -303,3 +303,95 @@ def find_free(
         and not (unit and facts[best_key].unit == unit and facts[k].unit != unit)
     ]
     return (None if rivals else best_key), scored[:3]
+
+
+# Words that say nothing of what is counted, on either side of a sentence match.
+_GENERIC = re.compile(
+    r"全年|今年|本年度?|年度|累计|共计|一共|总共|合计|各类|各项|相关|及时|情况|数量|总数|年报|正文|"
+    r"报告|里面|其中|信息|发布|公开|[共等的了是有呢吗里中说在对]"
+)  # 公开 and 发布 (公布, 推送 …) are said of the same thing: neither tells what was counted
+_ANY_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万人次|万次|万人|万|批次|人次|[条件篇次场个起期家项份元%％])"
+)
+_ONLY_VERB = re.compile("|".join(["公开", *(group[0] for group in _VERB_GROUPS)]))
+STATED_SCORE = 0.75  # the sentence's words must cover the question's this well
+STATED_COVERAGE = 0.8
+
+
+def _plain(text: str) -> str:
+    """Chinese words only, verbs as their group's word, words that name nothing dropped."""
+    return "".join(_CJK.findall(_GENERIC.sub("", same_verbs(text))))
+
+
+def _span(fact: FigureInfo) -> str:
+    """The sentence's words from the figure before this one to the figure after it (对29项…
+    政策文件进行解读: the words after the figure are what it counts too)."""
+    sentence, raw = fact.sentence, (fact.raw or "").strip()
+    at = sentence.find(raw) if raw else -1
+    at = sentence.find(_figure(fact)) if at < 0 and _figure(fact) else at
+    if at < 0:
+        return fact.phrase
+    figures = list(_ANY_FIGURE.finditer(sentence))
+    start = max((m.end() for m in figures if m.end() <= at), default=0)
+    end = min((m.start() for m in figures if m.start() > at), default=len(sentence))
+    return sentence[start:end]
+
+
+def bare(fact: FigureInfo) -> bool:
+    """The words just before the figure are only a verb and 信息 (全年公布631条, 发布信息291条):
+    what is counted is what the sentence is about."""
+    return len(_ONLY_VERB.sub("", _plain(fact.phrase))) < 2
+
+
+def _names_its_count(asked: str, fact: FigureInfo) -> bool:
+    """The question names what the figure counts: the words just before it are only a verb
+    (全年公布631条: what is published is the sentence's subject), or the question has half
+    of their pairs of characters (受理各类群众诉求 for 受理群众诉求)."""
+    if bare(fact):
+        return True
+    own = _ONLY_VERB.sub("", _plain(fact.phrase))
+    grams = _bigrams(own)
+    return len(grams & _bigrams(asked)) * 2 >= len(grams)
+
+
+def stated_words(question_words: str, located: str = "") -> str:
+    """What a question asks about beyond counting and publishing words (and `located`)."""
+    asked = _plain(content_words(question_words))
+    return "".join(c for c in asked if c not in set(located)) if located else asked
+
+
+def find_stated(
+    question_words: str, facts: Mapping[str, FigureInfo], unit: str | None,
+    said: frozenset[str] = frozenset(), *, located: str = "",
+) -> str | None:  # fmt: skip
+    """The one free fact whose sentence says what the question asks in the sentence's own
+    words (行政执法公示 of “设立‘行政执法公示’专栏…全年公布631条”), when the words just before
+    the figure do not: the question's words must be covered by the words around the figure,
+    name what it counts, and count in the same kind; a rival of another value near it, and
+    the answer is None. `located`: words (an office) that picked the sentences, left out of
+    the match."""
+    asked = stated_words(question_words, located)
+    if len(set(asked)) < 2:
+        return None
+    scored: list[tuple[float, str]] = []
+    for key, fact in facts.items():
+        if not is_free(key) or fact.value is None or (fact.unit == "%") != (unit == "%"):
+            continue
+        if unit and fact.unit and not counts_alike(unit, fact.unit):
+            continue
+        if _figure(fact) in said or not _names_its_count(asked, fact):
+            continue
+        span = _plain(_span(fact))
+        coverage = len(set(asked) & set(span)) / len(set(asked))
+        pairs = len(_bigrams(asked) & _bigrams(span)) / max(len(_bigrams(asked)), 1)
+        score = (coverage + pairs) / 2
+        if coverage >= STATED_COVERAGE and score >= STATED_SCORE:
+            scored.append((score, key))
+    scored.sort(reverse=True)
+    if not scored:
+        return None
+    best, key = scored[0]
+    value = facts[key].value
+    if any(best - s < FREE_MARGIN and facts[k].value != value for s, k in scored[1:]):
+        return None
+    return key

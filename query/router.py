@@ -38,9 +38,11 @@ from query.common import (
     label,
     pick,
     region_name,
+    report_key,
     token,
     with_nearest,
 )
+from query.facts import counts_alike, unit_asked
 from query.fieldmatch import GENERIC_ROWS
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
@@ -92,6 +94,8 @@ def route(ctx: Context) -> Answer:
         not any(p.by_name for p in places) or det.scan.unknown.endswith(OFFICE_ENDINGS)
     ):
         unknown = det.scan.unknown or ""
+        if unknown.endswith(OFFICE_ENDINGS) and (within := absent.inside(ctx, det, unknown)):
+            return within  # 平潭2019年区社会事业局…: a sentence of 平潭's own report
         if (fixed := sound_alike(ctx, det, unknown)) is not None:
             return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
@@ -330,6 +334,8 @@ def not_at_level(ctx: Context, det: Detection, place: Place) -> Answer:
     """A place whose own level has no report (六安市 when only a bureau of 金安区 is loaded,
     江苏省 when only 淮安市 is): said, with the agencies inside it as choices, never answered."""
     if not place.agencies:
+        if place.department and (within := absent.inside(ctx, det, place.text)) is not None:
+            return within  # 平潭2019年区市场监督管理局…: a sentence of 平潭's own report
         text = texts.NO_DEPARTMENT.format(place=place.text)
         return with_nearest(ctx, det, text, place.text, intent_of(det))
     choices = agency_choices(det, ctx, place.agencies, intent_of(det))
@@ -400,4 +406,18 @@ def for_agency(
         return calculation.in_report(ctx, agency, year, det, notes)
     if det is not None and (rows := two_readings(det, ctx.source.report(agency.id, year))):
         return choose_row(ctx, agency, year, rows)
+    if det is not None and key is not None and counted_amount(ctx, agency, year, key):
+        return absent.answer(ctx, agency, year, det, notes)  # 政府采购项目信息公开了多少条
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)
+
+
+def counted_amount(ctx: Context, agency: AgencyInfo, year: int, key: str) -> bool:
+    """The key is an amount of 表二 (采购总金额, 万元) and the question counts things (多少条):
+    what the prose counts in the same words, never the amount."""
+    report = ctx.source.report(agency.id, year)
+    full = report_key(report, key) if report is not None else None
+    asked = unit_asked(ctx.question)
+    return (
+        full in FIELDS and FIELDS[full].is_amount and asked not in (None, "%")
+        and not counts_alike(asked, FIELDS[full].unit)
+    )  # fmt: skip

@@ -17,6 +17,10 @@ NOT_UNDERSTOOD_ERROR = "抱歉，这个问题暂时无法回答，请换一种�
 EMPTY = "请输入问题，例如：{examples}。"
 BAD_TOKEN = "这个按钮已失效，请重新提问，例如：{examples}。"
 NO_PLACE = "请说明是哪个单位或地区，例如“{example}”。"
+INSIDE_REPORT = "这是{agency}年报正文里写{office}的一句中的数字（{office}没有自己的年报）。"
+INSIDE_NOT_STATED = (
+    "{agency} {year}年度年报正文写到{office}的句子里没有这个数字；那里写的是：{phrases}。"
+)
 UNKNOWN_PLACE = "数据库里没有“{place}”的年报。"
 NOT_FOUND = "没有找到“{place}”。"
 NEAREST = "相近的有：{names}"
@@ -233,12 +237,22 @@ def provenance(item: AnswerItem) -> str:
     return f"出处：《{src.title}》（{src.file}）表{src.table}“{src.row}”行“{src.column}”列"
 
 
+_SHORT_CLAUSE = 12  # characters: 全年公布631条 says what was done, not what was counted
+_LEAD_QUOTED = 80
+
+
 def quote(sentence: str, item: AnswerItem) -> str:
-    """The clause of the sentence that states the figure (the whole sentence if not found)."""
+    """The clause of the sentence that states the figure (the whole sentence if not found);
+    a clause too short to say what it counts (全年公布631条) with the sentence before it, so
+    that the quote names what was published (设立“行政执法公示”专栏…)."""
     printed = item.printed or (number(item.value) if item.value is not None else "")
     clauses = re.split(r"(?<=[，,；;])", sentence)
-    for clause in clauses:
+    for at, clause in enumerate(clauses):
         if printed and printed.rstrip("元万条件") in clause.replace(" ", ""):
+            if len(clause) < _SHORT_CLAUSE and at:
+                lead = "".join(clauses[:at])
+                lead = lead if len(lead) <= _LEAD_QUOTED else "…" + lead[-_LEAD_QUOTED:]
+                return (lead + clause).rstrip("，,；;")
             return clause.rstrip("，,；;")
     return sentence if len(sentence) <= 80 else sentence[:80] + "…"
 

@@ -29,7 +29,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0350": "平潭 2019 行政许可 digit run is stored ambiguous (the parser): no 同比",
     "q0385": "平潭 2019 行政处罚 digit run is stored ambiguous (the parser): no sum",
     "q0423": "公报刊登…部门规范性文件45件: the free fact's words are 部门规范性文件 only",
-    "q0431": "政府采购项目信息 reads as the 政府集中采购 row (answered ambiguous, no figure)",
 }
 
 
