@@ -201,6 +201,13 @@ def in_report(
             "total",
         )
     ):
+        keys = [f"litigation.{group}.{field.column}" for group in ("direct", "after_review")]
+        if det.hints.has("share") and not _GROUP_NAMED.search(det.scan.rest.partition("占")[2]):
+            # 诉讼纠正占诉讼总计: both groups' cells over both groups' totals (fields.md)
+            named = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
+            if (which := named.get((frozenset(keys), frozenset(_LITIGATION)))) is not None:
+                return rate(ctx, agency, year, which, notes)
+            return share(ctx, agency, year, tuple(keys), _LITIGATION, notes)
         if not adds(det):
             return ctx.reply(
                 "choose", "value", texts.WHICH_LITIGATION, choices=litigation_choices(
@@ -239,6 +246,7 @@ def litigation_choices(agency: AgencyInfo, year: int, column: str) -> list[Choic
 
 
 _LITIGATION = ("litigation.direct.total", "litigation.after_review.total")
+_GROUP_NAMED = re.compile(r"直接|复议后|经过复议|经复议")  # one of 行政诉讼's two groups
 _CASES = ("review.total", *_LITIGATION)
 # The groups of 办理结果 with sub-rows: a sub-row's share is of its group (fields.md)
 _GROUPS = ("result.withheld", "result.unable", "result.rejected", "result.other")

@@ -283,6 +283,10 @@ RATE_WORDS = frozenset(w for w in (*_WORDS["rate"], *(w for w, _ in _RATES)) if 
 # 公开比例 / 依申请公开的比例 alone is 公开率 (部分公开比例, 予以公开比例 are shares of a row)
 _PUBLIC_SHARE = re.compile(r"(?<![分以予动])公开(?:的)?(?:比例|比率)")
 _SHARE_PERCENT = re.compile(r"占[了总数的]{0,3}百分之(?:多少|几)")
+# 占 and a whole before 百分之几 (占行政复议的百分之几): the whole is kept for the share
+_SHARE_OF_PERCENT = re.compile(
+    r"占(?:(?!增长|增加|多了|少了|下降|减少)[^，,。；;？?]){1,14}?(百分之(?:多少|几))"
+)
 _TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})(?![\d年])\s*(?:名|位|个)?")  # 前1年 is a year
 _NOISE = re.compile(
     r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
@@ -356,6 +360,9 @@ def detect(text: str) -> tuple[Hints, str]:
     if _SHARE_PERCENT.search(text):  # 占百分之多少: a share, not 增长了百分之多少
         found.add("share")
         text = _SHARE_PERCENT.sub(" ", text)
+    elif (named := _SHARE_OF_PERCENT.search(text)) is not None:  # 占行政复议的百分之几
+        found.add("share")
+        text = text[: named.start(1)] + " " + text[named.end(1) :]
     for intent, words in _WORDS.items():
         for word in sorted(words, key=len, reverse=True):
             if word in text:
@@ -388,7 +395,8 @@ _FILLER = re.compile(
     r"人|单位|机关|本机关|部门|这个|那个|该|这|那|每|各|都|也|还|又|再|就|才|只|并|"
     r"和|与|及|或|跟|同|以及|还是|或者|目前|现在|已经|全部|所有|具体|到底|实际|真正|"
     r"谁|哪个|哪一个|哪家|上|下|之|所|得|着|过|啥|什么|怎么|是|的|了|呢|吗|啊|吧|嘛|哦|呀|么|"
-    r"统计|记录|显示|填写|写的|写了|数据|数字|情况|结果|报告|年报|年度|整体|总体"
+    r"统计|记录|显示|填写|写的|写了|数据|数字|情况|结果|报告|年报|年度|整体|总体|"
+    r"行政|复议|诉讼"  # 复议维持占复议总数: the whole named again, by its table's words
 )
 # A single character left over that still names a measure (公开率 is an intent word; 率 alone
 # after 答复 is not).
