@@ -58,8 +58,13 @@ class Parsed:
 
 
 def normalize_width(text: str) -> str:
-    """Full-width digits/spaces and NBSP to ASCII, so the rest of the parser sees one alphabet."""
-    return _WIDTH_RE.sub(lambda m: _WIDTH[m.group(0)], text)
+    """Full-width digits/spaces and NBSP to ASCII, so the rest of the parser sees one alphabet.
+
+    Each character found is replaced throughout at once: a report repeats a few of them (，and
+    the radicals of a PDF's font) hundreds of times, and a call a match costs twice the time."""
+    for char in set(_WIDTH_RE.findall(text)):
+        text = text.replace(char, _WIDTH[char])
+    return text
 
 
 @lru_cache(maxsize=8192)
