@@ -8,6 +8,7 @@ occurs literally, over the few names that share character pairs with the questio
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ from names import (
 from parsers.meta import is_division
 from query.normalize import compact
 from query.source import AgencyInfo
-from query.typos import alike, slip_in
+from query.typos import alike, slip_in, spelled
+
+_LATIN = re.compile(r"[a-z]{2,}(?: [a-z]{2,})*", re.IGNORECASE)  # huai an: one place
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 MAX_FUZZY_CANDIDATES = 200
 _DIVISION_CHARS = frozenset("省市区县州旗盟")
@@ -131,6 +135,7 @@ class AgencyIndex:
         self._fuzzy_known: set[str] = set()
         self._chars: dict[str, list[int]] = defaultdict(list)
         self._slips: dict[str, list[str]] | None = None  # built on first use, see slip_at
+        self._spelled: dict[str, set[str]] | None = None  # pinyin → places: from_pinyin
         for standard in STANDARD_DEPARTMENTS:  # 科委 is an office even when none is loaded
             for form in department_forms(standard):
                 self.departments[form] |= set()
@@ -153,6 +158,7 @@ class AgencyIndex:
                 self.max_len = max(self.max_len, len(form))
         self.max_len = max(self.max_len, max(map(len, self.departments), default=0))
         self._slips = None
+        self._spelled = None
 
     def _add(self, agency: AgencyInfo) -> None:
         known = agency.id in self.info
@@ -395,6 +401,24 @@ class AgencyIndex:
             if at is not None:
                 found[text[at : at + len(known)]] = known
         return sorted(found.items(), key=lambda item: -len(item[1]))
+
+    def pinyin_place(self, text: str) -> tuple[str, str] | None:
+        """(what was typed, the place) for a place typed in pinyin (pingtan 2023, huai an),
+        when exactly one known place is spelled so; the spellings are built on the first
+        question with Latin letters (pypinyin and every place's spelling cost nothing before)."""
+        runs = _LATIN.findall(text)
+        if not runs:
+            return None
+        if self._spelled is None:
+            self._spelled = defaultdict(set)
+            for form in self.regions:
+                if len(form) >= 2 and _HAN.fullmatch(form):
+                    self._spelled[spelled(form)].add(form)
+        for run in runs:
+            places = self._spelled.get(run.replace(" ", "").lower(), set())
+            if len(places) == 1:
+                return run, next(iter(places))
+        return None
 
     def _agencies_of(self, written: str) -> list[int]:
         if written in self.names:

@@ -83,6 +83,12 @@ _MORE_VERB = re.compile(
 )
 
 
+# 平潭综合实验区党工委管委会 / 洪泽区委区政府 / 淮安市委、市政府: the party committee named
+# with the government, as formal titles do; the government is the one that reports.
+_PARTY_WITH_ZONE = re.compile(r"(?:中共)?党?工委\s*(?:和|及|与)?\s*(?=管委会|管理委员会)")
+_PARTY_WITH_GOVERNMENT = re.compile(r"([区县市州旗])(?:党)?委\s*(?:和|及|与)?\s*\1(?:人民)?政府")
+
+
 def normalize(text: str) -> str:
     """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
     text = text[:MAX_INPUT]
@@ -94,6 +100,7 @@ def normalize(text: str) -> str:
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
+    text = _PARTY_WITH_GOVERNMENT.sub(r"\1人民政府", _PARTY_WITH_ZONE.sub("", text))
     text = _PROVINCE_BEFORE_GOVERNMENT.sub(lambda m: PROVINCE_SHORT[m.group(1)], text)
     text = _MORE_VERB.sub(lambda m: f"{m.group(2)}{m.group(1)}了", text)
     return _SPACES.sub(" ", text).strip()

@@ -75,6 +75,8 @@ def route(ctx: Context) -> Answer:
         return ctx.reply("not_understood", None, texts.NOT_UNDERSTOOD)
     if det.scan.slips and (fixed := retry(ctx, det, *det.scan.slips[0])) is not None:
         return fixed  # 洪泽区人民正府: 人民政府 meant
+    if (typed := ctx.index.pinyin_place(det.text)) and (fixed := retry(ctx, det, *typed)):
+        return fixed  # pingtan 2023: 平潭, said so
     if (undefined := calculation.undefined_rate(det)) is not None:
         return undefined_rate(ctx, *undefined)
     places = det.scan.places

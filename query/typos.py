@@ -44,3 +44,11 @@ def slip_in(text: str, known: str) -> int | None:
         if one_slip(text[start : start + size], known):
             return start
     return None
+
+
+def spelled(word: str) -> str:
+    """The word in toneless pinyin, run together (平潭 → pingtan): how a name is typed on a
+    keyboard without Chinese input."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(word))

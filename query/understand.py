@@ -69,6 +69,9 @@ class Detection:
         return not self.text
 
 
+_PARTY_COMMITTEE = r"\s*(?:党工委|工委|党委|委)(?!员会|员|托)"
+
+
 def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detection:
     text = normalize(question)
     hints, rest = detect(text)
@@ -76,6 +79,9 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     years, rest = extract_years(rest, today=today, comparing=comparing)
     rest = rest[:MAX_MATCH]
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
+    for named in scan.places:  # 淮安市委: the party committee, which reports nothing
+        if named.text and re.search(re.escape(named.text) + _PARTY_COMMITTEE, rest):
+            scan.unknown = named.text + "委"
     fact = match_fact(scan.rest)
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
     fact, field = _fee(fact, field, scan.rest)
