@@ -346,12 +346,18 @@ def bare(fact: FigureInfo) -> bool:
 def _names_its_count(asked: str, fact: FigureInfo) -> bool:
     """The question names what the figure counts: the words just before it are only a verb
     (全年公布631条: what is published is the sentence's subject), or the question has half
-    of their pairs of characters (受理各类群众诉求 for 受理群众诉求)."""
+    of their pairs of characters (受理各类群众诉求 for 受理群众诉求) — or of the words right
+    after it (对本市70家政府网站开展检查: 政府网站)."""
     if bare(fact):
         return True
-    own = _ONLY_VERB.sub("", _plain(fact.phrase))
-    grams = _bigrams(own)
-    return len(grams & _bigrams(asked)) * 2 >= len(grams)
+    raw = (fact.raw or "").strip()
+    at = fact.sentence.find(raw) if raw else -1
+    after = re.split(r"[，,；;。、：:（(]", fact.sentence[at + len(raw) :])[0] if at >= 0 else ""
+    for words in (fact.phrase, after):
+        grams = _bigrams(_ONLY_VERB.sub("", _plain(words)))
+        if grams and len(grams & _bigrams(asked)) * 2 >= min(len(grams), len(_bigrams(asked))):
+            return True
+    return False
 
 
 def stated_words(question_words: str, located: str = "") -> str:

@@ -6,6 +6,7 @@ from parsers.fields import FIELDS
 from query import texts
 from query.answer import Answer, AnswerItem
 from query.common import Context, label
+from query.facts import unit_asked
 from query.source import AgencyInfo, is_fact_key
 from query.understand import Detection
 from query.value import checked
@@ -82,6 +83,13 @@ def answer(
 ) -> Answer:
     years = years_asked(have, det)
     found, lines = items(ctx, agency, years, key)
+    if not found and years and all(y in have for y in years):
+        asked = unit_asked(ctx.question) if is_fact_key(key) else None
+        text = texts.SERIES_NONE_STATED.format(
+            agency=agency.name, years="、".join(map(str, years)), label=label(key),
+            measure=texts.COUNTED_IN.format(unit=asked) if asked and asked != "%" else "",
+        )  # fmt: skip  # every report there, none states it (历年新闻发布会多少人)
+        return ctx.reply("no_data", "series", text)
     if not found:
         return ctx.no_year("series", agency, have, years, key)
     shown = found[0].key if key not in FIELDS else key  # 行政事业性收费 → · 本年收费金额

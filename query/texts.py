@@ -63,6 +63,8 @@ FACT_SOURCE = "出处：《{title}》（{file}）{section}：“{sentence}”"
 PROSE_DISAGREES = "年报正文写 {stated}（“{sentence}”），与表格不一致"
 SERIES_MISSING_REPORT = "无年报"
 SERIES_MISSING_KEY = "年报中无此项"
+SERIES_NONE_STATED = "{agency} {years} 年度的年报都没有写“{label}”的数字{measure}。"
+COUNTED_IN = "（以“{unit}”计）"
 COMPARE_REGION = (
     "“{place}”是地区，有 {count} 个单位：下面对比各单位同一年度的数字。"
     "看一个单位的历年变化，请写单位名称，例如“{example} 对比”。"
