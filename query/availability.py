@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from query import texts
 from query.agencies import Place
 from query.answer import Answer, Choice
-from query.common import MAX_CHOICES, Context, token
+from query.common import MAX_CHOICES, Context, pick, token
 from query.source import AgencyInfo
 
 LISTED = 20
@@ -64,3 +65,15 @@ def for_agency(ctx: Context, agency: AgencyInfo, have: list[int]) -> Answer:
         for y in have[-MAX_CHOICES:]
     ]
     return ctx.reply("answer", "availability", "\n".join(lines), choices=choices)
+
+
+def which_report(ctx: Context, places: Sequence[Place], which: str) -> Answer:
+    """平潭最早的年报是哪一年 / 最新一份是哪年的: the year said, then the reports there are."""
+    listed = answer(ctx, places)
+    one = pick(places[0]) if len(places) == 1 else None
+    have = ctx.source.years(one) if one is not None else []
+    if not have:
+        return listed
+    year = have[0] if which == "first" else have[-1]
+    said = texts.REPORT_YEAR_IS[which].format(year=year)
+    return replace(listed, text=f"{said}\n{listed.text}")

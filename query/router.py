@@ -51,6 +51,7 @@ from query.years import finer_than_year, resolve_reports
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
 
+_WHICH_YEAR = re.compile(r"哪[一1]?年|什么时候|几几年|哪个年度|哪一年度")
 _RANK_WORDS = re.compile(r"^(?:前|后|倒数)(?:[0-9]+|[一二三四五六七八九十百]+)(?:名|位|个)?$")
 
 
@@ -87,6 +88,9 @@ def route(ctx: Context) -> Answer:
         return help.answer(ctx)
     if hints.has("availability") and det.key is None:
         return availability.answer(ctx, places)
+    which = det.years.report
+    if which in ("first", "latest") and det.key is None and _WHICH_YEAR.search(det.text):
+        return availability.which_report(ctx, places, which)  # 平潭最早的年报是哪一年
     if det.years.report is not None and (len(places) != 1 or hints.has("rank")):
         return ctx.reply("no_data", intent_of(det), texts.REPORT_OF_ONE)  # 各单位的上一份年报
     if det.key is not None and (period := finer_than_year(det.text)) is not None:

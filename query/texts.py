@@ -26,6 +26,10 @@ NOT_FOUND = "没有找到“{place}”。"
 NEAREST = "相近的有：{names}"
 NO_AGENCY_IN_REGION = "“{place}”下没有找到{department}的年报。"
 REPORT_OF_ONE = "“上一份、下一份、最早、最近一期”年报按一个单位自己的年报来数，请只问一个单位。"
+REPORT_YEAR_IS = {
+    "first": "最早的一份是 {year} 年度的。",
+    "latest": "最新的一份是 {year} 年度的。",
+}
 REPORT_RESOLVED = {
     "previous": "{anchor} 年度的上一份年报是 {year} 年度的。",
     "next": "{anchor} 年度的下一份年报是 {year} 年度的。",
@@ -36,6 +40,8 @@ NO_SUCH_REPORT = {
     "last_two": "{agency}只有一份年报（{have} 年度），没有可以比较的上一份。",
     "first": "{agency}还没有年报。",
     "latest": "{agency}还没有年报。",
+    "unanchored": "“上一份”是哪一年年报的上一份？请写上年份，例如“{agency} 2025年的上一份年报”"
+    "（{agency}已有：{have} 年度）。",
 }
 NO_DEPARTMENT = "数据库里没有“{place}”的年报，不能用同一地区其他单位的数字代替。"
 NOT_AT_LEVEL = (

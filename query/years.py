@@ -92,7 +92,7 @@ _STEP_WORDS = {"上": "previous", "前": "previous", "下": "next", "后": "next
 # 2025年的上一份年报 / 前一期 / 前一年报告 / 下一份: the agency's report before or after the one
 # named, whatever the gap (never the year named, never the calendar year before it)
 _STEP = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:的|那份|那期)?\s*"
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?(?:\s*(?:的|那[一1]?份|那[一1]?期|年报|报告))*\s*"
     r"(?:([上前下后])[一1]?(?:份|期|次)|([上前])[一1]年(?:度)?的?(?:年报|报告|年度报告))" + _REPORT
 )
 # 最新一年和上一份比 / 最近一期跟前一期相比: the agency's last two reports
@@ -100,6 +100,8 @@ _LAST_TWO = re.compile(
     r"(?:最新|最近)(?:一年|一份|一期|的)?" + _REPORT + r"\s*(?:和|与|跟|同|比|较|对比)\s*"
     r"(?:[上前][一1]?(?:份|期|年))" + _REPORT + r"(?:相比|比较|对比|比)?"
 )
+# 上一份年报 with no year it is counted from: asked back, never guessed
+_UNANCHORED = re.compile(r"(?:[上前下后][一1](?:份|期)|[上前下后]份|[上前]期)(?:年报|报告|的)")
 _LATEST_REPORT = re.compile(r"(?:最近|最新)(?:的)?[一1](?:期|份)" + _REPORT)
 _FIRST_REPORT = re.compile(
     r"最早(?:的)?(?:[一1](?:年|份|期))?" + _REPORT + r"|(?:第[一1]|首)(?:份|期)" + _REPORT
@@ -113,7 +115,7 @@ def _report_words(text: str) -> tuple[str | None, int | None, str]:
         kind = _STEP_WORDS[m.group(2) or m.group(3)]
         return kind, int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
     for kind, pattern in (("last_two", _LAST_TWO), ("latest", _LATEST_REPORT),
-                          ("first", _FIRST_REPORT)):  # fmt: skip
+                          ("first", _FIRST_REPORT), ("unanchored", _UNANCHORED)):  # fmt: skip
         if (m := pattern.search(text)) is not None:
             return kind, None, text[: m.start()] + " " + text[m.end() :]
     return None, None, text
@@ -125,6 +127,8 @@ def resolve_reports(spec: YearSpec, have: list[int]) -> YearSpec | None:
     no such report (nothing before the first)."""
     if spec.report is None:
         return spec
+    if spec.report == "unanchored":
+        return None
     anchor = spec.anchor
     if spec.report == "previous" and anchor is not None:
         years = [y for y in have if y < anchor][-1:]
