@@ -29,14 +29,19 @@ from parsers.model import Number
 if TYPE_CHECKING:
     from parsers.sequence import RawReading, Token
 
+# Rows tried (a row's numbers from one place, some set aside) before the reading counts as
+# unbounded: 平潭 2023's prints take 406 (A4) and 1,277 (Letter); a text with every number alone
+# between label words would take exponentially many (20,000: about 40 CPU ms).
+BUDGET = 20_000
 Balance = tuple[tuple[Number, int], ...]  # stranded numbers set aside (+) or needed (−), sorted
 
 
 def stranded_readings(
-    rows: Sequence[RowSpec], toks: Sequence[Token], *, limit: int
+    rows: Sequence[RowSpec], toks: Sequence[Token], *, limit: int, budget: int = BUDGET
 ) -> list[RawReading] | None:
     """Every distinct reading of `toks` as `rows` with first numbers stranded, or None past
-    `limit`. Only rows whose total is the sum of all the other cells can lose a number."""
+    `limit` readings or `budget` rows tried. Only rows whose total is the sum of all the other
+    cells can lose a number."""
     widths = [len(r.cells) for r in rows]
     if sum(widths) != len(toks) or not all(_first_told(r) for r in rows):
         return []
@@ -71,7 +76,10 @@ def stranded_readings(
     def row_raws(p: int, end: int, aside: tuple[int, ...]) -> RawReading:
         return tuple(toks[i].raw for i in range(p, end) if i not in aside)
 
+    work = 0
+
     def rest(r: int, p: int, balance: Balance) -> list[RawReading] | None:
+        nonlocal work
         if r == n:
             left = range(p, len(toks))
             ends_lone = len(left) == len(lone) - bisect.bisect_left(lone, p)
@@ -83,6 +91,9 @@ def stranded_readings(
         width = widths[r]
         for k in (width, width - 1):
             for end, aside, gap in picks(p, k):
+                work += 1
+                if work > budget:
+                    raise _OverBudget
                 if gap < 0 or (k == width and gap != 0):
                     continue  # the row's total is not the sum of its other numbers
                 needed = [gap] if k < width else []
@@ -106,7 +117,14 @@ def stranded_readings(
         memo[key] = list(out)
         return memo[key]
 
-    return rest(0, 0, ())
+    try:
+        return rest(0, 0, ())
+    except _OverBudget:
+        return None
+
+
+class _OverBudget(Exception):
+    """More rows tried than the budget allows: numbers of many lone lines, nothing placed."""
 
 
 def _first_told(spec: RowSpec) -> bool:

@@ -5,6 +5,7 @@ parses exactly, except the known misses named below, and none is ever wrong."""
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 
 import pytest
@@ -205,6 +206,14 @@ def _row_number_dropped(text: str) -> str:
     return text.replace(row, "属于四类过程性信息 1\n\n")
 
 
+def _every_number_alone(text: str) -> str:
+    """A label word after every number of 表三: any of them could be stranded, the readings
+    grow exponentially and the reader gives up within its budget (parsers.stranded.BUDGET)."""
+    start = text.index("三、收到和处理政府信息公开申请情况")
+    end = text.index("四、政府信息公开行政复议")
+    return text[:start] + re.sub(r"(?m)^(\d+)$", r"\1\n项", text[start:end]) + text[end:]
+
+
 SPOILED = {
     "stranded number dropped": lambda text: text.replace(STRANDED, "2.其他法律行政法规禁\n止公开"),
     "stranded number changed": lambda text: text.replace(
@@ -212,6 +221,7 @@ SPOILED = {
     ),
     "row shuffled": _shuffled,
     "row number dropped": _row_number_dropped,
+    "every number alone": _every_number_alone,
 }
 
 
@@ -221,7 +231,8 @@ def test_numbers_that_cannot_be_placed_consistently_give_no_figure(
 ) -> None:
     """The same print with one number dropped, a stranded number that no row's sum asks for,
     or a row's numbers shuffled (its own sum still holds): no reading keeps every rule, so no
-    cell of 表三 gets a value — missing, never a figure placed on a guess."""
+    cell of 表三 gets a value — missing, never a figure placed on a guess. With every number
+    alone between labels the reader gives up (past its budget) and places nothing either."""
     text = forms["pingtan_2023.html", "A4 pdftotext"]
     spoiled = SPOILED[spoil](text)
     assert spoiled != text
