@@ -32,6 +32,7 @@ from query.source import AgencyInfo
 from query.typos import alike, slip_in, spelled
 
 _LATIN = re.compile(r"[a-z]{2,}(?: [a-z]{2,})*", re.IGNORECASE)  # huai an: one place
+_ENGLISH_DIVISIONS = frozenset({"district", "county", "city", "province", "zone", "area"})
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 MAX_FUZZY_CANDIDATES = 200
@@ -415,9 +416,15 @@ class AgencyIndex:
                 if len(form) >= 2 and _HAN.fullmatch(form):
                     self._spelled[spelled(form)].add(form)
         for run in runs:
-            places = self._spelled.get(run.replace(" ", "").lower(), set())
-            if len(places) == 1:
-                return run, next(iter(places))
+            words = run.lower().split()
+            bare = [w for w in words if w not in _ENGLISH_DIVISIONS]  # Hongze District
+            for typed in dict.fromkeys(("".join(words), "".join(bare))):
+                forms = sorted(
+                    self._spelled.get(typed, ()), key=lambda f: (f in self.names, len(f), f)
+                )[::-1]  # the agency's own name first, else the longest form
+                # 平潭综合实验区 and 平潭综合试验区 are spelled alike: one place, not two
+                if forms and len({p for f in forms for p in self.regions[f]}) == 1:
+                    return run, forms[0]
         return None
 
     def _agencies_of(self, written: str) -> list[int]:
