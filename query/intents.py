@@ -283,9 +283,10 @@ RATE_WORDS = frozenset(w for w in (*_WORDS["rate"], *(w for w, _ in _RATES)) if 
 # 公开比例 / 依申请公开的比例 alone is 公开率 (部分公开比例, 予以公开比例 are shares of a row)
 _PUBLIC_SHARE = re.compile(r"(?<![分以予动])公开(?:的)?(?:比例|比率)")
 _SHARE_PERCENT = re.compile(r"占[了总数的]{0,3}百分之(?:多少|几)")
-# 占 and a whole before 百分之几 (占行政复议的百分之几): the whole is kept for the share
+# 占 and a whole before 百分之几 / 多少 (占行政复议的百分之几, 占复议总数多少): a share,
+# the whole kept for it
 _SHARE_OF_PERCENT = re.compile(
-    r"占(?:(?!增长|增加|多了|少了|下降|减少)[^，,。；;？?]){1,14}?(百分之(?:多少|几))"
+    r"占(?:(?!增长|增加|多了|少了|下降|减少)[^，,。；;？?]){1,14}?(百分之(?:多少|几)|多少|几成)"
 )
 _TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})(?![\d年])\s*(?:名|位|个)?")  # 前1年 is a year
 _NOISE = re.compile(
