@@ -148,8 +148,10 @@ _SECTION = re.compile(
 _SUBSECTION = re.compile(
     r"[（(][一二三四五六七八九十][)）]([^（）()。，；：\d]{2,12}?(?:情况|方面))"
 )
+# A number not inside another (no digit or point before it): the test looked at behind its first
+# digit, so the regex engine skips to the digits instead of trying every character.
 _FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)(余|多)?"
+    r"(\d(?<![\d.]\d)\d*(?:\.\d+)?)(余|多)?"
     r"(万元|万人次|万次|万人|万条|万件|元|批次|人次|条|件|篇|次|场|个|起|期|家|项|份|%|％"
     r"|万(?=[，,。；;、）)]|$))"  # 播放量超2300万，
 )
@@ -160,8 +162,10 @@ _LEAD_FILLER = re.compile(
 )
 _TAIL_FILLER = re.compile(r"(?:共计|合计|累计|总计|共|达到|达|为|约|计|等)+$")
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,40}》|〈[^〉]{0,40}〉|[（(][^）)]{0,40}[）)]")
-_CLAUSE_START = re.compile(r"[，,：:；;（(]")
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+_CLAUSE = re.compile(r".*[，,：:；;（(]", re.S)  # up to the last clause mark: its end
+_SENTENCE_MARK = re.compile(r"[。；;！？!?]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_END = re.compile(r"[，,。；;、：:]")
 _PAGE_NUMBER = re.compile(r"(?m)^\s*[-—－]\s*\d{1,3}\s*[-—－]\s*$")  # a page foot: - 1 -
 
 
@@ -208,24 +212,34 @@ def _sentences(text: str) -> list[tuple[str, str]]:
     pieces.append((section, subsection, text[position:]))
     for top, sub, chunk in pieces:
         where = " · ".join(p for p in (top, sub) if p)
-        for sentence in _SENTENCE_END.split(chunk):
+        for sentence in _split_sentences(chunk):
             sentence = sentence.strip("。；;！？!? ")
             if sentence:
                 out.append((where, sentence))
     return out
 
 
+def _split_sentences(chunk: str) -> list[str]:
+    """The chunk cut after each sentence mark (the mark kept)."""
+    out: list[str] = []
+    start = 0
+    for mark in _SENTENCE_MARK.finditer(chunk):
+        out.append(chunk[start : mark.end()])
+        start = mark.end()
+    out.append(chunk[start:])
+    return out
+
+
 def _phrase(sentence: str, start: int, end: int, previous_end: int) -> tuple[str, str]:
     """(the clause up to the figure, the words that say what it counts)."""
-    clause_start = 0
-    for match in _CLAUSE_START.finditer(sentence, 0, start):
-        clause_start = match.end()
+    clause = _CLAUSE.match(sentence, 0, start)
+    clause_start = clause.end() if clause else 0
     lead = sentence[clause_start:start]
     words = sentence[max(clause_start, previous_end) : start].lstrip("、及和与")
     words = _QUOTED.sub("", words)
     words = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", words))
-    if len(re.findall(r"[\u4e00-\u9fff]", words)) < 3:  # 组织 4 次检查: the words come after
-        after = re.split(r"[，,。；;、：:]", sentence[end:], maxsplit=1)[0]
+    if len(_HAN.findall(words)) < 3:  # 组织 4 次检查: the words come after
+        after = _AFTER_END.split(sentence[end:], maxsplit=1)[0]
         words += _QUOTED.sub("", after)[:20]
     words = words[-24:].lstrip("、，,）)：:")
     if clause_start < previous_end and sentence[previous_end : previous_end + 1] in "、和及":
