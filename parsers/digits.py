@@ -384,7 +384,15 @@ def _search(
             return True
         lo, hi = suffix_lo[i + 1], suffix_hi[i + 1]
         for d in range(len(domains[involved[i]])):
-            if any(not (lo[e] <= const[e] - partial[e] - c[d] <= hi[e]) for e, c in touched[i]):
+            # What the other rows must still add, within their reach (a loop: the search's
+            # hottest line, where any() over a generator cost a third of its time).
+            reachable = True
+            for e, c in touched[i]:
+                rest = const[e] - partial[e] - c[d]
+                if rest < lo[e] or rest > hi[e]:
+                    reachable = False
+                    break
+            if not reachable:
                 continue
             for e, c in touched[i]:
                 partial[e] += c[d]
