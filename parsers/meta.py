@@ -182,7 +182,24 @@ def _title_line(line: str) -> bool:
 def _has_paragraphs(text: str) -> bool:
     """Whether the body is written in paragraphs (a document, a page), not in wrapped lines (PDF
     text): only then does a heading stand right above the first paragraph."""
-    return any(_prose(line) for line in text.split("\n")[:_TITLE_LINES])
+    return any(_prose(line) for line in _first_lines(text))
+
+
+def _first_lines(text: str) -> list[str]:
+    """The lines a title may stand in, without splitting the rest of the text."""
+    return text.split("\n", _TITLE_LINES)[:_TITLE_LINES]
+
+
+def _last_lines(text: str, count: int) -> list[str]:
+    """The last `count` non-empty lines, in order, read from the end of the text."""
+    out: list[str] = []
+    end = len(text)
+    while len(out) < count and end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            out.append(text[start:end])
+        end = start - 1
+    return out[::-1]
 
 
 def _prose(line: str) -> bool:
@@ -213,7 +230,7 @@ def _find_titles(text: str) -> Iterator[tuple[str, str]]:
     if field_match:
         yield field_match.group(1).strip(), ""
     lines = []
-    for line in text.split("\n")[:_TITLE_LINES]:
+    for line in _first_lines(text):
         if _TABLES_START.match(line) or _prose(line):  # the heading stands above the body
             break
         if line.strip():
@@ -300,7 +317,7 @@ def published_on(text: str) -> date | None:
     """A stated publication date, or a date standing alone near the end of the text."""
     match = _PUBLISHED.search(text[:3000])
     if match is None:
-        tail = [line for line in text.split("\n") if line.strip()][-6:]
+        tail = _last_lines(text, 6)
         match = next((m for m in map(_DATE_LINE.match, reversed(tail)) if m), None)
     if match is None:
         return None
