@@ -109,7 +109,10 @@ def _delimiter(lines: list[str], i: int) -> bool:
 
 def _cell(text: str) -> str:
     """One pipe-table cell: `<br>` line breaks joined, markup and escapes dropped."""
-    parts = _BR.split(text.replace("\\|", "|"))
+    text = text.replace("\\|", "|")
+    if "<" not in text and "*" not in text and "_" not in text and "`" not in text:
+        return text.strip()  # most cells: no markup, one line
+    parts = _BR.split(text)
     return join_lines(_EMPHASIS.sub("", _TAG.sub("", part)) for part in parts)
 
 
