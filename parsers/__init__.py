@@ -161,7 +161,7 @@ def parse_document(doc: Document) -> ParsedReport:
         warnings=warnings,
     )
     within_bounds(report)
-    problems = refusals(report, meta, doc.text, "\n".join("\t".join(r) for r in doc.rows))
+    problems = refusals(report, meta, doc.text, doc.rows)
     if problems:
         raise ParseError(refusal_text(problems))
     return report

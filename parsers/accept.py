@@ -11,6 +11,7 @@ a warning (a sentence is not a cell). Pure: no database, no clock beyond today's
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -45,13 +46,15 @@ def fits(key: str, value: Number) -> bool:
     return -limit < value < limit
 
 
-def refusals(report: ParsedReport, meta: Meta, text: str, rows: str = "") -> list[str]:
-    """Why the parsed document is not a storable report, one Chinese sentence each. `rows` is
-    the text of table rows the text lacks (looked at only when the text has too few labels)."""
+def refusals(
+    report: ParsedReport, meta: Meta, text: str, rows: Sequence[Sequence[str]] = ()
+) -> list[str]:
+    """Why the parsed document is not a storable report, one Chinese sentence each. `rows` are
+    the table rows the text may lack, joined only when the text has too few labels."""
     out: list[str] = []
     found = _labels(text)
     if found < MIN_LABELS and rows:
-        found = _labels(text + rows)
+        found = _labels(text + "\n".join("\t".join(row) for row in rows))
     if found < MIN_LABELS:
         out.append(
             f"只找到 {found} 个年报模板的行名（至少应有 {MIN_LABELS} 个），这似乎不是一份年报"
