@@ -73,9 +73,7 @@ _HEADING_ENDS = "况题项"  # rapidfuzz partial ratio a misread heading still r
 
 
 class Token(NamedTuple):
-    """A printed value and the chunk it belongs to (chunks are separated by label text). A
-    named tuple: a report's sections make some 150 of them, three times faster than a frozen
-    dataclass."""
+    """A printed value and its chunk (chunks are separated by label text); a tuple: cheap."""
 
     raw: str
     chunk: int
@@ -337,8 +335,7 @@ def _arrange(
                 break
             if h > 1 and toks[base].chunk != toks[starts[r + h] - 1].chunk:
                 break  # a block read down the columns never crosses label text
-            # Row i of the block holds tokens base + c*h + i, column by column; the rows are
-            # made one by one, up to the first that breaks its sums.
+            # Row i holds tokens base + c*h + i, column by column; made up to the first unkept.
             block: list[tuple[int, ...]] = []
             kept = True
             for i in range(h):
