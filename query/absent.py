@@ -74,6 +74,8 @@ def answer(
             asked, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
         )
         if picked is not None and (not words or _states(facts[picked], words)):
+            if asked == said and _names_other(det, named, facts[picked]):
+                continue  # 公报刊登多少件政策解读: 刊登政府规章112件 does not count 政策解读
             return value.answer(ctx, agency, year, picked, None, notes)
     stated = find_stated(
         det.scan.rest, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
@@ -141,6 +143,14 @@ def _one_counted(
         return None
     counted = [k for k, f in titled.items() if is_free(k) and f.unit == unit]
     return counted[0] if len(counted) == 1 else None
+
+
+def _names_other(det: Detection, named: str, fact: FigureInfo) -> bool:
+    """The fact named (政策解读) is not what the picked figure counts. 主动公开 is said of
+    every item the prose lists (主动公开人事任免文件141件), so it names no other."""
+    if not named or det.fact is None or det.fact.key == "text.proactive.total":
+        return False
+    return compact(named) not in compact(fact.phrase)
 
 
 def _states(fact: FigureInfo, words: str) -> bool:
