@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from parsers.continued import mend
@@ -135,7 +136,7 @@ def words_from_chars(
     from the last character's (a vertical label beside a cell's text), or a vertical rule
     (`rules`) between two characters: in columns a character wide, the headers broken one
     character per line touch their neighbours' (自 | 然 | 人 side by side are three cells)."""
-    ordered = sorted(chars, key=_by_top)
+    ordered = sorted(chars, key=_TOP)
     words: list[Word] = []
     i, n = 0, len(ordered)
     while i < n:
@@ -143,27 +144,24 @@ def words_from_chars(
         while j < n and ordered[j][2] - last <= tolerance:
             last = ordered[j][2]
             j += 1
-        line = sorted(ordered[i:j], key=_by_x)
+        line = sorted(ordered[i:j], key=_X0)
         middle = (line[0][2] + line[0][4]) / 2
-        walls = sorted(r.x0 for r in rules if r.top <= middle <= r.bottom)
+        walls = sorted([r.x0 for r in rules if r.top <= middle <= r.bottom]) if rules else []
         _line_words(line, tolerance, walls, words)
         i = j
     return words
 
 
-def _by_top(ch: Char) -> float:
-    return ch[2]
-
-
-def _by_x(ch: Char) -> float:
-    return ch[1]
+_TOP, _X0 = itemgetter(2), itemgetter(1)  # of a Char
 
 
 def _line_words(
     line: Sequence[Char], tolerance: float, walls: Sequence[float], out: list[Word]
 ) -> None:
+    """The words of one line of characters (sorted by x0). Runs once per character of every
+    page, so it compares instead of calling min/max/abs."""
     text: list[str] = []
-    x0 = top = x1 = bottom = last_x0 = last_x1 = last_top = 0.0
+    x0 = top = x1 = bottom = last_x0 = reach = last_top = 0.0
     last_cell = 0
     for t, cx0, ctop, cx1, cbottom in line:
         if t.isspace():
@@ -172,20 +170,26 @@ def _line_words(
                 text = []
             continue
         cell = bisect.bisect(walls, (cx0 + cx1) / 2) if walls else 0
-        if text and (
+        if not text:
+            text, x0, top, x1, bottom = [t], cx0, ctop, cx1, cbottom
+        elif (
             cx0 < last_x0
-            or cx0 > last_x1 + tolerance
-            or abs(ctop - last_top) > tolerance
+            or cx0 > reach
+            or ctop - last_top > tolerance
+            or last_top - ctop > tolerance
             or cell != last_cell
         ):
             out.append(Word("".join(text), x0, top, x1, bottom))
-            text = []
-        if text:
-            text.append(t)
-            top, x1, bottom = min(top, ctop), max(x1, cx1), max(bottom, cbottom)
-        else:
             text, x0, top, x1, bottom = [t], cx0, ctop, cx1, cbottom
-        last_x0, last_x1, last_top, last_cell = cx0, cx1, ctop, cell
+        else:
+            text.append(t)
+            if ctop < top:
+                top = ctop
+            if cx1 > x1:
+                x1 = cx1
+            if cbottom > bottom:
+                bottom = cbottom
+        last_x0, reach, last_top, last_cell = cx0, cx1 + tolerance, ctop, cell
     if text:
         out.append(Word("".join(text), x0, top, x1, bottom))
 
