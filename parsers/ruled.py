@@ -206,6 +206,8 @@ def _line_groups(words: Sequence[Word]) -> list[tuple[float, list[Word]]]:
 
 def _join(words: Sequence[Word]) -> str:
     """Words of one line: Chinese needs no spaces; Latin words and numbers keep one."""
+    if len(words) == 1:  # most lines of a cell
+        return words[0].text
     text = ""
     for w in words:
         t = w.text
@@ -238,15 +240,31 @@ def _fill(shape: Shape, page: Page) -> Grid:
     texts: list[list[Word]] = [[] for _ in shape.cells]
     x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
     left, right = _reach(xs, page)
-    for w in page.words:
+    last, cut = len(xs) - 1, bisect.bisect
+    for w in page.words:  # every word of the page, for every table on it: compares, no calls
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-        if left <= cx <= right and top <= cy <= bottom:
-            cx = min(max(cx, x0), x1)
-            cell = at.get((bisect.bisect(ys, cy) - 1, min(bisect.bisect(xs, cx), len(xs) - 1) - 1))
-            if cell is not None:
-                texts[cell].append(w)
+        if not (left <= cx <= right and top <= cy <= bottom):
+            continue
+        if cx < x0:
+            cx = x0
+        elif cx > x1:
+            cx = x1
+        column = cut(xs, cx)
+        cell = at.get((cut(ys, cy) - 1, (column if column < last else last) - 1))
+        if cell is not None:
+            texts[cell].append(w)
+    edge = page.width - PAGE_EDGE  # `_cut`, once per boundary instead of once per cell
+    left_cut = [not page.ocr and x < PAGE_EDGE for x in xs]
+    right_cut = [not page.ocr and x > edge for x in xs]
     cells = [
-        GridCell(r0, r1, c0, c1, [ws for _, ws in _line_groups(words)], _cut(xs, c0, c1, page))
+        GridCell(
+            r0,
+            r1,
+            c0,
+            c1,
+            [ws for _, ws in _line_groups(words)] if len(words) > 1 else [words] if words else [],
+            left_cut[c0] or right_cut[c1],
+        )
         for (r0, r1, c0, c1), words in zip(shape.cells, texts, strict=True)
     ]
     return Grid(
@@ -408,9 +426,14 @@ def lay_out(pages: Sequence[Page]) -> Laid:
 def _page_blocks(words: Sequence[Word], found: Sequence[Grid]) -> list[Block]:
     """Text lines outside the tables and the tables themselves, ordered top to bottom."""
 
+    areas = [(g.reach[0], g.reach[1], g.bbox[1], g.bbox[3]) for g in found]
+
     def inside(w: Word) -> bool:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-        return any(g.reach[0] <= cx <= g.reach[1] and g.bbox[1] <= cy <= g.bbox[3] for g in found)
+        for left, right, top, bottom in areas:
+            if left <= cx <= right and top <= cy <= bottom:
+                return True
+        return False
 
     free = [w for w in words if not inside(w)] if found else list(words)
     blocks = [Block(top, [_join(ws)], [], cells=_gap_cells(ws)) for top, ws in _line_groups(free)]

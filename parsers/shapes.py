@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -121,9 +122,13 @@ def table_shapes(horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> list[S
             i = parent[i]
         return i
 
-    for i, (y, x0, x1) in enumerate(hs):
-        for j, (x, y0, y1) in enumerate(vs):
-            if x0 - EDGE_GAP <= x <= x1 + EDGE_GAP and y0 - EDGE_GAP <= y <= y1 + EDGE_GAP:
+    by_x = sorted(range(len(vs)), key=lambda j: vs[j][0])
+    xs = [vs[j][0] for j in by_x]
+    for i, (y, x0, x1) in enumerate(hs):  # only the vertical rules within the rule's reach
+        for k in range(bisect_left(xs, x0 - EDGE_GAP), bisect_right(xs, x1 + EDGE_GAP)):
+            j = by_x[k]
+            _, y0, y1 = vs[j]
+            if y0 - EDGE_GAP <= y <= y1 + EDGE_GAP:
                 parent[find(i)] = find(len(hs) + j)
     groups: dict[int, tuple[list[_Edge], list[_Edge]]] = {}
     for i, edge in enumerate(hs):
@@ -135,7 +140,10 @@ def table_shapes(horizontal: Sequence[Rule], vertical: Sequence[Rule]) -> list[S
 
 
 def _covered(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
-    return any(s - EDGE_GAP <= a and b <= e + EDGE_GAP for s, e in spans)
+    for s, e in spans:  # noqa: SIM110 - a loop, not any(): runs for every side of every grid square
+        if s - EDGE_GAP <= a and b <= e + EDGE_GAP:
+            return True
+    return False
 
 
 def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
@@ -156,11 +164,15 @@ def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
     seen = [[False] * n_c for _ in range(n_r)]
     cells: list[tuple[int, int, int, int]] = []
     for r in range(n_r):
+        above, below, sides = h_rule[r], h_rule[r + 1], v_rule[r]
         for c in range(n_c):
             if seen[r][c]:
                 continue
-            stack, region, open_side = [(r, c)], [], False
             seen[r][c] = True
+            if above[c] and below[c] and sides[c] and sides[c + 1]:  # most cells: one square
+                cells.append((r, r + 1, c, c + 1))
+                continue
+            stack, region, open_side = [(r, c)], [], False
             while stack:
                 rr, cc = stack.pop()
                 region.append((rr, cc))
