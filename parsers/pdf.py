@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -161,20 +162,25 @@ def _chars(page: pdfium.PdfPage) -> tuple[list[Char], int]:
         box = pdfium_c.FS_RECTF()
         loose_box = pdfium_c.FPDFText_GetLooseCharBox
         chars: list[Char] = []
-        unmapped = 0
-        common = _common()
-        for i, ch in enumerate(text):
-            if not loose_box(textpage, i, box) or box.right <= box.left:
+        keep = chars.append
+        for i, ch in enumerate(text):  # every character: each field of the box read once
+            if not loose_box(textpage, i, box):
                 continue
-            if ch in _UNMAPPED or (ch >= "\x80" and ch not in common):
-                unmapped += 1
-            left, bottom, right, top = box.left, box.bottom, box.right, box.top
+            left, top, right, bottom = box.left, box.top, box.right, box.bottom
+            if right <= left:
+                continue
             if right - left > _MAX_GLYPH or top - bottom > _MAX_GLYPH:
                 left, bottom, right, top = _tight_box(textpage, i)
-            chars.append((ch, left, height - top, right, height - bottom))
-        return chars, unmapped
+            keep((ch, left, height - top, right, height - bottom))
+        return chars, _unmapped("".join([c[0] for c in chars]))
     finally:
         textpage.close()
+
+
+def _unmapped(text: str) -> int:
+    """How many characters of `text` PDFium could not have mapped to Unicode."""
+    common = _common()
+    return sum(1 for ch in text if ch in _UNMAPPED or (ch >= "\x80" and ch not in common))
 
 
 def _tight_box(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
@@ -200,14 +206,15 @@ def _ruling(page: pdfium.PdfPage) -> tuple[list[Rule], list[Rule], int]:
     vertical: list[Rule] = []
     images = 0
     seen = 0
+    out = _Out()
     for obj, matrix in _paths(page.raw):
         if obj is None:
             images += 1
             continue
         seen += 1
-        if seen > _MAX_PATHS or not _visible(obj):
+        if seen > _MAX_PATHS or not _visible(obj, out):
             continue
-        for (ax, ay), (bx, by) in _pieces(obj, matrix):
+        for (ax, ay), (bx, by) in _pieces(obj, matrix, out):
             if abs(ay - by) <= _FLAT and abs(ax - bx) > _FLAT:
                 y = height - (ay + by) / 2
                 horizontal.append(Rule(min(ax, bx), y, max(ax, bx), y))
@@ -215,6 +222,16 @@ def _ruling(page: pdfium.PdfPage) -> tuple[list[Rule], list[Rule], int]:
                 x = (ax + bx) / 2
                 vertical.append(Rule(x, height - max(ay, by), x, height - min(ay, by)))
     return horizontal, vertical, images
+
+
+class _Out:
+    """The out-parameters of the path calls, made once a page instead of once a call."""
+
+    def __init__(self) -> None:
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -228,14 +245,41 @@ _PATH, _IMAGE, _FORM = (
 )
 
 
+def _bare(name: str, restype: type | None, *argtypes: type) -> Callable[..., Any]:
+    """PDFium's `name` taking and giving plain addresses (ints) instead of pypdfium2's typed
+    pointers, which make a Python object of every handle: the walk over a page's objects calls
+    once for each of its hundreds of text runs to find its few paths."""
+    address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+    assert address is not None  # a function pypdfium2 has bound
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_HANDLE, _INT = ctypes.c_void_p, ctypes.c_int
+_INTS, _UINTS, _FLOATS = (ctypes.POINTER(t) for t in (_INT, ctypes.c_uint, ctypes.c_float))
+_COUNT_OBJECTS = _bare("FPDFPage_CountObjects", _INT, _HANDLE)
+_GET_OBJECT = _bare("FPDFPage_GetObject", _HANDLE, _HANDLE, _INT)
+_COUNT_FORM_OBJECTS = _bare("FPDFFormObj_CountObjects", _INT, _HANDLE)
+_GET_FORM_OBJECT = _bare("FPDFFormObj_GetObject", _HANDLE, _HANDLE, ctypes.c_ulong)
+_TYPE = _bare("FPDFPageObj_GetType", _INT, _HANDLE)
+_GET_MATRIX = _bare("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_DRAW_MODE = _bare("FPDFPath_GetDrawMode", _INT, _HANDLE, _INTS, _INTS)
+_STROKE_COLOR = _bare("FPDFPageObj_GetStrokeColor", _INT, _HANDLE, *[_UINTS] * 4)
+_FILL_COLOR = _bare("FPDFPageObj_GetFillColor", _INT, _HANDLE, *[_UINTS] * 4)
+_COUNT_SEGMENTS = _bare("FPDFPath_CountSegments", _INT, _HANDLE)
+_GET_SEGMENT = _bare("FPDFPath_GetPathSegment", _HANDLE, _HANDLE, _INT)
+_POINT = _bare("FPDFPathSegment_GetPoint", _INT, _HANDLE, _FLOATS, _FLOATS)
+_SEGMENT_TYPE = _bare("FPDFPathSegment_GetType", _INT, _HANDLE)
+_CLOSES = _bare("FPDFPathSegment_GetClose", _INT, _HANDLE)
+
+
 def _paths(
     parent: object, form: bool = False, outer: Matrix = _IDENTITY, depth: int = 0
 ) -> Iterator[tuple[object | None, Matrix]]:
     """The path objects of a page or form XObject with the matrix of the forms around them
     (None for each image: scans are told by them)."""
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    kind_of = pdfium_c.FPDFPageObj_GetType
+    count = _COUNT_FORM_OBJECTS if form else _COUNT_OBJECTS
+    get = _GET_FORM_OBJECT if form else _GET_OBJECT
+    kind_of = _TYPE
     for i in range(count(parent)):
         obj = get(parent, i)
         kind = kind_of(obj)
@@ -247,9 +291,9 @@ def _paths(
             yield from _paths(obj, True, _compose(_matrix(obj), outer), depth + 1)
 
 
-def _matrix(obj: object) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+def _matrix(obj: object, m: pdfium_c.FS_MATRIX | None = None) -> Matrix:
+    m = m if m is not None else pdfium_c.FS_MATRIX()
+    if not _GET_MATRIX(obj, m):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -268,19 +312,19 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     )
 
 
-def _visible(path: object) -> bool:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(path, fill, stroke):
+def _visible(path: object, out: _Out) -> bool:
+    fill, stroke = out.fill, out.stroke
+    if not _DRAW_MODE(path, fill, stroke):
         return False
-    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    r, g, b, a = out.r, out.g, out.b, out.a
     if (
         stroke.value
-        and pdfium_c.FPDFPageObj_GetStrokeColor(path, r, g, b, a)
+        and _STROKE_COLOR(path, r, g, b, a)
         and a.value
         and not _white(r.value, g.value, b.value)
     ):
         return True
-    if fill.value and pdfium_c.FPDFPageObj_GetFillColor(path, r, g, b, a):
+    if fill.value and _FILL_COLOR(path, r, g, b, a):
         return bool(a.value) and not _white(r.value, g.value, b.value)
     return False
 
@@ -289,27 +333,31 @@ def _white(r: int, g: int, b: int) -> bool:
     return min(r, g, b) >= 242  # 0.95 of 255
 
 
+_MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+
+
 def _pieces(
-    path: object, outer: Matrix
+    path: object, outer: Matrix, out: _Out
 ) -> Iterator[tuple[tuple[float, float], tuple[float, float]]]:
     """The straight pieces of a path, in page space (curves are skipped)."""
-    matrix = _compose(_matrix(path), outer)
+    matrix = _compose(_matrix(path, out.matrix), outer)
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = out.x, out.y
     start: tuple[float, float] | None = None
     current: tuple[float, float] | None = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(path)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(path, i)
-        if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+    for i in range(_COUNT_SEGMENTS(path)):
+        segment = _GET_SEGMENT(path, i)
+        if not _POINT(segment, x, y):
             continue
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        kind = _SEGMENT_TYPE(segment)
+        if kind == _MOVETO:
             start = point
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and current is not None:
+        elif kind == _LINETO and current is not None:
             yield current, point
         current = point
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+        if _CLOSES(segment) and start is not None:
             if point != start:
                 yield point, start
             current = start
