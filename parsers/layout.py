@@ -205,12 +205,11 @@ class _Printed:
 
 def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
     """Label text (every label cell) and the value cells after the last label cell."""
-    last_label = -1
-    for i, cell in enumerate(row):
-        if _is_label(cell):
-            last_label = i
-    label = "".join(c for c in row[: last_label + 1] if _is_label(c))
-    return label, [c.strip() for c in row[last_label + 1 :]]
+    labels = [i for i, cell in enumerate(row) if _is_label(cell)]
+    if not labels:
+        return "", [c.strip() for c in row]
+    label = "".join([row[i] for i in labels])
+    return label, [c.strip() for c in row[labels[-1] + 1 :]]
 
 
 def _is_label(cell: str) -> bool:
