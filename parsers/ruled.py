@@ -234,6 +234,9 @@ def _fill(shape: Shape, page: Page) -> Grid:
     xs, ys = shape.xs, shape.ys
     at: dict[tuple[int, int], int] = {}
     for i, (r0, r1, c0, c1) in enumerate(shape.cells):
+        if r1 - r0 == 1 and c1 - c0 == 1:  # most cells: one square
+            at.setdefault((r0, c0), i)
+            continue
         for r in range(r0, r1):
             for c in range(c0, c1):
                 at.setdefault((r, c), i)
@@ -349,6 +352,8 @@ def cell_text(
     Cells may pad one side only (a page saved as Word: no left margin, 0.19 cm on the right),
     so the room a line leaves is uncertain by up to a digit: a line with room for less than two
     digits that holds as many digits as any line of its column (`capacity`) is full too."""
+    if len(lines) == 1:  # most cells: what join_lines makes of one line
+        return _join(lines[0]).strip()
     out = ""
     previous: Sequence[Word] = ()
     for line in lines:

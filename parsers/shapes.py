@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 EDGE_GAP = 3.0  # points: rules closer than this are one rule; ends this close meet
@@ -146,6 +147,16 @@ def _covered(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
     return False
 
 
+def _covered_steps(spans: Sequence[tuple[float, float]], bounds: Sequence[float]) -> list[bool]:
+    """`_covered` for each step between neighbouring `bounds`; a rule in one piece (most) is
+    compared inline."""
+    steps = pairwise(bounds)
+    if len(spans) == 1:
+        low, high = spans[0][0] - EDGE_GAP, spans[0][1] + EDGE_GAP
+        return [low <= a and b <= high for a, b in steps]
+    return [_covered(spans, a, b) for a, b in steps]
+
+
 def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
     """Cells of one connected set of rules: grid squares joined across every side that no rule
     closes; a region open to the outside is no cell."""
@@ -159,8 +170,8 @@ def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
         vat.setdefault(x, []).append((y0, y1))
     n_r, n_c = len(ys) - 1, len(xs) - 1
     # closed[r][c] for the rule below row r (h) / right of column c (v); edges of the grid too.
-    h_rule = [[_covered(hat[ys[i]], xs[c], xs[c + 1]) for c in range(n_c)] for i in range(n_r + 1)]
-    v_rule = [[_covered(vat[xs[j]], ys[r], ys[r + 1]) for j in range(n_c + 1)] for r in range(n_r)]
+    h_rule = [_covered_steps(hat[y], xs) for y in ys]
+    v_rule = [list(row) for row in zip(*[_covered_steps(vat[x], ys) for x in xs], strict=True)]
     seen = [[False] * n_c for _ in range(n_r)]
     cells: list[tuple[int, int, int, int]] = []
     for r in range(n_r):
@@ -195,8 +206,8 @@ def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
             rows = [p[0] for p in region]
             cols = [p[1] for p in region]
             cells.append((min(rows), max(rows) + 1, min(cols), max(cols) + 1))
-    used_x = sorted({xs[i] for _, _, c0, c1 in cells for i in (c0, c1)})
-    used_y = sorted({ys[i] for r0, r1, _, _ in cells for i in (r0, r1)})
+    used_x = sorted({xs[c[2]] for c in cells} | {xs[c[3]] for c in cells})
+    used_y = sorted({ys[c[0]] for c in cells} | {ys[c[1]] for c in cells})
     xi = {x: i for i, x in enumerate(used_x)}
     yi = {y: i for i, y in enumerate(used_y)}
     return Shape(
