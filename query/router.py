@@ -158,7 +158,8 @@ def route(ctx: Context) -> Answer:
         return compare.answer(ctx, det)
     place = places[0]
     several = len(place.agencies) > 1 and place.department is None and not place.by_name
-    if det.years.report is not None and (pick(place) is None or several):
+    over_region = several and (hints.has("compare") or hints.has("total"))
+    if det.years.report is not None and (pick(place) is None or over_region):
         return ctx.reply("no_data", intent_of(det), texts.REPORT_OF_ONE)
     if several and unnamed_figure(det) and (hints.has("compare") or hints.has("total")):
         return not_named(ctx, det, compare.resolve_many(places))  # 各单位培训合计
@@ -370,7 +371,7 @@ def for_agency(
                 agency=agency.name, year=det.years.anchor, have="、".join(map(str, have))
             )
             return ctx.reply("no_data", intent, text)
-        if det.years.report in ("previous", "next"):
+        if det.years.report in ("previous", "next", "with_previous"):
             notes = [*notes, texts.REPORT_RESOLVED[det.years.report].format(
                 anchor=det.years.anchor, year=resolved.years[0])]  # fmt: skip
         det = replace(det, years=resolved)

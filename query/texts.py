@@ -32,12 +32,15 @@ REPORT_YEAR_IS = {
 }
 REPORT_RESOLVED = {
     "previous": "{anchor} 年度的上一份年报是 {year} 年度的。",
+    "with_previous": "{anchor} 年度的上一份年报是 {year} 年度的。",
     "next": "{anchor} 年度的下一份年报是 {year} 年度的。",
 }
 NO_SUCH_REPORT = {
     "previous": "{agency}没有早于 {year} 年度的年报（已有：{have}），没有“上一份”。",
     "next": "{agency}没有晚于 {year} 年度的年报（已有：{have}），没有“下一份”。",
     "last_two": "{agency}只有一份年报（{have} 年度），没有可以比较的上一份。",
+    "first_last": "{agency}只有一份年报（{have} 年度），最早和最新是同一份。",
+    "with_previous": "{agency}没有早于 {year} 年度的年报（已有：{have}），没有可比的上一份。",
     "first": "{agency}还没有年报。",
     "latest": "{agency}还没有年报。",
     "unanchored": "“上一份”是哪一年年报的上一份？请写上年份，例如“{agency} 2025年的上一份年报”"

@@ -100,6 +100,24 @@ _LAST_TWO = re.compile(
     r"(?:最新|最近)(?:一年|一份|一期|的)?" + _REPORT + r"\s*(?:和|与|跟|同|比|较|对比)\s*"
     r"(?:[上前][一1]?(?:份|期|年))" + _REPORT + r"(?:相比|比较|对比|比)?"
 )
+# 2021年和上一份年报比 / 2023年比上一份多收了多少: the year named and the report before it
+_WITH_PREVIOUS = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?" + _REPORT + r"\s*(?:和|与|跟|同|比|较|对比)\s*"
+    r"(?:它的|其)?(?:[上前][一1]?(?:份|期))" + _REPORT + r"(?:相比|比较|对比|比)?"
+)
+# 最早一年和最新一年比 / 第一份年报和最后一份: the agency's first and last reports
+_EDGE = (
+    r"(?:最早|第[一1]|首)(?:的)?(?:[一1]?(?:年|份|期))?"
+    r"|(?:最新|最近|最后)(?:的)?(?:[一1]?(?:年|份|期))?"
+)
+_FIRST_LAST = re.compile(
+    rf"(?:{_EDGE})"
+    + _REPORT
+    + r"\s*(?:和|与|跟|同|比|较|对比)\s*"
+    + rf"(?:{_EDGE})"
+    + _REPORT
+    + r"(?:相比|比较|对比|比)?"
+)
 # 上一份年报 with no year it is counted from: asked back, never guessed
 _UNANCHORED = re.compile(r"(?:[上前下后][一1](?:份|期)|[上前下后]份|[上前]期)(?:年报|报告|的)")
 _LATEST_REPORT = re.compile(r"(?:最近|最新)(?:的)?[一1](?:期|份)" + _REPORT)
@@ -111,10 +129,13 @@ _FIRST_REPORT = re.compile(
 def _report_words(text: str) -> tuple[str | None, int | None, str]:
     """(which report of the agency's, the year it is counted from, the text without those
     words) for the words that name a report by its place among the agency's reports."""
+    if (m := _WITH_PREVIOUS.search(text)) is not None:
+        return "with_previous", int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
     if (m := _STEP.search(text)) is not None:
         kind = _STEP_WORDS[m.group(2) or m.group(3)]
         return kind, int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
-    for kind, pattern in (("last_two", _LAST_TWO), ("latest", _LATEST_REPORT),
+    for kind, pattern in (("last_two", _LAST_TWO), ("first_last", _FIRST_LAST),
+                          ("latest", _LATEST_REPORT),
                           ("first", _FIRST_REPORT), ("unanchored", _UNANCHORED)):  # fmt: skip
         if (m := pattern.search(text)) is not None:
             return kind, None, text[: m.start()] + " " + text[m.end() :]
@@ -132,6 +153,11 @@ def resolve_reports(spec: YearSpec, have: list[int]) -> YearSpec | None:
     anchor = spec.anchor
     if spec.report == "previous" and anchor is not None:
         years = [y for y in have if y < anchor][-1:]
+    elif spec.report == "with_previous" and anchor is not None:
+        earlier = [y for y in have if y < anchor][-1:]
+        years = [*earlier, anchor] if earlier and anchor in have else []
+    elif spec.report == "first_last":
+        years = [have[0], have[-1]] if len(have) >= 2 else []
     elif spec.report == "next" and anchor is not None:
         years = [y for y in have if y > anchor][:1]
     elif spec.report == "first":
