@@ -78,8 +78,11 @@ def answer(
                 continue  # 公报刊登多少件政策解读: 刊登政府规章112件 does not count 政策解读
             return value.answer(ctx, agency, year, picked, None, notes)
     stated = find_stated(
-        det.scan.rest, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
-    )
+        det.scan.rest, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question)),
+        restated=True,
+    )  # fmt: skip
+    if stated is not None and not is_free(stated):  # 清理并集中发布现行有效行政规范性文件多少件
+        return value.as_stated(ctx, agency, year, stated, facts[stated], notes)
     if stated is not None:  # 行政执法公示多少条: “设立‘行政执法公示’专栏…全年公布631条”
         return value.answer(ctx, agency, year, stated, None, notes)
     if words:  # the words as typed around what is not there: 满意度 → 申请人满意度

@@ -369,20 +369,22 @@ def stated_words(question_words: str, located: str = "") -> str:
 
 def find_stated(
     question_words: str, facts: Mapping[str, FigureInfo], unit: str | None,
-    said: frozenset[str] = frozenset(), *, located: str = "",
+    said: frozenset[str] = frozenset(), *, located: str = "", restated: bool = False,
 ) -> str | None:  # fmt: skip
     """The one free fact whose sentence says what the question asks in the sentence's own
     words (行政执法公示 of “设立‘行政执法公示’专栏…全年公布631条”), when the words just before
     the figure do not: the question's words must be covered by the words around the figure,
     name what it counts, and count in the same kind; a rival of another value near it, and
     the answer is None. `located`: words (an office) that picked the sentences, left out of
-    the match."""
+    the match; `restated`: a table cell the prose restates may be the sentence's figure too."""
     asked = stated_words(question_words, located)
     if len(set(asked)) < 2:
         return None
     scored: list[tuple[float, str]] = []
     for key, fact in facts.items():
-        if not is_free(key) or fact.value is None or (fact.unit == "%") != (unit == "%"):
+        if not (is_free(key) or (restated and fact.sentence)) or fact.value is None:
+            continue  # restated: a table cell the prose states, asked in the prose's words
+        if (fact.unit == "%") != (unit == "%"):
             continue
         if unit and fact.unit and not counts_alike(unit, fact.unit):
             continue

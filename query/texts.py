@@ -56,6 +56,7 @@ NO_YEAR = "{agency}没有 {years} 年度的年报（已有：{have}）。"
 NO_KEY_IN_REPORT = "{agency} {year}年度年报中没有“{label}”这一项。"
 NO_KEY_IN_TEMPLATE = "{year}年度年报用的是 {template} 版模板，没有“{label}”这一项。"
 NO_FACT = "{agency} {year}年度年报的正文没有写“{label}”的数字。"
+TABLE_DIFFERS = "这是正文的说法；表格“{label}”印的是 {value} {unit}。"
 OTHER_MEASURE = (
     "{agency} {year}年度年报的正文没有以“{asked}”计的这个数字；它写的是“{label}”{value} {told}"
     "（另一种数字，不作答）：“{sentence}”"

@@ -66,6 +66,25 @@ def answer(
     return ctx.reply("answer", "value", text, [item], choices)
 
 
+def as_stated(
+    ctx: Context, agency: AgencyInfo, year: int, key: str, stated: FigureInfo, notes: list[str]
+) -> Answer:
+    """A table cell's figure as the prose states it, for a question in the sentence's own
+    words (清理并集中发布现行有效行政规范性文件多少件: 393, the sentence's), the sentence as its
+    source and the table's own figure said beside it when it differs (470)."""
+    report = ctx.source.report(agency.id, year)
+    assert report is not None
+    free = f"free.{key}"  # answered as the prose's figure, never as the table cell
+    item = ctx.item(agency, report, free, replace(stated, key=free))
+    table = ctx.source.figures(agency.id, year, [key]).get(key)
+    said = list(notes)
+    if table is not None and table.value is not None and table.value != stated.value:
+        said.append(texts.TABLE_DIFFERS.format(label=label(key), value=texts.number(table.value),
+                                               unit=FIELDS[key].unit))  # fmt: skip
+    text = texts.value_text(item, notes=said, failed=[], alts=[])
+    return ctx.reply("answer", "value", text, [item])
+
+
 PROSE_DIFFERS = "prose_differs"  # an answer flag: the report's prose states another figure
 
 
