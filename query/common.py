@@ -17,7 +17,7 @@ from query import texts
 from query.agencies import AgencyIndex, Place
 from query.answer import Answer, AnswerItem, Choice, Intent, Provenance, Status
 from query.catalog import ROW_BY_PREFIX, key_for, resolve_key, short_label, template_keys
-from query.facts import other_measure
+from query.facts import other_measure, unit_asked
 from query.source import AgencyInfo, FigureInfo, ReportInfo, ReportSource, is_fact_key
 from query.understand import Detection
 from query.units import canonical
@@ -183,7 +183,15 @@ class Context:
         asked: Sequence[int],
         key: str | None,
     ) -> Answer:
-        missing = [y for y in asked if y not in have] or list(asked)
+        missing = [y for y in asked if y not in have]
+        if asked and not missing and key is not None:  # every report there, none states it
+            text = texts.SERIES_NONE_STATED.format(
+                agency=agency.name, years="、".join(map(str, asked)), label=label(key),
+                measure=texts.COUNTED_IN.format(unit=u) if (u := unit_asked(self.question))
+                and u != "%" else "",
+            )  # fmt: skip
+            return self.reply("no_data", intent, text)
+        missing = missing or list(asked)
         text = texts.NO_YEAR.format(
             agency=agency.name,
             years="、".join(str(y) for y in missing),

@@ -17,7 +17,8 @@ from parsers.prose import APPROXIMATE
 from query import texts
 from query.answer import Answer, AnswerItem, Intent, Status
 from query.common import Context, label, report_key
-from query.source import AgencyInfo
+from query.facts import other_measure, unit_asked
+from query.source import AgencyInfo, is_fact_key
 from query.understand import Detection
 from query.value import failed_checks
 
@@ -101,6 +102,8 @@ def _cells(
     out = []
     for key, full in fulls:
         figure = figures.get(full) if full else None
+        if figure is not None and full and is_fact_key(full):
+            figure = None if other_measure(ctx.question, figure.unit) else figure  # 多少人
         if figure is None or figure.value is None:
             return [], label(full or key)
         out.append(ctx.item(agency, report, full, figure))  # type: ignore[arg-type]
@@ -142,6 +145,8 @@ def _reply(ctx: Context, title: str, item: AnswerItem, extra: Sequence[str] = ()
 
 def missing(ctx: Context, agency: AgencyInfo, year: int, what: str) -> Answer:
     text = texts.CANNOT_COMPUTE.format(agency=agency.name, year=year, label=what)
+    if (unit := unit_asked(ctx.question)) not in (None, "%"):
+        text += texts.NOT_COUNTED_IN.format(unit=unit)  # 多少人 of figures counted in 条
     return ctx.reply("no_data", "computed", text)
 
 
