@@ -10,6 +10,7 @@ from query import texts
 from query.agencies import Place
 from query.answer import Answer, AnswerItem
 from query.common import Context, default_key, for_year, label, pick, region_name
+from query.facts import other_measure, unit_asked
 from query.source import is_fact_key
 from query.understand import Detection
 from query.units import canonical
@@ -78,6 +79,15 @@ def answer(ctx: Context, det: Detection) -> Answer:
     )
     if year is None or ranked is None or not (ranked.valued or ranked.unclear):
         text = texts.NO_ACROSS.format(region=shown, year=year or "", label=label(key))
+        return ctx.reply("no_data", "rank", text)
+    other = next(
+        (f for _, f in ranked.top if is_fact_key(key) and other_measure(ctx.question, f.unit)),
+        None,
+    )
+    if other is not None:  # 政策解读的人数最多: the prose counts 篇, nobody counted people
+        text = texts.RANK_OTHER_MEASURE.format(
+            label=label(key), unit=unit_asked(ctx.question), told=other.unit
+        )
         return ctx.reply("no_data", "rank", text)
     lines = [
         texts.RANK_HEADER.format(

@@ -156,6 +156,7 @@ UNDEFINED_RATE = (
     "年报没有“{word}”这一比率，不替您猜它的分母。已有的比率：公开率（予以公开＋部分公开）÷"
     "办理结果总计、不予公开率、复议纠错率、诉讼纠错率；或写明分母，例如“{part}占{whole}的比例”。"
 )
+RANK_OTHER_MEASURE = "年报正文的“{label}”以“{told}”计，没有以“{unit}”计的数字，不能这样排名。"
 NOT_COUNTED_IN = "（没有以“{unit}”计的数字）"
 CANNOT_COMPUTE = "{agency} {year}年度年报缺少计算所需的“{label}”，无法计算。"
 
