@@ -87,6 +87,11 @@ _MORE_VERB = re.compile(
 # with the government, as formal titles do; the government is the one that reports.
 _PARTY_WITH_ZONE = re.compile(r"(?:中共)?党?工委\s*(?:和|及|与)?\s*(?=管委会|管理委员会)")
 _PARTY_WITH_GOVERNMENT = re.compile(r"([区县市州旗])(?:党)?委\s*(?:和|及|与)?\s*\1(?:人民)?政府")
+# 中共淮安市委 淮安市人民政府: the place written twice
+_PARTY_NAMED_TWICE = re.compile(
+    r"(?:中共)?([\u4e00-\u9fff]{2,8}?[区县市州旗])(?:党)?委\s*(?:和|及|与)?\s*\1((?:人民)?政府)"
+)
+_ZONE_COMMITTEE = re.compile(r"(?<=区)管理委员会")  # 平潭综合实验区管理委员会: its 管委会
 
 
 def normalize(text: str) -> str:
@@ -100,7 +105,8 @@ def normalize(text: str) -> str:
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
-    text = _PARTY_WITH_GOVERNMENT.sub(r"\1人民政府", _PARTY_WITH_ZONE.sub("", text))
+    text = _PARTY_WITH_ZONE.sub("", _ZONE_COMMITTEE.sub("管委会", text))
+    text = _PARTY_WITH_GOVERNMENT.sub(r"\1人民政府", _PARTY_NAMED_TWICE.sub(r"\1\2", text))
     text = _PROVINCE_BEFORE_GOVERNMENT.sub(lambda m: PROVINCE_SHORT[m.group(1)], text)
     text = _MORE_VERB.sub(lambda m: f"{m.group(2)}{m.group(1)}了", text)
     return _SPACES.sub(" ", text).strip()
