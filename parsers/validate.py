@@ -118,24 +118,34 @@ def _v1(cells: Mapping[str, Cell]) -> list[CheckResult]:
     )
 
 
+@lru_cache(maxsize=8)
+def _v2_keys(
+    template: TemplateVersion, single_other: bool
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per applicant column: its label, the result leaves' keys and then result.total's."""
+    leaves = v2_leaves(template, single_other)
+    return tuple(
+        (label, (*(f"{leaf}.{col}" for leaf in leaves), f"result.total.{col}"))
+        for col, label in APPLICANT_COLUMNS
+    )
+
+
 def _v2(
     cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
 ) -> list[CheckResult]:
-    leaves = v2_leaves(template, single_other)
     failures: list[CheckResult] = []
     checked: list[str] = []
-    for col, col_label in APPLICANT_COLUMNS:
-        keys = [f"{leaf}.{col}" for leaf in leaves]
-        vals = _values(cells, [*keys, f"result.total.{col}"])
+    for col_label, keys in _v2_keys(template, single_other):
+        vals = _values(cells, keys)
         if vals is None:
             continue
-        checked += [*keys, f"result.total.{col}"]
+        checked += keys
         parts, total = sum(vals[:-1]), vals[-1]
         if parts != total:
             message = (
                 f"表三 {col_label}列：办理结果各项之和 {_fmt(parts)} ≠ （七）总计 {_fmt(total)}"
             )
-            failures.append(CheckResult("V2", False, message, (*keys, f"result.total.{col}")))
+            failures.append(CheckResult("V2", False, message, keys))
     return _summarise("V2", failures, checked, "表三 各列：办理结果各项之和 = （七）总计")
 
 
@@ -143,14 +153,14 @@ def _parts_equal_total(
     rule: str,
     cells: Mapping[str, Cell],
     rows: Sequence[tuple[str, str]],
-    columns: Sequence[tuple[str, str]],
+    columns: tuple[tuple[str, str], ...],
     ok: str,
 ) -> list[CheckResult]:
     """In each row, the cells of every column but the last add up to the last (总计)."""
     failures: list[CheckResult] = []
     checked: list[str] = []
     for prefix, row_label in rows:
-        keys = [f"{prefix}.{col}" for col, _ in columns]
+        keys = _row_keys(prefix, columns)
         vals = _values(cells, keys)
         if vals is None:
             continue
@@ -165,10 +175,23 @@ def _parts_equal_total(
     return _summarise(rule, failures, checked, ok)
 
 
+@lru_cache(maxsize=64)
+def _row_keys(prefix: str, columns: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """A row's cell keys: the same for every report, made once (validate runs on each)."""
+    return tuple(f"{prefix}.{col}" for col, _ in columns)
+
+
+@lru_cache(maxsize=8)
+def _v3_rows(template: TemplateVersion, single_other: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (r.key, f"表三 {r.label}") for r in apply_rows(template, single_other=single_other)
+    )
+
+
 def _v3(
     cells: Mapping[str, Cell], template: TemplateVersion, single_other: bool
 ) -> list[CheckResult]:
-    rows = [(r.key, f"表三 {r.label}") for r in apply_rows(template, single_other=single_other)]
+    rows = _v3_rows(template, single_other)
     return _parts_equal_total(
         "V3", cells, rows, APPLICANT_COLUMNS, "表三 各行：六类申请人之和 = 总计"
     )
@@ -190,9 +213,9 @@ def _v5(
 ) -> list[CheckResult]:
     failures: list[CheckResult] = []
     checked: list[str] = []
-    for f in _fields(template, single_other=single_other):
+    for f in _counts(template, single_other):
         cell = cells.get(f.key)
-        if f.is_amount or cell is None or cell.value is None:
+        if cell is None or cell.value is None:
             continue
         checked.append(f.key)
         if type(cell.value) is int and cell.value >= 0:
@@ -200,6 +223,12 @@ def _v5(
         if (failure := count_failure(f, cell.value)) is not None:
             failures.append(failure)
     return _summarise("V5", failures, checked, "所有件数均为非负整数")
+
+
+@lru_cache(maxsize=8)
+def _counts(template: TemplateVersion, single_other: bool) -> tuple[FieldDef, ...]:
+    """The cells V5 checks: every count of the template (amounts are not counts)."""
+    return tuple(f for f in _fields(template, single_other=single_other) if not f.is_amount)
 
 
 def count_failure(field: FieldDef, value: Number) -> CheckResult | None:
