@@ -219,10 +219,16 @@ def _kind(unit: str) -> str:
     return "%" if unit == "%" else "things"
 
 
+_ENTRIES = frozenset({"条", "篇"})  # entries published: information, articles
+_ENTITIES = frozenset({"个", "家"})  # things that exist: accounts, websites, projects, bodies
+
+
 def counts_alike(asked: str, told: str) -> bool:
     """Whether a figure counted in `told` answers a question counting in `asked`: the same
     kind (几场 and 2次, 多少条 and 554件); 个 is said of things and events alike (多少个新闻
     发布会), never of people (多少个人) or money."""
+    if {asked, told} & _ENTRIES and {asked, told} & _ENTITIES:
+        return False  # 多少个重大建设项目 is no 重大建设项目信息90条, 多少条政务新媒体 no 95个
     kind = _kind(told)
     return kind == _kind(asked) or (asked == "个" and kind in ("things", "times"))
 
