@@ -397,6 +397,9 @@ def find_stated(
         if _figure(fact) in said or not _names_its_count(asked, fact):
             continue
         span = _plain(_span(fact))
+        extra = "".join(c for c in asked if c not in set(_plain(fact.phrase)))
+        if len(extra) >= 2 and extra not in _plain(fact.sentence):
+            continue  # 征地拆迁补偿, 行政执法事后公开: words apart in the sentence, one item of it
         coverage = len(set(asked) & set(span)) / len(set(asked))
         pairs = len(_bigrams(asked) & _bigrams(span)) / max(len(_bigrams(asked)), 1)
         score = (coverage + pairs) / 2

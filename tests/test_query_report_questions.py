@@ -28,6 +28,8 @@ KNOWN_MISSES: dict[str, str] = {
     "q0358": "2019's stored readings of 行政许可 include 60181: refused, not 2023 (as q0053)",
     "q0350": "平潭 2019 行政许可 digit run is stored ambiguous (the parser): no 同比",
     "q0385": "平潭 2019 行政处罚 digit run is stored ambiguous (the parser): no sum",
+    "a5q101": "规范性文件库…现行有效文件 paraphrases the sentence out of order: words the "
+    "sentence does not hold together (件库集中) are taken as one item of it, refused",
     "q0423": "公报刊登…部门规范性文件45件: the free fact's words are 部门规范性文件 only",
 }
 
