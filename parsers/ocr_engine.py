@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 
 Read = tuple[str, float]  # a text line as the recogniser spells it, and its confidence
 
+# The detector's working memory grows with the image it searches (≈ 350 MB for a whole 150 dpi
+# A4 page, ≈ 130 MB for a band of 430 rows): it searches the page in bands of at most _BAND
+# rows, and two neighbours share _OVERLAP rows, more than the box of the tallest text line (a
+# 30 pt heading at 150 dpi), so that each line lies whole inside one band at least.
+_BAND = 480
+_OVERLAP = 96
+_EDGE = 2  # pixels: a box this near a band's cut edge is a line the cut runs through
+
 
 def available() -> bool:
     """True when the OCR engine is installed."""
@@ -30,11 +38,19 @@ def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     cv2.setNumThreads(1)
-    # One thread each: the bot's other work keeps the second core. Text lines are read one at a
-    # time: in a batch each is padded to the widest, and the recogniser's cost grows faster
-    # than its width (a batch of 6 cost 1.5–2× as much on a table page).
+    # One thread each: the bot's other work keeps the second core. A band is searched at its
+    # own size: by default the detector enlarges an image to 736 pixels on its shorter side,
+    # and the limit given it here is none (a page is bounded by its render scale or by
+    # `parsers.ocr.fit`). Text lines are read one at a time: in a batch each is padded to the
+    # widest, and the recogniser's cost grows faster than its width (a batch of 6 cost
+    # 1.5–2× as much on a table page).
     return RapidOCR(
-        intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False, rec_batch_num=1
+        intra_op_num_threads=1,
+        inter_op_num_threads=1,
+        print_verbose=False,
+        det_limit_type="max",
+        det_limit_side_len=1_000_000,
+        rec_batch_num=1,
     )
 
 
@@ -45,10 +61,50 @@ def _rgb(gray: np.ndarray) -> np.ndarray:
 
 
 def detect(gray: np.ndarray) -> list[np.ndarray]:
-    """The text lines found on a grey page: four corner points each, in reading order."""
+    """The text lines found on a grey page: four corner points each, in reading order.
+
+    A line cut by a band's edge is taken from the neighbour that holds it whole; a line whole
+    in two bands is taken once. (Which band a line belongs to cannot be told by where its box
+    lies: the detector weighs each band as a whole, so the same line's box differs a little
+    from one band to the next.)"""
+    import numpy as np
+
     engine = _engine()
-    found, _ = engine.text_det(_rgb(gray))
-    return [] if found is None else list(engine.sorted_boxes(found))
+    rgb = _rgb(gray)
+    height = rgb.shape[0]
+    found: list[np.ndarray] = []
+    previous: list[np.ndarray] = []
+    for top, bottom in _bands(height):
+        boxes, _ = engine.text_det(rgb[top:bottom])
+        here: list[np.ndarray] = []
+        for box in [] if boxes is None else boxes:
+            box = box + np.array([0, top], dtype=box.dtype)
+            y0, y1 = box[:, 1].min(), box[:, 1].max()
+            cut = (top > 0 and y0 <= top + _EDGE) or (bottom < height and y1 >= bottom - 1 - _EDGE)
+            if not cut and not any(_same(box, other) for other in previous):
+                here.append(box)
+        found += here
+        previous = here
+    return list(engine.sorted_boxes(np.array(found))) if found else []
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when two boxes cover most of each other: one text line found in two bands."""
+    ax0, ay0, ax1, ay1 = a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()
+    bx0, by0, bx1, by1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
+    across = min(ax1, bx1) - max(ax0, bx0)
+    down = min(ay1, by1) - max(ay0, by0)
+    return bool(
+        across > 0.5 * min(ax1 - ax0, bx1 - bx0) and down > 0.5 * min(ay1 - ay0, by1 - by0)
+    )
+
+
+def _bands(height: int) -> list[tuple[int, int]]:
+    """(top, bottom): equal bands of rows covering the page, neighbours sharing _OVERLAP."""
+    count = max(1, -(-(height - _OVERLAP) // (_BAND - _OVERLAP)))
+    size = -(-(height + (count - 1) * _OVERLAP) // count)
+    tops = [min(i * (size - _OVERLAP), max(0, height - size)) for i in range(count)]
+    return [(top, min(height, top + size)) for top in tops]
 
 
 def read_lines(gray: np.ndarray, boxes: Sequence[np.ndarray]) -> list[Read]:

@@ -191,3 +191,20 @@ def test_glyph_strokes_run_together_are_no_ruling_and_a_cut_tables_columns_stay(
     horizontal, vertical = _tabled(rows + strokes[1:2], columns + strokes[::2])
     assert horizontal == rows
     assert sorted(vertical) == sorted(columns)
+
+
+@pytest.mark.parametrize("height", [40, 479, 480, 481, 1240, 1755, 2000, 3508])
+def test_the_detector_sees_every_text_line_whole_in_some_band(height: int) -> None:
+    from parsers.ocr_engine import _BAND, _EDGE, _OVERLAP, _bands
+
+    bands = _bands(height)
+    assert all(bottom - top <= _BAND for top, bottom in bands)
+    assert (bands[0][0], bands[-1][1]) == (0, height)
+    tallest = _OVERLAP - 2 * _EDGE - 2  # a text line's box, rows
+    for line in range(1, min(tallest, height) + 1):
+        for top in range(height - line + 1):
+            assert any(
+                (b_top == 0 or top > b_top + _EDGE)
+                and (b_bottom == height or top + line - 1 < b_bottom - 1 - _EDGE)
+                for b_top, b_bottom in bands
+            ), (line, top)
