@@ -29,6 +29,7 @@ _MAX_SKEW = 3.0  # degrees a scan is levelled by at most
 _MIN_SCORE = 0.5  # recogniser confidence below which a text line is dropped
 _MIN_GLYPH = 3.0  # points: the least height of a printed digit
 _MIN_RULE = 20.0  # points: a straight run of ink this long is a rule (a glyph's stroke is less)
+_MAX_RULE = 1.5  # points: the widest a rule is drawn, blur included
 _INK = 200  # grey level below which a pixel is ink (antialiased thin strokes included)
 # A digit run as OCR spells it: letters that stand for 0 in a number cell.
 _DIGITS = re.compile(r"[0-9０-９oOD]+")
@@ -257,14 +258,24 @@ def _lone_digits(
 def _glyph(cell: np.ndarray, scale: float) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
     """The printed figure of a table cell, cut out with a margin, and its box (x0, y0, x1, y1)
     in the cell; None when the cell holds only dust. The figure is what ink is bigger than a
-    speck; a speck inside its box stays (a decimal point is as small), dust beside it is
+    speck and is no thin run across the whole cell (a piece of its rule); a speck inside its box
+    stays (a decimal point is as small), dust beside it is
     painted white — a recogniser reads "1:" or "5." for a digit with a speck next to it."""
     import cv2
     import numpy as np
 
     ink = (cell < _INK).astype("uint8")
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    big = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] > _SPECK_AREA]
+    height, width = cell.shape
+    rule = _MAX_RULE * scale
+    big = [
+        i
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_AREA] > _SPECK_AREA
+        # a thin run across the whole cell is a piece of its rule, on a page not quite level
+        and not (stats[i, cv2.CC_STAT_HEIGHT] == height and stats[i, cv2.CC_STAT_WIDTH] <= rule)
+        and not (stats[i, cv2.CC_STAT_WIDTH] == width and stats[i, cv2.CC_STAT_HEIGHT] <= rule)
+    ]
     if not big:
         return None
     x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in big)
