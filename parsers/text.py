@@ -52,14 +52,25 @@ def text_document(text: str) -> Document:
     if is_markdown(text):
         return markdown_document(text)
     rows = _separated_rows(text)
-    numeric_rows = sum(1 for row in rows if sum(1 for c in row if c and is_value_cell(c)) >= 2)
-    if numeric_rows < 3 and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
+    if not _numeric_rows(rows) and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
         run_rows = _run_rows(text)
         if run_rows:
             return Document(
                 format="text", text=text, rows=run_rows, runs_together=True, by_order=True
             )
     return Document(format="text", text=text, rows=rows, by_order=True)
+
+
+def _numeric_rows(rows: list[list[str]]) -> bool:
+    """At least three rows of two numbers each: a table, not cells glued into digit runs (the
+    rows are read up to the third such row, not all of them)."""
+    found = 0
+    for row in rows:
+        if sum(1 for c in row if c and is_value_cell(c)) >= 2:
+            found += 1
+            if found >= 3:
+                return True
+    return False
 
 
 def _without_trailing_spaces(text: str) -> str:
