@@ -20,7 +20,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0066": "two questions in one (收到 and 办结): the second is answered",
     "q0078": "公报刊登政策解读 83: the set phrase 政策解读 (132, the first) wins over the words",
     "q0095": "平潭 2019 采购总金额 digit run is stored ambiguous (the parser)",
-    "q0109": "“其他”类法人组织 is read as 法人或其他组织 (38 = five columns), not 其他",
     "q0152": "采购项目数量 is counted in 件 (fields.md), the question expects 个",
     "q0153": "采购项目数量 is counted in 件 (fields.md), the question expects 个",
     "q0173": "重点民生领域公开信息: the free fact's words are 公开信息 only",
