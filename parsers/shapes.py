@@ -208,6 +208,8 @@ def _shape(hs: list[_Edge], vs: list[_Edge]) -> Shape:
             cells.append((min(rows), max(rows) + 1, min(cols), max(cols) + 1))
     used_x = sorted({xs[c[2]] for c in cells} | {xs[c[3]] for c in cells})
     used_y = sorted({ys[c[0]] for c in cells} | {ys[c[1]] for c in cells})
+    if len(used_x) == len(xs) and len(used_y) == len(ys):  # every boundary bounds a cell
+        return Shape(xs, ys, cells)
     xi = {x: i for i, x in enumerate(used_x)}
     yi = {y: i for i, y in enumerate(used_y)}
     return Shape(
