@@ -368,12 +368,17 @@ def for_agency(
         resolved = resolve_reports(det.years, have)
         if resolved is None:
             text = texts.NO_SUCH_REPORT[det.years.report].format(
-                agency=agency.name, year=det.years.anchor, have="、".join(map(str, have))
+                agency=agency.name,
+                year=det.years.anchor,
+                have="、".join(map(str, have)),
+                count=len(have),
             )
             return ctx.reply("no_data", intent, text)
-        if det.years.report in ("previous", "next", "with_previous"):
-            notes = [*notes, texts.REPORT_RESOLVED[det.years.report].format(
-                anchor=det.years.anchor, year=resolved.years[0])]  # fmt: skip
+        if det.years.report in texts.REPORT_RESOLVED:
+            said = texts.REPORT_RESOLVED[det.years.report]
+            years = "、".join(map(str, have))
+            notes = [*notes, said.format(anchor=det.years.anchor, year=resolved.years[0],
+                                         have=years)]  # fmt: skip
         det = replace(det, years=resolved)
         intent = intent if intent in ("availability", "overview", "checks") else intent_of(det)
     if intent == "availability":

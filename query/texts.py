@@ -34,6 +34,8 @@ REPORT_RESOLVED = {
     "previous": "{anchor} 年度的上一份年报是 {year} 年度的。",
     "with_previous": "{anchor} 年度的上一份年报是 {year} 年度的。",
     "next": "{anchor} 年度的下一份年报是 {year} 年度的。",
+    "from_end": "按该单位自己的年报数（已有：{have}），倒数第 {anchor} 份是 {year} 年度的。",
+    "nth": "按该单位自己的年报数（已有：{have}），第 {anchor} 份是 {year} 年度的。",
 }
 NO_SUCH_REPORT = {
     "previous": "{agency}没有早于 {year} 年度的年报（已有：{have}），没有“上一份”。",
@@ -42,6 +44,8 @@ NO_SUCH_REPORT = {
     "first_last": "{agency}只有一份年报（{have} 年度），最早和最新是同一份。",
     "with_previous": "{agency}没有早于 {year} 年度的年报（已有：{have}），没有可比的上一份。",
     "first": "{agency}还没有年报。",
+    "from_end": "{agency}只有 {count} 份年报（{have} 年度），没有倒数第 {year} 份。",
+    "nth": "{agency}只有 {count} 份年报（{have} 年度），没有第 {year} 份。",
     "latest": "{agency}还没有年报。",
     "unanchored": "“上一份”是哪一年年报的上一份？请写上年份，例如“{agency} 2025年的上一份年报”"
     "（{agency}已有：{have} 年度）。",

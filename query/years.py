@@ -24,7 +24,8 @@ class YearSpec:
     since: int | None = None  # 2019年以来: every year with a report from then on
     last: int | None = None  # 这四年 (with every): the last N years that have a report
     # A report named by its place among the agency's reports, resolved once the agency is
-    # known (resolve_reports): previous / next (of `anchor`), first, latest, last_two.
+    # known (resolve_reports): previous / next (of `anchor`), first, latest, last_two;
+    # from_end / nth (倒数第二份, 第二份): the `anchor`-th report from the end or the start.
     report: str | None = None
     anchor: int | None = None
 
@@ -126,6 +127,47 @@ _FIRST_REPORT = re.compile(
 )
 
 
+_ORDINAL = r"([一二两三四五六七八九十1-9])"
+# 倒数第二份年报 / 最新一份的上一份 / 第二份年报: the agency's reports counted in its own years
+# from the end or the start (倒数 with 份 / 期 / 年报 is never a ranking)
+_FROM_END = re.compile(
+    r"倒数\s*第?\s*"
+    + _ORDINAL
+    + r"\s*(?:份|期|个年报|篇)"
+    + _REPORT
+    + r"|倒数\s*第?\s*"
+    + _ORDINAL
+    + r"\s*(?:年报|报告|年度报告)"
+)
+_BEFORE_LATEST = re.compile(
+    r"(?:最近|最新|最后)(?:的)?[一1]?(?:期|份)?"
+    + _REPORT
+    + r"\s*的?\s*(?:[上前][一1]?(?:份|期))"
+    + _REPORT
+)
+_AFTER_FIRST = re.compile(
+    r"(?:最早|第[一1]|首)(?:的)?[一1]?(?:期|份)?"
+    + _REPORT
+    + r"\s*的?\s*(?:[下后][一1]?(?:份|期))"
+    + _REPORT
+)
+_NTH = re.compile(r"(?<![倒\d])第\s*" + _ORDINAL + r"\s*(?:份|期)" + _REPORT)
+
+
+def ordinal_report(text: str) -> tuple[str | None, int | None, str]:
+    """(from_end / nth, the count, the text without those words) for a report counted among
+    the agency's own (倒数第二份, 最新一份的上一份, 第二份); run before the intent words, so
+    that 倒数 here is not read as a ranking."""
+    for kind, pattern, fixed in (("from_end", _BEFORE_LATEST, 2), ("nth", _AFTER_FIRST, 2),
+                                 ("from_end", _FROM_END, 0), ("nth", _NTH, 0)):  # fmt: skip
+        if (m := pattern.search(text)) is not None:
+            digit = next((g for g in m.groups() if g), "")
+            count = fixed or (int(digit) if digit.isdigit() else _NUMBERS[digit])
+            if count >= 1:
+                return kind, count, text[: m.start()] + " " + text[m.end() :]
+    return None, None, text
+
+
 def _report_words(text: str) -> tuple[str | None, int | None, str]:
     """(which report of the agency's, the year it is counted from, the text without those
     words) for the words that name a report by its place among the agency's reports."""
@@ -164,6 +206,10 @@ def resolve_reports(spec: YearSpec, have: list[int]) -> YearSpec | None:
         years = have[:1]
     elif spec.report == "latest":
         years = have[-1:]
+    elif spec.report == "from_end" and anchor is not None:
+        years = [have[-anchor]] if len(have) >= anchor else []
+    elif spec.report == "nth" and anchor is not None:
+        years = [have[anchor - 1]] if len(have) >= anchor else []
     else:
         years = have[-2:] if len(have) >= 2 else []
     if not years:
