@@ -141,6 +141,10 @@ PARTS = "可比较的分项"
 ORDER_TITLE = "{agency} · {label} · 各年度{order}"
 RATE_TITLE = "{agency} · {year}年度 · {label}"
 SHARE_TITLE = "{agency} · {year}年度 · {part}占{whole}的比例"
+REPORTS_COUNTED = (
+    "问题说 {said} 份年报，{agency}已有 {count} 份（{have} 年度），不给出合计或平均；"
+    "请写明年份，例如“{agency} {example}年 合计”。"
+)
 SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年度的数字代替）。"
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
 EXTREME_GAPS = "（{years} 年度没有数据，未参与比较）"

@@ -7,7 +7,7 @@ out places, and match what is left against the field catalog.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from names import looks_like_place
@@ -23,7 +23,7 @@ from query.fieldmatch import (
 )
 from query.intents import Hints, detect, strip_noise, unexplained
 from query.normalize import MAX_MATCH, normalize
-from query.years import YearSpec, extract_years, ordinal_report
+from query.years import YearSpec, counted_reports, extract_years, ordinal_report
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AMOUNT = re.compile(r"金额|多少钱|万元|赔偿|罚款数|罚没")
@@ -75,11 +75,14 @@ _PARTY_COMMITTEE = r"\s*(?:党工委|工委|党委|委)(?!员会|员|托)"
 def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detection:
     text = normalize(question)
     counted, count, rest = ordinal_report(text)
+    reports, rest = counted_reports(rest)
     hints, rest = detect(rest)
     comparing = any(hints.has(h) for h in _COMPARING)
     years, rest = extract_years(rest, today=today, comparing=comparing)
     if counted is not None:
         years = YearSpec(report=counted, anchor=count)
+    elif reports is not None:
+        years = replace(years, reports=reports)
     rest = rest[:MAX_MATCH]
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
     for named in scan.places:  # 淮安市委: the party committee, which reports nothing

@@ -157,6 +157,15 @@ def over_years(
     """合计 / 平均 over the years named, the year with the most or least, or years in order."""
     years = series.years_asked(have, det)
     found, lines = series.items(ctx, agency, years, key)
+    said = det.years.reports
+    if how in ("sum", "average") and said and not det.years.years and said != len(years):
+        # 三份年报一共 with four held: which three is not said, so no total
+        text = texts.REPORTS_COUNTED.format(
+            said=said, agency=agency.name, count=len(have), have="、".join(map(str, have)),
+            example="、".join(map(str, have[-said:])),
+        )  # fmt: skip
+        return ctx.reply("no_data", "computed", "\n".join([f"{agency.name} · {label(key)}",
+                                                            *lines, text]))  # fmt: skip
     gaps = [y for y in years if y not in {p.year for p in found}]
     valued = [p for p in found if p.value is not None]
     if not valued:

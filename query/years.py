@@ -28,6 +28,7 @@ class YearSpec:
     # from_end / nth (倒数第二份, 第二份): the `anchor`-th report from the end or the start.
     report: str | None = None
     anchor: int | None = None
+    reports: int | None = None  # 四份年报: how many reports the question counts (0: 所有 / 这几份)
 
     @property
     def explicit(self) -> bool:
@@ -43,6 +44,12 @@ _COUNTED = re.compile(
     r"(?:里|内|间|来|中)?"
 )
 _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+# 平潭四份年报 / 所有年报 / 这几份年报 / 历年年报: every report of the agency's (with 一共 a sum
+# over them); the number said is checked against the reports held
+_REPORTS_COUNTED = re.compile(
+    r"(?:这|那)?([两二三四五六七八九十]|\d{1,2})\s*(?:份|期|篇)\s*(?:年度)?(?:年报|报告|年度报告)"
+    r"|(?:所有|全部|这几|这些|那几|各)(?:份|期|篇)?(?:的)?(?:年度)?(?:年报|报告)"
+)
 _CARRIED = re.compile(
     r"(结转|顺延)(?:到|至)\s*(?:19|20)\d{2}\s*年度?"
 )  # 结转至2026年: no year asked
@@ -152,6 +159,20 @@ _AFTER_FIRST = re.compile(
     + _REPORT
 )
 _NTH = re.compile(r"(?<![倒\d])第\s*" + _ORDINAL + r"\s*(?:份|期)" + _REPORT)
+
+
+_CJK_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def counted_reports(text: str) -> tuple[int | None, str]:
+    """(how many reports the words count, 0 for 所有 / 这几份; the text with them said as 历年)
+    — run before the intent words, which would take 所有 and 各 for agencies."""
+    counted = _REPORTS_COUNTED.search(text)
+    if counted is None or not _CJK_AFTER.search(text, counted.end()):
+        return None, text  # 列出2019年的所有年报: the reports asked for, not a figure of them
+    digit = counted.group(1) or "0"
+    reports = int(digit) if digit.isdigit() else _NUMBERS[digit]
+    return reports, text[: counted.start()] + " 历年 " + text[counted.end() :]
 
 
 def ordinal_report(text: str) -> tuple[str | None, int | None, str]:
