@@ -196,10 +196,14 @@ class AgencyIndex:
 
     # --- scanning -------------------------------------------------------------------------
 
-    def scan(self, text: str, *, masked: Sequence[tuple[int, int]] = ()) -> PlaceScan:
+    def scan(
+        self, text: str, *, masked: Sequence[tuple[int, int]] = (), typed: str = ""
+    ) -> PlaceScan:
         """Places named in `text` (already compact), in order, and the text without them.
 
         `masked` spans (catalog words) are never read as names: 政府信息公开 is not a 政府.
+        `typed` is the question as typed: 淮安市、洪泽区 there lists two places, which a space
+        (六安市 金安区) does not.
         """
         blocked = [False] * len(text)
         for start, end in masked:
@@ -223,15 +227,17 @@ class AgencyIndex:
                 groups.append([token])
         scan = PlaceScan()
         keep = [True] * len(text)
-        previous_end = 0
+        previous_start = previous_end = 0
         for group in groups:
             place = self._resolve(group, text)
             if place is None:
                 continue
             last = scan.places[-1] if scan.places else None
             gap = text[previous_end : group[0][0]].strip()
-            previous_end = group[-1][1]
-            if last is not None and not gap and self._nested(last, place):
+            before = text[previous_start:previous_end]
+            previous_start, previous_end = group[0][0], group[-1][1]
+            listed = bool(typed) and _listed(before, text[group[0][0] : group[-1][1]], typed)
+            if last is not None and not gap and not listed and self._nested(last, place):
                 scan.places[-1] = place  # 六安市 金安区: one place, said in two words
             else:
                 scan.places.append(place)
@@ -438,3 +444,13 @@ class AgencyIndex:
     def nearest(self, text: str, *, limit: int = 3) -> list[int]:
         """Agencies to offer when a named place is not in the database (never an answer)."""
         return [a for a, _ in self.fuzzy(text, limit=limit)]
+
+
+_LIST_MARK = r"\s*[、，,;；/]\s*"
+
+
+def _listed(first: str, second: str, typed: str) -> bool:
+    """True when the question as typed puts a list mark (、 ， ;) between the two names."""
+    if not first or not second:
+        return False
+    return re.search(re.escape(first) + _LIST_MARK + re.escape(second), typed) is not None

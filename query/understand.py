@@ -7,6 +7,7 @@ out places, and match what is left against the field catalog.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -84,7 +85,8 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     elif reports is not None:
         years = replace(years, reports=reports)
     rest = rest[:MAX_MATCH]
-    scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest))
+    typed = unicodedata.normalize("NFKC", question)
+    scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest), typed=typed)
     for named in scan.places:  # 淮安市委: the party committee, which reports nothing
         if named.text and re.search(re.escape(named.text) + _PARTY_COMMITTEE, rest):
             scan.unknown = named.text + "委"
