@@ -73,10 +73,15 @@ class Asker:
 
     def answer(self, question: str) -> Answer:
         """The answer to a question, errors raised (tests check properties on this)."""
-        return route(self._context(question))
+        with self.source.question():
+            return route(self._context(question))
 
     def resolve(self, token_text: str) -> Answer:
         """Answer a button press; a malformed or stale token gets a friendly reply."""
+        with self.source.question():
+            return self._resolve(token_text)
+
+    def _resolve(self, token_text: str) -> Answer:
         ctx = self._context(token_text)
         parsed = parse_token(token_text)
         if parsed is None or parsed[1] not in ctx.index.info:
@@ -88,6 +93,10 @@ class Asker:
         """A chart of a trend (line) or of agencies side by side (bar), else the plain answer.
         A scope that is no agency (全国 2024 申请数量) is drawn as its ranking, as /rank would;
         the footer names every report drawn, and what the text answer warns of is drawn too."""
+        with self.source.question():
+            return self._chart(question)
+
+    def _chart(self, question: str) -> ChartSpec | Answer:
         answer = self.ask(question)
         whole = any(word in question for word in WHOLE_COUNTRY)
         if whole and answer.status == "not_understood" and answer.intent != "rank":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -48,6 +49,9 @@ class MemorySource:
 
     def version(self) -> str:
         return self._version
+
+    def question(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def agencies(self) -> Sequence[AgencyInfo]:
         return list(self._agencies.values())

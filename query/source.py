@@ -7,6 +7,7 @@ Keeping the contract here keeps `query/` free of SQL and of any chat platform.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -85,6 +86,11 @@ class ReportSource(Protocol):
 
     def version(self) -> str:
         """Changes whenever reports change, so callers can cache the agency index."""
+        ...
+
+    def question(self) -> AbstractContextManager[None]:
+        """Scope of one question: a store serves every read inside it from one connection
+        (a PostgreSQL checkout costs round trips, and a question makes up to 30 reads)."""
         ...
 
     def agencies(self) -> Sequence[AgencyInfo]:

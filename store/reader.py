@@ -1,12 +1,14 @@
 """`query.source.ReportSource` over the database: only current (not superseded) reports.
 
 Core statements over the indexed columns (no ORM objects) keep a point look-up well under a
-millisecond on SQLite; every method opens a short connection, so a reader can be shared.
+millisecond on SQLite; every method opens a short connection, so a reader can be shared, except
+inside `question`, where the reads of the asking thread share the one it holds.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -210,11 +212,32 @@ class StoreReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
+        self._held = threading.local()  # .conn: the connection of this thread's question
+
+    @contextmanager
+    def question(self) -> Iterator[None]:
+        """Every read of this thread's question on one connection: a checkout on PostgreSQL
+        is a ping, a BEGIN and a ROLLBACK, three round trips per read (a question inside a
+        question keeps the outer one's)."""
+        if getattr(self._held, "conn", None) is not None:
+            yield
+            return
+        with self._connect() as conn:
+            self._held.conn = conn
+            try:
+                yield
+            finally:
+                self._held.conn = None
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
-        """A connection; a database that cannot be reached raises `SourceUnavailable`."""
+        """The question's connection, or a new one; a database that cannot be reached raises
+        `SourceUnavailable`."""
+        held: Connection | None = getattr(self._held, "conn", None)
         try:
+            if held is not None:
+                yield held
+                return
             with self._engine.connect() as conn:
                 yield conn
         except DATABASE_DOWN as err:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from parsers.model import AMBIGUOUS, Cell, CheckResult, Region
+from query.answer import Answer
 from query.source import AgencyInfo, CheckInfo, FigureInfo, ReportInfo, ReportSource
 from store.ingest import write_report
 from store.reader import StoreReader
+from tests.fixtures_query import make_asker
 from tests.fixtures_store import make_report
 
 HUAIAN = Region("江苏省", "淮安市")
@@ -283,3 +286,30 @@ def test_a_rankings_rows_reports_and_prose_are_read_at_once_as_one_by_one(
         }
     assert reader.stated(agencies, 2024, "apply.new.total")[ids[0]].value == 98
     assert reader.reports([], 2024) == {} and reader.stated([], 2024, "apply.new.total") == {}
+
+
+def test_the_reads_of_one_question_share_one_connection(
+    engine: Engine, loaded: tuple[StoreReader, dict[str, int]]
+) -> None:
+    """A question checks out one connection however many reads it makes (a chart asks inside
+    a question); another thread's reads meanwhile take their own."""
+    reader, ids = loaded
+    checkouts: list[int] = []
+    event.listen(engine, "checkout", lambda *_: checkouts.append(threading.get_ident()))
+    asker = make_asker(reader)
+    answer = asker.ask("淮安市洪泽区人民政府 历年 申请数量")
+    assert answer.status == "answer"
+    assert [a.value for a in answer.answers] == [12, 15]
+    assert len(checkouts) == 1
+    chart = asker.chart("淮安市洪泽区人民政府 历年 申请数量")
+    assert not isinstance(chart, Answer) and chart.series[0][1] == [12.0, 15.0]
+    assert len(checkouts) == 2
+    elsewhere: list[list[int]] = []
+    with reader.question():
+        assert reader.years(ids["hongze"]) == [2023, 2024]
+        other = threading.Thread(target=lambda: elsewhere.append(reader.years(ids["jinan"])))
+        other.start()
+        other.join()
+        assert reader.report(ids["jinan"], 2024) is not None
+    assert elsewhere == [[2024]]
+    assert len(checkouts) == 4 and checkouts[2] != checkouts[3]
