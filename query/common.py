@@ -107,6 +107,7 @@ class Context:
     today: date
     question: str
     corrected: str = ""  # a name read with a sound-alike slip fixed: "平谭 → 平潭"
+    part: bool = False  # one part of a question asking several figures (query.several)
 
     def reply(
         self,

@@ -44,6 +44,7 @@ from query.common import (
 )
 from query.facts import counts_alike, unit_asked
 from query.fieldmatch import GENERIC_ROWS
+from query.several import answer as answer_apart
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
 from query.years import finer_than_year, resolve_reports
@@ -78,6 +79,8 @@ def route(ctx: Context) -> Answer:
         return fixed  # 洪泽区人民正府: 人民政府 meant
     if (typed := ctx.index.pinyin_place(det.text)) and (fixed := retry(ctx, det, *typed)):
         return fixed  # pingtan 2023: 平潭, said so
+    if (apart := answer_apart(ctx, det, route)) is not None:
+        return apart  # 申请数和复议纠错率各是多少: each figure, never one as the whole answer
     if (undefined := calculation.undefined_rate(det)) is not None:
         return undefined_rate(ctx, *undefined)
     places = det.scan.places

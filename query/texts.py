@@ -145,6 +145,9 @@ REPORTS_COUNTED = (
     "问题说 {said} 份年报，{agency}已有 {count} 份（{have} 年度），不给出合计或平均；"
     "请写明年份，例如“{agency} {example}年 合计”。"
 )
+SEVERAL = "问了 {count} 项，分别回答："
+SEVERAL_LEFT = "问了几项：只回答了“{done}”；“{left}”没有回答（请单独问这一项）。"
+SEVERAL_NONE = "问了几项（“{parts}”），都没能回答："
 SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年度的数字代替）。"
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
 EXTREME_GAPS = "（{years} 年度没有数据，未参与比较）"

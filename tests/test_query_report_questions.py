@@ -17,7 +17,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q0053": "2019's stored readings of 行政处罚 include 80430: refused, not 2023 (the "
     "checksums that rule that reading out are not stored)",
     "q0054": "平潭 2025 现行有效 digit run is stored ambiguous (the parser)",
-    "q0066": "two questions in one (收到 and 办结): the second is answered",
     "q0078": "公报刊登政策解读 83: the set phrase 政策解读 (132, the first) wins over the words",
     "q0095": "平潭 2019 采购总金额 digit run is stored ambiguous (the parser)",
     "q0152": "采购项目数量 is counted in 件 (fields.md), the question expects 个",

@@ -1,0 +1,77 @@
+"""Several figures asked at once (申请数和复议纠错率各是多少, A以及B, A多少，B多少): each part
+asked on its own, with the places and years the question said, and the answers given together;
+a part that is not answered is named, never left out as if one figure were the whole answer.
+A sum (加起来, 合计, 一共, 总共) is one figure and is not split."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+
+from query import texts
+from query.answer import Answer
+from query.common import Context
+from query.understand import Detection, detect_question
+
+_EACH = re.compile(
+    r"分别是|分别为|分别有|分别|各是|各为|各有|各自是|各自|(?<=[件条个项])各|各(?=多少|几)"
+)
+_BOTH = re.compile(r"以及")
+_SUM = re.compile(r"加起来|加在一起|合计|一共|总共|共计|相加|总和|汇总|累计|之和|加上")
+_JOINER = re.compile(r"以及|和|与|及|跟|、|，|,|；|;")
+_ASKS = re.compile(r"多少|几[件个条次项名]?")
+
+
+def asked_apart(ctx: Context, det: Detection) -> list[str]:
+    """The parts of a question asking several figures at once, each said in full; empty when
+    the question asks one figure (or a sum, or one figure of several places or years)."""
+    typed = unicodedata.normalize("NFKC", ctx.question)
+    if ctx.part or _SUM.search(typed) or det.years.report is not None:
+        return []
+    each = bool(_EACH.search(typed) or _BOTH.search(typed))
+    parts = [p.strip() for p in _JOINER.split(_EACH.sub("", typed)) if p.strip()]
+    if len(parts) < 2 or not (each or sum(bool(_ASKS.search(p)) for p in parts) >= 2):
+        return []
+    places = " ".join(p.text for p in det.scan.places if p.text)
+    years = _years(det)
+    out = []
+    for part in parts:
+        seen = detect_question(part, index=ctx.index, today=ctx.today)
+        if seen.key is None and not seen.hints.rate:
+            return []  # 洪泽区2023和2024年…分别: the joiner lists years or places, not figures
+        said = [] if seen.scan.places else [places]
+        said += [] if seen.years.years or seen.years.every or seen.years.recent else [years]
+        out.append(" ".join([*filter(None, said), part]))
+    return out if len(set(out)) == len(out) else []
+
+
+def _years(det: Detection) -> str:
+    spec = det.years
+    if spec.years:
+        return "、".join(map(str, spec.years)) + "年"
+    if spec.recent:
+        return f"近{spec.recent}年"
+    return "历年" if spec.every else ""
+
+
+def answer(ctx: Context, det: Detection, route: Callable[[Context], Answer]) -> Answer | None:
+    """Every part answered, together; None when the question asks one figure."""
+    parts = asked_apart(ctx, det)
+    if not parts:
+        return None
+    answers = [route(replace(ctx, question=p, part=True)) for p in parts]
+    done = [(p, a) for p, a in zip(parts, answers, strict=True) if a.status == "answer"]
+    left = [p for p, a in zip(parts, answers, strict=True) if a.status != "answer"]
+    if not done:  # the first part's reason (no 2020 report, a field not held) is the answer
+        note = texts.SEVERAL_NONE.format(parts="”“".join(parts))
+        return replace(answers[0], question=ctx.question, text=f"{note}\n{answers[0].text}")
+    lines = [texts.SEVERAL.format(count=len(parts))]
+    if left:
+        lines = [texts.SEVERAL_LEFT.format(done="”“".join(p for p, _ in done),
+                                           left="”“".join(left))]  # fmt: skip
+    lines += [a.text for _, a in done]
+    items = [item for _, a in done for item in a.answers]
+    return replace(done[0][1], question=ctx.question, text="\n\n".join(lines), answers=items,
+                   choices=[])  # fmt: skip
