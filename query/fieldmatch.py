@@ -181,6 +181,16 @@ def _one_slip(word: str, text: str) -> bool:
     return False
 
 
+def _short_slip(text: str) -> FieldMatch | None:
+    """A three-character row word typed with one sound-alike character (申情数 for 申请数),
+    when no row word occurs literally: too short for the fuzzy search above, whose partial
+    ratio of one slip in three characters is under the cutoff."""
+    for word, row in _ROW_WORDS:
+        if len(word) == 3 and _one_slip(word, text):
+            return FieldMatch(row, match_column(text, row), FUZZY_CUTOFF, word)
+    return None
+
+
 _NOT_AN_AGENCY = re.compile(r"政府(?=信息|网站|门户|公报|常务|规章|文件|集中采购|公开)")
 
 
@@ -242,6 +252,6 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
         if best is None or (scaled, len(word)) > best[:2]:
             best = (scaled, len(word), index)
     if best is None:
-        return None
+        return _short_slip(text)
     row = _FUZZY_ROWS[best[2]]
     return FieldMatch(row, match_column(text, row), best[0], _FUZZY_WORDS[best[2]])

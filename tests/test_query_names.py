@@ -84,6 +84,7 @@ def test_lists_and_how_to_questions(asker: Asker, question: str, intent: str, ne
 
 def test_a_sound_alike_slip_in_a_field_is_read_and_another_word_is_not(asker: Asker) -> None:
     assert asker.ask("淮安 2024 申清数量").answers[0].key == "apply.new.total"  # 清/请 qing
+    assert asker.ask("淮安 2024 申情数").answers[0].key == "apply.new.total"  # 3 characters
     staff = asker.ask("淮安市政府2024年行政编制多少人")  # 编 bian is not 强 qiang
     assert staff.status == "no_data" and staff.answers == []
 
