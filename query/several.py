@@ -40,11 +40,11 @@ def asked_apart(ctx: Context, det: Detection) -> list[str]:
     for part in parts:
         seen = detect_question(part, index=ctx.index, today=ctx.today)
         if seen.key is None and not seen.hints.rate:
-            return []  # 洪泽区2023和2024年…分别: the joiner lists years or places, not figures
+            continue  # 淮安市、洪泽区2024年…: a place or year of the question, said below
         said = [] if seen.scan.places else [places]
         said += [] if seen.years.years or seen.years.every or seen.years.recent else [years]
         out.append(" ".join([*filter(None, said), part]))
-    return out if len(set(out)) == len(out) else []
+    return out if len(out) >= 2 and len(set(out)) == len(out) else []
 
 
 def _years(det: Detection) -> str:
@@ -61,6 +61,8 @@ def answer(ctx: Context, det: Detection, route: Callable[[Context], Answer]) -> 
     parts = asked_apart(ctx, det)
     if not parts:
         return None
+    if len(det.scan.places) >= 2:  # 淮安市、洪泽区…申请数和行政复议各是多少: one figure at a time
+        return ctx.reply("no_data", None, texts.SEVERAL_PLACES.format(parts="”“".join(parts)))
     answers = [route(replace(ctx, question=p, part=True)) for p in parts]
     done = [(p, a) for p, a in zip(parts, answers, strict=True) if a.status == "answer"]
     left = [p for p, a in zip(parts, answers, strict=True) if a.status != "answer"]

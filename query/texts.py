@@ -147,6 +147,7 @@ REPORTS_COUNTED = (
 )
 SEVERAL = "问了 {count} 项，分别回答："
 SEVERAL_LEFT = "问了几项：只回答了“{done}”；“{left}”没有回答（请单独问这一项）。"
+SEVERAL_PLACES = "问了几个单位的几项数字，请一次问一项，例如“{parts}”分开问。"
 SEVERAL_NONE = "问了几项（“{parts}”），都没能回答："
 SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年度的数字代替）。"
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
