@@ -439,23 +439,26 @@ class StoreReader:
         ascending: bool = False,
     ) -> Ranking:
         """The first agencies by value (ties by agency id) and the counts. A region's ranking
-        is sorted and cut by the database from its agencies' cells; the country's is the first
-        entries of the key and year in `ranked_values` (`store.rankings`), its counts one row."""
+        is sorted and cut by the database from its agencies' cells, in one statement; the
+        country's is the first entries of the key and year in `ranked_values`
+        (`store.rankings`), its counts one row."""
         query, value, (make, columns) = self._one_key(key, year, region)
         if region:
+            # One pass over the region's cells gives the first rows and, as window counts
+            # over every row before the limit, the counts (ambiguous cells sort last, cut).
             order = value.asc() if ascending else value.desc()
             top_query = (
-                query.add_columns(_R.agency_id, *columns)
-                .where(value.is_not(None))
-                .order_by(order, _R.agency_id)
+                query.add_columns(
+                    func.count(value).over(), func.count().over(), _R.agency_id, *columns
+                )
+                .order_by(value.is_(None), order, _R.agency_id)
                 .limit(limit)
             )
             with self._connect() as conn:
                 rows = conn.execute(top_query).all()
-                valued, every = conn.execute(
-                    query.add_columns(func.count(value), func.count())
-                ).one()
-            return Ranking([(a, make(*cells)) for a, *cells in rows], valued, every - valued)
+            valued, every = (rows[0][0], rows[0][1]) if rows else (0, 0)
+            top = [(a, make(*cells)) for _, _, a, *cells in rows[:valued]]
+            return Ranking(top, valued, every - valued)
         first = (
             select(_V.agency_id)
             .where(_V.key == key, _V.year == year)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from itertools import product
 
 from alembic import command
 from sqlalchemy import Engine, inspect
@@ -41,10 +42,10 @@ def _report(name: str, year: int, rng: random.Random, *, ambiguous: bool = False
     return report
 
 
-def _expected(reader: StoreReader, key: str, year: int, ascending: bool):
-    """What a ranking is by definition: every current cell, sorted; and how many are valued and
-    how many unclear."""
-    rows = reader.across(key, year)
+def _expected(reader: StoreReader, key: str, year: int, ascending: bool, region: str | None):
+    """What a ranking is by definition: every current cell (of the region), sorted; and how
+    many are valued and how many unclear."""
+    rows = reader.across(key, year, region=region)
     valued = [(a, f.value) for a, f in rows if f.value is not None]
     valued.sort(key=lambda row: (row[1] if ascending else -row[1], row[0]))
     return valued, len(valued), len(rows) - len(valued)
@@ -62,16 +63,24 @@ def _assert_rankings_exact(engine: Engine, years: tuple[int, ...]) -> None:
                         offset : offset + limit
                     ]
                     assert page.total == len(every)
-            for ascending in (False, True):
-                ordered, valued, unclear = _expected(reader, key, year, ascending)
+            # the country from the ranking tables, a city and a county from their cells
+            for region, ascending in product(
+                (None, "淮安市", "江苏省淮安市洪泽区"), (False, True)
+            ):
+                ordered, valued, unclear = _expected(reader, key, year, ascending, region)
                 for limit in (1, 3, 10, 100):
-                    ranked = reader.ranking(key, year, limit=limit, ascending=ascending)
+                    ranked = reader.ranking(
+                        key, year, region=region, limit=limit, ascending=ascending
+                    )
                     top = ordered[:limit]
-                    assert [(a, f.value) for a, f in ranked.top] == top, (key, year, ascending)
-                    assert (ranked.valued, ranked.unclear) == (valued, unclear)
+                    asked = (key, year, region, ascending)
+                    assert [(a, f.value) for a, f in ranked.top] == top, asked
+                    assert (ranked.valued, ranked.unclear) == (valued, unclear), asked
                     for _, value in top:
                         ahead = [v for _, v in ordered if (v < value if ascending else v > value)]
-                        assert reader.position(key, year, value, ascending=ascending) == len(ahead)
+                        assert reader.position(
+                            key, year, value, region=region, ascending=ascending
+                        ) == len(ahead)
 
 
 def test_a_national_ranking_is_every_current_cell_sorted(engine: Engine) -> None:
