@@ -58,6 +58,13 @@ PROVINCE_SHORT = {
     "湘": "湖南", "赣": "江西", "冀": "河北", "晋": "山西", "辽": "辽宁", "黑": "黑龙江",
 }  # fmt: skip
 
+# Well-known nicknames of places, each naming one place only (榕城 is 福州 and a district of
+# 揭阳, so it is not here): 岚岛 for 平潭, read as the place and said so.
+PLACE_NICKNAMES = {
+    "岚岛": "平潭", "鹭岛": "厦门", "羊城": "广州", "鹏城": "深圳", "泉城": "济南",
+    "冰城": "哈尔滨", "蓉城": "成都", "星城": "长沙",
+}  # fmt: skip
+
 # Places a report names that the division tables list under their statutory name.
 PLACE_ALIASES = {"平潭综合实验区": "平潭县"}  # the experimental zone administers 平潭县, 福州市
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from names import DEPARTMENT_ENDINGS
+from names import DEPARTMENT_ENDINGS, PLACE_NICKNAMES
 from parsers.fields import FIELDS
 from query import (
     absent,
@@ -79,6 +79,13 @@ def route(ctx: Context) -> Answer:
         return fixed  # 洪泽区人民正府: 人民政府 meant
     if (typed := ctx.index.pinyin_place(det.text)) and (fixed := retry(ctx, det, *typed)):
         return fixed  # pingtan 2023: 平潭, said so
+    nickname = next((n for n in PLACE_NICKNAMES if n in det.text), None)
+    if (
+        nickname
+        and not det.scan.places
+        and (fixed := retry(ctx, det, nickname, PLACE_NICKNAMES[nickname]))
+    ):
+        return fixed  # 岚岛 2023: 平潭, said so
     if (apart := answer_apart(ctx, det, route)) is not None:
         return apart  # 申请数和复议纠错率各是多少: each figure, never one as the whole answer
     if (undefined := calculation.undefined_rate(det)) is not None:
@@ -188,6 +195,9 @@ def route(ctx: Context) -> Answer:
     if agency_id is None:
         return choose_agency(ctx, intent, det, place)
     agency = ctx.index.info[agency_id]
+    if det.own_level and agency.level != "government":  # 上海本级: not the 办公厅's report
+        text = texts.NO_OWN_LEVEL.format(place=place.text, agency=agency.name)
+        return ctx.reply("no_data", intent, text)
     notes = []
     if place.department is None and not place.by_name and agency.level != "government":
         region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text

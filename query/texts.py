@@ -145,6 +145,7 @@ REPORTS_COUNTED = (
     "问题说 {said} 份年报，{agency}已有 {count} 份（{have} 年度），不给出合计或平均；"
     "请写明年份，例如“{agency} {example}年 合计”。"
 )
+NO_OWN_LEVEL = "“{place}本级”指本级政府自己的年报，数据库里没有；已有的是{agency}（部门）的年报。"
 SEVERAL = "问了 {count} 项，分别回答："
 SEVERAL_LEFT = "问了几项：只回答了“{done}”；“{left}”没有回答（请单独问这一项）。"
 SEVERAL_PLACES = "问了几个单位的几项数字，请一次问一项，例如“{parts}”分开问。"

@@ -54,6 +54,7 @@ class Detection:
     # Words beside an exactly named field or fact that name something no field covers
     # (申请人满意度, 平均答复天数): the field is then not the answer.
     unexplained: str = ""
+    own_level: bool = False  # 淮安市本级: the government's own report, never a department's
 
     @property
     def key(self) -> str | None:
@@ -70,12 +71,15 @@ class Detection:
         return not self.text
 
 
+# 淮安市本级 / 洪泽区本级政府: the region's own government, as budgets and reports say it
+_OWN_LEVEL = re.compile(r"(?<=[\u4e00-\u9fff])本级(?:政府|人民政府)?(?![\u4e00-\u9fff]*部门)")
 _PARTY_COMMITTEE = r"\s*(?:党工委|工委|党委|委)(?!员会|员|托)"
 
 
 def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detection:
     text = normalize(question)
-    counted, count, rest = ordinal_report(text)
+    own_level = _OWN_LEVEL.search(text) is not None
+    counted, count, rest = ordinal_report(_OWN_LEVEL.sub(" ", text))
     reports, rest = counted_reports(rest)
     hints, rest = detect(rest)
     comparing = any(hints.has(h) for h in _COMPARING)
@@ -111,7 +115,9 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
             break
     if field is not None and _AMOUNT.search(scan.rest) and field.row.family not in _AMOUNTS:
         asked_amount = field.row.name + "金额"  # 行政处罚罚款金额: the template counts decisions
-        return Detection(text, hints, years, scan, None, True, "", None, asked_amount)
+        return Detection(
+            text, hints, years, scan, None, True, "", None, asked_amount, own_level=own_level
+        )
     rest_words = "".join(w for w in words if _CJK.search(w))
     asked = "".join(w for w in words if not w.isdigit() and len(w) > 1)  # 报, 条: no field
     facts = tuple(f.key for f in match_facts(scan.rest)) if fact is not None else ()
@@ -122,7 +128,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
         extra = concept.group(0)  # 群众满意度: no cell is a 满意度, however near its words
     return Detection(
         text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
-        extra,
+        extra, own_level,
     )  # fmt: skip
 
 
