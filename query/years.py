@@ -48,7 +48,7 @@ _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {
 # over them); the number said is checked against the reports held
 _REPORTS_COUNTED = re.compile(
     r"(?:这|那)?([两二三四五六七八九十]|\d{1,2})\s*(?:份|期|篇)\s*(?:年度)?(?:年报|报告|年度报告)"
-    r"|(?:所有|全部|这几|这些|那几|各)(?:份|期|篇)?(?:的)?(?:年度)?(?:年报|报告)"
+    r"|(?:所有|全部|这几|这些|那几|各|每[一1]?)(?:份|期|篇)?(?:的)?(?:年度)?(?:年报|报告)"
 )
 _CARRIED = re.compile(
     r"(结转|顺延)(?:到|至)\s*(?:19|20)\d{2}\s*年度?"
@@ -140,7 +140,7 @@ _ORDINAL = r"([一二两三四五六七八九十1-9])"
 _FROM_END = re.compile(
     r"倒数\s*第?\s*"
     + _ORDINAL
-    + r"\s*(?:份|期|个年报|篇)"
+    + r"\s*(?:份|期|个年报|篇|个?年度|年(?!度?报))"
     + _REPORT
     + r"|倒数\s*第?\s*"
     + _ORDINAL
