@@ -20,7 +20,7 @@ _EACH = re.compile(
 )
 _BOTH = re.compile(r"以及")
 _SUM = re.compile(r"加起来|加在一起|合计|一共|总共|共计|相加|总和|汇总|累计|之和|加上")
-_JOINER = re.compile(r"以及|和|与|及|跟|、|，|,|；|;")
+_JOINER = re.compile(r"以及|和|与|及|跟|、|，|,|；|;|\?|？|。|!|！")
 _ASKS = re.compile(r"多少|几[件个条次项名]?")
 
 
