@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
-from query import texts
+from query import calculation, texts
 from query.answer import Answer
 from query.common import Context
 from query.understand import Detection, detect_question
@@ -32,7 +32,8 @@ def asked_apart(ctx: Context, det: Detection) -> list[str]:
         return []
     each = bool(_EACH.search(typed) or _BOTH.search(typed))
     parts = [p.strip() for p in _JOINER.split(_EACH.sub("", typed)) if p.strip()]
-    if len(parts) < 2 or not (each or sum(bool(_ASKS.search(p)) for p in parts) >= 2):
+    asks = sum(bool(_ASKS.search(p)) for p in parts) >= 2
+    if len(parts) < 2 or not (each or asks or _one_of_two(det)):
         return []
     places = " ".join(p.text for p in det.scan.places if p.text)
     years = _years(det)
@@ -45,6 +46,16 @@ def asked_apart(ctx: Context, det: Detection) -> list[str]:
         said += [] if seen.years.years or seen.years.every or seen.years.recent else [years]
         out.append(" ".join([*filter(None, said), part]))
     return out if len(out) >= 2 and len(set(out)) == len(out) else []
+
+
+def _one_of_two(det: Detection) -> bool:
+    """申请数跟行政复议数: rows of two tables named, nothing computed of them, so one of the
+    two would be answered alone."""
+    field = det.field
+    if field is None or det.fact is not None or det.hints.rate or det.hints.words:
+        return False
+    others = [r for r in field.others if r.family != field.row.family]
+    return bool(others) and not calculation.in_report_asked(det)
 
 
 def _years(det: Detection) -> str:

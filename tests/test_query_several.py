@@ -31,6 +31,7 @@ def _figures(asker: Asker, question: str) -> list[tuple[str, float]]:
         ("平潭2023年行政复议多少件，行政诉讼多少件",
          [("review.total", 2), ("litigation.total", 7)]),
         ("平潭2025年公开率以及不予公开率", [("rate.public", 47.97), ("rate.withheld", 7.43)]),
+        ("平潭2023年申请数跟行政复议数", [("apply.new.total", 81), ("review.total", 2)]),
         ("平潭2023年收到多少申请？行政复议多少件？",
          [("apply.new.total", 81), ("review.total", 2)]),
     ],
