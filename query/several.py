@@ -69,6 +69,10 @@ def _years(det: Detection) -> str:
 
 def answer(ctx: Context, det: Detection, route: Callable[[Context], Answer]) -> Answer | None:
     """Every part answered, together; None when the question asks one figure."""
+    typed = unicodedata.normalize("NFKC", ctx.question)
+    if det.years.report is not None and _EACH.search(typed) and _JOINER.search(typed):
+        # 2024年的上一份和最新一份…分别: two reports counted, one at a time
+        return ctx.reply("no_data", None, texts.SEVERAL_REPORTS)
     parts = asked_apart(ctx, det)
     if not parts:
         return None

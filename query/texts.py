@@ -149,6 +149,7 @@ NO_OWN_LEVEL = "“{place}本级”指本级政府自己的年报，数据库里
 SEVERAL = "问了 {count} 项，分别回答："
 SEVERAL_LEFT = "问了几项：只回答了“{done}”；“{left}”没有回答（请单独问这一项）。"
 SEVERAL_PLACES = "问了几个单位的几项数字，请一次问一项，例如“{parts}”分开问。"
+SEVERAL_REPORTS = "问了几份年报的数字，请一次问一份，例如“洪泽区 2024年的上一份年报 新收申请”。"
 SEVERAL_NONE = "问了几项（“{parts}”），都没能回答："
 SUM_GAPS = "{years} 年度缺数据，不给出合计或平均（不用其他年度的数字代替）。"
 AMBIGUOUS_YEARS = "有的年度数值有歧义"
