@@ -26,6 +26,17 @@ _BAND = 480
 _OVERLAP = 96
 _EDGE = 2  # pixels: a box this near a band's cut edge is a line the cut runs through
 
+# glibc's allocator keeps what is freed: its mmap threshold rises to the largest block freed (up
+# to 32 MB), so a band's tensors of a few MB come from the heap, which is kept and fragments,
+# and the detector's working memory came on top of what the page before left there (a worker's
+# peak 388–467 MB over 5 pages, varying from run to run). While the detector runs, blocks over
+# _MAPPED are mapped (given back when freed) and the heap is trimmed before each band; then the
+# threshold is _HEAP, the most it rises to by itself: the recogniser's many small tensors are
+# cheaper from the heap (every block over _MAPPED mapped, the OCR cost 3× the CPU).
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
+_MAPPED = 128 << 10
+_HEAP = 32 << 20
+
 
 def available() -> bool:
     """True when the OCR engine is installed."""
@@ -74,7 +85,12 @@ def detect(gray: np.ndarray) -> list[np.ndarray]:
     height = rgb.shape[0]
     found: list[np.ndarray] = []
     previous: list[np.ndarray] = []
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _MAPPED)
     for top, bottom in _bands(height):
+        if libc is not None:
+            libc.malloc_trim(0)
         boxes, _ = engine.text_det(rgb[top:bottom])
         here: list[np.ndarray] = []
         for box in [] if boxes is None else boxes:
@@ -85,7 +101,24 @@ def detect(gray: np.ndarray) -> list[np.ndarray]:
                 here.append(box)
         found += here
         previous = here
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _HEAP)
     return list(engine.sorted_boxes(np.array(found))) if found else []
+
+
+@lru_cache(maxsize=1)
+def _glibc() -> Any:
+    """The C library when it is glibc (it has mallopt and malloc_trim), else None."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - glibc's own, absent from musl or macOS
+    except (OSError, AttributeError, TypeError):
+        return None
+    return libc
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
