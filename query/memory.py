@@ -135,6 +135,9 @@ class MemorySource:
         item = self._reports.get((agency_id, year))
         return list(item.checks) if item else []
 
+    def checks_of(self, agency_ids: Sequence[int], year: int) -> dict[int, list[CheckInfo]]:
+        return {a: found for a in agency_ids if (found := self.checks(a, year))}
+
     def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
         item = self._reports.get((agency_id, year))
         if item is None:

@@ -101,8 +101,9 @@ def answer(ctx: Context, det: Detection) -> Answer:
     ]
     found = []
     ids = [a for a, _ in ranked.top]
-    reports = ctx.source.reports(ids, year)  # the rows' reports and prose at once
+    reports = ctx.source.reports(ids, year)  # the rows' reports, prose, checks at once
     stated = ctx.source.stated(ids, year, key) if not is_fact_key(key) else {}
+    checks = ctx.source.checks_of(ids, year)
     for position, (a, figure) in enumerate(ranked.top, 1):
         agency = ctx.index.info.get(a)
         report = reports.get(a)
@@ -110,7 +111,8 @@ def answer(ctx: Context, det: Detection) -> Answer:
             continue
         item = ctx.item(agency, report, key, figure)
         warnings = disagreement(item, stated.get(a))
-        item, warning = flagged(item, warnings, failed_checks(ctx, a, year, item))
+        failed = failed_checks(ctx, a, year, item, checks.get(a, []))
+        item, warning = flagged(item, warnings, failed)
         found.append(item)
         lines.append(f"{position}. {agency.name}：{texts.amount(item)}{warning}")
     if mine is not None:

@@ -154,6 +154,10 @@ class ReportSource(Protocol):
 
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]: ...
 
+    def checks_of(self, agency_ids: Sequence[int], year: int) -> dict[int, list[CheckInfo]]:
+        """`checks` for the rows of a ranking at once (a report without checks: absent)."""
+        ...
+
     def facts(self, agency_id: int, year: int) -> dict[str, FigureInfo]:
         """Every figure the report's prose states: `text.*` and `free.*` facts, and table keys
         for what it says about a table cell (rule W2)."""

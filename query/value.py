@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from parsers.fields import FIELDS
@@ -10,7 +11,7 @@ from query.answer import Answer, AnswerItem, Choice
 from query.catalog import ROW_BY_PREFIX, RowEntry, key_for, resolve_key, short_label, template_keys
 from query.common import Context, label, other_years, report_key, token
 from query.facts import other_measure
-from query.source import AgencyInfo, FigureInfo, is_fact_key
+from query.source import AgencyInfo, CheckInfo, FigureInfo, is_fact_key
 from query.understand import Detection
 
 
@@ -88,16 +89,23 @@ def as_stated(
 PROSE_DIFFERS = "prose_differs"  # an answer flag: the report's prose states another figure
 
 
-def failed_checks(ctx: Context, agency_id: int, year: int, item: AnswerItem) -> list[str]:
+def failed_checks(
+    ctx: Context,
+    agency_id: int,
+    year: int,
+    item: AnswerItem,
+    checks: Sequence[CheckInfo] | None = None,
+) -> list[str]:
     """The failed rules of the report that involve this cell; a derived cell (行政诉讼总计 =
     two groups' totals) involves every cell under its row, so a contradiction below it is
-    said too. W2 is left out: it is said with the sentence."""
+    said too. W2 is left out: it is said with the sentence. `checks`: the report's, when
+    already read (a ranking reads those of its rows at once)."""
     row = item.key.rpartition(".")[0]
     field = FIELDS.get(item.key)
     derived = "derived" in item.flags or (field is not None and field.derived)
     return [
         c.message
-        for c in ctx.source.checks(agency_id, year)
+        for c in (ctx.source.checks(agency_id, year) if checks is None else checks)
         if not c.ok
         and not c.message.startswith("正文")
         and (item.key in c.keys or (derived and any(k.startswith(row + ".") for k in c.keys)))

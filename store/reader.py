@@ -128,6 +128,11 @@ def _fact(
     )
 
 
+def _check(rule: str, ok: bool, message: str, keys: str) -> CheckInfo:
+    """A CheckInfo from (rule, ok, message, keys) of one stored check."""
+    return CheckInfo(rule, ok, message, tuple(keys.split(",")) if keys else ())
+
+
 _CURRENT = _R.superseded.is_(False)
 # Figures are reached through their report, on the (report_id, key) unique index.
 _REPORT_FIGURES = _REPORTS.join(_FIGURES, _F.report_id == _R.id)
@@ -176,6 +181,12 @@ _OF_AGENCIES = (
 _REPORTS_OF = select(
     _R.agency_id, _R.title, _R.source_name, _R.format, _R.template, _R.published_on
 ).where(*_OF_AGENCIES, _CURRENT)
+_CHECKS_OF_AGENCIES = (
+    select(_R.agency_id, _C.rule, _C.ok, _C.message, _C["keys"])
+    .join_from(_CHECKS, _REPORTS, _C.report_id == _R.id)
+    .where(*_OF_AGENCIES, _CURRENT)
+    .order_by(_C.id)
+)
 _STATED = (
     select(_R.agency_id, *_FACT_COLUMNS)
     .select_from(_REPORT_FACTS)
@@ -500,12 +511,16 @@ class StoreReader:
     def checks(self, agency_id: int, year: int) -> list[CheckInfo]:
         with self._connect() as conn:
             rows = conn.execute(_CHECKS_OF, {"agency": agency_id, "year": year}).all()
-        return [
-            CheckInfo(
-                rule=row.rule,
-                ok=row.ok,
-                message=row.message,
-                keys=tuple(row.keys.split(",")) if row.keys else (),
-            )
-            for row in rows
-        ]
+        return [_check(*row) for row in rows]
+
+    def checks_of(self, agency_ids: Sequence[int], year: int) -> dict[int, list[CheckInfo]]:
+        if not agency_ids:
+            return {}
+        with self._connect() as conn:
+            rows = conn.execute(
+                _CHECKS_OF_AGENCIES, {"agencies": list(agency_ids), "year": year}
+            ).all()
+        out: defaultdict[int, list[CheckInfo]] = defaultdict(list)
+        for agency_id, *cells in rows:
+            out[agency_id].append(_check(*cells))
+        return dict(out)

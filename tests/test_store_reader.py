@@ -264,8 +264,8 @@ def test_a_kept_ranking_follows_the_data_when_a_report_comes_in(engine: Engine) 
 def test_a_rankings_rows_reports_and_prose_are_read_at_once_as_one_by_one(
     engine: Engine,
 ) -> None:
-    """`reports` and `stated` (one query each for the rows of a ranking) give what `report`
-    and `facts` give agency by agency, current versions only."""
+    """`reports`, `stated` and `checks_of` (one query each for the rows of a ranking) give what
+    `report`, `facts` and `checks` give agency by agency, current versions only."""
     items = [
         (make_report("洪泽区人民政府", 2024, prose={"apply.new.total": 99}), "a"),
         (make_report("洪泽区人民政府", 2024, prose={"apply.new.total": 98}), "a2"),  # replaces
@@ -273,6 +273,12 @@ def test_a_rankings_rows_reports_and_prose_are_read_at_once_as_one_by_one(
         (make_report("六安市金安区数据资源管理局", 2023, region=JINAN,
                      prose={"apply.new.total": 5}), "c"),
     ]  # fmt: skip
+    items[0][0].checks = [CheckResult("V2", False, "旧版不一致", ("result.total.total",))]
+    items[1][0].checks = [
+        CheckResult("V1", True, "一致", ("apply.new.total",)),
+        CheckResult("V2", False, "不一致", ("result.total.total",)),
+    ]
+    items[2][0].checks = []
     ids = [write_report(engine, r, source_name=n, data_sha256=n).agency_id for r, n in items]
     reader = StoreReader(engine)
     agencies = [*dict.fromkeys(ids), 999]
@@ -284,8 +290,14 @@ def test_a_rankings_rows_reports_and_prose_are_read_at_once_as_one_by_one(
         assert stated == {
             a: f for a in agencies if (f := reader.facts(a, year).get("apply.new.total"))
         }
+        assert reader.checks_of(agencies, year) == {
+            a: c for a in agencies if (c := reader.checks(a, year))
+        }
     assert reader.stated(agencies, 2024, "apply.new.total")[ids[0]].value == 98
+    assert [c.message for c in reader.checks_of(agencies, 2024)[ids[0]]] == ["一致", "不一致"]
+    assert ids[2] not in reader.checks_of(agencies, 2024)
     assert reader.reports([], 2024) == {} and reader.stated([], 2024, "apply.new.total") == {}
+    assert reader.checks_of([], 2024) == {}
 
 
 def test_the_reads_of_one_question_share_one_connection(
