@@ -434,6 +434,27 @@ def test_rank_downloads_match_the_page(web_client: TestClient) -> None:
     assert [r[2] for r in sheet[1:]] == shown
 
 
+@pytest.mark.parametrize("province", [None, "江苏省"])
+def test_rank_pages_read_apart_follow_the_download_in_order(
+    web_client: TestClient, monkeypatch: pytest.MonkeyPatch, province: str | None
+) -> None:
+    """A page reads only its own rows (the whole ranking is read for a download only): with
+    pages of one agency, page after page is the download's order, for the country (read from
+    ranked_values) and a province."""
+    monkeypatch.setattr("web.rank.PAGE_SIZE", 1)
+    params = {"key": "apply.new.total", "year": "2024"} | (
+        {"province": province} if province else {}
+    )
+    rows = csv_rows(web_client.get("/rank", params={**params, "format": "csv"}))[1:]
+    assert len(rows) >= 2
+    shown = []
+    for n in range(1, len(rows) + 2):
+        page = soup(web_client.get("/rank", params={**params, "page": str(n)}))
+        shown += [tr.select_one("td a").get_text() for tr in page.select("table.rank tbody tr")]
+        assert (page.select_one("a[rel=next]") is not None) == (n < len(rows)), n
+    assert shown == [r[2] for r in rows]
+
+
 def test_rank_without_a_year_shows_the_newest_year_the_region_has(web_client: TestClient) -> None:
     page = soup(web_client.get("/rank", params={"province": "江苏省"}))
     assert page.select_one("select[name=year] option[selected]").get_text() == "2024"

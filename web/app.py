@@ -24,7 +24,7 @@ from web import texts
 from web.agencies import agencies, agency
 from web.ask import api_ask, chart_png, home
 from web.guard import HEADERS, RateLimit, SecurityHeaders
-from web.rank import DEFAULT_KEY, compare, compare_png, rank, rank_png, ranked
+from web.rank import DEFAULT_KEY, compare, compare_png, rank, rank_png, ranked_page
 from web.reports import api_report, report_page
 from web.site import STATIC_DIR, Core, Site, make_templates
 
@@ -82,8 +82,8 @@ def robots(request: Request) -> Response:
 
 def _warm(site: Site) -> None:
     """Fill what the first visitors would otherwise wait for: the directory (~2 s at 100,000
-    agencies) and the default ranking of the country and of each province (~1 s and ~50 ms
-    each). A failure here only means the first page does it."""
+    agencies) and the first page of the default ranking of the country and of each province.
+    A failure here only means the first page does it."""
     try:
         years = site.years()
         root = RegionPath.of()
@@ -91,7 +91,7 @@ def _warm(site: Site) -> None:
         site.directory()
         if years:
             for path in (root, *(RegionPath.of(p.name) for p in provinces)):
-                ranked(site, DEFAULT_KEY, years[0], path)
+                ranked_page(site, DEFAULT_KEY, years[0], path)
     except Exception:
         log.exception("warming the web caches failed")
 
