@@ -117,6 +117,9 @@ class Asker:
         if answer.intent in ("value", "series") and first.agency_id is not None:
             agency = ctx.index.info[first.agency_id]
             years = sorted(ctx.source.years(agency.id))
+            if answer.intent == "series":  # the years asked (近三年), not every report's
+                asked = [a.year for a in answer.answers if a.agency_id == agency.id]
+                years = [y for y in years if min(asked) <= y <= max(asked)]
             drawn: list[AnswerItem] = []
             points: list[float | None] = []
             for year in years:

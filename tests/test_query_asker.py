@@ -144,6 +144,17 @@ def test_chart_of_a_trend_is_a_line_over_years(asker: Asker) -> None:
     assert spec.series[0][1] == [23.0, 70.0, 81.0, 154.0]
 
 
+def test_chart_of_some_years_draws_the_years_the_text_answers(asker: Asker) -> None:
+    """2021年到2023年 answers 2021 and 2023 (平潭 has no 2022 report): the chart draws those
+    two, not every report since 2019 beside a text of two years."""
+    answer = asker.ask("平潭 2021年到2023年 申请数量")
+    spec = asker.chart("平潭 2021年到2023年 申请数量")
+    assert isinstance(spec, ChartSpec) and spec.kind == "line"
+    assert answer.intent == "series"
+    assert spec.x == [str(a.year) for a in answer.answers] == ["2021", "2023"]
+    assert spec.series[0][1] == [70.0, 81.0]
+
+
 def test_chart_of_a_comparison_is_a_bar_over_agencies(asker: Asker) -> None:
     spec = asker.chart("淮安市 和 洪泽区 2024 申请数量")
     assert isinstance(spec, ChartSpec) and spec.kind == "bar"
