@@ -156,6 +156,7 @@ def rank(request: Request) -> Response:
         "ranking": ranking,
         "rows": shown,
         "offset": offset,
+        "page": page,
         "groups": field_groups(),
         "prev_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1)
