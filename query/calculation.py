@@ -204,16 +204,12 @@ def in_report(
         keys = [f"litigation.{group}.{field.column}" for group in ("direct", "after_review")]
         if det.hints.has("share") and not _GROUP_NAMED.search(det.scan.rest.partition("占")[2]):
             # 诉讼纠正占诉讼总计: both groups' cells over both groups' totals (fields.md)
-            named = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
-            if (which := named.get((frozenset(keys), frozenset(_LITIGATION)))) is not None:
-                return rate(ctx, agency, year, which, notes)
-            return share(ctx, agency, year, tuple(keys), _LITIGATION, notes)
+            return _rate_or_share(ctx, agency, year, tuple(keys), _LITIGATION, notes)
         if not adds(det):
             return ctx.reply(
                 "choose", "value", texts.WHICH_LITIGATION, choices=litigation_choices(
                     agency, year, field.column)
             )  # fmt: skip
-        keys = [f"litigation.{group}.{field.column}" for group in ("direct", "after_review")]
         return sum_cells(ctx, agency, year, keys, "sum", label(keys[0]), notes)
     if field is not None and field.column == "org":
         keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
@@ -226,15 +222,31 @@ def in_report(
         )
     if det.hints.has("share") and field is not None:
         part, whole = _named_share(det) or _share_of(det)
-        named = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
-        if (which := named.get((frozenset(part), frozenset(whole)))) is not None:
-            return rate(ctx, agency, year, which, notes)
         if not whole:
             return missing(ctx, agency, year, texts.SHARE_BASE)
-        return share(ctx, agency, year, part, whole, notes)
+        return _rate_or_share(ctx, agency, year, part, whole, notes)
     keys = _rows_or_columns(det)
     name = "＋".join(label(k) if k in ROW_BY_PREFIX else short_label(k) for k in keys)
     return sum_cells(ctx, agency, year, keys, "sum", name, notes)
+
+
+# A share whose part and whole are those of a rate fields.md names (纠错率, 公开率 …)
+_RATE_NAMED = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
+
+
+def _rate_or_share(
+    ctx: Context,
+    agency: AgencyInfo,
+    year: int,
+    part: tuple[str, ...],
+    whole: tuple[str, ...],
+    notes: list[str],
+) -> Answer:
+    """A share that is a named rate is answered as that rate (its name and formula)."""
+    which = _RATE_NAMED.get((frozenset(part), frozenset(whole)))
+    if which is not None:
+        return rate(ctx, agency, year, which, notes)
+    return share(ctx, agency, year, part, whole, notes)
 
 
 def litigation_choices(agency: AgencyInfo, year: int, column: str) -> list[Choice]:
