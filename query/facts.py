@@ -360,9 +360,10 @@ def _names_its_count(asked: str, fact: FigureInfo) -> bool:
     raw = (fact.raw or "").strip()
     at = fact.sentence.find(raw) if raw else -1
     after = re.split(r"[，,；;。、：:（(]", fact.sentence[at + len(raw) :])[0] if at >= 0 else ""
+    pairs = _bigrams(asked)
     for words in (fact.phrase, after):
         grams = _bigrams(_ONLY_VERB.sub("", _plain(words)))
-        if grams and len(grams & _bigrams(asked)) * 2 >= min(len(grams), len(_bigrams(asked))):
+        if grams and len(grams & pairs) * 2 >= min(len(grams), len(pairs)):
             return True
     return False
 
@@ -370,7 +371,8 @@ def _names_its_count(asked: str, fact: FigureInfo) -> bool:
 def stated_words(question_words: str, located: str = "") -> str:
     """What a question asks about beyond counting and publishing words (and `located`)."""
     asked = _plain(content_words(question_words))
-    return "".join(c for c in asked if c not in set(located)) if located else asked
+    gone = set(located)
+    return "".join(c for c in asked if c not in gone) if located else asked
 
 
 def find_stated(
@@ -386,6 +388,7 @@ def find_stated(
     asked = stated_words(question_words, located)
     if len(set(asked)) < 2:
         return None
+    asked_chars, asked_pairs = set(asked), _bigrams(asked)
     scored: list[tuple[float, str]] = []
     for key, fact in facts.items():
         if not (is_free(key) or (restated and fact.sentence)) or fact.value is None:
@@ -397,11 +400,12 @@ def find_stated(
         if _figure(fact) in said or not _names_its_count(asked, fact):
             continue
         span = _plain(_span(fact))
-        extra = "".join(c for c in asked if c not in set(_plain(fact.phrase)))
+        phrase = set(_plain(fact.phrase))
+        extra = "".join(c for c in asked if c not in phrase)
         if len(extra) >= 2 and extra not in _plain(fact.sentence):
             continue  # 征地拆迁补偿, 行政执法事后公开: words apart in the sentence, one item of it
-        coverage = len(set(asked) & set(span)) / len(set(asked))
-        pairs = len(_bigrams(asked) & _bigrams(span)) / max(len(_bigrams(asked)), 1)
+        coverage = len(asked_chars & set(span)) / len(asked_chars)
+        pairs = len(asked_pairs & _bigrams(span)) / max(len(asked_pairs), 1)
         score = (coverage + pairs) / 2
         if coverage >= STATED_COVERAGE and score >= STATED_SCORE:
             scored.append((score, key))
