@@ -58,10 +58,10 @@ def answer(
     named = det.fact.word if det.fact else (det.field.matched if det.field else "")
     said = f"{bare_verb(det.text)} {det.asked}".strip()  # 出了几期公报: 制作 公报
     titled, said = _titled(ctx.question, facts, said)
-    if (only := _one_counted(titled, facts, unit_asked(ctx.question))) is not None:
+    unit, figures = unit_asked(ctx.question), figures_in(normalize(ctx.question))
+    if (only := _one_counted(titled, facts, unit)) is not None:
         return value.answer(ctx, agency, year, only, None, notes)
     fact = facts.get(det.fact.key) if det.fact else None
-    unit = unit_asked(ctx.question)
     if (
         fact is not None
         and words
@@ -70,17 +70,12 @@ def answer(
     ):  # 对29项…政策文件进行解读 (not 合格率 of the sentence stating 政务新媒体95个)
         return value.answer(ctx, agency, year, fact.key, None, notes)
     for asked in (f"{said} {named}", said) if words else (said,):
-        picked, candidates = find_free(
-            asked, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question))
-        )
+        picked, candidates = find_free(asked, titled, unit, figures)
         if picked is not None and (not words or _states(facts[picked], words)):
             if asked == said and _names_other(det, named, facts[picked]):
                 continue  # 公报刊登多少件政策解读: 刊登政府规章112件 does not count 政策解读
             return value.answer(ctx, agency, year, picked, None, notes)
-    stated = find_stated(
-        det.scan.rest, titled, unit_asked(ctx.question), figures_in(normalize(ctx.question)),
-        restated=True,
-    )  # fmt: skip
+    stated = find_stated(det.scan.rest, titled, unit, figures, restated=True)
     if stated is not None and not is_free(stated):  # 清理并集中发布现行有效行政规范性文件多少件
         return value.as_stated(ctx, agency, year, stated, facts[stated], notes)
     if stated is not None:  # 行政执法公示多少条: “设立‘行政执法公示’专栏…全年公布631条”
