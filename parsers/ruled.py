@@ -195,6 +195,8 @@ def _line_words(
 
 
 def _line_groups(words: Sequence[Word]) -> list[tuple[float, list[Word]]]:
+    if len(words) <= 1:  # most cells of a table: nothing to sort
+        return [(words[0].top, list(words))] if words else []
     out: list[tuple[float, list[Word]]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         if out and abs(w.top - out[-1][0]) <= max(2.0, (w.bottom - w.top) * 0.5):
@@ -265,7 +267,7 @@ def _fill(shape: Shape, page: Page) -> Grid:
             r1,
             c0,
             c1,
-            [ws for _, ws in _line_groups(words)] if len(words) > 1 else [words] if words else [],
+            [ws for _, ws in _line_groups(words)],
             left_cut[c0] or right_cut[c1],
         )
         for (r0, r1, c0, c1), words in zip(shape.cells, texts, strict=True)

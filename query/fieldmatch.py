@@ -55,6 +55,7 @@ _ORDERED_WORDS = [w for w in _ROW_WORDS if w[0] not in VERB_WORDS] + [
 ]
 _FUZZY_WORDS = [word for word, _ in _ROW_WORDS if len(word) >= 4]
 _FUZZY_ROWS = [row for word, row in _ROW_WORDS if len(word) >= 4]
+_SHORT_WORDS = [(word, row) for word, row in _ROW_WORDS if len(word) == 3]  # see _short_slip
 _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
     ((word, col) for col in COLUMNS for word in col.words), key=lambda item: -len(item[0])
 )
@@ -185,8 +186,8 @@ def _short_slip(text: str) -> FieldMatch | None:
     """A three-character row word typed with one sound-alike character (申情数 for 申请数),
     when no row word occurs literally: too short for the fuzzy search above, whose partial
     ratio of one slip in three characters is under the cutoff."""
-    for word, row in _ROW_WORDS:
-        if len(word) == 3 and _one_slip(word, text):
+    for word, row in _SHORT_WORDS:
+        if _one_slip(word, text):
             return FieldMatch(row, match_column(text, row), FUZZY_CUTOFF, word)
     return None
 
