@@ -414,12 +414,16 @@ def test_libreoffice_reaches_no_network_when_a_document_links_an_image(
     assert hits == []
 
 
-def test_a_conversion_leaves_no_temporary_files() -> None:
-    """Each conversion's profile and files live and die in one temporary directory."""
-    before = set(os.listdir(tempfile.gettempdir()))
-    parse_bytes(office.saved_as_word("shanghai_gov_office_2019.html", "rtf"))
-    left = {n for n in set(os.listdir(tempfile.gettempdir())) - before if "nianbao-office" in n}
-    assert left == set()
+def test_a_conversion_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each conversion's profile and files live and die in one temporary directory. The
+    conversion gets a temporary folder of its own, so another worker's conversion running at
+    the same time cannot leave its directory in the one looked at."""
+    data = office.saved_as_word("shanghai_gov_office_2019.html", "rtf")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    parse_bytes(data)
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize(
