@@ -168,19 +168,37 @@ def _anchors_of_full_rows(rows: dict[int, list[tuple[int, int, str]]]) -> list[f
 def _anchors_of_header(
     lines: Sequence[str], start: int, stop: int, rows: dict[int, list[tuple[int, int, str]]]
 ) -> list[float] | None:
-    """Centres of the header words above the page's first row of numbers, each found once."""
+    """Centres of the header words above the page's first row of numbers, each found once.
+
+    Words glued to the word before them (商业企业科研机构社会公益组织法律服务机构: pdfplumber
+    lays a run of Chinese characters a character a column, narrower than printed, so the run
+    falls behind its columns) tell only their order: they are spread evenly between the run's
+    first word and the next word standing apart."""
     first = min(rows, default=stop)
-    anchors: list[float] = []
+    spans: list[tuple[int, int, int]] = []  # (line, start, end) of each word
     for word in _HEADER_WORDS:
         found = [
-            (m.start() + m.end() - 1) / 2
-            for line in lines[start:first]
-            for m in word.finditer(line.lstrip("\f"))
+            (i, m.start(), m.end())
+            for i in range(start, first)
+            for m in word.finditer(lines[i].lstrip("\f"))
         ]
         if len(found) != 1:
             return None
-        anchors.append(found[0])
-    return anchors if all(b > a for a, b in itertools.pairwise(anchors)) else None
+        spans.append(found[0])
+    anchors: list[float | None] = [(a + b - 1) / 2 for _, a, b in spans]
+    for n in range(1, len(spans)):
+        if spans[n][0] == spans[n - 1][0] and spans[n][1] == spans[n - 1][2]:
+            anchors[n] = None  # glued to the word before it
+    known = [n for n, a in enumerate(anchors) if a is not None]
+    if known[-1] != len(anchors) - 1:
+        return None  # a run ending the header: nothing after it to spread it to
+    out: list[float] = []
+    for low, high in itertools.pairwise(known):
+        a, b = anchors[low], anchors[high]
+        assert a is not None and b is not None
+        out += [a + (b - a) * k / (high - low) for k in range(high - low)]
+    out.append(anchors[-1] or 0.0)
+    return out if all(b > a for a, b in itertools.pairwise(out)) else None
 
 
 def _sum_holds(cells: Sequence[str]) -> bool:

@@ -31,9 +31,10 @@ FORMS = ["copied", *(f"{paper} {form}" for paper in PAPERS for form in PASTED)]
 
 # 上海 2019 leaves most cells of 表三 and 表四 blank. Copied, each blank cell stays between its
 # tabs. Pasted without positions, the blanks are gone and these rows have fewer numbers than
-# columns: missing, never guessed. Only
-# the Letter print keeps columns poppler lays out evenly; on A4 poppler packs some numbers of
-# a row together ("2 1 859" against "2    1   805"), so no column is clear.
+# columns: missing, never guessed. With columns kept, 表三's numbers stand under their header
+# words (pdfplumber runs four of them together: spread between the words around them), except
+# on A4 by poppler, which packs some numbers of a row together ("2 1 859" against
+# "2    1   805"), so no column is clear.
 BLANKS_LOST = frozenset(
     {
         "apply.carried_forward.total", "apply.carried_in.total", "apply.new.business",
@@ -76,7 +77,8 @@ def known_misses(name: str, form: str) -> set[str]:
             return BLANKS_LOST | {"proactive.procurement.amount"}
         if form.split(" ", 1)[1] in PLACED_FORMS:
             return set(PLACED)
-        return set(REVIEW_BLANKS if form == "Letter pdftotext -layout" else BLANKS_LOST)
+        kept = form.endswith(("layout", "-layout")) and form != "A4 pdftotext -layout"
+        return set(REVIEW_BLANKS if kept else BLANKS_LOST)
     if form.endswith(" pdftotext"):
         return {k for k in keys if k.startswith(CUT_ROWS)}
     return set()

@@ -65,3 +65,23 @@ def test_a_row_whose_total_breaks_its_sum_is_left_as_printed() -> None:
         row("二、上年结转政府信息公开申请数量", ["1", "", "", "", "", "", "1"]),
     )
     assert rows == [["一、本年新收政府信息公开申请数量", "5", "6"], ["1", "", "", "", "", "", "1"]]
+
+
+def test_header_words_run_together_are_spread_between_the_words_around_them() -> None:
+    """pdfplumber's layout text of 上海 2019's print: the four organisation headers come out as
+    one run of characters (商业企业科研机构社会公益组织法律服务机构), a character a column, far
+    left of the columns they head. Only the run's first word and the words apart from it stand
+    where they are printed; the numbers are placed by those, the run spread evenly between."""
+    header = at("", 41, "自然人")
+    header = header.ljust(47) + "商业企业科研机构社会公益组织法律服务机构"
+    header = at(at(header, 85, "其他"), 91, "总计")
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            header,
+            row("一、本年新收政府信息公开申请数量", ["5", "", "", "", "2", "1", "8"]),
+            row("二、上年结转政府信息公开申请数量", ["1", "", "", "", "", "", "1"]),
+        ]
+    )
+    rows = [r[-7:] for r in text_document(text).rows[1:]]
+    assert rows == [["5", "", "", "", "2", "1", "8"], ["1", "", "", "", "", "", "1"]]
