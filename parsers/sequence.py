@@ -29,28 +29,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
 from parsers.layout import Layout, RowSpec, derive, row_specs
 from parsers.model import AMBIGUOUS, Cell, Number
+from parsers.sections import section_lines, table_tail
 from parsers.stranded import stranded_readings
 from parsers.values import make_cell, normalize_width
 
 CANDIDATE_LIMIT = 512  # distinct readings of one section before it counts as unbounded
 MAX_PERMUTED_CHUNKS = 6  # 表四 chunks whose orders are all tried (6! = 720)
 
-# Section headings, matched with any spacing between characters (PDF text spaces them out).
-_HEADINGS = {
-    "二": ("主动公开政府信息情况",),
-    "三": ("收到和处理政府信息公开申请情况",),
-    "四": ("行政复议、行政诉讼情况", "行政复议行政诉讼情况"),
-    "end": ("存在的主要问题", "其他需要报告的事项"),
-}
-_HEADING_RES = {
-    name: [re.compile(r"\s*".join(map(re.escape, words))) for words in alternatives]
-    for name, alternatives in _HEADINGS.items()
-}
 # A page number printed in the flow: "-3-", "- 4 -", "— 5 —", "第 3 页", "3/6".
 _FOOTER = re.compile(
     r"(?<![\d.])[-—–－―]{1,2}\s*\d{1,3}\s*[-—–－―]{1,2}(?![\d])"
@@ -62,14 +50,8 @@ _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 # One printed value: a number (with its money unit), optionally followed by a note in brackets
 # ("22（其中修订16件）"); or a blank mark standing alone.
 _VALUE = re.compile(rf"({_NUMBER})\s*(万元|元)?(?:[（(][^（）()]*[)）])?|[/／—–－―-]|——|无")
-_HEADING_PREFIX = 12  # "## 四、政府信息公开" before 行政复议、行政诉讼情况
-_SENTENCE_MARK = re.compile(r"[，。；,;]")
 _UNITS = frozenset({"元", "万元"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_SPACES = re.compile(r"\s+")
-_FUZZY_HEADING = 80
-_FUZZY_LINE = 80  # characters, spaces included
-_HEADING_ENDS = "况题项"  # rapidfuzz partial ratio a misread heading still reaches
 
 
 class Token(NamedTuple):
@@ -98,79 +80,6 @@ class Placed:
     cells: dict[str, Cell] = field(default_factory=dict)
     sections: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
-
-
-def section_lines(text: str) -> dict[str, list[str]]:
-    """The lines of sections 二, 三 and 四 of the template, found by their headings."""
-    lines = text.split("\n")
-    return {name: lines[start:stop] for name, (start, stop) in section_spans(lines).items()}
-
-
-def section_spans(lines: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """[start, stop) of the lines of sections 二, 三 and 四 (and the closing part, "end"),
-    the heading's line excluded, found by their headings."""
-    text = "\n".join(lines)
-    starts: dict[str, int] = {}
-    for name, patterns in _HEADING_RES.items():
-        first = min((starts.values()), default=-1)
-        for pattern in patterns:
-            for match in pattern.finditer(text):
-                line = text.count("\n", 0, match.end() - 1)  # the line it ends in
-                if name == "end" and line <= first:
-                    continue  # a closing heading before any table: a table of contents
-                if not _heading_line(text, match.start()):
-                    continue  # the words inside a sentence (全文包括…收到和处理…情况、…)
-                if name not in starts or line < starts[name]:
-                    starts[name] = line
-                break
-    if len(starts) < len(_HEADINGS):
-        _fuzzy_headings(lines, starts)
-    order = sorted((i, name) for name, i in starts.items())
-    out: dict[str, tuple[int, int]] = {}
-    for (start, name), following in itertools.zip_longest(order, order[1:]):
-        out[name] = (start + 1, following[0] if following else len(lines))
-    return out
-
-
-def _table_tail(lines: Sequence[str]) -> list[str]:
-    """The lines after the closing heading up to its prose: PDF reading order may print the
-    heading before the last numbers of 表四."""
-    out: list[str] = []
-    for line in lines:
-        if _SENTENCE_MARK.search(line):
-            break
-        out.append(line)
-    return out
-
-
-def _heading_line(text: str, start: int) -> bool:
-    """The heading words start their line, after at most a short ordinal or prefix."""
-    before = text[text.rfind("\n", 0, start) + 1 : start]
-    return len(before.strip()) <= _HEADING_PREFIX and _SENTENCE_MARK.search(before) is None
-
-
-def _fuzzy_headings(lines: Sequence[str], starts: dict[str, int]) -> None:
-    """Headings OCR misread (收到和外理政府信息公幵申清情况): the line most like each missing
-    heading, between the headings found around it."""
-    after = -1
-    names = list(_HEADINGS)
-    for n, name in enumerate(names):
-        if name in starts:
-            after = starts[name]
-            continue
-        before = min((starts[m] for m in names[n + 1 :] if m in starts), default=len(lines))
-        best, best_score = -1, float(_FUZZY_HEADING)
-        for i in range(after + 1, before):
-            if len(lines[i]) > _FUZZY_LINE or not any(c in lines[i] for c in _HEADING_ENDS):
-                continue  # headings are short and end in 情况, 问题 or 事项
-            words = _SPACES.sub("", lines[i])
-            for heading in _HEADINGS[name]:
-                if len(heading) * 0.8 <= len(words) <= len(heading) + 12:
-                    score = fuzz.partial_ratio(heading, words)
-                    if score > best_score:
-                        best, best_score = i, score
-        if best >= 0:
-            starts[name] = after = best
 
 
 def tokens(lines: Sequence[str]) -> list[Token]:
@@ -208,7 +117,7 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
         "二": lambda toks: _section_two(toks, specs, placed),
         "三": lambda toks: _section_three(toks, layout, prose, placed),
-        "四": lambda toks: _section_four(toks, specs, prose, placed, tokens(_table_tail(after))),
+        "四": lambda toks: _section_four(toks, specs, prose, placed, tokens(table_tail(after))),
     }
     after = sections.pop("end", [])
     _lend_opening(sections, specs)

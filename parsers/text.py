@@ -13,7 +13,7 @@ import re
 from parsers.columns import placed_rows, tail_tokens
 from parsers.document import Document
 from parsers.markdown import is_markdown, markdown_document
-from parsers.sequence import section_spans
+from parsers.sections import section_spans
 from parsers.values import is_value_cell, normalize_width
 
 _SEPARATOR = re.compile(r"\t| {2,}")

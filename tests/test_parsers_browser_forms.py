@@ -13,7 +13,8 @@ import pytest
 from parsers import parse_bytes
 from parsers.layout import row_specs
 from parsers.model import BLANK
-from parsers.sequence import CANDIDATE_LIMIT, arrangements, section_lines, tokens
+from parsers.sections import section_lines
+from parsers.sequence import CANDIDATE_LIMIT, arrangements, tokens
 from parsers.stranded import stranded_readings
 from parsers.text import normalize_text
 from tests.fixtures_parsers import load_gold
