@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parsers import digits
+from parsers.blanks import rows_without_blanks
 from parsers.cut import cut_row, off_page_warning
 from parsers.document import OFF_PAGE, Document
 from parsers.fields import (
@@ -335,6 +336,10 @@ def map_document(
     if doc.runs_together:
         _cells_from_runs(layout, specs, printed.runs, prose or {})
     else:
+        if doc.by_order:
+            runs = rows_without_blanks(printed.values, specs)
+            _cells_from_runs(layout, specs, runs, prose or {})
+            printed.values = {k: v for k, v in printed.values.items() if k not in runs}
         for key, values in printed.values.items():
             if key in specs:
                 _cells_from_values(layout, specs[key], values)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from parsers.blanks import review_without_blanks
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
 from parsers.layout import Layout, RowSpec, derive, row_specs
 from parsers.model import AMBIGUOUS, Cell, Number
@@ -117,9 +118,12 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
         "二": lambda toks: _section_two(toks, specs, placed),
         "三": lambda toks: _section_three(toks, layout, prose, placed),
-        "四": lambda toks: _section_four(toks, specs, prose, placed, tokens(table_tail(after))),
+        "四": lambda toks: _section_four(
+            toks, specs, prose, placed, tokens(table_tail(after)), labelled=labelled
+        ),
     }
     after = sections.pop("end", [])
+    labelled = any(key.startswith(_SECTION_PREFIXES["四"]) for key in layout.cells)
     _lend_opening(sections, specs)
     for name, read in readers.items():
         if name not in sections:
@@ -471,14 +475,28 @@ def _section_four(
     prose: Mapping[str, Number],
     placed: Placed,
     tail: list[Token],
+    *,
+    labelled: bool,
 ) -> dict[str, Cell] | None:
     """表四; numbers printed after the closing heading (`tail`) complete it when it is short.
-    The prose's 行政复议 N 件 / 行政诉讼 N 件 tell apart orders of the chunks that all keep V4."""
+    The prose's 行政复议 N 件 / 行政诉讼 N 件 tell apart orders of the chunks that all keep V4.
+    Fewer numbers than cells in one stretch are placed with their blanks lost
+    (`parsers.blanks`), unless the labels placed 表四 (a copied page keeps its blanks)."""
     rows = [specs[group] for group, _ in REVIEW_GROUPS]
     width = len(rows[0].cells)
     if len(toks) < width * len(rows) and len(toks) + len(tail) == width * len(rows):
         last = toks[-1].chunk + 1 if toks else 0
         toks = toks + [Token(t.raw, last + t.chunk) for t in tail]
+    if not labelled and len(toks) < width * len(rows) and len({t.chunk for t in toks}) == 1:
+        found = review_without_blanks(rows, [t.raw for t in toks], [t.value for t in toks], prose)
+        if found is None:
+            return None
+        review, ambiguous = found
+        if ambiguous:
+            placed.warnings.append(
+                f"表四的空白格未印出，数字有多种排法，{ambiguous} 个单元格未取值"
+            )
+        return review
     if len(toks) != width * len(rows):
         return None
     values = [t.value for t in toks]

@@ -24,6 +24,7 @@ _HAS_SEPARATOR = re.compile(r"\t(?:(?<=\S\t)|(?=\S))|  (?:(?<=\S  )|(?=\S))")
 # A digit run: digits, decimal points, single minus signs and spaces between digit groups,
 # with an optional money unit glued to the end.
 _RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?: ?(?:万元|元))?")
+_PACKED = re.compile(r"\d+(?: \d+)+")  # numbers a single space apart
 _TABLE_START = re.compile(r"第二十条\s*第[（(][一二三四五六七八九十]+[)）]项")
 _GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
 _MIN_GLUED = 3  # glued labels needed before a text counts as run together
@@ -133,6 +134,8 @@ def _separated_rows(text: str) -> list[list[str]]:
             cells += placed[i]
         elif _HAS_SEPARATOR.search(line):
             cells = [cell.strip() for cell in _SEPARATOR.split(line.rstrip("\n"))]
+            if any(" " in cell and _PACKED.fullmatch(cell) for cell in cells):
+                cells = [part for cell in cells for part in _unpacked(cell)]
         else:
             pending = (pending + stripped) if len(pending) + len(stripped) <= _MAX_PENDING else ""
             continue
@@ -143,6 +146,12 @@ def _separated_rows(text: str) -> list[list[str]]:
         pending = ""
         rows.append(cells)
     return rows
+
+
+def _unpacked(cell: str) -> list[str]:
+    """A cell of numbers one space apart is as many cells: poppler's layout text packs a row's
+    numbers together where its columns run short ("821     35     2 1 859", 上海 2019 on A4)."""
+    return cell.split(" ") if " " in cell and _PACKED.fullmatch(cell) else [cell]
 
 
 def _placed_by_columns(lines: list[str]) -> dict[int, list[str]]:

@@ -41,11 +41,13 @@ BLANKS_LOST = frozenset(
         "apply.carried_forward.total", "apply.carried_in.total", "apply.new.business",
         "apply.new.natural", "apply.new.total", "result.public.natural", "result.total.total",
         "result.unable.no_info.natural", "result.withheld.total",
-        "litigation.direct.total", "review.total", "review.upheld",
+        "litigation.direct.total", "review.upheld",
     }
 )  # fmt: skip
-# 表四 with blanks: fifteen columns whose headers are stacked a character a line.
-REVIEW_BLANKS = frozenset({"litigation.direct.total", "review.total", "review.upheld"})
+# 表四 with blanks: fifteen columns whose headers are stacked a character a line; its six numbers
+# placed in order under V4 and the prose (行政复议7件: review.total), the results they are and
+# whether 8 1 9 is 直接起诉 or 复议后起诉 are ambiguous (parsers/blanks.py).
+REVIEW_BLANKS = frozenset({"litigation.direct.total", "review.upheld"})
 # The reading order of the printed pages: 平潭's 表三 comes out a cell a line, some rows' first
 # numbers stranded among the wrapped labels (placed by the rows' sums: parsers.stranded), and
 # 表二 prints 行政规范性文件's first number beside its label before 规章's last two: those six
@@ -56,15 +58,17 @@ CUT_ROWS = ("proactive.rules.", "proactive.normative.")
 # them gone ("821 35 2 1 859"). Each number is placed whole, the cells between blank, by the
 # row's own sum and the column rules. Columns blank in every row let a number stand in more
 # than one column: ambiguous, with candidates. 不予公开's total (its label-only rows print no
-# numbers) and 表四 (no label before its numbers) stay missing.
+# numbers) stays missing.
 PLACED = frozenset(
     {
         "apply.new.business", "apply.new.natural", "result.public.natural",
         "result.unable.no_info.natural", "result.withheld.total",
-        "litigation.direct.total", "review.total", "review.upheld",
+        "litigation.direct.total", "review.upheld",
     }
 )  # fmt: skip
-PLACED_FORMS = ("pdftotext -raw", "pdfplumber")
+# poppler's A4 layout text too: no column clear, its rows split at the spaces (numbers packed one
+# space apart split as well) are placed the same way.
+PLACED_FORMS = ("pdftotext -raw", "pdfplumber", "pdftotext -layout")
 # 上海 2019 in the reading order of the prints: 表二 is read (on A4 but for the one amount poppler
 # prints apart from its row; on Letter its last two numbers come after 表三's heading).
 
@@ -76,10 +80,9 @@ def known_misses(name: str, form: str) -> set[str]:
     if name == "shanghai_gov_office_2019.html":
         if form == "A4 pdftotext":
             return BLANKS_LOST | {"proactive.procurement.amount"}
-        if form.split(" ", 1)[1] in PLACED_FORMS:
+        if form.split(" ", 1)[1] in PLACED_FORMS and form != "Letter pdftotext -layout":
             return set(PLACED)
-        kept = form.endswith(("layout", "-layout")) and form != "A4 pdftotext -layout"
-        return set(REVIEW_BLANKS if kept else BLANKS_LOST)
+        return set(REVIEW_BLANKS if form.endswith("layout") else BLANKS_LOST)
     if form.endswith(" pdftotext"):
         return {k for k in keys if k.startswith(CUT_ROWS)}
     return set()
@@ -163,6 +166,37 @@ def test_numbers_pasted_without_their_blank_cells_are_placed_whole(
     assert [cells[f"{row}.total"].value for row in totals] == [859, 18, 805, 72]
     natural = cells["apply.new.natural"]
     assert natural.value is None and natural.candidates == (0, 821)
+
+
+def test_numbers_packed_one_space_apart_are_read_as_the_rows_they_are(
+    forms: dict[tuple[str, str], str],
+) -> None:
+    """上海 2019 printed on A4 and pasted by pdftotext -layout: poppler packs some numbers of a
+    row one space apart ("821     35     2 1 859") and no column is clear. Each such row is read
+    as its numbers, placed whole as in the pasted reading order: the totals read, the parts'
+    columns candidates."""
+    text = forms["shanghai_gov_office_2019.html", "A4 pdftotext -layout"]
+    assert re.search(r"821 +35 +2 1 859", text)
+    cells = parse_bytes(text.encode("utf-8")).cells
+    totals = ("apply.new", "apply.carried_in", "result.total", "apply.carried_forward")
+    assert [cells[f"{row}.total"].value for row in totals] == [859, 18, 805, 72]
+    natural = cells["apply.new.natural"]
+    assert natural.value is None and 821 in natural.candidates
+
+
+@pytest.mark.parametrize("form", [f"{p} {f}" for p in PAPERS for f in PASTED])
+def test_review_numbers_without_their_blank_cells_give_the_total_the_prose_states(
+    forms: dict[tuple[str, str], str], form: str
+) -> None:
+    """上海 2019's 表四 pasted: "5 2 7 8 1 9" for fifteen cells. Placed in order under V4 and
+    the prose's 行政复议7件, 行政复议's total is 7 in every placement; its 5 and 2 could be any
+    of its four results, and 8 1 9 either 诉讼 group: ambiguous, with candidates."""
+    cells = parse_bytes(forms["shanghai_gov_office_2019.html", form].encode("utf-8")).cells
+    assert cells["review.total"].value == 7
+    assert cells["review.upheld"].value is None and cells["review.upheld"].candidates == (0, 5)
+    for group in ("direct", "after_review"):
+        cell = cells[f"litigation.{group}.total"]
+        assert cell.value is None and {0, 9} <= set(cell.candidates)
 
 
 # 平潭 2023 printed on A4, pasted in reading order: the first number of 2.其他法律行政法规禁止公开
