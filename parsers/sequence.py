@@ -116,7 +116,7 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
     sections = section_lines(text)
     specs = row_specs(layout.template, single_other=layout.single_other)
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
-        "二": lambda toks: _section_two(toks, specs, placed),
+        "二": lambda toks: _section_two(toks, specs, prose, placed),
         "三": lambda toks: _section_three(toks, layout, prose, placed),
         "四": lambda toks: _section_four(
             toks, specs, prose, placed, tokens(table_tail(after)), labelled=labelled
@@ -323,8 +323,10 @@ def _cells(
 
 
 def _section_two(
-    toks: list[Token], specs: Mapping[str, RowSpec], placed: Placed
+    toks: list[Token], specs: Mapping[str, RowSpec], prose: Mapping[str, Number], placed: Placed
 ) -> dict[str, Cell] | None:
+    """表二; a cell of rows the reading order cut is ambiguous, unless the prose states its
+    figure and that figure is among the numbers printed (平潭 2023: 本年度制发的规范性文件77件)."""
     rows = [spec for key, spec in specs.items() if key.startswith("proactive.")]
     readings = arrangements(rows, toks)
     if not readings:
@@ -334,13 +336,19 @@ def _section_two(
     if unsure:
         amounts = {row.cells[i] for row in rows for i in row.amounts}
         raws = {toks[i].raw for reading in readings for i in reading}
-        for key in unsure:
+        for key in sorted(unsure):
             cells = [make_cell(raw, amount=key in amounts) for raw in raws]
+            stated = [c for c in cells if c is not None and c.value == prose.get(key)]
+            if stated:
+                out[key] = stated[0]
+                unsure.discard(key)
+                continue
             values = tuple(
                 sorted({c.value for c in cells if c is not None and c.value is not None})
             )
             out[key] = Cell(None, "", frozenset({AMBIGUOUS}), None, values)
-        placed.warnings.append(f"表二的数字与行名顺序不一，{len(unsure)} 个单元格未取值")
+        if unsure:
+            placed.warnings.append(f"表二的数字与行名顺序不一，{len(unsure)} 个单元格未取值")
     return out
 
 
