@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
 import pytest
@@ -363,3 +364,13 @@ def test_a_ranking_from_the_source_matches_sorting_every_row(asker: Asker) -> No
     ranked = source.ranking("apply.new.total", 2024, limit=5)
     assert [a for a, _ in ranked.top] == [a for a, _ in expected[:5]]
     assert ranked.valued == len(rows)
+
+
+def test_a_new_agency_index_is_frozen_out_of_later_collections(gold_memory: MemorySource) -> None:
+    """The index's long-lived objects are walked by no later collection (a pause inside a
+    question otherwise): building it freezes what is then alive, the index among it."""
+    asker = make_asker(gold_memory)
+    frozen = gc.get_freeze_count()
+    index = asker.index()
+    assert gc.get_freeze_count() > frozen
+    assert not any(obj is index.names for obj in gc.get_objects())  # frozen: not collectable
