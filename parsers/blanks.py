@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from parsers.fields import TemplateVersion, apply_rows
 from parsers.model import AMBIGUOUS, BLANK, DERIVED, Cell, Number
 from parsers.values import make_cell, parse_number
 
@@ -136,3 +137,38 @@ def _placements(
             cells[-1] = parts
         out.append((tuple(printed), tuple(cells)))
     return tuple(out)
+
+
+def totals_vouched(
+    cells: dict[str, Cell], runs: Mapping[str, str], template: TemplateVersion, single_other: bool
+) -> None:
+    """The 总计 of 表三's result rows that printed no 总计 and lost their blanks ("14", "3 1":
+    no placement, the columns unknown), from the table's own sum. Each such row's total is the
+    sum of its numbers if none was lost on the way; a row with no numbers, 0. Counts are never
+    negative, so when these totals and the printed ones add up to （七）总计's printed total
+    exactly, nothing was lost: each is given its total (derived), which gives the groups theirs
+    (上海 2019's 不予公开 35). Anything else — a row read ambiguously, text among its numbers,
+    a sum short or over — gives nothing."""
+    total = cells.get("result.total.total")
+    if total is None or total.value is None or DERIVED in total.flags:
+        return
+    found: dict[str, Number] = {}
+    read: Number = 0
+    for row in apply_rows(template, single_other=single_other):
+        if not row.is_result_leaf:
+            continue
+        cell = cells.get(f"{row.key}.total")
+        if cell is not None:
+            if cell.value is None:
+                return  # read, but ambiguously: its total is not known
+            read += cell.value
+            continue
+        if any(key.startswith(row.key + ".") for key in cells):
+            return  # some of the row's cells read, its total not: not this case
+        numbers = [parse_number(n) for n in runs.get(row.key, "").split()]
+        if any(n is None or n.blank or n.value < 0 for n in numbers):
+            return
+        found[row.key] = sum((n.value for n in numbers if n is not None), 0)
+    if found and read + sum(found.values()) == total.value:
+        for key, value in found.items():
+            cells[f"{key}.total"] = Cell(value, "", frozenset({DERIVED}))

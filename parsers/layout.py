@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parsers import digits
-from parsers.blanks import rows_without_blanks
+from parsers.blanks import rows_without_blanks, totals_vouched
 from parsers.cut import cut_row, off_page_warning
 from parsers.document import OFF_PAGE, Document
 from parsers.fields import (
@@ -335,10 +335,12 @@ def map_document(
             printed.runs.pop(group, None)
     if doc.runs_together:
         _cells_from_runs(layout, specs, printed.runs, prose or {})
+        totals_vouched(layout.cells, printed.runs, template, single_other)
     else:
         if doc.by_order:
             runs = rows_without_blanks(printed.values, specs)
             _cells_from_runs(layout, specs, runs, prose or {})
+            totals_vouched(layout.cells, runs, template, single_other)
             printed.values = {k: v for k, v in printed.values.items() if k not in runs}
         for key, values in printed.values.items():
             if key in specs:
