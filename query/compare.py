@@ -28,31 +28,41 @@ def resolve_many(places: Sequence[Place]) -> list[int]:
 
 
 def answer(
-    ctx: Context, det: Detection, ids: list[int] | None = None, *, note: str = ""
-) -> Answer:
+    ctx: Context, det: Detection, ids: list[int] | None = None, *, note: str = "",
+    pairs: Sequence[tuple[int, int]] = (),
+) -> Answer:  # fmt: skip
+    """The figure of each agency in one year, or of each (agency, year) of `pairs` (the
+    question wrote a year beside each agency, or several years for all of them)."""
     ids = ids or resolve_many(det.scan.places)
     if not ids:
         return ctx.reply("not_understood", "compare", texts.NOT_UNDERSTOOD)
     key = default_key(det)
-    have = {a: ctx.source.years(a) for a in ids}
     notes: list[str] = [note] if note else []
-    if det.years.years:
-        year = det.years.years[-1]
+    if pairs:
+        lines = [label(key)]
     else:
-        common = set.intersection(*(set(v) for v in have.values()))
-        year = max(common) if common else max(max(v) for v in have.values() if v)
-        notes.append(texts.LATEST.format(year=year))
+        have = {a: ctx.source.years(a) for a in ids}
+        if det.years.years:
+            year = det.years.years[-1]
+        else:
+            common = set.intersection(*(set(v) for v in have.values()))
+            year = max(common) if common else max(max(v) for v in have.values() if v)
+            notes.append(texts.LATEST.format(year=year))
+        pairs = [(a, year) for a in ids]
+        lines = [f"{label(key)} · {year}年度"]
+    lines += notes
+    several_years = len({y for _, y in pairs}) > 1
     found: list[AnswerItem] = []
-    lines = [f"{label(key)} · {year}年度", *notes]
-    for a in ids:
+    for a, year in pairs:
         agency = ctx.index.info[a]
+        who = f"{agency.name} {year}年度" if several_years else agency.name
         report, full, figure = ctx.figure(a, year, key)
         if report is None or full is None or figure is None:
             reason = texts.COMPARE_MISSING_REPORT if report is None else texts.SERIES_MISSING_KEY
-            lines.append(f"{agency.name}：{reason}")
+            lines.append(f"{who}：{reason}")
             continue
         item, warning = checked(ctx, ctx.item(agency, report, full, figure))
         found.append(item)
-        lines.append(f"{agency.name}：{texts.amount(item)}（{report.source_name}）{warning}")
+        lines.append(f"{who}：{texts.amount(item)}（{report.source_name}）{warning}")
     status: Status = "answer" if found else "no_data"
     return ctx.reply(status, "compare", "\n".join(lines), found)

@@ -183,20 +183,26 @@ def rates(
     ctx: Context, agencies: Sequence[AgencyInfo], years: Sequence[int], which: str
 ) -> Answer:
     """A rate side by side: over the years of one agency, or over agencies in one year."""
+    pairs = [(agency, year) for agency in agencies for year in years]
+    return rates_of(ctx, pairs, which)
+
+
+def rates_of(ctx: Context, pairs: Sequence[tuple[AgencyInfo, int]], which: str) -> Answer:
+    """A rate of each agency in its own year (洪泽区2023年和淮安市2024年的公开率)."""
     spec = RATES[which]
     found: list[AnswerItem] = []
     lines = [spec.title]
-    for agency in agencies:
-        for year in years:
-            item = rate_item(ctx, agency, year, which)
-            where = f"{agency.name} {year}年度" if len(agencies) > 1 else f"{year}年度"
-            if item is None:
-                lines.append(f"{where}：{texts.SERIES_MISSING_KEY}")
-                continue
-            found.append(item)
-            lines.append(f"{where}：{texts.amount(item)}（{item.formula}）")
+    several = len({agency.id for agency, _ in pairs}) > 1
+    for agency, year in pairs:
+        item = rate_item(ctx, agency, year, which)
+        where = f"{agency.name} {year}年度" if several else f"{year}年度"
+        if item is None:
+            lines.append(f"{where}：{texts.SERIES_MISSING_KEY}")
+            continue
+        found.append(item)
+        lines.append(f"{where}：{texts.amount(item)}（{item.formula}）")
     status: Status = "answer" if found else "no_data"
-    intent: Intent = "compare" if len(agencies) > 1 else "series"
+    intent: Intent = "compare" if several else "series"
     return ctx.reply(status, intent, "\n".join(lines), found)
 
 
@@ -399,43 +405,55 @@ def over_agencies(
 
 
 def difference(
-    ctx: Context, ids: Sequence[int], year: int | None, key: str, *, fall: bool = False
-) -> Answer:
-    """How much more the first agency named has than the second, in one year; `fall` (A比B少
-    多少): the second's minus the first's when the first is the smaller, so the fall asked is
-    positive."""
+    ctx: Context, ids: Sequence[int], year: int | None, key: str, *, fall: bool = False,
+    years: Sequence[int] = (),
+) -> Answer:  # fmt: skip
+    """How much more the first agency named has than the second, in one year, or each in the
+    year written beside it (`years`, one per agency: 洪泽区2023年比淮安市2024年); `fall`
+    (A比B少多少): the second's minus the first's when the first is the smaller, so the fall
+    asked is positive."""
     have = [set(ctx.source.years(a)) for a in ids[:2]]
-    if year is None:
+    if year is None and not years:
         common = have[0] & have[1]
         if not common:
             return ctx.reply("no_data", "computed", texts.NO_COMMON_YEAR)
         year = max(common)
+    each = list(years[:2]) if years else [year or 0, year or 0]
     parts: list[AnswerItem] = []
-    for a in ids[:2]:
+    for a, its_year in zip(ids[:2], each, strict=True):
         agency = ctx.index.info[a]
-        found, lacking = _cells(ctx, agency, year, (key,))
+        found, lacking = _cells(ctx, agency, its_year, (key,))
         if lacking is not None or not found:
-            return missing(ctx, agency, year, lacking or label(key))
+            return missing(ctx, agency, its_year, lacking or label(key))
         parts += found
     first, second = parts
     bigger, smaller = first, second
     if fall and (first.value or Decimal(0)) < (second.value or Decimal(0)):
         bigger, smaller = second, first  # the item stays the first agency's
     value = (bigger.value or Decimal(0)) - (smaller.value or Decimal(0))
+    apart = each[0] != each[1]  # each agency's own year, said in the formula and the title
     formula = (
-        f"{bigger.agency} {texts.number(bigger.value or Decimal(0))} − "
-        f"{smaller.agency} {texts.number(smaller.value or Decimal(0))} = {texts.number(value)}"
+        f"{_who(bigger, apart)} {texts.number(bigger.value or Decimal(0))} − "
+        f"{_who(smaller, apart)} {texts.number(smaller.value or Decimal(0))} = "
+        f"{texts.number(value)}"
     )
     item = computed_item(
         first, value, first.unit, f"{label(key)}之差", "difference", formula, parts
     )
     first, second = bigger, smaller
     title = f"{first.agency} 比 {second.agency} · {year}年度 · {label(key)}"
+    if apart:
+        title = f"{_who(first, apart)} 比 {_who(second, apart)} · {label(key)}"
     if value == 0:
-        said = texts.DIFF_SAME.format(first=first.agency, second=second.agency)
+        said = texts.DIFF_SAME.format(first=_who(first, apart), second=_who(second, apart))
     else:
         said = texts.DIFF_LINE.format(
-            first=first.agency, second=second.agency, word="多" if value > 0 else "少",
+            first=_who(first, apart), second=_who(second, apart),
+            word="多" if value > 0 else "少",
             amount=f"{texts.number(abs(value))} {item.unit}",
         )  # fmt: skip
     return _reply(ctx, title, item, [said])
+
+
+def _who(item: AnswerItem, with_year: bool) -> str:
+    return f"{item.agency}{item.year}年度" if with_year else item.agency

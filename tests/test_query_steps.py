@@ -12,7 +12,7 @@ from query.intents import detect
 from query.memory import MemorySource
 from query.normalize import MAX_INPUT, normalize
 from query.source import AgencyInfo
-from query.years import extract_years
+from query.years import extract_years, years_by_place
 
 TODAY = date(2026, 6, 1)
 
@@ -301,3 +301,24 @@ def test_no_slip_is_read_below_the_threshold_or_in_other_words(
     index: AgencyIndex, text: str
 ) -> None:
     assert index.scan(text).slips == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "asked", "expected"),
+    [
+        (
+            "洪泽区2023年与淮安市2024年新收申请差多少",
+            ["洪泽区", "淮安市"],
+            (2023, 2024),
+            [2023, 2024],
+        ),
+        ("2025年平潭和2019年上海行政复议对比", ["上海", "平潭"], (2019, 2025), [2019, 2025]),
+        ("洪泽区和淮安市2023年和2024年新收申请", ["洪泽区", "淮安市"], (2023, 2024), None),
+        ("洪泽区2023年和2024年与淮安市比", ["洪泽区", "淮安市"], (2023, 2024), None),
+        ("洪泽区2023年和淮安市2023年比", ["洪泽区", "淮安市"], (2023,), None),
+    ],
+)
+def test_each_place_gets_the_year_written_beside_it(
+    text: str, names: list[str], asked: tuple[int, ...], expected: list[int] | None
+) -> None:
+    assert years_by_place(text, names, asked) == expected
