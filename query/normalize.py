@@ -11,7 +11,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import cn2an
 import opencc
 
 from names import PROVINCE_SHORT
@@ -64,6 +63,10 @@ def _arabic(match: re.Match[str]) -> str:
     run = match.group(0)
     if "十" not in run:
         return "".join(str(_DIGIT_VALUES[c]) for c in run)
+    # imported here: cn2an compiles its patterns on import, a tenth of a second of every
+    # `bot.py` start, for the few questions that write 二十 or 十三
+    import cn2an
+
     try:
         return str(cn2an.cn2an(run, "smart"))
     except ValueError:

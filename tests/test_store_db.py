@@ -10,7 +10,14 @@ from alembic import command
 from sqlalchemy import Table, bindparam, insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from store.db import WRITE, alembic_config, current_revision, make_engine, upgrade
+from store.db import (
+    WRITE,
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 from store.ingest import write_report
 from store.models import Agency, Figure, Region, Report, Subscription
 from store.reader import StoreReader
@@ -68,6 +75,16 @@ def test_a_plain_postgresql_url_gets_the_psycopg_driver() -> None:
     engine = make_engine("postgresql://user@127.0.0.1:1/db")
     assert engine.url.drivername == "postgresql+psycopg"
     assert engine.pool._pre_ping  # type: ignore[attr-defined]
+
+
+def test_each_migration_is_named_by_its_revision_so_the_newest_file_names_the_head() -> None:
+    """`upgrade` skips alembic for a database at the head, read off the file names."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head() == HEAD
+    for script in scripts.walk_revisions():
+        assert Path(script.path).stem == script.revision
 
 
 def test_upgrading_twice_is_harmless(db_url: str) -> None:
