@@ -139,6 +139,7 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
     if placed.sections:
         layout.warnings = [w for w in layout.warnings if not _about(w, placed.sections)]
         derive(layout)
+    layout.warnings += placed.warnings  # what the order could not place, told to the user
     placed.cells = layout.cells
     return placed
 
@@ -402,12 +403,42 @@ def _section_three(
     ]
     if not kept and strict:
         return None  # numbers set aside must give columns that add up
-    kept = kept or list(range(len(readings)))  # none: the report misprints, V1/V2 say so
+    if not kept:  # the report misprints, or the order misplaced its numbers: the labels tell
+        keys = _keys(rows)
+        kept = [r for r in range(len(readings)) if _labelled(layout.cells, keys, values[r])]
+        if not kept:
+            return _withheld(keys, values, placed)
     for key, stated in prose.items():
         leaves = _leaves(key, template, single_other)
         if leaves and all(k in index for k in leaves):
             kept = [r for r in kept if total(r, leaves) == stated] or kept
     return _cells(rows, [readings[r] for r in kept], placed, "三")
+
+
+def _labelled(cells: Mapping[str, Cell], keys: Sequence[str], values: Sequence[Number]) -> bool:
+    """The row labels placed these very numbers in these cells (a table that misprints V1/V2
+    read as printed: the check says so); second-hand text whose labels lost their numbers
+    cannot vouch for its order."""
+    for key, value in zip(keys, values, strict=True):
+        cell = cells.get(key)
+        if cell is None or cell.value != value:
+            return False
+    return True
+
+
+def _withheld(
+    keys: Sequence[str], values: Sequence[Sequence[Number]], placed: Placed
+) -> dict[str, Cell]:
+    """表三 read in order with no reading that keeps V1/V2 and no label vouching for one: every
+    cell withheld, the readings' values its candidates. A figure the arithmetic contradicts and
+    nothing confirms may be the order's misplacement, not the report's (issue #14)."""
+    placed.warnings.append(
+        f"表三按顺序读出的数字不满足勾稽关系（V1/V2），行名也未印证，{len(keys)} 个单元格未取值"
+    )
+    return {
+        key: Cell(None, "", frozenset({AMBIGUOUS}), None, tuple(sorted({v[i] for v in values})))
+        for i, key in enumerate(keys)
+    }
 
 
 # (rows, readings, single_other, strict): strict readings must keep V1 and V2 to be used.
