@@ -71,12 +71,13 @@ def test_the_page_photos_of_a_folder_are_one_report_in_the_order_of_their_names(
     }
 
 
+@pytest.mark.usefixtures("ocr_read_once")  # the album of tests/test_handlers_photos.py: same pages
 def test_ingest_stores_a_folder_of_page_photos_as_one_report_with_a_bar_of_its_pages(
     tmp_path: Path,
 ) -> None:
-    """Two photos of 淮安 2024 (its title page and 表四), read by OCR in the pool's worker; the
-    bar of files and a bar of the photos' pages both reach the end. (On SQLite only: storing
-    is the same as any report's, the OCR costs a minute of CPU.)"""
+    """Two photos of 淮安 2024 (its title page and 表四), read by OCR in the OCR worker of the
+    pool's worker; the bar of files and a bar of the photos' pages both reach the end. (On
+    SQLite only: storing is the same as any report's.)"""
     from io import StringIO
 
     from rich.console import Console
