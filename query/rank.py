@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -11,13 +12,15 @@ from query.agencies import Place
 from query.answer import Answer, AnswerItem
 from query.common import Context, default_key, for_year, label, pick, region_name
 from query.facts import other_measure, unit_asked
-from query.source import is_fact_key
+from query.source import FigureInfo, is_fact_key
 from query.understand import Detection
 from query.units import canonical
 from query.value import disagreement, failed_checks, flagged
 from query.years import FIRST_YEAR
 
 RANK_DEFAULT = 10
+# 哪个报告 / 哪份年报 / 哪一份: the reports are ranked, whichever year each is of
+_WHICH_REPORT = re.compile(r"哪[一1]?[个份篇期]?(?:年度)?(?:年报|报告)|哪[一1]?份")
 
 
 def scope(ctx: Context, places: Sequence[Place]) -> tuple[str | None, str, int | None]:
@@ -67,8 +70,66 @@ def year_and_key(
     return (key_in_year(wanted, year) if year else wanted), year, notes
 
 
+def years_with(ctx: Context, key: str, region: str | None) -> dict[int, int]:
+    """Every year some agency of the region has a figure (or an unclear cell) for the key,
+    latest first, with how many agencies have one."""
+    found = {}
+    for year in range(ctx.today.year, FIRST_YEAR - 1, -1):
+        ranked = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
+        if ranked.valued or ranked.unclear:
+            found[year] = ranked.valued + ranked.unclear
+    return found
+
+
+def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -> Answer | None:
+    """No year named, and the reports are asked for (哪份年报) or the latest year holds fewer
+    agencies than an earlier one (平潭 alone in 2025): every report is a row of the ranking
+    (agency and year), said so — one agency of the latest year is no winner. None when the
+    latest year is as full as any (ranked in it, said so)."""
+    wanted = default_key(det)
+    counts = years_with(ctx, wanted, region)
+    years = list(counts)
+    fullest = counts[years[0]] >= max(counts.values())
+    if len(years) < 2 or (fullest and not _WHICH_REPORT.search(ctx.question)):
+        return None
+    ascending = det.hints.ascending
+    limit = det.hints.top or RANK_DEFAULT
+    rows: list[tuple[int, int, str, FigureInfo]] = []
+    valued = unclear = 0
+    for year in years:
+        key = key_in_year(wanted, year)
+        ranked = ctx.source.ranking(key, year, region=region, limit=limit, ascending=ascending)
+        valued, unclear = valued + ranked.valued, unclear + ranked.unclear
+        rows += [(a, year, key, f) for a, f in ranked.top if f.value is not None]
+    rows.sort(key=lambda r: (r[3].value or Decimal(0)) * (1 if ascending else -1))
+    if is_fact_key(wanted) and any(other_measure(ctx.question, r[3].unit) for r in rows):
+        return None  # 政策解读的人数最多: the year's ranking says what the prose counts in
+    lines = [
+        texts.RANK_ALL_HEADER.format(
+            region=shown, label=label(wanted), order=texts.RANK_ORDER[ascending], count=valued
+        ),
+        texts.RANK_ALL_YEARS.format(years="、".join(map(str, sorted(years)))),
+    ]
+    found = []
+    for a, year, key, figure in rows[:limit]:
+        agency, report = ctx.index.info.get(a), ctx.source.report(a, year)
+        if agency is None or report is None:
+            continue
+        item = ctx.item(agency, report, key, figure)
+        failed = failed_checks(ctx, a, year, item, ctx.source.checks_of([a], year).get(a, []))
+        item, warning = flagged(item, [], failed)
+        found.append(item)
+        lines.append(f"{len(found)}. {agency.name} {year}年度：{texts.amount(item)}{warning}")
+    if unclear:
+        lines.append(texts.RANK_UNCLEAR_REPORTS.format(count=unclear))
+    return ctx.reply("answer", "rank", "\n".join(lines), found)
+
+
 def answer(ctx: Context, det: Detection) -> Answer:
     region, shown, mine = scope(ctx, det.scan.places)
+    every = None if det.years.years or mine is not None else over_reports(ctx, det, region, shown)
+    if every is not None:
+        return every
     key, year, notes = year_and_key(ctx, det, region)
     ascending = det.hints.ascending
     limit = det.hints.top or RANK_DEFAULT

@@ -91,6 +91,12 @@ SERIES_SOURCE_FACT = "出处：各年度年报正文"
 COMPARE_MISSING_REPORT = "无该年度年报"
 RANK_HEADER = "{region} · {year}年度 · {label} 排名（{order}，共 {count} 个单位）"
 RANK_ORDER = ("从多到少", "从少到多")
+RANK_ALL_HEADER = "{region} · 全部年度 · {label} 排名（{order}，共 {count} 份年报）"
+RANK_ALL_YEARS = (
+    "未指定年份：按 {years} 各年度的全部年报排名，每份年报一行（同一单位不同年度各占一行）；"
+    "要比同一年度，请写上年份。"
+)
+RANK_UNCLEAR_REPORTS = "另有 {count} 份年报此项数值有歧义，未参与排名。"
 RANK_MINE = "{agency} 排第 {position} 位。"
 RANK_UNCLEAR = "另有 {count} 个单位此项数值有歧义，未参与排名。"
 NO_ACROSS = "{region}没有 {year} 年度“{label}”的数据。"
