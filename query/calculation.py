@@ -24,7 +24,15 @@ from query.computed import (
     share_of_sum,
     sum_cells,
 )
-from query.fieldmatch import GENERIC_ROWS, match_columns, match_field
+from query.facts import match_facts
+from query.fieldmatch import (
+    GENERIC_ROWS,
+    VERB_WORDS,
+    FieldMatch,
+    match_columns,
+    match_field,
+    named_rows,
+)
 from query.intents import RATE_WORDS, unexplained
 from query.source import AgencyInfo
 from query.understand import Detection
@@ -118,7 +126,10 @@ def _rows_or_columns(det: Detection) -> list[str]:
     field = det.field
     if field is None:
         return []
-    columns = match_columns(det.scan.rest, field.row)
+    rest = det.scan.rest.replace(" ", "")
+    for word, _, start in named_rows(rest):  # 办理结果总计's 总计 names no column
+        rest = rest[:start] + " " * len(word) + rest[start + len(word) :]
+    columns = match_columns(rest, field.row)
     if not _JOINED.search(det.scan.rest) and not _LISTED.search(det.text):
         return []  # 申请办理结果合计 names one row: only 和 / 与 / 加 lists several
     if field.others and not field.row.prefix.startswith("apply.new"):
@@ -128,8 +139,9 @@ def _rows_or_columns(det: Detection) -> list[str]:
             for r in rows
             if r.family == field.row.family
         ]
-    if len(columns) >= 2:
-        return [f"{field.row.prefix}.{c}" for c in columns if c != "org"]
+    if len(columns) >= 2:  # 法人 is its five columns (自然人加法人: every applicant)
+        named = [c for column in columns for c in (ORG_COLUMNS if column == "org" else (column,))]
+        return [f"{field.row.prefix}.{c}" for c in dict.fromkeys(named)]
     return []
 
 
@@ -146,10 +158,53 @@ def _listed(det: Detection) -> bool:
     spans = []
     for row in (field.row, *field.others):
         hits = [(text.find(w), text.find(w) + len(w)) for w in row.words if w in text]
-        if hits:
-            spans.append(min(hits))
+        if hits:  # the row's words as one stretch (本年新收 and 新收申请: 本年新收申请)
+            first = min(hits)
+            spans.append((first[0], max(e for s, e in hits if s <= first[1])))
     spans.sort()
     return any(_LISTING.fullmatch(text[a[1] : b[0]]) for a, b in pairwise(spans))
+
+
+_JOIN = re.compile(r"(?:的|数|数量)?(?:和|与|及|以及|、|加上|加|跟|同)")
+
+
+def added_keys(det: Detection) -> list[str]:
+    """The figures a question joins and asks to add (新收申请加行政复议, 主动公开加依申请公开
+    一共), one key each in the order written; empty unless two or more are joined with a sum
+    asked — then one of them alone is never the answer."""
+    text = det.scan.rest.replace(" ", "")
+    if not (adds(det) or "加" in text):
+        return []
+    field = det.field
+    spans = [
+        (start, start + len(word), _with_column(row, field))
+        for word, row, start in named_rows(text)
+        if word not in VERB_WORDS
+    ]
+    spans += [(f.start, f.start + len(f.word), f.key) for f in match_facts(text)]
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: s[0] - s[1]):  # the longer word of two overlapping
+        if not any(span[0] < e and s < span[1] for s, e, _ in kept):
+            kept.append(span)
+    kept.sort()
+    if not any(_JOIN.fullmatch(text[a[1] : b[0]]) for a, b in pairwise(kept)):
+        return []
+    keys = list(dict.fromkeys(k for _, _, k in kept))
+    return keys if len(keys) >= 2 else []
+
+
+def _with_column(row: RowEntry, field: FieldMatch | None) -> str:
+    if field is not None and field.column and field.row.family == row.family:
+        return f"{row.prefix}.{field.column}"
+    return row.prefix
+
+
+def add_named(
+    ctx: Context, agency: AgencyInfo, year: int, keys: list[str], notes: list[str]
+) -> Answer:
+    """The figures joined with a sum asked, added (counted in one unit), never one alone."""
+    name = "＋".join(label(k) for k in keys)
+    return sum_cells(ctx, agency, year, keys, "sum", name, notes, alike=True)
 
 
 def in_report_asked(det: Detection) -> bool:
@@ -211,7 +266,11 @@ def in_report(
                     agency, year, field.column)
             )  # fmt: skip
         return sum_cells(ctx, agency, year, keys, "sum", label(keys[0]), notes)
-    if field is not None and field.column == "org":
+    if (
+        field is not None
+        and field.column == "org"
+        and len(_rows_or_columns(det)) <= len(ORG_COLUMNS)
+    ):
         keys = [f"{field.row.prefix}.{c}" for c in ORG_COLUMNS]
         name = f"{field.row.name}·法人或其他组织"
         if det.hints.has("share"):  # 法人占比: the five columns over the row's total

@@ -286,12 +286,16 @@ def rate_extreme(
 
 def sum_cells(
     ctx: Context, agency: AgencyInfo, year: int, keys: Sequence[str], how: str, name: str,
-    notes: list[str], *, key: str | None = None,
+    notes: list[str], *, key: str | None = None, alike: bool = False,
 ) -> Answer:  # fmt: skip
-    """合计 over rows or columns of one report (法人或其他组织 = five columns)."""
+    """合计 over rows or columns of one report (法人或其他组织 = five columns); `alike`:
+    figures of different tables or of the prose, added only when counted in one unit."""
     parts, lacking = _cells(ctx, agency, year, keys)
     if lacking is not None or not parts:
         return missing(ctx, agency, year, lacking or name)
+    if alike and len({p.unit for p in parts}) > 1:
+        named = "、".join(f"{texts.short(p)} {texts.amount(p)}" for p in parts)
+        return ctx.reply("no_data", "computed", texts.NOT_ADDED_UNITS.format(parts=named))
     value = _total(parts)
     formula = f"{_terms(parts)} = {texts.number(value)}"
     item = computed_item(parts[0], value, parts[0].unit, name, how, formula, parts, key=key)

@@ -114,6 +114,11 @@ def _literal_rows(text: str) -> list[tuple[str, RowEntry, int]]:
     return found
 
 
+def named_rows(text: str) -> list[tuple[str, RowEntry, int]]:
+    """(word, row, start) of every row named literally in the text (spaces removed)."""
+    return _literal_rows(text.replace(" ", ""))
+
+
 def _is_child(child: RowEntry, parent: RowEntry) -> bool:
     return child.prefix.startswith(parent.prefix + ".")
 

@@ -460,6 +460,8 @@ def for_agency(
         return choose_row(ctx, agency, year, rows)
     if det is not None and key is not None and counted_amount(ctx, agency, year, key):
         return absent.answer(ctx, agency, year, det, notes)  # 政府采购项目信息公开了多少条
+    if det is not None and (added := calculation.added_keys(det)):
+        return calculation.add_named(ctx, agency, year, added, notes)  # never one of them
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)
 
 

@@ -170,6 +170,7 @@ WHICH_YEAR_EACH = (
 NOT_ADDED_OVER_YEARS = (
     "问题里的单位各是不同年份（或几个年份），不同年度的数字不相加；请分别问，或写同一个年份。"
 )
+NOT_ADDED_UNITS = "这几项计数单位不同，不相加（也不只答其中一项）：{parts}。"
 NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
 WHICH_PAIR = (
     "没能确定要相减的是哪两项，不给出其中一项的数字。可以这样问：“予以公开比部分公开多多少”。"
@@ -295,7 +296,20 @@ def quote(sentence: str, item: AnswerItem) -> str:
                 lead = lead if len(lead) <= _LEAD_QUOTED else "…" + lead[-_LEAD_QUOTED:]
                 return (lead + clause).rstrip("，,；;")
             return clause.rstrip("，,；;")
-    return sentence if len(sentence) <= 80 else sentence[:80] + "…"
+    return around(sentence, printed.rstrip("元万条件"), 80)
+
+
+def around(text: str, figure: str, width: int) -> str:
+    """At most `width` characters of the text, cut so that the figure stays inside (a quote
+    cut before the number it supports proves nothing)."""
+    if len(text) <= width:
+        return text
+    at = text.find(figure) if figure else -1
+    if at < 0:
+        return text[:width] + "…"
+    start = max(0, min(at + len(figure) // 2 - width // 2, len(text) - width))
+    head = "…" if start else ""
+    return head + text[start : start + width] + ("…" if start + width < len(text) else "")
 
 
 def short(item: AnswerItem) -> str:
@@ -311,7 +325,8 @@ def source_short(item: AnswerItem) -> str:
     if src is None:
         return ""
     if src.sentence:
-        return f"{src.file} 正文“{src.sentence[:40]}”"
+        printed = item.printed or (number(item.value) if item.value is not None else "")
+        return f"{src.file} 正文“{around(quote(src.sentence, item), printed, 40)}”"
     return f"{src.file} 表{src.table}“{src.row}”行“{src.column}”列"
 
 

@@ -61,6 +61,11 @@ _FROM_PREVIOUS = re.compile(
     r"从?\s*(?:上一年度|上一年|上年度|上年|前一年|前1年)\s*"
     r"(?:结转过来|结转来|转过来|转来|转入|遗留|留下来|留下|剩下|没办完)"
 )
+# 新收加结转 / 新收的和结转的: with the year's new applications, 结转 is 上年结转 (V1: 新收 +
+# 上年结转 = 办理结果 + 结转下年度), never a year asked nor 结转下年度
+_NEW_AND_CARRIED = re.compile(
+    r"新收(?:的)?(?:申请)?(?:数量|数)?\s*(和|与|及|以及|跟|加上|加|、)\s*结转(?:的)?(?!下|到|至|继续)"
+)
 _THIS_YEAR = re.compile(r"[（(]?\s*今年(?:是|指|为)\s*((?:19|20)\d{2})\s*年?\s*[)）]?")
 # 上一年度 / 下一年 of the year named (or of today); not 上年结转, 上一年项目数量 (field labels)
 # (normalising writes 前一年 / 后一年 as 前1年 / 后1年)
@@ -284,6 +289,7 @@ def extract_years(text: str, *, today: date, comparing: bool = False) -> tuple[Y
         since = int(start.group(1))
         text = text[: start.start()] + " " + text[start.end() :]
     text = _FROM_PREVIOUS.sub("上年结转", _INTO_NEXT.sub("结转下年度", text))
+    text = _NEW_AND_CARRIED.sub(r"新收申请\1上年结转", text)
     report, anchor, text = _report_words(text)
     text = _ANCHORED.sub(lambda m: f"{int(m.group(1)) + _SHIFTS[m.group(2)]}年 ", text)
     text = _BESIDE.sub(
