@@ -290,7 +290,9 @@ def in_report(
 
 
 # A share whose part and whole are those of a rate fields.md names (纠错率, 公开率 …)
-_RATE_NAMED = {(frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values()}
+_RATE_NAMED = {
+    (frozenset(r.top), frozenset(r.base)): r.name for r in RATES.values() if not r.group
+}  # a group's own rate (复议后起诉) is no rate of fields.md: its share stays a share
 
 
 def _rate_or_share(

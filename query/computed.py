@@ -35,6 +35,7 @@ class Rate:
     title: str
     top: tuple[str, ...]
     base: tuple[str, ...]
+    group: bool = False  # one group's own rate (复议后起诉), asked by name; not in fields.md
 
 
 RATES: dict[str, Rate] = {
@@ -49,6 +50,20 @@ RATES: dict[str, Rate] = {
     ),
     "rate.review_corrected": Rate(
         "rate.review_corrected", "行政复议纠错率", ("review.corrected",), ("review.total",)
+    ),
+    "rate.direct_corrected": Rate(
+        "rate.direct_corrected",
+        "行政诉讼（未经复议直接起诉）纠错率",
+        ("litigation.direct.corrected",),
+        ("litigation.direct.total",),
+        group=True,
+    ),
+    "rate.after_review_corrected": Rate(
+        "rate.after_review_corrected",
+        "行政诉讼（复议后起诉）纠错率",
+        ("litigation.after_review.corrected",),
+        ("litigation.after_review.total",),
+        group=True,
     ),
     "rate.litigation_corrected": Rate(
         "rate.litigation_corrected",

@@ -61,6 +61,14 @@ _COLUMN_WORDS: list[tuple[str, ColumnEntry]] = sorted(
 )
 
 
+# The applicant columns of 表三 by their words (longest first); 总计 is every table's.
+APPLICANT_WORDS = [(w, c.column) for w, c in _COLUMN_WORDS
+                   if c.family == "applicant" and c.column != "total"]  # fmt: skip
+
+
+# between a row and its sub-row: 其他处理里面的其他, 其他处理下的3.其他
+_IN = r"(?:里面|里边|里头|当中|之中|中间|下面|下边|底下|里|中|下|的|之|那|项)"
+_NO3 = rf"\s*第?[3三](?:项|个|小项)?[\s.．、]*{_IN}*"  # 3.其他 / 第三项其他
 _COURT = r"(?:起诉|诉讼|法院|打官司|官司|告状|告)"
 # Rows people describe rather than name; a description is read before any catalog word.
 _PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -77,8 +85,9 @@ _PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"补正(?:后|以后|之后|了)?.{0,8}?(?:说不清楚|说不清|不明确|不清楚)",
          "result.unable.unclear"),
         # （六）其他处理 3.其他 — not the applicant column 其他
-        (r"其他处理(?:(?:里|中|下|的|之|项|那)+(?:第?[3三]项?)?|第?[3三]项?)其他"
-         r"(?!申请人|组织|法人|结果|方式)", "result.other.misc"),
+        (rf"其他处理(?:{_IN}+(?:{_NO3})?|{_NO3})其他(?!申请人|组织|法人|结果|方式)",
+         "result.other.misc"),
+        (rf"其他处理{_IN}*第[3三](?:项|个|小项)", "result.other.misc"),
     )
 )  # fmt: skip
 

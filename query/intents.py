@@ -337,6 +337,21 @@ def _which_year(text: str, found: set[str]) -> str:
     return _WHICH_YEAR.sub(take, _WHICH_PART.sub(take_part, text))
 
 
+_DIRECT = re.compile(r"(?:未经过?|没经过?|没有经过?|不经过?)(?:行政)?复议|直接(?:起诉|诉讼|告)")
+_AFTER_REVIEW = re.compile(
+    r"复议(?:之后|以后|过后|后|完了?|了还|了又|不服)(?:又|再|还)?(?:去|到)?(?:被)?(?:起诉|诉讼|法院|告)"
+)
+
+
+def _litigation_group(text: str) -> str | None:
+    """The group of 行政诉讼 a 纠错率 is asked of (未经复议直接起诉 / 复议后起诉), if one."""
+    if _DIRECT.search(text):
+        return "rate.direct_corrected"
+    if _AFTER_REVIEW.search(text):
+        return "rate.after_review_corrected"
+    return None
+
+
 def detect(text: str) -> tuple[Hints, str]:
     """(intent words found, text without them). `text` is normalised."""
     found: set[str] = set()
@@ -347,6 +362,8 @@ def detect(text: str) -> tuple[Hints, str]:
         rate = None  # 部分公开的比例: a share of one row, not 公开率
     if rate == "rate.review_corrected" and "诉讼" in text and "复议" not in text:
         rate = "rate.litigation_corrected"
+    if rate in ("rate.review_corrected", "rate.litigation_corrected"):
+        rate = _litigation_group(text) or rate  # 复议后起诉的纠错率: that group's own
     if rate is not None and f"占{word}" in text:
         rate = None  # 行政查询事项占不予公开的比例: a share of 不予公开, not 不予公开率
     if rate == "rate.public" and (said := _PUBLIC_SHARE.search(text)):

@@ -29,7 +29,7 @@ from query import (
 )
 from query.agencies import Place
 from query.answer import Answer, Choice, Intent
-from query.catalog import COLUMNS, template_keys
+from query.catalog import COLUMNS, short_label, template_keys
 from query.common import (
     DEFAULT_KEY,
     MAX_CHOICES,
@@ -43,7 +43,7 @@ from query.common import (
     with_nearest,
 )
 from query.facts import counts_alike, unit_asked
-from query.fieldmatch import GENERIC_ROWS
+from query.fieldmatch import APPLICANT_WORDS, GENERIC_ROWS
 from query.several import answer as answer_apart
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
@@ -116,6 +116,12 @@ def route(ctx: Context) -> Answer:
             return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
+    if det.no_split and det.field is not None:  # 行政复议里企业多少: never the row's total
+        row, word = det.field.row, det.no_split
+        column = next(c for w, c in APPLICANT_WORDS if w == word)
+        near = f"{label(row.prefix)}（总计）、{short_label('apply.new.' + column)}（表三）"
+        text = texts.NO_APPLICANT_SPLIT.format(row=row.name, word=word, near=near)
+        return ctx.reply("no_data", intent_of(det), text)
     if hints.has("rank") and (places or det.key is not None) and not own_years(det):
         if unnamed_figure(det):  # 淮安市哪个单位培训最多: never 新收申请 ranked
             return not_named(ctx, det, compare.resolve_many(places))

@@ -13,14 +13,17 @@ from datetime import date
 
 from names import looks_like_place
 from query.agencies import AgencyIndex, PlaceScan
+from query.catalog import COLUMNS
 from query.facts import FactMatch, fact_spans, match_fact, match_facts
 from query.fieldmatch import (
+    APPLICANT_WORDS,
     GENERIC_ROWS,
     VERB_WORDS,
     FieldMatch,
     column_spans,
     literal_spans,
     match_field,
+    named_rows,
 )
 from query.intents import Hints, detect, strip_noise, unexplained
 from query.normalize import MAX_MATCH, normalize
@@ -55,6 +58,7 @@ class Detection:
     # (申请人满意度, 平均答复天数): the field is then not the answer.
     unexplained: str = ""
     own_level: bool = False  # 淮安市本级: the government's own report, never a department's
+    no_split: str = ""  # an applicant column (企业) asked of a row with no applicant split
 
     @property
     def key(self) -> str | None:
@@ -124,12 +128,30 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     extra = ""
     if fact is not None or (field is not None and (field.exact or field.column_only)):
         extra = unexplained(_without_catalog_words(scan.rest))
+    no_split = ""
+    if field is not None and field.row.family != "applicant":
+        no_split = _applicant_named(scan.rest, field)  # 行政复议的自然人: 表四 has no such split
+        extra = extra or no_split
     if not extra and (concept := _NO_SUCH.search(scan.rest)):
         extra = concept.group(0)  # 群众满意度: no cell is a 满意度, however near its words
     return Detection(
         text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
-        extra, own_level,
+        extra, own_level, no_split,
     )  # fmt: skip
+
+
+def _applicant_named(text: str, field: FieldMatch) -> str:
+    """An applicant column (自然人, 企业, 法人 …) named beside a row of another table (表二,
+    表四), whose template has no applicant split: the word, so that the row's total is
+    never given for it; "" when none (其他 is also a column of 表四)."""
+    text = text.replace(" ", "")
+    for word, _, start in named_rows(text):
+        text = _blank(text, start, len(word) + start)
+    own = {w for c in COLUMNS if c.family == field.row.family for w in c.words}
+    for word, _column in APPLICANT_WORDS:
+        if word in text and word not in own and not any(word in w for w in own):
+            return word
+    return ""
 
 
 def _without_catalog_words(text: str) -> str:

@@ -25,6 +25,8 @@ COMPUTATIONS: dict[str, tuple[str, ...]] = {
     "不予公开率": ("rate.withheld",),
     "复议纠错率": ("rate.review_corrected",),
     "诉讼纠错率": ("rate.litigation_corrected",),
+    "复议后起诉纠错率": ("rate.after_review_corrected",),
+    "直接起诉纠错率": ("rate.direct_corrected",),
     "同比": ("yoy",),
     "差": ("yoy", "difference"),
     "增幅": ("growth",),
