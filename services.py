@@ -154,13 +154,14 @@ class Services:
     # --- questions --------------------------------------------------------------------------
 
     def warm(self) -> threading.Thread:
-        """Build the agency index on a thread of its own (seconds at 100,000 agencies), so a
-        serving process's first question does not wait for it from the start; a question
-        asked meanwhile waits for this build rather than starting a second."""
+        """Build the agency index and what first questions load (`Asker.prepare`) on a thread
+        of its own (seconds at 100,000 agencies), so a serving process's first question does
+        not wait for it from the start; a question asked meanwhile waits for the index's build
+        rather than starting a second."""
 
         def build() -> None:
             try:
-                self.asker.index()
+                self.asker.prepare()
             except Exception:  # the first question builds it then, and says what is wrong
                 log.warning("building the agency index ahead of the questions failed")
 

@@ -409,6 +409,15 @@ class AgencyIndex:
                 found[text[at : at + len(known)]] = known
         return sorted(found.items(), key=lambda item: -len(item[1]))
 
+    def spellings(self) -> dict[str, set[str]]:
+        """Every place's pinyin spelling (pingtan → 平潭), built on first use."""
+        if self._spelled is None:
+            self._spelled = defaultdict(set)
+            for form in self.regions:
+                if len(form) >= 2 and _HAN.fullmatch(form):
+                    self._spelled[spelled(form)].add(form)
+        return self._spelled
+
     def pinyin_place(self, text: str) -> tuple[str, str] | None:
         """(what was typed, the place) for a place typed in pinyin (pingtan 2023, huai an),
         when exactly one known place is spelled so; the spellings are built on the first
@@ -416,17 +425,13 @@ class AgencyIndex:
         runs = _LATIN.findall(text)
         if not runs:
             return None
-        if self._spelled is None:
-            self._spelled = defaultdict(set)
-            for form in self.regions:
-                if len(form) >= 2 and _HAN.fullmatch(form):
-                    self._spelled[spelled(form)].add(form)
+        spellings = self.spellings()
         for run in runs:
             words = run.lower().split()
             bare = [w for w in words if w not in _ENGLISH_DIVISIONS]  # Hongze District
             for typed in dict.fromkeys(("".join(words), "".join(bare))):
                 forms = sorted(
-                    self._spelled.get(typed, ()), key=lambda f: (f in self.names, len(f), f)
+                    spellings.get(typed, ()), key=lambda f: (f in self.names, len(f), f)
                 )[::-1]  # the agency's own name first, else the longest form
                 # 平潭综合实验区 and 平潭综合试验区 are spelled alike: one place, not two
                 if forms and len({p for f in forms for p in self.regions[f]}) == 1:

@@ -374,3 +374,19 @@ def test_a_new_agency_index_is_frozen_out_of_later_collections(gold_memory: Memo
     index = asker.index()
     assert gc.get_freeze_count() > frozen
     assert not any(obj is index.names for obj in gc.get_objects())  # frozen: not collectable
+
+
+def test_a_prepared_asker_spells_its_places_before_the_first_question(
+    gold_memory: MemorySource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serving process prepares what a question in pinyin would otherwise wait for."""
+    from query import agencies
+
+    spelled: list[str] = []
+    monkeypatch.setattr(agencies, "spelled", lambda word: spelled.append(word) or word)
+    asker = make_asker(gold_memory)
+    asker.prepare()
+    assert len(spelled) > 0
+    before = len(spelled)
+    asker.ask("pingtan 2023 申请数量")
+    assert len(spelled) == before
