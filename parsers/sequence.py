@@ -30,8 +30,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from parsers.blanks import review_without_blanks
+from parsers.derived import derive
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
-from parsers.layout import Layout, RowSpec, derive, row_specs
+from parsers.layout import Layout, RowSpec, row_specs
 from parsers.model import AMBIGUOUS, Cell, Number
 from parsers.sections import section_lines, table_tail
 from parsers.stranded import stranded_readings

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
+from parsers.derived import derive
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, apply_rows
-from parsers.layout import Layout, derive
+from parsers.layout import Layout
 from parsers.model import DERIVED, OCR, SUSPECT, Cell, CheckResult, Number
 
 Equation = tuple[tuple[str, int], ...]  # (key, coefficient): the terms add up to 0
