@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,7 @@ def parse_document(doc: Document) -> ParsedReport:
     """The report a Document holds (the format-neutral half of parsing)."""
     from parsers.accept import refusal_text, refusals, within_bounds
     from parsers.doc import NO_TABLES, unread_cells
-    from parsers.layout import map_document
+    from parsers.layout import Order, map_document
     from parsers.meta import read_meta
     from parsers.prose import keyed_figures, prose_facts
     from parsers.trust import withhold_misreads
@@ -116,11 +117,12 @@ def parse_document(doc: Document) -> ParsedReport:
     meta = read_meta(doc.text)
     facts = prose_facts(doc.text)
     prose = keyed_figures(facts)
-    layout = map_document(doc, year=meta.year, prose=prose)
-    if doc.by_order:
+    order: Order | None = None
+    if doc.by_order:  # second-hand text: sections placed by the order of their numbers first
         from parsers.sequence import place_by_order
 
-        place_by_order(layout, doc.text, prose)
+        order = partial(place_by_order, text=doc.text, prose=prose)
+    layout = map_document(doc, year=meta.year, prose=prose, order=order)
     if not layout.cells:
         raise ParseError(NO_TABLES if doc.lossy else NOT_A_REPORT)
     if meta.year is None:

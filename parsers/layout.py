@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -312,13 +312,23 @@ def _collect(doc: Document) -> _Printed:
     return out
 
 
+# A template section's rows by their keys' beginnings (REVIEW_ALL is 表四's too).
+SECTION_ROWS = {"二": ("proactive.",), "三": ("apply.", "result."), "四": ("review", "litigation")}
+LabelCells = Callable[[str], Mapping[str, Cell]]  # a section → the cells its labels place
+# Places sections by another reading (`parsers.sequence`: second-hand text read by the order of
+# its numbers) before the labels do: the sections it placed, the labels' cells on demand.
+Order = Callable[["Layout", LabelCells], set[str]]
+
+
 def map_document(
     doc: Document,
     *,
     year: int | None = None,
     prose: Mapping[str, Number] | None = None,
+    order: Order | None = None,
 ) -> Layout:
-    """Template version and every cell the document prints (plus derived sums)."""
+    """Template version and every cell the document prints (plus derived sums). Sections the
+    `order` places are not mapped by their labels again (their cells would be replaced)."""
     template, note = detect_template(doc, year)
     printed = _collect(doc)
     present = set(printed.values) | set(printed.runs)
@@ -326,7 +336,6 @@ def map_document(
     layout = Layout(template, single_other, warnings=list(printed.warnings))
     if note:
         layout.warnings.append(note)
-    specs = row_specs(template, single_other=single_other)
     if template == "2021" and not single_other:
         printed.values.pop("result.other", None)
         printed.runs.pop("result.other", None)
@@ -334,24 +343,61 @@ def map_document(
         for group, _ in REVIEW_GROUPS:
             printed.values.pop(group, None)
             printed.runs.pop(group, None)
-    if doc.runs_together:
-        _cells_from_runs(layout, specs, printed.runs, prose or {})
-        totals_vouched(layout.cells, printed.runs, template, single_other)
-    else:
-        if doc.by_order:
-            runs = rows_without_blanks(printed.values, specs)
-            _cells_from_runs(layout, specs, runs, prose or {})
-            totals_vouched(layout.cells, runs, template, single_other)
-            printed.values = {k: v for k, v in printed.values.items() if k not in runs}
-        for key, values in printed.values.items():
-            if key in specs:
-                _cells_from_values(layout, specs[key], values)
-                if key in printed.read_by_ocr:
-                    _flag(layout.cells, specs[key].cells, OCR)
+    prose = prose or {}
+
+    def labelled(section: str) -> Mapping[str, Cell]:
+        scratch = Layout(template, single_other)
+        _fill(scratch, doc, _rows_of(printed, SECTION_ROWS[section], keep=True), prose)
+        return scratch.cells
+
+    before = len(layout.warnings)
+    placed = order(layout, labelled) if order else set()
+    ordered = layout.warnings[before:]  # told after the labels' own, as they are found
+    del layout.warnings[before:]
+    skip = tuple(p for name in placed for p in SECTION_ROWS[name])
+    _fill(layout, doc, _rows_of(printed, skip, keep=False), prose)
+    layout.warnings += ordered
     if layout.off_page or layout.derived_totals:
         layout.warnings.append(off_page_warning(len(layout.derived_totals), len(layout.off_page)))
     derive(layout)
     return layout
+
+
+def _rows_of(printed: _Printed, prefixes: tuple[str, ...], *, keep: bool) -> _Printed:
+    """The printed rows whose keys begin with `prefixes` (keep) or do not (not keep)."""
+    if not prefixes and not keep:
+        return printed
+
+    def wanted(key: str) -> bool:
+        return key.startswith(prefixes) == keep
+
+    return replace(
+        printed,
+        values={k: v for k, v in printed.values.items() if wanted(k)},
+        runs={k: v for k, v in printed.runs.items() if wanted(k)},
+    )
+
+
+def _fill(layout: Layout, doc: Document, printed: _Printed, prose: Mapping[str, Number]) -> None:
+    """The cells of the printed rows, by their labels."""
+    template, single_other = layout.template, layout.single_other
+    specs = row_specs(template, single_other=single_other)
+    if doc.runs_together:
+        _cells_from_runs(layout, specs, printed.runs, prose)
+        totals_vouched(layout.cells, printed.runs, template, single_other)
+        return
+    values = printed.values
+    if doc.by_order:
+        runs = rows_without_blanks(values, specs)
+        if runs:
+            _cells_from_runs(layout, specs, runs, prose)
+            totals_vouched(layout.cells, runs, template, single_other)
+            values = {k: v for k, v in values.items() if k not in runs}
+    for key, row in values.items():
+        if key in specs:
+            _cells_from_values(layout, specs[key], row)
+            if key in printed.read_by_ocr:
+                _flag(layout.cells, specs[key].cells, OCR)
 
 
 def _flag(cells: dict[str, Cell], keys: Sequence[str], flag: str) -> None:

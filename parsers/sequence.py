@@ -30,9 +30,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from parsers.blanks import review_without_blanks
-from parsers.derived import derive
 from parsers.fields import APPLICANT_COLUMNS, REVIEW_GROUPS, TemplateVersion, apply_rows
-from parsers.layout import Layout, RowSpec, row_specs
+from parsers.layout import LabelCells, Layout, RowSpec, row_specs
 from parsers.model import AMBIGUOUS, Cell, Number
 from parsers.sections import section_lines, table_tail
 from parsers.stranded import stranded_readings
@@ -77,9 +76,8 @@ def _count(raw: str) -> Cell:
 
 @dataclass
 class Placed:
-    """What the order gave: cells by key, the sections placed, and what to tell the user."""
+    """What the order gave: the sections placed, and what to tell the user."""
 
-    cells: dict[str, Cell] = field(default_factory=dict)
     sections: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
@@ -110,21 +108,24 @@ def tokens(lines: Sequence[str]) -> list[Token]:
     return out
 
 
-def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Placed:
-    """Cells of every section whose numbers the order places, replacing the label-matched cells
-    of those sections in `layout` (and re-deriving the group sums)."""
+def place_by_order(
+    layout: Layout, labelled: LabelCells, *, text: str, prose: Mapping[str, Number]
+) -> set[str]:
+    """Cells of every section whose numbers the order places, into `layout` (still empty: the
+    labels map only the sections this does not place, `parsers.layout.map_document`); the
+    sections placed. `labelled` gives a section's cells as its labels place them, when the
+    order needs them to decide (表四 with its blanks lost, 表三 misprinted)."""
     placed = Placed()
     sections = section_lines(text)
     specs = row_specs(layout.template, single_other=layout.single_other)
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
         "二": lambda toks: _section_two(toks, specs, prose, placed),
-        "三": lambda toks: _section_three(toks, layout, prose, placed),
+        "三": lambda toks: _section_three(toks, layout, prose, placed, labelled),
         "四": lambda toks: _section_four(
             toks, specs, prose, placed, tokens(table_tail(after)), labelled=labelled
         ),
     }
     after = sections.pop("end", [])
-    labelled = any(key.startswith(_SECTION_PREFIXES["四"]) for key in layout.cells)
     _lend_opening(sections, specs)
     for name, read in readers.items():
         if name not in sections:
@@ -132,17 +133,10 @@ def place_by_order(layout: Layout, text: str, prose: Mapping[str, Number]) -> Pl
         cells = read(tokens(sections[name]))
         if cells is None:
             continue
-        prefixes = _SECTION_PREFIXES[name]
-        for key in [k for k in layout.cells if k.startswith(prefixes)]:
-            del layout.cells[key]
         layout.cells.update(cells)
         placed.sections.add(name)
-    if placed.sections:
-        layout.warnings = [w for w in layout.warnings if not _about(w, placed.sections)]
-        derive(layout)
     layout.warnings += placed.warnings  # what the order could not place, told to the user
-    placed.cells = layout.cells
-    return placed
+    return placed.sections
 
 
 def _lend_opening(sections: dict[str, list[str]], specs: Mapping[str, RowSpec]) -> None:
@@ -176,18 +170,6 @@ def _lend_opening(sections: dict[str, list[str]], specs: Mapping[str, RowSpec]) 
 
 # The lines 表三 may open with that belong to 表二: numbers, a money unit.
 _OPENING = re.compile(rf"(?:{_NUMBER})(?: ?(?:万元|元))?|万元|元")
-
-
-_SECTION_PREFIXES = {
-    "二": ("proactive.",),
-    "三": ("apply.", "result."),
-    "四": ("review.", "litigation."),
-}
-
-
-def _about(warning: str, sections: set[str]) -> bool:
-    """A label-matching warning about a section the order has placed."""
-    return any(warning.startswith(_SECTION_PREFIXES[s]) for s in sections)
 
 
 # --- arranging chunks into rows ------------------------------------------------------------
@@ -377,7 +359,11 @@ def _cut_rows(rows: Sequence[RowSpec], toks: Sequence[Token], reading: Reading) 
 
 
 def _section_three(
-    toks: list[Token], layout: Layout, prose: Mapping[str, Number], placed: Placed
+    toks: list[Token],
+    layout: Layout,
+    prose: Mapping[str, Number],
+    placed: Placed,
+    labelled: LabelCells,
 ) -> dict[str, Cell] | None:
     """表三; in the 2021 template the count of numbers also tells whether （六）其他处理 has
     one row or three (label matching cannot tell when the labels lost their numbers)."""
@@ -406,7 +392,8 @@ def _section_three(
         return None  # numbers set aside must give columns that add up
     if not kept:  # the report misprints, or the order misplaced its numbers: the labels tell
         keys = _keys(rows)
-        kept = [r for r in range(len(readings)) if _labelled(layout.cells, keys, values[r])]
+        printed = labelled("三")
+        kept = [r for r in range(len(readings)) if _labelled(printed, keys, values[r])]
         if not kept:
             return _withheld(keys, values, placed)
     for key, stated in prose.items():
@@ -516,7 +503,7 @@ def _section_four(
     placed: Placed,
     tail: list[Token],
     *,
-    labelled: bool,
+    labelled: LabelCells,
 ) -> dict[str, Cell] | None:
     """表四; numbers printed after the closing heading (`tail`) complete it when it is short.
     The prose's 行政复议 N 件 / 行政诉讼 N 件 tell apart orders of the chunks that all keep V4.
@@ -527,7 +514,8 @@ def _section_four(
     if len(toks) < width * len(rows) and len(toks) + len(tail) == width * len(rows):
         last = toks[-1].chunk + 1 if toks else 0
         toks = toks + [Token(t.raw, last + t.chunk) for t in tail]
-    if not labelled and len(toks) < width * len(rows) and len({t.chunk for t in toks}) == 1:
+    short = len(toks) < width * len(rows) and len({t.chunk for t in toks}) == 1
+    if short and not labelled("四"):
         found = review_without_blanks(rows, [t.raw for t in toks], [t.value for t in toks], prose)
         if found is None:
             return None
