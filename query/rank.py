@@ -46,51 +46,51 @@ def key_in_year(key: str, year: int) -> str:
     return key if is_fact_key(key) else for_year(key, year)
 
 
-def latest_year_in(ctx: Context, key: str, region: str | None) -> int | None:
+def _held(ctx: Context, key: str, year: int, region: str | None) -> int:
+    """How many agencies of the region have the key's cell (valued or unclear) in the year."""
+    found = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
+    return found.valued + found.unclear
+
+
+def latest_year_in(ctx: Context, key: str, region: str | None) -> tuple[int, int] | None:
+    """(the latest year with the key's cell in the region, how many agencies have it)."""
     for year in range(ctx.today.year, FIRST_YEAR - 1, -1):
-        found = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
-        if found.valued or found.unclear:
-            return year
+        if held := _held(ctx, key, year, region):
+            return year, held
     return None
 
 
 def year_and_key(
     ctx: Context, det: Detection, region: str | None
 ) -> tuple[str, int | None, list[str]]:
-    """(key, year, notes) of one cell across a region's agencies: the year named or the
-    latest with data (said)."""
+    """(key, year, notes) of one cell across a region's agencies: the year named, or the
+    latest with data (said) — unless it holds fewer agencies than the year before, whose
+    reports are all in (平潭 alone in 2025, or a January of the country): then that year,
+    said so. One agency of a year still coming in is no winner."""
     wanted = default_key(det)
     notes: list[str] = []
     if det.years.years:
         year: int | None = det.years.years[-1]
     else:
-        year = latest_year_in(ctx, wanted, region)
-        if year is not None:
-            notes.append(texts.LATEST.format(year=year))
+        latest, year = latest_year_in(ctx, wanted, region), None
+        if latest is not None:
+            year, held = latest
+            if _held(ctx, wanted, year - 1, region) > held:
+                notes.append(texts.LATEST_THIN.format(latest=year, count=held, year=year - 1))
+                year -= 1
+            else:
+                notes.append(texts.LATEST.format(year=year))
     return (key_in_year(wanted, year) if year else wanted), year, notes
 
 
-def years_with(ctx: Context, key: str, region: str | None) -> dict[int, int]:
-    """Every year some agency of the region has a figure (or an unclear cell) for the key,
-    latest first, with how many agencies have one."""
-    found = {}
-    for year in range(ctx.today.year, FIRST_YEAR - 1, -1):
-        ranked = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
-        if ranked.valued or ranked.unclear:
-            found[year] = ranked.valued + ranked.unclear
-    return found
-
-
 def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -> Answer | None:
-    """No year named, and the reports are asked for (哪份年报) or the latest year holds fewer
-    agencies than an earlier one (平潭 alone in 2025): every report is a row of the ranking
-    (agency and year), said so — one agency of the latest year is no winner. None when the
-    latest year is as full as any (ranked in it, said so)."""
+    """No year named and the reports asked for (哪份年报, 哪个报告): every report is a row of
+    the ranking (agency and year), said so. None for any other question."""
+    if not _WHICH_REPORT.search(ctx.question):
+        return None
     wanted = default_key(det)
-    counts = years_with(ctx, wanted, region)
-    years = list(counts)
-    fullest = counts[years[0]] >= max(counts.values())
-    if len(years) < 2 or (fullest and not _WHICH_REPORT.search(ctx.question)):
+    years = [y for y in range(ctx.today.year, FIRST_YEAR - 1, -1) if _held(ctx, wanted, y, region)]
+    if len(years) < 2:
         return None
     ascending = det.hints.ascending
     limit = det.hints.top or RANK_DEFAULT

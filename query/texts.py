@@ -74,6 +74,7 @@ NOT_BY_PERIOD = "年报里没有按“{word}”统计的数字：年度报告只
 NEAREST_FIELDS = "年报里有的相近项目：{names}"
 FREE_CANDIDATES = "年报正文里相近的说法：{names}"
 LATEST = "未指定年份，按最新的 {year} 年度。"
+LATEST_THIN = "未指定年份：{latest} 年度只有 {count} 个单位的年报，按年报更全的 {year} 年度。"
 ALTERNATIVES = "您是不是想问：{options}"
 DEPARTMENT_REPORT = "注意：这是{agency}（部门）的年报数字，不是{region}人民政府的年报。"
 TYPO = "按“{name}”理解（问题里写的是“{typed}”）。"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from query import Answer, Asker, ChartSpec
+from query import Answer, Asker, ChartSpec, texts
 from query.memory import MemoryReport, MemorySource
 from query.source import AgencyInfo, FigureInfo, ReportInfo
 from tests.fixtures_query import make_asker
@@ -390,3 +390,15 @@ def test_a_prepared_asker_spells_its_places_before_the_first_question(
     before = len(spelled)
     asker.ask("pingtan 2023 申请数量")
     assert len(spelled) == before
+
+
+def test_a_ranking_with_no_year_skips_a_latest_year_fewer_agencies_have_reported(
+    asker: Asker,
+) -> None:
+    """The bundled 2025 holds 平潭 alone, 2024 淮安 and 洪泽: 平潭 is no winner of 2025."""
+    answer = asker.ask("哪个单位收到的信息公开申请最多")
+    assert texts.LATEST_THIN.format(latest=2025, count=1, year=2024) in answer.text
+    assert [(a.agency, a.year, a.json_value()) for a in answer.answers] == [
+        ("淮安市人民政府", 2024, 3119),
+        ("淮安市洪泽区人民政府", 2024, 95),
+    ]
