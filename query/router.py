@@ -112,6 +112,8 @@ def route(ctx: Context) -> Answer:
         unknown = det.scan.unknown or ""
         if unknown.endswith(OFFICE_ENDINGS) and (within := absent.inside(ctx, det, unknown)):
             return within  # 平潭2019年区社会事业局…: a sentence of 平潭's own report
+        if (held := held_instead(ctx, det, unknown)) is not None:
+            return held  # 洪泽区政府办: the district government's report, offered, not answered
         if (fixed := sound_alike(ctx, det, unknown)) is not None:
             return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
@@ -192,6 +194,10 @@ def route(ctx: Context) -> Answer:
         return rank.total(ctx, det, place)  # 各单位合计: every agency's same cell added
     intent = intent_of(det)
     if not place.agencies:
+        if place.department and (within := absent.inside(ctx, det, place.text)) is not None:
+            return within  # 洪泽区政府办代表区政府受理…: a sentence of the district's report
+        if place.department and (held := held_instead(ctx, det, place.text)) is not None:
+            return held  # 洪泽区政府办: the district government's report, offered
         if place.department:
             text = texts.NO_DEPARTMENT.format(place=place.text)
         else:
@@ -236,6 +242,32 @@ def years_apart(ctx: Context, det: Detection, places: list[Place], ids: list[int
     if calculation.over_agencies_asked(det) is not None:
         return ctx.reply("no_data", "computed", texts.NOT_ADDED_OVER_YEARS)
     return compare.answer(ctx, det, ids, pairs=pairs)
+
+
+# A place's government or its office as people write them (区府办, 市政府, 人民政府办公室),
+# and 综改区 for a 综合实验区: the report we hold for that place is offered, never answered
+_GOVERNMENT_WORDS = re.compile(
+    r"(?:人民政府办公厅|人民政府办公室|政府办公厅|政府办公室|府办公室|政府办|府办|办公厅|办公室"
+    r"|人民政府|政府|综改区|综合改革实验区|综合改革区)$"
+)
+
+
+def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:
+    """A question back offering the one report held at the place's own level (淮安市洪泽区人民
+    政府 for 洪泽区政府办, 上海市人民政府办公厅 for 上海市政府), saying whose report it is;
+    None when the words name no such place or it has none or several."""
+    said = _GOVERNMENT_WORDS.search(unknown)
+    if said is None:
+        return None
+    stem = unknown[: said.start()]
+    places = ctx.index.scan(stem).places if len(stem) >= 2 else det.scan.places
+    ids = list(dict.fromkeys(a for p in places for a in p.own))
+    if len(ids) != 1:
+        return None
+    agency = ctx.index.info[ids[0]]
+    intent = intent_of(det)
+    text = texts.HELD_INSTEAD.format(asked=unknown, agency=agency.name)
+    return ctx.reply("choose", intent, text, choices=agency_choices(det, ctx, ids, intent))
 
 
 def undefined_rate(ctx: Context, word: str, part: str) -> Answer:
@@ -389,6 +421,8 @@ def not_at_level(ctx: Context, det: Detection, place: Place) -> Answer:
     if not place.agencies:
         if place.department and (within := absent.inside(ctx, det, place.text)) is not None:
             return within  # 平潭2019年区市场监督管理局…: a sentence of 平潭's own report
+        if place.department and (held := held_instead(ctx, det, place.text)) is not None:
+            return held  # 上海市政府: the 办公厅's report, offered
         text = texts.NO_DEPARTMENT.format(place=place.text)
         return with_nearest(ctx, det, text, place.text, intent_of(det))
     choices = agency_choices(det, ctx, place.agencies, intent_of(det))

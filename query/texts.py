@@ -22,6 +22,10 @@ INSIDE_NOT_STATED = (
     "{agency} {year}年度年报正文写到{office}的句子里没有这个数字；那里写的是：{phrases}。"
 )
 UNKNOWN_PLACE = "数据库里没有“{place}”的年报。"
+HELD_INSTEAD = (
+    "没有“{asked}”单独的年报；收录的是“{agency}”的年报（问题里的名称与它不完全相同，"
+    "未直接作答）。要看“{agency}”的年报数字吗？"
+)
 NOT_FOUND = "没有找到“{place}”。"
 NEAREST = "相近的有：{names}"
 NO_AGENCY_IN_REGION = "“{place}”下没有找到{department}的年报。"

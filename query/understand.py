@@ -77,6 +77,7 @@ class Detection:
 
 # 淮安市本级 / 洪泽区本级政府: the region's own government, as budgets and reports say it
 _OWN_LEVEL = re.compile(r"(?<=[\u4e00-\u9fff])本级(?:政府|人民政府)?(?![\u4e00-\u9fff]*部门)")
+_DOUBLED_LEVEL = re.compile(r"([区市县])\1(?=府办|政府|人民政府)")
 _PARTY_COMMITTEE = r"\s*(?:党工委|工委|党委|委)(?!员会|员|托)"
 
 
@@ -92,7 +93,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
         years = YearSpec(report=counted, anchor=count)
     elif reports is not None:
         years = replace(years, reports=reports)
-    rest = rest[:MAX_MATCH]
+    rest = _DOUBLED_LEVEL.sub(r"\1", rest[:MAX_MATCH])  # 洪泽区区府办: 洪泽区's 府办
     typed = unicodedata.normalize("NFKC", question)
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest), typed=typed)
     for named in scan.places:  # 淮安市委: the party committee, which reports nothing

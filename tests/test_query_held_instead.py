@@ -1,0 +1,29 @@
+"""A name that is not the agency held (区府办, 市政府, 综改区) is offered the report held for
+its place as a question back, saying whose report it is; never answered, never another place."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from store.reader import StoreReader
+from tests.fixtures_query import make_asker
+
+
+@pytest.mark.parametrize(
+    ("question", "held"),
+    [
+        ("洪泽区府办2024年新收申请多少件", "淮安市洪泽区人民政府"),
+        ("洪泽区区政府办2023年的行政复议", "淮安市洪泽区人民政府"),
+        ("淮安市政府办公室2024年政策解读多少个", "淮安市人民政府"),
+        ("上海市人民政府2019年行政诉讼几件", "上海市人民政府办公厅"),
+        ("平潭综改区2023年行政处罚多少", "平潭综合实验区"),
+    ],
+)
+def test_the_report_held_is_offered_not_answered(
+    sample_store: Engine, question: str, held: str
+) -> None:
+    answer = make_asker(StoreReader(sample_store)).answer(question)
+    assert answer.status == "choose" and not answer.answers
+    assert [c.agency for c in answer.choices] == [held]
+    assert held in answer.text
