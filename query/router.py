@@ -44,10 +44,11 @@ from query.common import (
 )
 from query.facts import counts_alike, unit_asked
 from query.fieldmatch import APPLICANT_WORDS, GENERIC_ROWS
+from query.normalize import normalize
 from query.several import answer as answer_apart
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
-from query.years import finer_than_year, resolve_reports, years_by_place
+from query.years import finer_than_year, relative_reading, resolve_reports, years_by_place
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
@@ -68,6 +69,20 @@ def unnamed_scope(det: Detection) -> str:
 
 
 def route(ctx: Context) -> Answer:
+    """The answer, saying how a year written relative to today (去年, 上年) was read."""
+    answer = _route(ctx)
+    if ctx.part or ctx.corrected or answer.status == "not_understood":
+        return answer
+    read = relative_reading(normalize(ctx.question), ctx.today)
+    if not read:
+        return answer
+    words = "".join(f"“{w}”" for w, _ in read)
+    years = "、".join(str(y) for _, y in read)
+    note = texts.RELATIVE_YEAR.format(words=words, today=ctx.today.year, years=years)
+    return replace(answer, text=f"{note}\n{answer.text}")
+
+
+def _route(ctx: Context) -> Answer:
     question = ctx.question
     if not question or not question.strip():
         return ctx.reply("not_understood", None, texts.EMPTY)

@@ -379,3 +379,21 @@ def years_by_place(text: str, names: list[str], asked: tuple[int, ...]) -> list[
                 years[i] = by_order[position]
             return years
     return None
+
+
+def relative_reading(text: str, today: date) -> list[tuple[str, int]]:
+    """(each word, the year it was read as) when the question dates itself only by words
+    relative to today (去年, 上年, 前年): the answer says how they were read. Empty when a
+    year is written (2024年的去年 is counted from it) or no such word is there."""
+    text = _FROM_PREVIOUS.sub("上年结转", _INTO_NEXT.sub("结转下年度", text))
+    if _THIS_YEAR.search(text) or _FULL.search(text) or _SHORT.search(text):
+        return []
+    found = []
+    for word, delta in _RELATIVE:
+        if word in text:
+            found.append((word, today.year + delta))
+            text = text.replace(word, " ")
+    for pattern, delta in ((_PREVIOUS, -1), (_NEXT, 1)):
+        if not found and (m := pattern.search(text)) is not None:
+            found.append((m.group(0).removeprefix("的"), today.year + delta))
+    return sorted(found, key=lambda wy: -wy[1])

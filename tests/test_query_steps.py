@@ -12,7 +12,7 @@ from query.intents import detect
 from query.memory import MemorySource
 from query.normalize import MAX_INPUT, normalize
 from query.source import AgencyInfo
-from query.years import extract_years, years_by_place
+from query.years import extract_years, relative_reading, years_by_place
 
 TODAY = date(2026, 6, 1)
 
@@ -322,3 +322,20 @@ def test_each_place_gets_the_year_written_beside_it(
     text: str, names: list[str], asked: tuple[int, ...], expected: list[int] | None
 ) -> None:
     assert years_by_place(text, names, asked) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("平潭去年新收申请多少", [("去年", 2025)]),
+        ("平潭上一年度行政复议", [("上一年度", 2025)]),
+        ("平潭去年和前年行政复议对比", [("去年", 2025), ("前年", 2024)]),
+        ("洪泽区2024年的去年收到多少申请", []),  # counted from the year written
+        ("平潭上年结转申请多少", []),  # a row of 表三, no year
+        ("平潭从上一年转过来的申请", []),
+    ],
+)
+def test_a_year_said_relative_to_today_is_read_and_said(
+    text: str, expected: list[tuple[str, int]]
+) -> None:
+    assert relative_reading(text, date(2026, 6, 1)) == expected
