@@ -42,6 +42,8 @@ _OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
 _JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
 _LISTED = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")  # the space normalising left for 、
 _ORDER = ("ascending", "descending")
+_GAP = re.compile(r"差(?:了|距|额|值)?(?:有)?多少|相差|差距|差额|差值|差几")
+_DIRECTION = re.compile(r"多多少|多了多少|多出|多几|高多少|高出|增加|增长|上升")
 _FALL = re.compile(r"减少|下降|降低|降了|回落|下滑|少了|少多少|减了")
 
 
@@ -74,8 +76,11 @@ def over_agencies_asked(det: Detection) -> str | None:
 
 
 def asks_fall(det: Detection) -> bool:
-    """减少了多少 / A比B少多少: the fall is asked, and given as a positive figure."""
-    return bool(_FALL.search(det.text))
+    """减少了多少 / A比B少多少: the fall is asked, and given as a positive figure; so is a gap
+    asked with no direction (A和B差多少, 相差), the larger minus the smaller."""
+    return bool(_FALL.search(det.text)) or (
+        bool(_GAP.search(det.text)) and not _DIRECTION.search(det.text)
+    )
 
 
 def adds(det: Detection) -> bool:

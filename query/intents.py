@@ -288,7 +288,23 @@ _SHARE_PERCENT = re.compile(r"占[了总数的]{0,3}百分之(?:多少|几)")
 _SHARE_OF_PERCENT = re.compile(
     r"占(?:(?!增长|增加|多了|少了|下降|减少)[^，,。；;？?]){1,14}?(百分之(?:多少|几)|多少|几成)"
 )
-_TOP_N = re.compile(r"(?:前|top)\s*(\d{1,3})(?![\d年])\s*(?:名|位|个)?")  # 前1年 is a year
+_TOP_N = re.compile(
+    r"(?:前|top)\s*(\d{1,3}|[二两三四五六七八九]?十[一二三四五六七八九]?|[两二三四五六七八九])"
+    r"(?![\d年一二三四五六七八九十])\s*(?:名|位|个|份|家)?"
+)  # 前1年 / 前三年 are years
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _count(said: str) -> int:
+    """前十 / 前二十五 / 前三 / 前12: the number."""
+    if said.isdigit():
+        return int(said)
+    tens, _, ones = said.partition("十")
+    if not _:
+        return _DIGITS[said]
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
 _NOISE = re.compile(
     r"大约|大概|大致|约莫|差不多|左右|约为|约有|约(?=\s*(?:\d|多少|几))|"  # 7700余条 asked roughly
     r"请问|请帮我|帮我|帮忙|查一下|查查|查询|看一下|看看|告诉我|我想知道|想知道|一下|是多少|有多少|多少|"
@@ -373,7 +389,7 @@ def detect(text: str) -> tuple[Hints, str]:
     top = None
     match = _TOP_N.search(text)
     if match:
-        top = max(1, min(int(match.group(1)), 100))
+        top = max(1, min(_count(match.group(1)), 100))
         found.add("rank")
         text = text[: match.start()] + " " + text[match.end() :]
     if _SHARE_PERCENT.search(text):  # 占百分之多少: a share, not 增长了百分之多少

@@ -20,7 +20,10 @@ from query.years import FIRST_YEAR
 
 RANK_DEFAULT = 10
 # 哪个报告 / 哪份年报 / 哪一份: the reports are ranked, whichever year each is of
-_WHICH_REPORT = re.compile(r"哪[一1]?[个份篇期]?(?:年度)?(?:年报|报告)|哪[一1]?份")
+_WHICH_REPORT = re.compile(
+    r"哪[一1]?[个份篇期]?(?:年度)?(?:年报|报告)|哪[一1]?份|(?:年报|报告)(?:是|为)?哪"
+    r"|[份篇](?:年度)?(?:年报|报告)|(?:所有|全部|历年|各)(?:的)?(?:年度)?(?:年报|报告)"
+)
 
 
 def scope(ctx: Context, places: Sequence[Place]) -> tuple[str | None, str, int | None]:

@@ -339,3 +339,11 @@ def test_a_year_said_relative_to_today_is_read_and_said(
     text: str, expected: list[tuple[str, int]]
 ) -> None:
     assert relative_reading(text, date(2026, 6, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "top"),
+    [("前三份报告", 3), ("前十名", 10), ("前二十五名", 25), ("前12位", 12), ("前三年", None)],
+)
+def test_a_ranking_takes_the_count_written_in_words_or_digits(text: str, top: int | None) -> None:
+    assert detect(text)[0].top == top
