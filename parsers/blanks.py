@@ -83,11 +83,13 @@ def review_without_blanks(
                 )
             if not (first and direct and after):
                 continue
-            for g, group in enumerate((first, direct, after)):
-                for raws_, cells in group:
-                    for c in range(width):
-                        printed[g * width + c].add(raws_[c])
-                        options[g * width + c].add(cells[c])
+            for g, group in enumerate((first, direct, after)):  # column by column, in C
+                raws_by_column = zip(*(p[0] for p in group), strict=True)
+                values_by_column = zip(*(p[1] for p in group), strict=True)
+                columns = zip(raws_by_column, values_by_column, strict=True)
+                for c, (raw_column, value_column) in enumerate(columns):
+                    printed[g * width + c].update(raw_column)
+                    options[g * width + c].update(value_column)
     if not options[0]:
         return None
     keys = [key for row in rows for key in row.cells]

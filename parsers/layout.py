@@ -207,7 +207,10 @@ class _Printed:
 
 def _split_row(row: Sequence[str]) -> tuple[str, list[str]]:
     """Label text (every label cell) and the value cells after the last label cell."""
-    labels = [i for i, cell in enumerate(row) if _is_label(cell)]
+    labels = [  # a plain count, most value cells, is no label: told without parse_number
+        i for i, cell in enumerate(row) if cell and not (cell.isascii() and cell.isdigit())
+        and _is_label(cell)
+    ]  # fmt: skip
     if not labels:
         return "", [c.strip() for c in row]
     label = "".join([row[i] for i in labels])

@@ -236,7 +236,7 @@ def _find_titles(text: str) -> Iterator[tuple[str, str]]:
         if line.strip():
             lines.append(line.strip())
     for i, line in enumerate(lines):
-        if "信息" not in line.replace(" ", ""):
+        if "信" not in line or "信息" not in line.replace(" ", ""):
             continue  # most lines: no title, and no need to tidy them
         title, end = line, i
         if not _title_line(title) and i + 1 < len(lines) and "信息公开" in tidy(line):

@@ -122,7 +122,7 @@ def place_by_order(
         "二": lambda toks: _section_two(toks, specs, prose, placed),
         "三": lambda toks: _section_three(toks, layout, prose, placed, labelled),
         "四": lambda toks: _section_four(
-            toks, specs, prose, placed, tokens(table_tail(after)), labelled=labelled
+            toks, specs, prose, placed, lambda: tokens(table_tail(after)), labelled=labelled
         ),
     }
     after = sections.pop("end", [])
@@ -501,7 +501,7 @@ def _section_four(
     specs: Mapping[str, RowSpec],
     prose: Mapping[str, Number],
     placed: Placed,
-    tail: list[Token],
+    tail: Callable[[], list[Token]],
     *,
     labelled: LabelCells,
 ) -> dict[str, Cell] | None:
@@ -511,9 +511,9 @@ def _section_four(
     (`parsers.blanks`), unless the labels placed 表四 (a copied page keeps its blanks)."""
     rows = [specs[group] for group, _ in REVIEW_GROUPS]
     width = len(rows[0].cells)
-    if len(toks) < width * len(rows) and len(toks) + len(tail) == width * len(rows):
+    if len(toks) < width * len(rows) and len(toks) + len(after := tail()) == width * len(rows):
         last = toks[-1].chunk + 1 if toks else 0
-        toks = toks + [Token(t.raw, last + t.chunk) for t in tail]
+        toks = toks + [Token(t.raw, last + t.chunk) for t in after]
     short = len(toks) < width * len(rows) and len({t.chunk for t in toks}) == 1
     if short and not labelled("四"):
         found = review_without_blanks(rows, [t.raw for t in toks], [t.value for t in toks], prose)

@@ -25,6 +25,7 @@ _HAS_SEPARATOR = re.compile(r"\t(?:(?<=\S\t)|(?=\S))|  (?:(?<=\S  )|(?=\S))")
 # with an optional money unit glued to the end.
 _RUN = re.compile(r"-?\d(?:[\d.]|-(?=\d)| +(?=-?\d))*(?: ?(?:万元|元))?")
 _PACKED = re.compile(r"\d+(?: \d+)+")  # numbers a single space apart
+_PACKED_AT = re.compile(r"\d \d")  # ... looked for in the line first: most lines have none
 _TABLE_START = re.compile(r"第二十条\s*第[（(][一二三四五六七八九十]+[)）]项")
 _GLUED_LABEL = re.compile(r"(?:申请数量|规章|规范性文件|总计|予以公开|行政许可|行政处罚) ?\d")
 _MIN_GLUED = 3  # glued labels needed before a text counts as run together
@@ -134,7 +135,7 @@ def _separated_rows(text: str) -> list[list[str]]:
             cells += placed[i]
         elif _HAS_SEPARATOR.search(line):
             cells = [cell.strip() for cell in _SEPARATOR.split(line.rstrip("\n"))]
-            if any(" " in cell and _PACKED.fullmatch(cell) for cell in cells):
+            if _PACKED_AT.search(line) and any(_PACKED.fullmatch(cell) for cell in cells):
                 cells = [part for cell in cells for part in _unpacked(cell)]
         else:
             pending = (pending + stripped) if len(pending) + len(stripped) <= _MAX_PENDING else ""
