@@ -42,6 +42,7 @@ _OVER_YEARS = ("growth", "ratio", "yoy", "max_year", "min_year")
 _JOINED = re.compile(r"[\u4e00-\u9fff]\s*(?:和|与|及|加上|加|跟|以及|、)\s*[\u4e00-\u9fff]")
 _LISTED = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")  # the space normalising left for 、
 _ORDER = ("ascending", "descending")
+_PLUS = re.compile(r"(?<![增参追附施添])加上?(?![强快大以入工班])")
 _GAP = re.compile(r"差(?:了|距|额|值)?(?:有)?多少|相差|差距|差额|差值|差几")
 _DIRECTION = re.compile(r"多多少|多了多少|多出|多几|高多少|高出|增加|增长|上升")
 _FALL = re.compile(r"减少|下降|降低|降了|回落|下滑|少了|少多少|减了")
@@ -178,7 +179,7 @@ def added_keys(det: Detection) -> list[str]:
     一共), one key each in the order written; empty unless two or more are joined with a sum
     asked — then one of them alone is never the answer."""
     text = det.scan.rest.replace(" ", "")
-    if not (adds(det) or "加" in text):
+    if not (adds(det) or _PLUS.search(text)):
         return []
     field = det.field
     spans = [
@@ -233,7 +234,8 @@ def in_report_asked(det: Detection) -> bool:
     if field is not None and field.column == "org":
         return True
     keys = _rows_or_columns(det)
-    return len(keys) >= 2 and (adds(det) or _listed(det))  # 予以公开及部分公开多少件: added
+    plus = _PLUS.search(det.scan.rest) is not None  # 结果维持加结果纠正: added, not one
+    return len(keys) >= 2 and (adds(det) or _listed(det) or plus)  # 予以公开及部分公开: added
 
 
 def in_report(

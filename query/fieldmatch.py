@@ -92,12 +92,43 @@ _PARAPHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )  # fmt: skip
 
 
+_ORDINALS = "一二三四五六七八九"
+# A group of 表三 and its sub-rows in the template's order: 不予处理里第2项 is 重复申请
+_SUB_ROWS = {
+    group: [r for r in ROWS if r.prefix.rpartition(".")[0] == group]
+    for group in ("result.withheld", "result.unable", "result.rejected", "result.other")
+}
+_NTH_SUB_ROW = re.compile(
+    "(" + "|".join(sorted((w for g in _SUB_ROWS for w in ROW_BY_PREFIX[g].words), key=len,
+                          reverse=True))
+    + rf"){_IN}*(?:的)?第\s*([1-9{_ORDINALS}])\s*(?:项|个|小项|种|类|条)"
+)  # fmt: skip
+_GROUP_OF_WORD = {w: g for g in _SUB_ROWS for w in ROW_BY_PREFIX[g].words}
+
+
+def missing_sub_row(text: str) -> str:
+    """The words of a sub-row the group does not have (不予处理第9项: 5 sub-rows), else ""."""
+    nth = _NTH_SUB_ROW.search(text.replace(" ", ""))
+    if nth is None:
+        return ""
+    said = nth.group(2)
+    index = int(said) if said.isdigit() else _ORDINALS.index(said) + 1
+    return nth.group(0) if index > len(_SUB_ROWS[_GROUP_OF_WORD[nth.group(1)]]) else ""
+
+
 def _paraphrased(text: str) -> list[tuple[str, RowEntry, int]]:
     found: list[tuple[str, RowEntry, int]] = []
     for pattern, prefix in _PARAPHRASES:
         match = pattern.search(text)
         if match is not None and not any(s <= match.start() < s + len(w) for w, _, s in found):
             found.append((match.group(0), ROW_BY_PREFIX[prefix], match.start()))
+    nth = _NTH_SUB_ROW.search(text)
+    if nth is not None and not any(s <= nth.start() < s + len(w) for w, _, s in found):
+        said = nth.group(2)
+        index = int(said) if said.isdigit() else _ORDINALS.index(said) + 1
+        rows = _SUB_ROWS[_GROUP_OF_WORD[nth.group(1)]]
+        if index <= len(rows):  # 不予处理第9项: no such sub-row, the words stay unexplained
+            found.append((nth.group(0), rows[index - 1], nth.start()))
     return found
 
 

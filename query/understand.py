@@ -23,6 +23,7 @@ from query.fieldmatch import (
     column_spans,
     literal_spans,
     match_field,
+    missing_sub_row,
     named_rows,
 )
 from query.intents import Hints, detect, strip_noise, unexplained
@@ -133,6 +134,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     if field is not None and field.row.family != "applicant":
         no_split = _applicant_named(scan.rest, field)  # 行政复议的自然人: 表四 has no such split
         extra = extra or no_split
+    extra = extra or missing_sub_row(scan.rest)  # 不予处理第9项: never the group's total
     if not extra and (concept := _NO_SUCH.search(scan.rest)):
         extra = concept.group(0)  # 群众满意度: no cell is a 满意度, however near its words
     return Detection(
