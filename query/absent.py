@@ -155,6 +155,10 @@ def _states(fact: FigureInfo, words: str) -> bool:
     """The fact's sentence says every word beyond the field (注销 for 注销了几个政务新媒体):
     a sentence about 政务新媒体 does not state its 粉丝数."""
     sentence = same_verbs(fact.sentence or fact.phrase)
+    if fact.sentence and fact.raw:  # the words before the figure, not a list after it
+        number = re.match(r"[\d.]+", fact.raw)
+        at = fact.sentence.find(number.group(0)) if number else -1
+        sentence = same_verbs(fact.sentence[: at + len(fact.raw)] if at >= 0 else sentence)
     return all(
         len(set(w) & set(sentence)) * 2 > len(set(w))
         for w in content_words(same_verbs(words)).split() or [""]

@@ -299,7 +299,9 @@ def quote(sentence: str, item: AnswerItem) -> str:
     that the quote names what was published (设立“行政执法公示”专栏…)."""
     printed = item.printed or (number(item.value) if item.value is not None else "")
     clauses = re.split(r"(?<=[，,；;])", sentence)
-    for at, clause in enumerate(clauses):
+    counted = re.compile(rf"(?<![\d.]){re.escape(printed.rstrip('元万条件'))}\D{{0,2}}{item.unit}")
+    first = next((i for i, c in enumerate(clauses) if printed and counted.search(c)), 0)
+    for at, clause in list(enumerate(clauses))[first:]:  # 7期 and 7条 in one sentence: 条's
         if printed and printed.rstrip("元万条件") in clause.replace(" ", ""):
             if len(clause) < _SHORT_CLAUSE and at:
                 lead = "".join(clauses[:at])

@@ -27,3 +27,12 @@ def test_every_part_of_a_sum_of_prose_facts_quotes_its_own_number(sample_store: 
     parts = [line for line in answer.text.splitlines() if line.startswith("·")]
     assert len(parts) == 2
     assert "13561" in parts[0].partition("正文")[2] and "117" in parts[1].partition("正文")[2]
+
+
+def test_the_quote_is_the_clause_of_the_figure_counted_in_its_unit(sample_store: Engine) -> None:
+    """公开政府常务会议7期，解读信息发布7条: the 7 条 of 政策解读 is quoted, not the 7 期."""
+    asker = make_asker(StoreReader(sample_store))
+    answer = asker.answer("洪泽区2024年解读信息发布了几条")
+    assert answer.answers[0].value == 7
+    source = next(line for line in answer.text.splitlines() if line.startswith("出处"))
+    assert source.endswith("解读信息发布7条”")
