@@ -267,6 +267,9 @@ _GOVERNMENT_WORDS = re.compile(
 )
 
 
+_OFFICES = ("人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室")
+
+
 def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:
     """A question back offering the one report held at the place's own level (淮安市洪泽区人民
     政府 for 洪泽区政府办, 上海市人民政府办公厅 for 上海市政府), saying whose report it is;
@@ -280,6 +283,8 @@ def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:
     if len(ids) != 1:
         return None
     agency = ctx.index.info[ids[0]]
+    if agency.level != "government" and not agency.name.endswith(_OFFICES):
+        return None  # 金安区政府: a bureau's report is no report of the government's
     intent = intent_of(det)
     text = texts.HELD_INSTEAD.format(asked=unknown, agency=agency.name)
     return ctx.reply("choose", intent, text, choices=agency_choices(det, ctx, ids, intent))

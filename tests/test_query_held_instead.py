@@ -27,3 +27,9 @@ def test_the_report_held_is_offered_not_answered(
     assert answer.status == "choose" and not answer.answers
     assert [c.agency for c in answer.choices] == [held]
     assert held in answer.text
+
+
+def test_a_bureau_is_never_offered_for_the_government(sample_store: Engine) -> None:
+    """金安区政府: only 金安区数据资源管理局's report is held, which is not offered."""
+    answer = make_asker(StoreReader(sample_store)).answer("金安区政府2020年收到多少申请")
+    assert answer.status == "no_data" and not answer.answers and not answer.choices
