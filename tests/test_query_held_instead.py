@@ -32,4 +32,5 @@ def test_the_report_held_is_offered_not_answered(
 def test_a_bureau_is_never_offered_for_the_government(sample_store: Engine) -> None:
     """金安区政府: only 金安区数据资源管理局's report is held, which is not offered."""
     answer = make_asker(StoreReader(sample_store)).answer("金安区政府2020年收到多少申请")
-    assert answer.status == "no_data" and not answer.answers and not answer.choices
+    assert answer.status == "no_data" and not answer.answers
+    assert "收录的是" not in answer.text and "数据库里没有“金安区政府”的年报" in answer.text
