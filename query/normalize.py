@@ -97,6 +97,9 @@ _PARTY_NAMED_TWICE = re.compile(
 _ZONE_COMMITTEE = re.compile(r"(?<=区)管理委员会")  # 平潭综合实验区管理委员会: its 管委会
 
 
+_PLUS_SIGN = re.compile(r"(?<=[\u4e00-\u9fff])\s*\+\s*(?=[\u4e00-\u9fff])")
+
+
 def normalize(text: str) -> str:
     """Simplified, half-width, lower-case text with punctuation and controls as single spaces."""
     text = text[:MAX_INPUT]
@@ -106,6 +109,7 @@ def normalize(text: str) -> str:
     text = to_simplified(text).translate(_GLYPH_SLIPS)
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
+    text = _PLUS_SIGN.sub("加", text)  # 新收申请+上年结转: added, as 加 says
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
     text = _PARTY_WITH_ZONE.sub("", _ZONE_COMMITTEE.sub("管委会", text))
