@@ -87,12 +87,22 @@ def year_and_key(
 
 
 def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -> Answer | None:
-    """No year named and the reports asked for (哪份年报, 哪个报告): every report is a row of
-    the ranking (agency and year), said so. None for any other question."""
-    if not _WHICH_REPORT.search(ctx.question):
+    """The reports asked for with no year (哪份年报, 哪个报告), or several years (历年, 近三年,
+    2023年和2024年): every report of those years is a row of the ranking (agency and year),
+    said so. None for any other question (one year, named or the latest)."""
+    spec = det.years
+    several = spec.every or spec.recent or spec.since or len(spec.years) >= 2
+    several = several or det.hints.has("series")  # 历年哪个单位最多
+    if not several and (spec.years or not _WHICH_REPORT.search(ctx.question)):
         return None
     wanted = default_key(det)
-    years = [y for y in range(ctx.today.year, FIRST_YEAR - 1, -1) if _held(ctx, wanted, y, region)]
+    if len(spec.years) >= 2:  # 2023年和2024年哪个单位最多: the reports of the years named
+        years = [y for y in sorted(spec.years, reverse=True) if _held(ctx, wanted, y, region)]
+    else:
+        first = spec.since or FIRST_YEAR
+        years = [y for y in range(ctx.today.year, first - 1, -1) if _held(ctx, wanted, y, region)]
+    if spec.recent and years:  # 近三年: the three years up to the latest with reports
+        years = [y for y in years if y > years[0] - spec.recent]
     if len(years) < 2:
         return None
     ascending = det.hints.ascending
@@ -111,7 +121,11 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
         texts.RANK_ALL_HEADER.format(
             region=shown, label=label(wanted), order=texts.RANK_ORDER[ascending], count=valued
         ),
-        texts.RANK_ALL_YEARS.format(years="、".join(map(str, sorted(years)))),
+        (
+            texts.RANK_YEARS_ROWS
+            if spec.years or spec.recent or spec.since
+            else texts.RANK_ALL_YEARS
+        ).format(years="、".join(map(str, sorted(years)))),
     ]
     found = []
     for a, year, key, figure in rows[:limit]:
@@ -130,7 +144,7 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
 
 def answer(ctx: Context, det: Detection) -> Answer:
     region, shown, mine = scope(ctx, det.scan.places)
-    every = None if det.years.years or mine is not None else over_reports(ctx, det, region, shown)
+    every = None if mine is not None else over_reports(ctx, det, region, shown)
     if every is not None:
         return every
     key, year, notes = year_and_key(ctx, det, region)

@@ -106,6 +106,7 @@ RANK_ALL_YEARS = (
     "未指定年份：按 {years} 各年度的全部年报排名，每份年报一行（同一单位不同年度各占一行）；"
     "要比同一年度，请写上年份。"
 )
+RANK_YEARS_ROWS = "按 {years} 年度的全部年报排名，每份年报一行（同一单位不同年度各占一行）。"
 RANK_UNCLEAR_REPORTS = "另有 {count} 份年报此项数值有歧义，未参与排名。"
 RANK_MINE = "{agency} 排第 {position} 位。"
 RANK_UNCLEAR = "另有 {count} 个单位此项数值有歧义，未参与排名。"
