@@ -86,6 +86,8 @@ def answer(
     if named and named + word in ctx.question:
         word = named + word
     lines = [texts.NOT_IN_REPORTS.format(word=word)]
+    if det.no_split and det.field is not None:  # 行政复议的自然人: no such split, said so
+        lines = [texts.NO_SPLIT.format(row=det.field.row.name, word=det.no_split)]
     choices = [
         Choice(
             (facts[k].phrase or texts.fact_label(k))[:30],

@@ -133,7 +133,8 @@ def _route(ctx: Context) -> Answer:
             return fixed
         text = texts.UNKNOWN_PLACE.format(place=unknown)
         return with_nearest(ctx, det, text, unknown, intent_of(det))
-    if det.no_split and det.field is not None:  # 行政复议里企业多少: never the row's total
+    one = len(places) == 1 and pick(places[0]) is not None and not hints.has("rank")
+    if det.no_split and det.field is not None and not one:  # 行政复议里企业: never its total
         row, word = det.field.row, det.no_split
         column = next(c for w, c in APPLICANT_WORDS if w == word)
         near = f"{label(row.prefix)}（总计）、{short_label('apply.new.' + column)}（表三）"

@@ -69,10 +69,11 @@ OTHER_MEASURE = (
     "{agency} {year}年度年报的正文没有以“{asked}”计的这个数字；它写的是“{label}”{value} {told}"
     "（另一种数字，不作答）：“{sentence}”"
 )
-NO_APPLICANT_SPLIT = (
+NO_SPLIT = (
     "年报模板的“{row}”不按申请人类型分，没有“{word}”的数字（按申请人分的只有表三的申请和"
-    "办理结果）。\n年报里有的相近项目：{near}"
+    "办理结果）。"
 )
+NO_APPLICANT_SPLIT = NO_SPLIT + "\n年报里有的相近项目：{near}"
 NOT_IN_REPORTS = "年报里没有“{word}”这一项。"
 NOT_BY_PERIOD = "年报里没有按“{word}”统计的数字：年度报告只有全年的数字。"
 NEAREST_FIELDS = "年报里有的相近项目：{names}"
