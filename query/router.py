@@ -48,7 +48,13 @@ from query.normalize import normalize
 from query.several import answer as answer_apart
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
-from query.years import finer_than_year, relative_reading, resolve_reports, years_by_place
+from query.years import (
+    finer_than_year,
+    relative_reading,
+    resolve_reports,
+    with_years_written,
+    years_by_place,
+)
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
@@ -240,18 +246,20 @@ def years_apart(ctx: Context, det: Detection, places: list[Place], ids: list[int
     every year named for every agency; never one agency's year put in for another's."""
     paired = None
     if len(ids) == len(places):
-        paired = years_by_place(det.text, [p.text for p in places], det.years.years)
+        text = with_years_written(det.text, relative_reading(det.text, ctx.today))
+        paired = years_by_place(text, [p.text for p in places], det.years.years)
     pairs = (
-        list(zip(ids, paired, strict=True))
+        [(a, y) for a, its in zip(ids, paired, strict=True) for y in its]
         if paired
         else [(a, y) for a in ids for y in det.years.years]
     )
     key, hints = det.key or DEFAULT_KEY, det.hints
     if hints.has("difference") or hints.has("yoy"):
-        if paired is None or len(ids) != 2:
+        if paired is None or len(ids) != 2 or any(len(its) != 1 for its in paired):
             return ctx.reply("no_data", "computed", texts.WHICH_YEAR_EACH)
         fall = calculation.asks_fall(det)
-        return computed.difference(ctx, ids, None, key, fall=fall, years=paired)
+        each = [its[0] for its in paired]
+        return computed.difference(ctx, ids, None, key, fall=fall, years=each)
     if hints.rate:
         agencies = [(ctx.index.info[a], y) for a, y in pairs]
         return computed.rates_of(ctx, agencies, hints.rate)

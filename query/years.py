@@ -346,39 +346,52 @@ def finer_than_year(text: str) -> str | None:
     return found.group(0) if found else None
 
 
-_YEAR_AT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR_AT = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2}(?=\s*年))(?!\d)")
 
 
-def years_by_place(text: str, names: list[str], asked: tuple[int, ...]) -> list[int] | None:
-    """The year each place is asked in, when the question writes one year beside each place
-    and they differ (洪泽区2023年与淮安市2024年 / 2023年洪泽区和2024年淮安市): one year per
-    name, in the order of `names`; None when the years are said for all places together (or
-    not by the four digits found among `asked`), so that no place's year is replaced by
-    another's."""
+def years_by_place(
+    text: str, names: list[str], asked: tuple[int, ...]
+) -> list[tuple[int, ...]] | None:
+    """The years each place is asked in, when the question writes them beside each place and
+    they are not one year for all (洪泽区2023年与淮安市2024年 / 2023年洪泽区和2024年淮安市 /
+    平潭2019年、2021年和洪泽区2024年): the years of each name, in the order of `names`;
+    None when the years are said for all places together (or not by the digits found among
+    `asked`), so that no place's year is replaced by another's."""
     at = [text.find(n) if n else -1 for n in names]
-    found = [(m.start(), int(m.group(1))) for m in _YEAR_AT.finditer(text)]
+    found = [(m.start(), _full_year(m.group(1))) for m in _YEAR_AT.finditer(text)]
     if len(names) < 2 or min(at) < 0 or {y for _, y in found} != set(asked):
         return None
     order = sorted(range(len(names)), key=lambda i: at[i])
     starts = [at[i] for i in order]
     ends = [at[i] + len(names[i]) for i in order]
-    for after in (True, False):  # the year written after its place, or before it
+    for after in (True, False):  # the years written after their place, or before it
         bounds = (
             list(zip(starts, [*starts[1:], len(text) + 1], strict=True))
             if after
             else list(zip([-1, *ends[:-1]], starts, strict=True))
         )
-        segments = [[y for p, y in found if a <= p < b] for a, b in bounds]
+        segments = [tuple(sorted({y for p, y in found if a <= p < b})) for a, b in bounds]
         outside = [y for p, y in found if not any(a <= p < b for a, b in bounds)]
-        if not outside and all(len(s) == 1 for s in segments):
-            by_order = [s[0] for s in segments]
-            if len(set(by_order)) < 2:
-                return None
-            years = [0] * len(names)
+        if not outside and all(segments):
+            if len(set(segments)) < 2:
+                return None  # one year for all: said once per place
+            years: list[tuple[int, ...]] = [()] * len(names)
             for position, i in enumerate(order):
-                years[i] = by_order[position]
+                years[i] = segments[position]
             return years
     return None
+
+
+def _full_year(said: str) -> int:
+    return int(said) + 2000 if len(said) == 2 else int(said)
+
+
+def with_years_written(text: str, read: list[tuple[str, int]]) -> str:
+    """The text with each word read relative to today written as its year (去年 → 2025年),
+    so that years_by_place pairs it with its place."""
+    for word, year in read:
+        text = text.replace(word, f"{year}年", 1)
+    return text
 
 
 def relative_reading(text: str, today: date) -> list[tuple[str, int]]:
