@@ -173,7 +173,7 @@ class Context:
         full = report_key(report, key) if report else None
         found = self.source.figures(agency_id, year, [full]).get(full) if full else None
         if found is not None and full and is_fact_key(full):
-            found = None if other_measure(self.question, found.unit) else found
+            found = None if other_measure(self.question, found.unit, full) else found
         return report, full, found
 
     def no_year(

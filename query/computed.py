@@ -118,7 +118,7 @@ def _cells(
     for key, full in fulls:
         figure = figures.get(full) if full else None
         if figure is not None and full and is_fact_key(full):
-            figure = None if other_measure(ctx.question, figure.unit) else figure  # 多少人
+            figure = None if other_measure(ctx.question, figure.unit, full) else figure  # 多少人
         if figure is None or figure.value is None:
             return [], label(full or key)
         out.append(ctx.item(agency, report, full, figure))  # type: ignore[arg-type]

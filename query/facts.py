@@ -223,6 +223,13 @@ _ENTRIES = frozenset({"条", "篇"})  # entries published: information, articles
 _ENTITIES = frozenset({"个", "家"})  # things that exist: accounts, websites, projects, bodies
 
 
+# Facts of fields.md that count published items, in 条, 篇, 件 or 个 alike (政务新媒体's 95个
+# are accounts, whose 多少条 would be posts: not among them)
+_ENTRY_FACTS = frozenset({"text.proactive.total", "text.proactive.key_areas",
+                          "text.interpretations", "text.opinion_responses", "text.proposals",
+                          "text.other_channels"})  # fmt: skip
+
+
 def counts_alike(asked: str, told: str) -> bool:
     """Whether a figure counted in `told` answers a question counting in `asked`: the same
     kind (几场 and 2次, 多少条 and 554件); 个 is said of things and events alike (多少个新闻
@@ -233,13 +240,17 @@ def counts_alike(asked: str, told: str) -> bool:
     return kind == _kind(asked) or (asked == "个" and kind in ("things", "times"))
 
 
-def other_measure(question: str, told: str | None) -> str | None:
+def other_measure(question: str, told: str | None, key: str = "") -> str | None:
     """The unit a question counts in when a prose figure counted in `told` does not answer
     it (多少人 of 新闻发布会12场); None when it does or the question names no unit — or
     asks a rate, which is computed from counts (增长了百分之多少)."""
     asked = unit_asked(question)
     if asked is None or asked == "%" or not told or counts_alike(asked, told):
         return None
+    if key in _ENTRY_FACTS and _kind(asked) == _kind(told) == "things":
+        return (
+            None  # 政策解读多少篇 of 制作政策解读21个: the same items, whatever word counts them
+        )
     return asked
 
 

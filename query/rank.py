@@ -115,7 +115,7 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
         valued, unclear = valued + ranked.valued, unclear + ranked.unclear
         rows += [(a, year, key, f) for a, f in ranked.top if f.value is not None]
     rows.sort(key=lambda r: (r[3].value or Decimal(0)) * (1 if ascending else -1))
-    if is_fact_key(wanted) and any(other_measure(ctx.question, r[3].unit) for r in rows):
+    if is_fact_key(wanted) and any(other_measure(ctx.question, r[3].unit, wanted) for r in rows):
         return None  # 政策解读的人数最多: the year's ranking says what the prose counts in
     lines = [
         texts.RANK_ALL_HEADER.format(
@@ -159,7 +159,11 @@ def answer(ctx: Context, det: Detection) -> Answer:
         text = texts.NO_ACROSS.format(region=shown, year=year or "", label=label(key))
         return ctx.reply("no_data", "rank", text)
     other = next(
-        (f for _, f in ranked.top if is_fact_key(key) and other_measure(ctx.question, f.unit)),
+        (
+            f
+            for _, f in ranked.top
+            if is_fact_key(key) and other_measure(ctx.question, f.unit, key)
+        ),
         None,
     )
     if other is not None:  # 政策解读的人数最多: the prose counts 篇, nobody counted people

@@ -44,7 +44,7 @@ def answer(
         if choices:
             text += "\n" + texts.ALTERNATIVES.format(options="、".join(c.label for c in choices))
         return ctx.reply("no_data", "value", text, choices=choices)
-    if is_fact_key(full) and (asked := other_measure(ctx.question, figure.unit)) is not None:
+    if is_fact_key(full) and (asked := other_measure(ctx.question, figure.unit, full)) is not None:
         text = texts.OTHER_MEASURE.format(
             agency=agency.name, year=year, asked=asked, label=figure.phrase or name,
             value=texts.number(figure.value) if figure.value is not None else figure.raw,
