@@ -166,6 +166,9 @@ def _route(ctx: Context) -> Answer:
             return with_nearest(ctx, det, text, det.leftover, intent_of(det))
         example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
+    office = next((p for p in places[1:] if _an_office(p)), None)
+    if office is not None and (held := held_instead(ctx, det, places[0].text + office.text)):
+        return held  # 平潭区政府办: 平潭's office, not another place's 府办
     if len(places) >= 2 and (lacking := next((p for p in places if not p.own), None)):
         return not_at_level(ctx, det, lacking)
     ids = compare.resolve_many(places) if len(places) >= 2 else []
@@ -277,6 +280,11 @@ _GOVERNMENT_WORDS = re.compile(
 
 
 _OFFICES = ("人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室")
+
+
+def _an_office(place: Place) -> bool:
+    """A government office named with no place of its own (府办, 政府办 after 平潭区)."""
+    return place.region is None and bool(_GOVERNMENT_WORDS.search(place.text))
 
 
 def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:

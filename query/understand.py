@@ -78,6 +78,7 @@ class Detection:
 
 # 淮安市本级 / 洪泽区本级政府: the region's own government, as budgets and reports say it
 _OWN_LEVEL = re.compile(r"(?<=[\u4e00-\u9fff])本级(?:政府|人民政府)?(?![\u4e00-\u9fff]*部门)")
+_OWN_GOVERNMENT = re.compile(r"(?:^|(?<=\s))[区市县]?(?:人民)?政府(?![办网门公信])")
 _DOUBLED_LEVEL = re.compile(r"([区市县])\1(?=府办|政府|人民政府)")
 _PARTY_COMMITTEE = r"\s*(?:党工委|工委|党委|委)(?!员会|员|托)"
 
@@ -97,6 +98,8 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     rest = _DOUBLED_LEVEL.sub(r"\1", rest[:MAX_MATCH])  # 洪泽区区府办: 洪泽区's 府办
     typed = unicodedata.normalize("NFKC", question)
     scan = index.scan(rest, masked=literal_spans(rest) + fact_spans(rest), typed=typed)
+    if scan.places:  # 平潭区政府: the place's own government named again, no figure
+        scan.rest = _OWN_GOVERNMENT.sub(lambda m: " " * len(m.group(0)), scan.rest)
     for named in scan.places:  # 淮安市委: the party committee, which reports nothing
         if named.text and re.search(re.escape(named.text) + _PARTY_COMMITTEE, rest):
             scan.unknown = named.text + "委"
