@@ -49,9 +49,11 @@ _CLEAR = 3.0  # characters by which the columns' order must beat every other, an
 def tail_tokens(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the values ending the line: numbers and blank marks with nothing
     but spaces between them and after the last."""
+    if not line or (line[-1] not in _TOKEN_ENDS and not line[-1].isspace()):
+        return []  # most lines: a label's words (told without copying the line)
     end = len(line.rstrip())
     if not end or line[end - 1] not in _TOKEN_ENDS:
-        return []  # most lines: a label's words
+        return []
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
     tail: list[tuple[int, int, str]] = []
     for start, stop, text in reversed(tokens):

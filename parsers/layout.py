@@ -269,6 +269,13 @@ def _collect(doc: Document) -> _Printed:
         label, values = (rows[i][0], rows[i][1:]) if doc.runs_together else _split_row(rows[i])
         i += 1
         label = label[-2 * _LABEL_TAIL :]
+        if not values and not doc.runs_together:
+            # A line of words (most lines of a text: prose) only tells whether 表四 has begun;
+            # no character but 复 and 诉 themselves normalizes to them, so most need no norm().
+            if not seen_review and ("复" in label or "诉" in label):
+                words = norm(label)
+                seen_review = "复议" in words or "诉讼" in words
+            continue
         words = norm(label)
         if "复议" in words or "诉讼" in words:
             seen_review = True
