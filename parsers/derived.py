@@ -27,12 +27,8 @@ _SECTION_OF = {
 
 def _sections(cells: Mapping[str, Cell]) -> set[str]:
     """The sections the cells' keys belong to (by the word before a key's first dot)."""
-    found = set()
-    for key in cells:
-        head, dot, _ = key.partition(".")
-        if dot and head in _SECTION_OF:
-            found.add(_SECTION_OF[head])
-    return found
+    heads = {key.partition(".")[0] for key in cells if "." in key}  # a few, of ~250 keys
+    return {_SECTION_OF[head] for head in heads if head in _SECTION_OF}
 
 
 def _sum_cells(parts: Sequence[Cell | None]) -> Cell | None:

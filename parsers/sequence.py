@@ -47,6 +47,7 @@ _FOOTER = re.compile(
     r"|^[ \t]*\d{1,3}[ \t]*/[ \t]*\d{1,3}[ \t]*$",
     re.M,
 )
+_FOOTER_MARK = re.compile(r"[-—–－―页/]")  # a character every page number above holds
 _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 # One printed value: a number (with its money unit), optionally followed by a note in brackets
 # ("22（其中修订16件）"); or a blank mark standing alone.
@@ -86,7 +87,9 @@ def tokens(lines: Sequence[str]) -> list[Token]:
     """The values printed in the lines, in order, each with its chunk number."""
     out: list[Token] = []
     chunk = 0
-    text = _FOOTER.sub(" ", normalize_width("\n".join(lines)))  # footers span lines too
+    text = normalize_width("\n".join(lines))
+    if _FOOTER_MARK.search(text):  # most sections hold no page number: no need to look for one
+        text = _FOOTER.sub(" ", text)  # footers span lines too
     for line in text.replace("|", " ").replace("｜", " ").split("\n"):
         for word in line.split():
             if word.isascii() and word.isdigit():
