@@ -112,10 +112,16 @@ class Asker:
         first = items[0]
         if answer.intent in ("compare", "rank"):
             title = f"{short_label(first.key)}（{first.year}年度）"
+            bars = [a.agency for a in items]
+            if (
+                len({a.year for a in items}) > 1
+            ):  # each bar its own year (洪泽区2023年与淮安市2024年)
+                title = f"{short_label(first.key)}（各单位所问年度）"
+                bars = [f"{a.agency} {a.year}" for a in items]
             values: list[float | None] = [float(a.value) for a in items if a.value is not None]
             return ChartSpec(
-                title, "bar", [a.agency for a in items], [(title, values)], first.unit,
-                _sources(items), _notes(ctx, items),
+                title, "bar", bars, [(title, values)], first.unit, _sources(items),
+                _notes(ctx, items),
             )  # fmt: skip
         if answer.intent in ("value", "series") and first.agency_id is not None:
             agency = ctx.index.info[first.agency_id]

@@ -402,3 +402,10 @@ def test_a_ranking_with_no_year_skips_a_latest_year_fewer_agencies_have_reported
         ("淮安市人民政府", 2024, 3119),
         ("淮安市洪泽区人民政府", 2024, 95),
     ]
+
+
+def test_chart_of_agencies_each_in_its_own_year_says_each_bars_year(asker: Asker) -> None:
+    chart = asker.chart("平潭2023年和洪泽区2024年新收申请相比哪个多")
+    assert isinstance(chart, ChartSpec) and chart.kind == "bar"
+    assert chart.x == ["平潭综合实验区 2023", "淮安市洪泽区人民政府 2024"]
+    assert "2023年度" not in chart.title and chart.series[0][1] == [81.0, 95.0]
