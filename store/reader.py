@@ -236,7 +236,9 @@ class StoreReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
-        self._held = threading.local()  # .conn: the connection of this thread's question
+        # .conn and .version: the connection of this thread's question and the data version
+        # it has read
+        self._held = threading.local()
 
     @contextmanager
     def question(self) -> Iterator[None]:
@@ -247,11 +249,11 @@ class StoreReader:
             yield
             return
         with self._connect() as conn:
-            self._held.conn = conn
+            self._held.conn, self._held.version = conn, None
             try:
                 yield
             finally:
-                self._held.conn = None
+                self._held.conn = self._held.version = None
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -269,9 +271,15 @@ class StoreReader:
 
     def version(self) -> str:
         """The newest report id: reports are never deleted or edited in place (a correction
-        supersedes and adds a row), so every change moves it. One index probe."""
+        supersedes and adds a row), so every change moves it. One index probe, once per
+        question (a region's ranking asks it for each year it looks at)."""
+        known: str | None = getattr(self._held, "version", None)
+        if known is not None:
+            return known
         with self._connect() as conn:
             top = conn.execute(_VERSION).scalar()
+        if getattr(self._held, "conn", None) is not None:
+            self._held.version = str(top or 0)
         return str(top or 0)
 
     def agencies(self) -> Sequence[AgencyInfo]:
