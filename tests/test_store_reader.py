@@ -153,6 +153,21 @@ def test_version_moves_on_every_change_and_only_then(engine: Engine) -> None:
     assert reader.version() == "2"
 
 
+def test_a_question_reads_the_version_once_and_the_next_question_again(engine: Engine) -> None:
+    reader = StoreReader(engine)
+    probes: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: probes.append(a[2]))
+    with reader.question():
+        assert reader.version() == reader.version() == "0"
+        assert sum("max(reports.id)" in p for p in probes) == 1
+        write_report(engine, make_report(), source_name="a", data_sha256="a")
+        probes.clear()
+        assert reader.version() == "0"  # the question's own reading
+        assert probes == []
+    with reader.question():
+        assert reader.version() == "1"
+
+
 def test_checks_keep_the_keys_of_failed_rules_only(engine: Engine) -> None:
     report = make_report()
     report.checks = [
