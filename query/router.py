@@ -146,6 +146,8 @@ def _route(ctx: Context) -> Answer:
         near = f"{label(row.prefix)}（总计）、{short_label('apply.new.' + column)}（表三）"
         text = texts.NO_APPLICANT_SPLIT.format(row=row.name, word=word, near=near)
         return ctx.reply("no_data", intent_of(det), text)
+    if hints.has("rank") and (added := calculation.added_keys(det)):
+        return added_apart(ctx, added)  # 哪个单位新收加结转最多: never one row ranked
     if hints.has("rank") and (places or det.key is not None) and not own_years(det):
         if unnamed_figure(det):  # 淮安市哪个单位培训最多: never 新收申请 ranked
             return not_named(ctx, det, compare.resolve_many(places))
@@ -178,6 +180,8 @@ def _route(ctx: Context) -> Answer:
         places = named[:1]  # 淮安市…《淮安市人民政府公报》: the agency named, once
     if len(places) >= 2 and unnamed_figure(det):
         return not_named(ctx, det, ids)  # 平潭和洪泽区培训了几次: never 新收申请 guessed
+    if len(places) >= 2 and (added := calculation.added_keys(det)):
+        return added_apart(ctx, added)  # 平潭和洪泽区新收加结转: never one row of each
     computes = hints.has("difference") or hints.has("yoy") or calculation.over_agencies_asked(det)
     if len(places) >= 2 and det.key is None and computes and not hints.rate:
         return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
@@ -216,6 +220,8 @@ def _route(ctx: Context) -> Answer:
                                            example=example)  # fmt: skip
         return compare.answer(ctx, det, members, note=note)
     if hints.has("total") and (hints.has("every_agency") or (several and place.preferred is None)):
+        if added := calculation.added_keys(det):
+            return added_apart(ctx, added)  # 各单位新收加结转合计: never one row added up
         return rank.total(ctx, det, place)  # 各单位合计: every agency's same cell added
     intent = intent_of(det)
     if not place.agencies:
@@ -305,6 +311,12 @@ def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:
     intent = intent_of(det)
     text = texts.HELD_INSTEAD.format(asked=unknown, agency=agency.name)
     return ctx.reply("choose", intent, text, choices=agency_choices(det, ctx, ids, intent))
+
+
+def added_apart(ctx: Context, keys: list[str]) -> Answer:
+    """Figures to add asked of several agencies or years at once: asked one at a time."""
+    names = "＋".join(label(k) for k in keys)
+    return ctx.reply("no_data", "computed", texts.NOT_ADDED_SEVERAL.format(names=names))
 
 
 def undefined_rate(ctx: Context, word: str, part: str) -> Answer:
@@ -510,6 +522,9 @@ def for_agency(
         if year is None:
             return ctx.no_year("value", agency, have, det.years.years, None)
         return absent.answer(ctx, agency, year, det, notes)
+    several_years = det is not None and (len(det.years.years) > 1 or intent == "series")
+    if several_years and det is not None and (added := calculation.added_keys(det)):
+        return added_apart(ctx, added)  # 2023年和2025年新收加结转: never one of them a year
     if det is not None and (over := calculation.over_years_asked(det)) is not None:
         return calculation.for_years(ctx, agency, have, det, over)
     if intent == "series" and det is not None and det.hints.rate:

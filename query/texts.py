@@ -182,6 +182,10 @@ WHICH_YEAR_EACH = (
 NOT_ADDED_OVER_YEARS = (
     "问题里的单位各是不同年份（或几个年份），不同年度的数字不相加；请分别问，或写同一个年份。"
 )
+NOT_ADDED_SEVERAL = (
+    "问题要算“{names}”，又问了几个单位或几个年份：请一次问一个单位的一个年度，"
+    "例如“淮安市2024年新收申请加上年结转”。"
+)
 NOT_ADDED_UNITS = "这几项计数单位不同，不相加（也不只答其中一项）：{parts}。"
 NO_COMMON_YEAR = "这几个单位没有同一年度的年报，无法相加。"
 WHICH_PAIR = (
