@@ -258,8 +258,8 @@ def measure(name: str, source: ReportSource, agencies: Sequence[AgencyInfo], cou
         print(f"{intent:<20}{p50:>9.2f}{p99:>9.2f}{max(times):>9.2f}"
               f"{statistics.fmean(cpu):>8.2f}{len(times):>5}  {summary}", flush=True)  # fmt: skip
         if cold:
-            worst = max(cold.values())
-            print(f"{intent.removeprefix('rank-') + ' cold':<20}{statistics.median(cold.values()):>9.2f}"
+            worst, named = max(cold.values()), intent.removeprefix("rank-") + " cold"
+            print(f"{named:<20}{statistics.median(cold.values()):>9.2f}"
                   f"{worst:>9.2f}{worst:>9.2f}{'':>8}{len(cold):>5}  first ask of each ranking",
                   flush=True)  # fmt: skip
 
