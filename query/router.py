@@ -554,7 +554,17 @@ def for_agency(
         return absent.answer(ctx, agency, year, det, notes)  # 政府采购项目信息公开了多少条
     if det is not None and (added := calculation.added_keys(det)):
         return calculation.add_named(ctx, agency, year, added, notes)  # never one of them
+    if det is not None and det.field is not None and (written := _TABLE_SAID.search(det.text)):
+        table = _TABLE_OF.get(det.field.row.family, "")
+        if written.group(1) != table:  # 表四里的新收申请: 新收申请 is 表三's, said so
+            notes = [*notes, texts.OTHER_TABLE.format(said=written.group(0), table=table,
+                                                      label=det.field.row.name)]  # fmt: skip
     return value.answer(ctx, agency, year, key or DEFAULT_KEY, det, notes)
+
+
+_TABLE_SAID = re.compile(r"表\s*([一二三四])")
+_TABLE_OF = {"documents": "二", "items": "二", "fees": "二", "procurement": "二",
+             "applicant": "三", "review": "四"}  # fmt: skip
 
 
 def counted_amount(ctx: Context, agency: AgencyInfo, year: int, key: str) -> bool:

@@ -79,6 +79,7 @@ NOT_BY_PERIOD = "年报里没有按“{word}”统计的数字：年度报告只
 NEAREST_FIELDS = "年报里有的相近项目：{names}"
 FREE_CANDIDATES = "年报正文里相近的说法：{names}"
 RELATIVE_YEAR = "{words}按今天（{today}年）理解为 {years} 年度；要查别的年份，请直接写年份。"
+OTHER_TABLE = "注意：问题写的是“{said}”，“{label}”在年报的表{table}，下面是表{table}的数字。"
 LATEST = "未指定年份，按最新的 {year} 年度。"
 LATEST_THIN = "未指定年份：{latest} 年度只有 {count} 个单位的年报，按年报更全的 {year} 年度。"
 ALTERNATIVES = "您是不是想问：{options}"
