@@ -1,15 +1,16 @@
-"""One figure of several agencies side by side, in one year."""
+"""One figure of several agencies side by side: in one year, or each in the year(s) asked of it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from query import texts
+from query import calculation, computed, texts
 from query.agencies import Place
 from query.answer import Answer, AnswerItem, Status
-from query.common import Context, default_key, label, pick
+from query.common import DEFAULT_KEY, Context, default_key, label, pick
 from query.understand import Detection
 from query.value import checked
+from query.years import relative_reading, with_years_written, years_by_place
 
 MAX_COMPARE = 10
 
@@ -66,3 +67,30 @@ def answer(
         lines.append(f"{who}：{texts.amount(item)}（{report.source_name}）{warning}")
     status: Status = "answer" if found else "no_data"
     return ctx.reply(status, "compare", "\n".join(lines), found)
+
+
+def years_apart(ctx: Context, det: Detection, places: list[Place], ids: list[int]) -> Answer:
+    """Several agencies and several years: each agency in the year written beside it, or
+    every year named for every agency; never one agency's year put in for another's."""
+    paired = None
+    if len(ids) == len(places):
+        text = with_years_written(det.text, relative_reading(det.text, ctx.today))
+        paired = years_by_place(text, [p.text for p in places], det.years.years)
+    pairs = (
+        [(a, y) for a, its in zip(ids, paired, strict=True) for y in its]
+        if paired
+        else [(a, y) for a in ids for y in det.years.years]
+    )
+    key, hints = det.key or DEFAULT_KEY, det.hints
+    if hints.has("difference") or hints.has("yoy"):
+        if paired is None or len(ids) != 2 or any(len(its) != 1 for its in paired):
+            return ctx.reply("no_data", "computed", texts.WHICH_YEAR_EACH)
+        fall = calculation.asks_fall(det)
+        each = [its[0] for its in paired]
+        return computed.difference(ctx, ids, None, key, fall=fall, years=each)
+    if hints.rate:
+        agencies = [(ctx.index.info[a], y) for a, y in pairs]
+        return computed.rates_of(ctx, agencies, hints.rate)
+    if calculation.over_agencies_asked(det) is not None:
+        return ctx.reply("no_data", "computed", texts.NOT_ADDED_OVER_YEARS)
+    return answer(ctx, det, ids, pairs=pairs)

@@ -48,13 +48,7 @@ from query.normalize import normalize
 from query.several import answer as answer_apart
 from query.source import AgencyInfo, ReportInfo
 from query.understand import Detection, detect_question
-from query.years import (
-    finer_than_year,
-    relative_reading,
-    resolve_reports,
-    with_years_written,
-    years_by_place,
-)
+from query.years import finer_than_year, relative_reading, resolve_reports
 
 OFFICE_ENDINGS = tuple(e for e in DEPARTMENT_ENDINGS if len(e) >= 1 and e not in ("行", "社"))
 
@@ -186,7 +180,7 @@ def _route(ctx: Context) -> Answer:
     if len(places) >= 2 and det.key is None and computes and not hints.rate:
         return ctx.reply("no_data", "computed", texts.WHICH_FIGURE)  # never 新收申请 guessed
     if len(places) >= 2 and len(det.years.years) >= 2:
-        return years_apart(ctx, det, places, ids)  # 洪泽区2023年与淮安市2024年: each its own
+        return compare.years_apart(ctx, det, places, ids)  # 洪泽区2023年与淮安市2024年
     if len(places) >= 2 and len(ids) == 2 and (hints.has("difference") or hints.has("yoy")):
         year = det.years.years[-1] if det.years.years else None
         fall = calculation.asks_fall(det)
@@ -248,33 +242,6 @@ def _route(ctx: Context) -> Answer:
         region = region_name(ctx.index.region_of.get(agency.id, "")) or place.text
         notes.append(texts.DEPARTMENT_REPORT.format(agency=agency.name, region=region))
     return for_agency(ctx, intent, agency, None, det.key, det, notes)
-
-
-def years_apart(ctx: Context, det: Detection, places: list[Place], ids: list[int]) -> Answer:
-    """Several agencies and several years: each agency in the year written beside it, or
-    every year named for every agency; never one agency's year put in for another's."""
-    paired = None
-    if len(ids) == len(places):
-        text = with_years_written(det.text, relative_reading(det.text, ctx.today))
-        paired = years_by_place(text, [p.text for p in places], det.years.years)
-    pairs = (
-        [(a, y) for a, its in zip(ids, paired, strict=True) for y in its]
-        if paired
-        else [(a, y) for a in ids for y in det.years.years]
-    )
-    key, hints = det.key or DEFAULT_KEY, det.hints
-    if hints.has("difference") or hints.has("yoy"):
-        if paired is None or len(ids) != 2 or any(len(its) != 1 for its in paired):
-            return ctx.reply("no_data", "computed", texts.WHICH_YEAR_EACH)
-        fall = calculation.asks_fall(det)
-        each = [its[0] for its in paired]
-        return computed.difference(ctx, ids, None, key, fall=fall, years=each)
-    if hints.rate:
-        agencies = [(ctx.index.info[a], y) for a, y in pairs]
-        return computed.rates_of(ctx, agencies, hints.rate)
-    if calculation.over_agencies_asked(det) is not None:
-        return ctx.reply("no_data", "computed", texts.NOT_ADDED_OVER_YEARS)
-    return compare.answer(ctx, det, ids, pairs=pairs)
 
 
 # A place's government or its office as people write them (区府办, 市政府, 人民政府办公室),
