@@ -121,7 +121,7 @@ def parse_document(doc: Document) -> ParsedReport:
     if doc.by_order:  # second-hand text: sections placed by the order of their numbers first
         from parsers.sequence import place_by_order
 
-        order = partial(place_by_order, text=doc.text, prose=prose)
+        order = partial(place_by_order, text=doc.text, prose=prose, spans=doc.spans)
     layout = map_document(doc, year=meta.year, prose=prose, order=order)
     if not layout.cells:
         raise ParseError(NO_TABLES if doc.lossy else NOT_A_REPORT)

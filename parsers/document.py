@@ -24,7 +24,8 @@ class Document:
     `lossy` names a reader known to lose table cells (antiword); the report then lists the
     template cells it could not read.
     `ocr_rows` are the indexes of the rows read by OCR from an image, `ocr_pages` the pages
-    (1-based) that were.
+    (1-based) that were. `spans` are the lines of `text` each section of the template stands in
+    (`parsers.sections.section_spans`), when the reader has already found them.
     """
 
     format: str
@@ -36,3 +37,4 @@ class Document:
     lossy: str | None = None
     ocr_rows: frozenset[int] = frozenset()
     ocr_pages: tuple[int, ...] = ()
+    spans: dict[str, tuple[int, int]] | None = None

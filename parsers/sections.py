@@ -30,10 +30,14 @@ _FUZZY_LINE = 80  # characters, spaces included
 _HEADING_ENDS = "况题项"  # rapidfuzz partial ratio a misread heading still reaches
 
 
-def section_lines(text: str) -> dict[str, list[str]]:
-    """The lines of sections 二, 三 and 四 of the template, found by their headings."""
+def section_lines(
+    text: str, spans: dict[str, tuple[int, int]] | None = None
+) -> dict[str, list[str]]:
+    """The lines of sections 二, 三 and 四 of the template, found by their headings (or the
+    `spans` already found)."""
     lines = text.split("\n")
-    return {name: lines[start:stop] for name, (start, stop) in section_spans(lines).items()}
+    spans = section_spans(lines) if spans is None else spans
+    return {name: lines[start:stop] for name, (start, stop) in spans.items()}
 
 
 def section_spans(lines: Sequence[str]) -> dict[str, tuple[int, int]]:

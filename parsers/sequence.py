@@ -112,14 +112,19 @@ def tokens(lines: Sequence[str]) -> list[Token]:
 
 
 def place_by_order(
-    layout: Layout, labelled: LabelCells, *, text: str, prose: Mapping[str, Number]
+    layout: Layout,
+    labelled: LabelCells,
+    *,
+    text: str,
+    prose: Mapping[str, Number],
+    spans: dict[str, tuple[int, int]] | None = None,
 ) -> set[str]:
     """Cells of every section whose numbers the order places, into `layout` (still empty: the
     labels map only the sections this does not place, `parsers.layout.map_document`); the
     sections placed. `labelled` gives a section's cells as its labels place them, when the
     order needs them to decide (表四 with its blanks lost, 表三 misprinted)."""
     placed = Placed()
-    sections = section_lines(text)
+    sections = section_lines(text, spans)
     specs = row_specs(layout.template, single_other=layout.single_other)
     readers: dict[str, Callable[[list[Token]], dict[str, Cell] | None]] = {
         "二": lambda toks: _section_two(toks, specs, prose, placed),

@@ -53,14 +53,20 @@ def text_document(text: str) -> Document:
     text = _without_trailing_spaces(unwrapped(cells_joined(normalize_text(text))))
     if is_markdown(text):
         return markdown_document(text)
-    rows = _separated_rows(text)
+    spans = section_spans(text.split("\n"))
+    rows = _separated_rows(text, spans)
     if not _numeric_rows(rows) and len(_GLUED_LABEL.findall(text)) >= _MIN_GLUED:
         run_rows = _run_rows(text)
         if run_rows:
             return Document(
-                format="text", text=text, rows=run_rows, runs_together=True, by_order=True
+                format="text",
+                text=text,
+                rows=run_rows,
+                runs_together=True,
+                by_order=True,
+                spans=spans,
             )
-    return Document(format="text", text=text, rows=rows, by_order=True)
+    return Document(format="text", text=text, rows=rows, by_order=True, spans=spans)
 
 
 def _numeric_rows(rows: list[list[str]]) -> bool:
@@ -79,7 +85,7 @@ def _without_trailing_spaces(text: str) -> str:
     """Each line without the spaces it ends in: pdfplumber's layout text pads every line to the
     page's width, half its characters; nothing after the wrap test reads them (a tab may end a
     row of blank cells: kept). Line by line: a regex tries each space of the padding."""
-    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+    return "\n".join([line.rstrip(" ") for line in text.split("\n")])
 
 
 def cells_joined(text: str) -> str:
@@ -97,7 +103,7 @@ def unwrapped(text: str) -> str:
     characters long, none longer, each continued on the next line. A break at N tells nothing
     about the table; a line the writer ended at exactly N is joined too (the text cannot tell)."""
     lines = text.split("\n")
-    lengths = [len(line) for line in lines if line.strip()]
+    lengths = [len(line) for line in lines if line and not line.isspace()]
     if len(lengths) < _MIN_WRAPPED:
         return text
     width = max(lengths)
@@ -116,13 +122,14 @@ def unwrapped(text: str) -> str:
     return "\n".join(out)
 
 
-def _separated_rows(text: str) -> list[list[str]]:
+def _separated_rows(text: str, spans: dict[str, tuple[int, int]]) -> list[list[str]]:
     """Rows of tab/space separated cells; a short line right above a row is its broken label.
-    Rows of 表三 in column-preserving text keep their blank cells where the columns tell."""
+    Rows of 表三 in column-preserving text keep their blank cells where the columns tell (the
+    sections' `spans` say where 表三 is)."""
     rows: list[list[str]] = []
     pending = ""
     lines = text.split("\n")
-    placed = {} if "\t" in text else _placed_by_columns(lines)
+    placed = {} if "\t" in text or "三" not in spans else placed_rows(lines, *spans["三"])
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -153,15 +160,6 @@ def _unpacked(cell: str) -> list[str]:
     """A cell of numbers one space apart is as many cells: poppler's layout text packs a row's
     numbers together where its columns run short ("821     35     2 1 859", 上海 2019 on A4)."""
     return cell.split(" ") if " " in cell and _PACKED.fullmatch(cell) else [cell]
-
-
-def _placed_by_columns(lines: list[str]) -> dict[int, list[str]]:
-    """表三's rows whose numbers the column positions place (`parsers.columns`): text that keeps
-    columns by spaces (a tab-separated text has no positions to go by)."""
-    spans = section_spans(lines)
-    if "三" not in spans:
-        return {}
-    return placed_rows(lines, *spans["三"])
 
 
 def _run_rows(text: str) -> list[list[str]]:
