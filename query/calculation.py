@@ -29,6 +29,7 @@ from query.fieldmatch import (
     GENERIC_ROWS,
     VERB_WORDS,
     FieldMatch,
+    column_spans,
     match_columns,
     match_field,
     named_rows,
@@ -181,7 +182,7 @@ def added_keys(det: Detection) -> list[str]:
     text = det.scan.rest.replace(" ", "")
     if not (adds(det) or _PLUS.search(text)):
         return []
-    field = det.field
+    field = det.field or match_field(text)  # 政策解读与法人申请: 申请's column too
     spans = [
         (start, start + len(word), _with_column(row, field))
         for word, row, start in named_rows(text)
@@ -193,9 +194,13 @@ def added_keys(det: Detection) -> list[str]:
         if not any(span[0] < e and s < span[1] for s, e, _ in kept):
             kept.append(span)
     kept.sort()
-    if not any(_JOIN.fullmatch(text[a[1] : b[0]]) for a, b in pairwise(kept)):
+    between = text
+    for start, end in column_spans(text):  # 政策解读与法人申请: 法人 is the row's column
+        between = between[:start] + " " * (end - start) + between[end:]
+    gaps = [between[a[1] : b[0]].replace(" ", "") for a, b in pairwise(kept)]
+    if not any(_JOIN.fullmatch(gap) for gap in gaps):
         return []
-    keys = list(dict.fromkeys(k for _, _, k in kept))
+    keys = [k for _, _, k in kept]
     return keys if len(keys) >= 2 else []
 
 
@@ -208,7 +213,12 @@ def _with_column(row: RowEntry, field: FieldMatch | None) -> str:
 def add_named(
     ctx: Context, agency: AgencyInfo, year: int, keys: list[str], notes: list[str]
 ) -> Answer:
-    """The figures joined with a sum asked, added (counted in one unit), never one alone."""
+    """The figures joined with a sum asked, added (counted in one unit), never one alone; one
+    figure named twice (自然人申请加新收申请: both 新收申请) is asked back."""
+    if len(set(keys)) < len(keys):
+        return ctx.reply("no_data", "computed", texts.WHICH_ADDENDS)
+    if any(b.startswith(a + ".") or a.startswith(b + ".") for a, b in pairwise(sorted(keys))):
+        return ctx.reply("no_data", "computed", texts.PART_OF_WHOLE)  # 行政诉讼与复议后起诉
     name = "＋".join(label(k) for k in keys)
     return sum_cells(ctx, agency, year, keys, "sum", name, notes, alike=True)
 
