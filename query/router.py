@@ -163,8 +163,12 @@ def _route(ctx: Context) -> Answer:
         example = f"{ctx.example_place()} {label(det.key)}"
         return ctx.reply("not_understood", "value", texts.NO_PLACE.format(example=example))
     office = next((p for p in places[1:] if _an_office(p)), None)
-    if office is not None and (held := held_instead(ctx, det, places[0].text + office.text)):
-        return held  # 平潭区政府办: 平潭's office, not another place's 府办
+    if office is not None:  # 平潭区政府办: 平潭's office, never another place's 府办
+        office_named = places[0].text + office.text
+        if (held := held_instead(ctx, det, office_named)) is not None:
+            return held
+        text = texts.NO_DEPARTMENT.format(place=office_named)
+        return with_nearest(ctx, det, text, office_named, intent_of(det))
     if len(places) >= 2 and (lacking := next((p for p in places if not p.own), None)):
         return not_at_level(ctx, det, lacking)
     ids = compare.resolve_many(places) if len(places) >= 2 else []
