@@ -97,6 +97,7 @@ _PARTY_NAMED_TWICE = re.compile(
 _ZONE_COMMITTEE = re.compile(r"(?<=区)管理委员会")  # 平潭综合实验区管理委员会: its 管委会
 
 
+_HEDGE = re.compile(r"大约|大概|大致|约莫|差不多|左右(?![岸手侧边])|约为|约有")
 _PLUS_SIGN = re.compile(r"(?<=[\u4e00-\u9fff])\s*\+\s*(?=[\u4e00-\u9fff])")
 
 
@@ -110,6 +111,7 @@ def normalize(text: str) -> str:
     text = _YEAR_RUN.sub(_arabic, text)
     text = _COUNT_RUN.sub(_arabic, text)
     text = _PLUS_SIGN.sub("加", text)  # 新收申请+上年结转: added, as 加 says
+    text = _HEDGE.sub(" ", text)  # 大约多少条: the figure asked, however rough
     text = _PUNCT.sub(" ", text.lower())  # before joining: 一:一 must read as 一 一 does
     text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)  # 洪 泽 区 → 洪泽区
     text = _PARTY_WITH_ZONE.sub("", _ZONE_COMMITTEE.sub("管委会", text))
