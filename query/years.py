@@ -357,7 +357,7 @@ def years_by_place(
     平潭2019年、2021年和洪泽区2024年): the years of each name, in the order of `names`;
     None when the years are said for all places together (or not by the digits found among
     `asked`), so that no place's year is replaced by another's."""
-    at = [text.find(n) if n else -1 for n in names]
+    at = _places_at(text, names)
     found = [(m.start(), _full_year(m.group(1))) for m in _YEAR_AT.finditer(text)]
     if len(names) < 2 or min(at) < 0 or {y for _, y in found} != set(asked):
         return None
@@ -380,6 +380,21 @@ def years_by_place(
                 years[i] = segments[position]
             return years
     return None
+
+
+def _places_at(text: str, names: list[str]) -> list[int]:
+    """Where each name is written, the longer first, a shorter one never inside it (淮安市 in
+    淮安市洪泽区2023年和淮安市2024年 is the second); -1 when it is not."""
+    taken: list[tuple[int, int]] = []
+    at = [-1] * len(names)
+    for i in sorted(range(len(names)), key=lambda i: -len(names[i])):
+        start = text.find(names[i]) if names[i] else -1
+        while start >= 0 and any(a < start + len(names[i]) and start < b for a, b in taken):
+            start = text.find(names[i], start + 1)
+        if start >= 0:
+            taken.append((start, start + len(names[i])))
+        at[i] = start
+    return at
 
 
 def _full_year(said: str) -> int:
