@@ -11,6 +11,7 @@ from query import texts
 from query.agencies import Place
 from query.answer import Answer, AnswerItem
 from query.common import Context, default_key, for_year, label, pick, region_name
+from query.computed import RATES, SMALL_BASE, rate_item
 from query.facts import other_measure, unit_asked
 from query.source import FigureInfo, is_fact_key
 from query.understand import Detection
@@ -64,13 +65,13 @@ def latest_year_in(ctx: Context, key: str, region: str | None) -> tuple[int, int
 
 
 def year_and_key(
-    ctx: Context, det: Detection, region: str | None
+    ctx: Context, det: Detection, region: str | None, wanted: str = ""
 ) -> tuple[str, int | None, list[str]]:
     """(key, year, notes) of one cell across a region's agencies: the year named, or the
     latest with data (said) — unless it holds fewer agencies than the year before, whose
     reports are all in (平潭 alone in 2025, or a January of the country): then that year,
     said so. One agency of a year still coming in is no winner."""
-    wanted = default_key(det)
+    wanted = wanted or default_key(det)
     notes: list[str] = []
     if det.years.years:
         year: int | None = det.years.years[-1]
@@ -231,3 +232,39 @@ def total(ctx: Context, det: Detection, place: Place) -> Answer:
         lines.append(texts.TOTAL_UNCLEAR.format(count=len(rows) - len(valued)))
     lines.append(texts.TOTAL_SOURCE)
     return ctx.reply("answer", "total", "\n".join(lines), [item])
+
+
+MAX_RATED = (
+    2000  # agencies whose rates one question computes (a city's; the country is asked to narrow)
+)
+
+
+def rates(ctx: Context, det: Detection) -> Answer:
+    """A rate of fields.md ranked across a region's agencies (哪个单位的公开率最高): each
+    agency's own rate from its cells, in the year named or the one a ranking takes."""
+    spec = RATES[det.hints.rate or ""]
+    region, shown, _mine = scope(ctx, det.scan.places)
+    key, year, notes = year_and_key(ctx, det, region, wanted=spec.base[0])
+    rows = ctx.source.across(key, year, region=region) if year else []
+    if year is None or not rows:
+        text = texts.NO_ACROSS.format(region=shown, year=year or "", label=spec.title)
+        return ctx.reply("no_data", "rank", text)
+    if len(rows) > MAX_RATED:
+        return ctx.reply("no_data", "rank", texts.RATE_RANK_WIDE.format(count=len(rows)))
+    agencies = [ctx.index.info[a] for a, _ in rows if a in ctx.index.info]
+    items = [i for a in agencies if (i := rate_item(ctx, a, year, spec.name)) is not None]
+    ascending = det.hints.ascending
+    items.sort(key=lambda i: i.value or Decimal(0), reverse=not ascending)
+    top = items[: det.hints.top or RANK_DEFAULT]
+    header = texts.RANK_HEADER.format(
+        region=shown, year=year, label=spec.title, order=texts.RANK_ORDER[ascending],
+        count=len(items),
+    )  # fmt: skip
+    lines = [header, *notes]
+    for n, item in enumerate(top, 1):
+        base = sum((p.value or Decimal(0) for p in item.parts[len(spec.top) :]), Decimal(0))
+        small = texts.RATE_SMALL_BASE if base < SMALL_BASE else ""  # 1 of 2: no strong lead
+        lines.append(f"{n}. {item.agency}：{texts.amount(item)}（{item.formula}）{small}")
+    if len(items) < len(agencies):
+        lines.append(texts.RATE_RANK_LEFT_OUT.format(count=len(agencies) - len(items)))
+    return ctx.reply("answer" if top else "no_data", "rank", "\n".join(lines), top)

@@ -140,6 +140,13 @@ def _route(ctx: Context) -> Answer:
         near = f"{label(row.prefix)}（总计）、{short_label('apply.new.' + column)}（表三）"
         text = texts.NO_APPLICANT_SPLIT.format(row=row.name, word=word, near=near)
         return ctx.reply("no_data", intent_of(det), text)
+    if (
+        hints.has("rank")
+        and hints.rate
+        and not own_years(det)
+        and not _WHICH_YEAR.search(det.text)
+    ):
+        return rank.rates(ctx, det)  # 哪个单位的公开率最高: each agency's own rate
     if hints.has("rank") and (added := calculation.added_keys(det)):
         return added_apart(ctx, added)  # 哪个单位新收加结转最多: never one row ranked
     if hints.has("rank") and (places or det.key is not None) and not own_years(det):

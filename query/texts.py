@@ -109,6 +109,11 @@ RANK_ALL_YEARS = (
     "要比同一年度，请写上年份。"
 )
 RANK_YEARS_ROWS = "按 {years} 年度的全部年报排名，每份年报一行（同一单位不同年度各占一行）。"
+RATE_RANK_WIDE = (
+    "范围内有 {count} 个单位，比率逐个计算太多：请写上地区（例如“淮安市 2024 公开率 排名”）。"
+)
+RATE_SMALL_BASE = "（基数少于 30 件，仅供参考）"
+RATE_RANK_LEFT_OUT = "另有 {count} 个单位缺少计算所需的数字或分母为 0，未参与排名。"
 RANK_UNCLEAR_REPORTS = "另有 {count} 份年报此项数值有歧义，未参与排名。"
 RANK_MINE = "{agency} 排第 {position} 位。"
 RANK_UNCLEAR = "另有 {count} 个单位此项数值有歧义，未参与排名。"
