@@ -91,20 +91,9 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
     """The reports asked for with no year (哪份年报, 哪个报告), or several years (历年, 近三年,
     2023年和2024年): every report of those years is a row of the ranking (agency and year),
     said so. None for any other question (one year, named or the latest)."""
-    spec = det.years
-    several = spec.every or spec.recent or spec.since or len(spec.years) >= 2
-    several = several or det.hints.has("series")  # 历年哪个单位最多
-    if not several and (spec.years or not _WHICH_REPORT.search(ctx.question)):
-        return None
     wanted = default_key(det)
-    if len(spec.years) >= 2:  # 2023年和2024年哪个单位最多: the reports of the years named
-        years = [y for y in sorted(spec.years, reverse=True) if _held(ctx, wanted, y, region)]
-    else:
-        first = spec.since or FIRST_YEAR
-        years = [y for y in range(ctx.today.year, first - 1, -1) if _held(ctx, wanted, y, region)]
-    if spec.recent and years:  # 近三年: the three years up to the latest with reports
-        years = [y for y in years if y > years[0] - spec.recent]
-    if len(years) < 2:
+    years = _years_of_reports(ctx, det, region, wanted)
+    if not years:
         return None
     ascending = det.hints.ascending
     limit = det.hints.top or RANK_DEFAULT
@@ -122,11 +111,7 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
         texts.RANK_ALL_HEADER.format(
             region=shown, label=label(wanted), order=texts.RANK_ORDER[ascending], count=valued
         ),
-        (
-            texts.RANK_YEARS_ROWS
-            if spec.years or spec.recent or spec.since
-            else texts.RANK_ALL_YEARS
-        ).format(years="、".join(map(str, sorted(years)))),
+        _rows_note(det, years),
     ]
     found = []
     for a, year, key, figure in rows[:limit]:
@@ -241,30 +226,65 @@ MAX_RATED = (
 
 def rates(ctx: Context, det: Detection) -> Answer:
     """A rate of fields.md ranked across a region's agencies (哪个单位的公开率最高): each
-    agency's own rate from its cells, in the year named or the one a ranking takes."""
+    agency's own rate from its cells, in the year named or the one a ranking takes — or of
+    every report of the years asked (哪份年报, 历年, 2023年和2024年), a row each."""
     spec = RATES[det.hints.rate or ""]
     region, shown, _mine = scope(ctx, det.scan.places)
-    key, year, notes = year_and_key(ctx, det, region, wanted=spec.base[0])
-    rows = ctx.source.across(key, year, region=region) if year else []
-    if year is None or not rows:
+    years = _years_of_reports(ctx, det, region, spec.base[0])
+    _key, year, notes = year_and_key(ctx, det, region, wanted=spec.base[0])
+    if years:
+        notes = [_rows_note(det, years)]
+    asked = [(a, y) for y in years or ([year] if year else []) for a, _ in
+             ctx.source.across(key_in_year(spec.base[0], y), y, region=region)]  # fmt: skip
+    if not asked:
         text = texts.NO_ACROSS.format(region=shown, year=year or "", label=spec.title)
         return ctx.reply("no_data", "rank", text)
-    if len(rows) > MAX_RATED:
-        return ctx.reply("no_data", "rank", texts.RATE_RANK_WIDE.format(count=len(rows)))
-    agencies = [ctx.index.info[a] for a, _ in rows if a in ctx.index.info]
-    items = [i for a in agencies if (i := rate_item(ctx, a, year, spec.name)) is not None]
+    if len(asked) > MAX_RATED:
+        return ctx.reply("no_data", "rank", texts.RATE_RANK_WIDE.format(count=len(asked)))
+    info = ctx.index.info
+    items = [i for a, y in asked if a in info and (i := rate_item(ctx, info[a], y, spec.name))]
     ascending = det.hints.ascending
     items.sort(key=lambda i: i.value or Decimal(0), reverse=not ascending)
     top = items[: det.hints.top or RANK_DEFAULT]
-    header = texts.RANK_HEADER.format(
-        region=shown, year=year, label=spec.title, order=texts.RANK_ORDER[ascending],
-        count=len(items),
-    )  # fmt: skip
+    order = texts.RANK_ORDER[ascending]
+    header = (
+        texts.RANK_ALL_HEADER.format(region=shown, label=spec.title, order=order, count=len(items))
+        if years
+        else texts.RANK_HEADER.format(
+            region=shown, year=year, label=spec.title, order=order, count=len(items)
+        )
+    )
     lines = [header, *notes]
     for n, item in enumerate(top, 1):
         base = sum((p.value or Decimal(0) for p in item.parts[len(spec.top) :]), Decimal(0))
         small = texts.RATE_SMALL_BASE if base < SMALL_BASE else ""  # 1 of 2: no strong lead
-        lines.append(f"{n}. {item.agency}：{texts.amount(item)}（{item.formula}）{small}")
-    if len(items) < len(agencies):
-        lines.append(texts.RATE_RANK_LEFT_OUT.format(count=len(agencies) - len(items)))
+        who = f"{item.agency} {item.year}年度" if years else item.agency
+        lines.append(f"{n}. {who}：{texts.amount(item)}（{item.formula}）{small}")
+    if len(items) < len(asked):
+        lines.append(texts.RATE_RANK_LEFT_OUT.format(count=len(asked) - len(items)))
     return ctx.reply("answer" if top else "no_data", "rank", "\n".join(lines), top)
+
+
+def _years_of_reports(ctx: Context, det: Detection, region: str | None, key: str) -> list[int]:
+    """The years whose every report is ranked (哪份年报 with no year, 历年, 近三年, several years
+    named), latest first; empty when one year is ranked."""
+    spec = det.years
+    several = spec.every or spec.recent or spec.since or len(spec.years) >= 2
+    if not (several or det.hints.has("series")) and (  # 历年哪个单位最多: series words
+        spec.years or not _WHICH_REPORT.search(ctx.question)
+    ):
+        return []
+    if len(spec.years) >= 2:  # 2023年和2024年哪个单位最多: the reports of the years named
+        return [y for y in sorted(spec.years, reverse=True) if _held(ctx, key, y, region)]
+    first = spec.since or FIRST_YEAR
+    years = [y for y in range(ctx.today.year, first - 1, -1) if _held(ctx, key, y, region)]
+    if spec.recent and years:  # 近三年: the three years up to the latest with reports
+        years = [y for y in years if y > years[0] - spec.recent]
+    return years if len(years) >= 2 else []
+
+
+def _rows_note(det: Detection, years: list[int]) -> str:
+    """How the reports ranked were chosen: the years asked, or every year (none asked)."""
+    spec, said = det.years, "、".join(map(str, sorted(years)))
+    asked = spec.years or spec.recent or spec.since
+    return (texts.RANK_YEARS_ROWS if asked else texts.RANK_ALL_YEARS).format(years=said)
