@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 KIND = "ocr"
-LIBRARIES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python", "numpy")
+LIBRARIES = ("rapidocr-onnxruntime", "onnxruntime", "onnx", "opencv-python", "numpy")
 ReadPage = Callable[["np.ndarray", float], Page]
 
 
