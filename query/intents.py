@@ -442,7 +442,7 @@ _MEASURE_CHARS = frozenset("率天岁秒")
 # something the annual tables do not break down: a channel of application or a part of the
 # year. The figure for the whole year is not the answer to them.
 _NARROWING = re.compile(
-    r"网上|网络|在线|当面|现场|信函|邮寄|传真|电子邮件|邮件|电话|窗口|"
+    r"网上|网络|在线|线上|线下|当面|现场|信函|邮寄|传真|电子邮件|邮件|电话|窗口|超期|超时|"
     r"每月|每个月|月均|按月|每天|每日|日均|每周|周均|每季度|季度|上半年|下半年|"
     r"\d{1,2}\s*月份?|[一二三四五六七八九十]{1,2}月份?"
 )
