@@ -106,6 +106,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     fact = match_fact(scan.rest)
     field = match_field(scan.rest, fuzzy_text=strip_noise(scan.rest))
     fact, field = _fee(fact, field, scan.rest)
+    kind_only = _kind_word(fact, field, scan.rest)  # 政策解读中投诉的: no 不予处理 here
     if fact is not None and field is not None:
         fact, field = _one_of(fact, field, scan.rest)
     leftover = scan.rest
@@ -133,6 +134,7 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
     extra = ""
     if fact is not None or (field is not None and (field.exact or field.column_only)):
         extra = unexplained(_without_catalog_words(scan.rest))
+    extra = extra or kind_only
     no_split = ""
     if field is not None and field.row.family != "applicant":
         no_split = _applicant_named(scan.rest, field)  # 行政复议的自然人: 表四 has no such split
@@ -144,6 +146,23 @@ def detect_question(question: str, *, index: AgencyIndex, today: date) -> Detect
         text, hints, years, scan, field, bool(_CJK.search(text)), rest_words, fact, asked, facts,
         extra, own_level, no_split,
     )  # fmt: skip
+
+
+# Short words of 不予处理·信访举报投诉类申请 that also say what kind of thing another figure is
+_KIND_WORDS = frozenset({"信访", "举报", "投诉"})
+_PETITION = "result.rejected.petition"
+
+
+def _kind_word(fact: FactMatch | None, field: FieldMatch | None, text: str) -> str:
+    """信访 / 投诉 beside a prose fact or another specific row (政策解读中投诉的, 投诉予以公开):
+    a kind of that figure the reports never count, not the 不予处理 row; "" otherwise."""
+    word = next((w for w in sorted(_KIND_WORDS) if w in text), "")
+    if field is None or not word or "信访举报投诉" in text:
+        return ""
+    if field.row.prefix != _PETITION:
+        return word  # 予以公开的投诉
+    others = [r for r in field.others if r.prefix not in GENERIC_ROWS]
+    return word if fact is not None or others else ""
 
 
 def _applicant_named(text: str, field: FieldMatch) -> str:
