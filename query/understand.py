@@ -37,7 +37,7 @@ _AMOUNTS = frozenset({"fees", "procurement"})  # the row families with an amount
 _NO_SUCH = re.compile(
     r"满意度|满意率|好评率?|差评|投诉率|办结率|按时答复率|答复率|答复时[间长限]|平均用时|"
     r"办理时[间长]|用时|天数|经费|预算|人员编制|工作人员|"
-    r"考核得分|得分|GDP|gdp"
+    r"考核得分|得分|GDP|gdp|逾期答复|超期答复|延期答复|逾期未答复|超期未答复"
 )
 _COMPARING = ("yoy", "growth", "ratio", "difference", "compare")
 _NOT_A_PLACE = ("各", "全", "本", "哪", "所有", "每个", "这个", "那个")
