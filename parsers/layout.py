@@ -266,7 +266,14 @@ def _collect(doc: Document) -> _Printed:
     rows = doc.rows
     i = 0
     while i < len(rows):
-        label, values = (rows[i][0], rows[i][1:]) if doc.runs_together else _split_row(rows[i])
+        row = rows[i]
+        if not doc.runs_together and row and _is_label(row[-1]):
+            i += 1  # a line of words (most rows of a text): no value after its last label
+            if not seen_review and any("复" in cell or "诉" in cell for cell in row):
+                words = norm(_split_row(row)[0][-2 * _LABEL_TAIL :])
+                seen_review = "复议" in words or "诉讼" in words
+            continue
+        label, values = (row[0], row[1:]) if doc.runs_together else _split_row(row)
         i += 1
         label = label[-2 * _LABEL_TAIL :]
         if not values and not doc.runs_together:
