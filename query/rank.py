@@ -51,8 +51,10 @@ def key_in_year(key: str, year: int) -> str:
 
 
 def _held(ctx: Context, key: str, year: int, region: str | None) -> int:
-    """How many agencies of the region have the key's cell (valued or unclear) in the year."""
-    found = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=1)
+    """How many agencies of the region have the key's cell (valued or unclear) in the year.
+    Asked as the year's ranking would be by default: the year found is then ranked without a
+    second read (the store keeps a question's rankings)."""
+    found = ctx.source.ranking(key_in_year(key, year), year, region=region, limit=RANK_DEFAULT)
     return found.valued + found.unclear
 
 

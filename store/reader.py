@@ -236,8 +236,8 @@ class StoreReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._regions: dict[str, tuple[str, list[int]]] = {}  # region → (version, agencies)
-        # .conn and .version: the connection of this thread's question and the data version
-        # it has read
+        # .conn, .version, .rankings: the connection of this thread's question, the data
+        # version it has read and the rankings it has asked
         self._held = threading.local()
 
     @contextmanager
@@ -249,11 +249,11 @@ class StoreReader:
             yield
             return
         with self._connect() as conn:
-            self._held.conn, self._held.version = conn, None
+            self._held.conn, self._held.version, self._held.rankings = conn, None, {}
             try:
                 yield
             finally:
-                self._held.conn = self._held.version = None
+                self._held.conn = self._held.version = self._held.rankings = None
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -484,7 +484,20 @@ class StoreReader:
         """The first agencies by value (ties by agency id) and the counts. A region's ranking
         is sorted and cut by the database from its agencies' cells, in one statement; the
         country's is the first entries of the key and year in `ranked_values`
-        (`store.rankings`), its counts one row."""
+        (`store.rankings`), its counts one row. A question asking the same ranking again (the
+        year found by looking, then ranked) reads it once."""
+        asked = (key, year, region, limit, ascending)
+        kept: dict[tuple[Any, ...], Ranking] | None = getattr(self._held, "rankings", None)
+        if kept is not None and asked in kept:
+            return kept[asked]
+        ranked = self._ranking(key, year, region, limit, ascending)
+        if kept is not None:
+            kept[asked] = ranked
+        return ranked
+
+    def _ranking(
+        self, key: str, year: int, region: str | None, limit: int, ascending: bool
+    ) -> Ranking:
         query, value, (make, columns) = self._one_key(key, year, region)
         if region:
             # One pass over the region's cells gives the first rows and, as window counts

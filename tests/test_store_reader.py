@@ -225,6 +225,24 @@ def test_prose_facts_are_read_with_their_sentence_like_cells(engine: Engine) -> 
     assert stated["text.fees_collected"].value == 0
 
 
+def test_a_question_asking_a_ranking_twice_reads_it_once(
+    engine: Engine, loaded: tuple[StoreReader, dict[str, int]]
+) -> None:
+    reader, _ = loaded
+    reads: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: reads.append(a[2]))
+    with reader.question():
+        first = reader.ranking("apply.new.total", 2024, region="江苏省")
+        once = len(reads)
+        assert reader.ranking("apply.new.total", 2024, region="江苏省") == first
+        assert len(reads) == once
+        assert reader.ranking("apply.new.total", 2024, region="江苏省", limit=1) != first
+        assert len(reads) > once  # another ranking is read
+    reads.clear()
+    assert reader.ranking("apply.new.total", 2024, region="江苏省") == first
+    assert reads  # outside a question nothing is kept
+
+
 def test_a_ranking_is_sorted_and_cut_by_the_store_with_its_counts(
     loaded: tuple[StoreReader, dict[str, int]],
 ) -> None:
