@@ -66,30 +66,40 @@ def review_without_blanks(
     review, litigation = prose.get("review.total"), prose.get("litigation.total")
     printed: list[set[str]] = [set() for _ in range(width * len(rows))]
     options: list[set[Number]] = [set() for _ in range(width * len(rows))]
+
+    def gather(g: int, group: tuple[Placement, ...]) -> None:
+        """The group's placements into its cells' candidates, column by column (in C)."""
+        raws_by_column = zip(*(p[0] for p in group), strict=True)
+        values_by_column = zip(*(p[1] for p in group), strict=True)
+        for c, (raw_column, value_column) in enumerate(
+            zip(raws_by_column, values_by_column, strict=True)
+        ):
+            printed[g * width + c].update(raw_column)
+            options[g * width + c].update(value_column)
+
     for a in range(min(width, n) + 1):
+        first = _placements(tuple(raws[:a]), tuple(values[:a]), width)
+        if review is not None:
+            first = tuple(p for p in first if p[1][-1] == review)
+        if not first:
+            continue  # 行政复议 cannot take the first a numbers: no cut after them fits
+        completed = False
         for b in range(min(width, n - a) + 1):
             if n - a - b > width:
                 continue
-            first, direct, after = (
-                _placements(tuple(raws[i:j]), tuple(values[i:j]), width)
-                for i, j in ((0, a), (a, a + b), (a + b, n))
-            )
-            if review is not None:
-                first = tuple(p for p in first if p[1][-1] == review)
+            direct = _placements(tuple(raws[a : a + b]), tuple(values[a : a + b]), width)
+            after = _placements(tuple(raws[a + b :]), tuple(values[a + b :]), width)
             if litigation is not None:
                 direct, after = (
                     _summing(direct, after, litigation),
                     _summing(after, direct, litigation),
                 )
-            if not (first and direct and after):
-                continue
-            for g, group in enumerate((first, direct, after)):  # column by column, in C
-                raws_by_column = zip(*(p[0] for p in group), strict=True)
-                values_by_column = zip(*(p[1] for p in group), strict=True)
-                columns = zip(raws_by_column, values_by_column, strict=True)
-                for c, (raw_column, value_column) in enumerate(columns):
-                    printed[g * width + c].update(raw_column)
-                    options[g * width + c].update(value_column)
+            if direct and after:
+                completed = True
+                gather(1, direct)
+                gather(2, after)
+        if completed:
+            gather(0, first)
     if not options[0]:
         return None
     keys = [key for row in rows for key in row.cells]
