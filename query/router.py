@@ -357,6 +357,8 @@ def retry(ctx: Context, det: Detection, wrong: str, known: str) -> Answer | None
     return replace(answer, question=ctx.question, text=f"{note}\n{answer.text}")
 
 
+# 表四's groups, each with the same columns (结果维持, 结果纠正, 其他结果, 尚未审结, 总计)
+_REVIEW_GROUPS = ("review", "litigation.direct", "litigation.after_review")
 # Words that name a cell of the tables and a fact of the prose alike: asked back.
 _TWO_THINGS = {
     "收费": ("proactive.fees.amount", "text.fees_collected"),  # 行政事业性收费 or 信息处理费
@@ -371,14 +373,17 @@ _TWO_THINGS = {
 
 def two_readings(det: Detection, report: ReportInfo | None = None) -> list[str]:
     """Rows of different tables named together (行政许可收费: 许可 or 收费?), a word naming a
-    cell and a prose fact (收费, 公开了多少), or 规章 with no column (本年制发, 废止 and 现行
-    有效 are three different counts): the candidates, to choose; empty when the words name one
-    figure."""
+    cell and a prose fact (收费, 公开了多少), 规章 with no column (本年制发, 废止 and 现行
+    有效 are three different counts), or a column of 表四 with no group (结果维持: 复议, 直接
+    起诉 or 复议后起诉?): the candidates, to choose; empty when the words name one figure."""
     field = det.field
     if field is None or det.fact is not None:
         return []
     if field.column is None and field.matched in _TWO_THINGS and "金额" not in det.text:
         return list(_TWO_THINGS[field.matched])
+    if field.column_only and field.row.family == "review" and field.column:
+        # 结果维持 / 尚未审结 with neither 复议 nor 诉讼 named: each of 表四's three groups has it
+        return [f"{group}.{field.column}" for group in _REVIEW_GROUPS]
     if field.row.family == "documents" and field.column is None and report is not None:
         keys = template_keys(report.template)
         return [k for k in FIELDS if k in keys and k.rpartition(".")[0] == field.row.prefix]

@@ -207,7 +207,7 @@ PART_OF_WHOLE = (
 )
 WHICH_FIGURE = "请说明要算哪一项，例如“新收申请数量”“主动公开”“行政复议”（不猜是哪一项）。"
 RATE_CHANGE_TITLE = "{agency} · {label} · {year}年度比{previous}年度"
-WHICH_ROW = "问题里说到了年报里不同的几项（{names}），请选择要查哪一项："
+WHICH_ROW = "问题可指年报里不同的几项（{names}），请选择要查哪一项："
 WHICH_LITIGATION = "行政诉讼分“未经复议直接起诉”和“复议后起诉”两类，请选择（问“一共”则两类相加）："
 SHARE_BASE = "可作分母的总数"
 UNDEFINED_RATE = (
