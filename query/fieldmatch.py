@@ -27,6 +27,8 @@ VERB_WORDS = frozenset({"处理了多少", "办理了多少", "答复了多少",
 # A column named on its own ("企业", "维持") most often means this row.
 _COLUMN_ONLY = {"applicant": "apply.new", "review": "review"}
 _COLUMN_ONLY_SCORE = 90.0
+# 表二's columns that several of its rows share: named alone, they name no one cell
+_SHARED_COLUMNS = ("documents", "items")
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,11 @@ def match_field(text: str, *, fuzzy_text: str | None = None) -> FieldMatch | Non
         if col.family in _COLUMN_ONLY and col.column not in ("total", "other") and word in text:
             row = ROW_BY_PREFIX[_COLUMN_ONLY[col.family]]
             return FieldMatch(row, col.column, _COLUMN_ONLY_SCORE, word)
+        if col.family in _SHARED_COLUMNS and len(word) >= 4 and word in text:
+            # 本年新制作数量 / 处理决定数量 with no row: several rows of 表二 have it (the
+            # router asks which); never a row read from a look-alike (本年新收)
+            rows = tuple(r for r in ROWS if r.family == col.family)
+            return FieldMatch(rows[0], col.column, _COLUMN_ONLY_SCORE, word, rows[1:])
     text = (text if fuzzy_text is None else fuzzy_text).replace(" ", "")
     if len(text) < 2:
         return None

@@ -384,6 +384,11 @@ def two_readings(det: Detection, report: ReportInfo | None = None) -> list[str]:
     if field.column_only and field.row.family == "review" and field.column:
         # 结果维持 / 尚未审结 with neither 复议 nor 诉讼 named: each of 表四's three groups has it
         return [f"{group}.{field.column}" for group in _REVIEW_GROUPS]
+    if field.column_only and field.others and report is not None:
+        # 本年新制作数量 / 处理决定数量: the rows of 表二 that have the column
+        keys = template_keys(report.template)
+        rows = (field.row, *field.others)
+        return [k for r in rows if (k := f"{r.prefix}.{field.column}") in keys]
     if field.row.family == "documents" and field.column is None and report is not None:
         keys = template_keys(report.template)
         return [k for k in FIELDS if k in keys and k.rpartition(".")[0] == field.row.prefix]
