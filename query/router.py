@@ -267,8 +267,11 @@ _OFFICES = ("人民政府办公厅", "人民政府办公室", "政府办公厅",
 
 
 def _an_office(place: Place) -> bool:
-    """A government office named with no place of its own (府办, 政府办 after 平潭区)."""
-    return place.region is None and bool(_GOVERNMENT_WORDS.search(place.text))
+    """A government office named with no place of its own (府办, 政府办 after 平潭区) — not an
+    office's full name, which is an agency of its own (东长市平兴县人民政府办公室)."""
+    return (
+        place.region is None and not place.by_name and bool(_GOVERNMENT_WORDS.search(place.text))
+    )
 
 
 def held_instead(ctx: Context, det: Detection, unknown: str) -> Answer | None:

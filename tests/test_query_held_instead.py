@@ -34,3 +34,31 @@ def test_a_bureau_is_never_offered_for_the_government(sample_store: Engine) -> N
     answer = make_asker(StoreReader(sample_store)).answer("金安区政府2020年收到多少申请")
     assert answer.status == "no_data" and not answer.answers
     assert "收录的是" not in answer.text and "数据库里没有“金安区政府”的年报" in answer.text
+
+
+def test_an_offices_full_name_beside_another_agency_is_that_agency() -> None:
+    """示例县人民政府办公室 is an agency of its own: compared with the bureau beside it, never
+    read as an office word glued to the place before it."""
+    from decimal import Decimal
+
+    from parsers.fields import template_of_year
+    from query.memory import MemoryReport, MemorySource
+    from query.source import AgencyInfo, FigureInfo, ReportInfo
+
+    region = ("示例省示例市示例县", "示例省", "示例市", "示例县", "department")
+
+    def report(agency_id: int, name: str, value: int) -> MemoryReport:
+        agency = AgencyInfo(agency_id, name, (), *region)
+        title = f"{name}2023年政府信息公开工作年度报告"
+        info = ReportInfo(
+            agency_id, 2023, title, f"{agency_id}.pdf", "pdf", template_of_year(2023)
+        )
+        figure = FigureInfo("apply.new.total", Decimal(value), "件")
+        return MemoryReport(agency, info, {"apply.new.total": figure})
+
+    bureau, office = "示例市示例县审计局", "示例市示例县人民政府办公室"
+    asker = make_asker(MemorySource([report(1, bureau, 5), report(2, office, 7)]))
+    for question in (f"{bureau}和{office}2023年申请数量", f"{bureau} 和 {office} 2023 申请数量"):
+        answer = asker.answer(question)
+        assert answer.status == "answer", answer.text
+        assert [(a.agency, a.json_value()) for a in answer.answers] == [(bureau, 5), (office, 7)]
