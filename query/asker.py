@@ -113,9 +113,8 @@ class Asker:
         if answer.intent in ("compare", "rank"):
             title = f"{short_label(first.key)}（{first.year}年度）"
             bars = [a.agency for a in items]
-            if (
-                len({a.year for a in items}) > 1
-            ):  # each bar its own year (洪泽区2023年与淮安市2024年)
+            # each bar its own year when they differ (洪泽区2023年与淮安市2024年)
+            if len({a.year for a in items}) > 1:
                 title = f"{short_label(first.key)}（各单位所问年度）"
                 bars = [f"{a.agency} {a.year}" for a in items]
             values: list[float | None] = [float(a.value) for a in items if a.value is not None]

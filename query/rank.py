@@ -115,13 +115,20 @@ def over_reports(ctx: Context, det: Detection, region: str | None, shown: str) -
         ),
         _rows_note(det, years),
     ]
+    shown_rows = rows[:limit]
+    by_year: dict[int, list[int]] = {}
+    for a, year, _, _ in shown_rows:
+        by_year.setdefault(year, []).append(a)
+    # the rows' reports and checks, one read of each a year (not two a row)
+    reports = {y: ctx.source.reports(ids, y) for y, ids in by_year.items()}
+    checks = {y: ctx.source.checks_of(ids, y) for y, ids in by_year.items()}
     found = []
-    for a, year, key, figure in rows[:limit]:
-        agency, report = ctx.index.info.get(a), ctx.source.report(a, year)
+    for a, year, key, figure in shown_rows:
+        agency, report = ctx.index.info.get(a), reports[year].get(a)
         if agency is None or report is None:
             continue
         item = ctx.item(agency, report, key, figure)
-        failed = failed_checks(ctx, a, year, item, ctx.source.checks_of([a], year).get(a, []))
+        failed = failed_checks(ctx, a, year, item, checks[year].get(a, []))
         item, warning = flagged(item, [], failed)
         found.append(item)
         lines.append(f"{len(found)}. {agency.name} {year}年度：{texts.amount(item)}{warning}")
@@ -233,9 +240,10 @@ def rates(ctx: Context, det: Detection) -> Answer:
     spec = RATES[det.hints.rate or ""]
     region, shown, _mine = scope(ctx, det.scan.places)
     years = _years_of_reports(ctx, det, region, spec.base[0])
-    _key, year, notes = year_and_key(ctx, det, region, wanted=spec.base[0])
-    if years:
-        notes = [_rows_note(det, years)]
+    if years:  # every report of those years: no one year to look for
+        year, notes = None, [_rows_note(det, years)]
+    else:
+        _key, year, notes = year_and_key(ctx, det, region, wanted=spec.base[0])
     asked = [(a, y) for y in years or ([year] if year else []) for a, _ in
              ctx.source.across(key_in_year(spec.base[0], y), y, region=region)]  # fmt: skip
     if not asked:
